@@ -1,0 +1,84 @@
+"""Strokes being drawn on one connection: begin, add points, end.
+
+Pure bookkeeping with no sockets: the consumer asks it whether a message fits
+the strokes its author has open, and it keeps each stroke's points so the
+finished stroke is whole even when live fan-out drops some.
+"""
+
+from dataclasses import dataclass, field
+
+from draw.protocol import ProtocolError
+
+
+@dataclass(slots=True)
+class Stroke:
+    """A stroke as its author drew it: identity, style and every point."""
+
+    stroke: str
+    author: str
+    color: str
+    width: int
+    points: list = field(default_factory=list)
+
+    @property
+    def point_count(self):
+        return len(self.points) // 2
+
+
+class OpenStrokes:
+    """The strokes one author has begun and not yet ended."""
+
+    def __init__(self, author, max_open_strokes, max_points_per_stroke):
+        self.author = author
+        self.max_open_strokes = max_open_strokes
+        self.max_points_per_stroke = max_points_per_stroke
+        self._open = {}
+
+    def __len__(self):
+        return len(self._open)
+
+    def begin(self, message):
+        if message.stroke in self._open:
+            raise ProtocolError("duplicate_stroke", "that stroke has already begun", message.stroke)
+        if len(self._open) >= self.max_open_strokes:
+            raise ProtocolError(
+                "too_many_strokes",
+                f"at most {self.max_open_strokes} strokes may be drawn at once",
+                message.stroke,
+            )
+        stroke = Stroke(message.stroke, self.author, message.color, message.width, [])
+        self._extend(stroke, message.points)
+        self._open[message.stroke] = stroke
+        return stroke
+
+    def add_points(self, message):
+        stroke = self._get(message.stroke)
+        self._extend(stroke, message.points)
+        return stroke
+
+    def end(self, message):
+        stroke = self._get(message.stroke)
+        self._extend(stroke, message.points)
+        del self._open[message.stroke]
+        return stroke
+
+    def discard_all(self):
+        """Forget every open stroke (the connection is gone) and return them."""
+        strokes = list(self._open.values())
+        self._open.clear()
+        return strokes
+
+    def _get(self, stroke_id):
+        stroke = self._open.get(stroke_id)
+        if stroke is None:
+            raise ProtocolError("unknown_stroke", "that stroke was never begun or has ended", stroke_id)
+        return stroke
+
+    def _extend(self, stroke, points):
+        if stroke.point_count + len(points) // 2 > self.max_points_per_stroke:
+            raise ProtocolError(
+                "stroke_too_long",
+                f"a stroke holds at most {self.max_points_per_stroke} points; end it and begin another",
+                stroke.stroke,
+            )
+        stroke.points.extend(points)

@@ -1,0 +1,40 @@
+// Outgoing messages between two sends: consecutive points of one stroke merge into one
+// message, so a fast pointer costs one frame per send interval, not one per event.
+
+import { STROKE_END, STROKE_POINTS } from './protocol.js';
+
+export class OutgoingQueue {
+  constructor(maxPointsPerMessage) {
+    this.maxPointsPerMessage = maxPointsPerMessage;
+    this.messages = [];
+  }
+
+  get length() {
+    return this.messages.length;
+  }
+
+  push(message) {
+    const last = this.messages[this.messages.length - 1];
+    const mergeable =
+      last &&
+      last.stroke === message.stroke &&
+      last.type !== STROKE_END &&
+      (message.type === STROKE_POINTS || message.type === STROKE_END) &&
+      (last.points.length + message.points.length) / 2 <= this.maxPointsPerMessage;
+    if (!mergeable) {
+      this.messages.push({ ...message, points: [...message.points] });
+      return;
+    }
+    last.points.push(...message.points);
+    // Points then end become one end that carries the points; a begin stays a begin.
+    if (message.type === STROKE_END && last.type === STROKE_POINTS) last.type = STROKE_END;
+    else if (message.type === STROKE_END) this.messages.push({ type: STROKE_END, stroke: message.stroke, points: [] });
+  }
+
+  /** Everything queued, in order; the queue is empty afterwards. */
+  drain() {
+    const messages = this.messages;
+    this.messages = [];
+    return messages;
+  }
+}

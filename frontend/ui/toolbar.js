@@ -1,0 +1,79 @@
+// The toolbar: colour palette, pen widths, connection status, board name and "new board".
+
+export const PALETTE = [
+  { name: 'Black', color: '#1e1e1e' },
+  { name: 'Red', color: '#e03131' },
+  { name: 'Orange', color: '#f08c00' },
+  { name: 'Yellow', color: '#fab005' },
+  { name: 'Green', color: '#2f9e44' },
+  { name: 'Teal', color: '#0c8599' },
+  { name: 'Blue', color: '#1971c2' },
+  { name: 'Purple', color: '#7048e8' },
+  { name: 'Pink', color: '#d6336c' },
+  { name: 'Brown', color: '#8b5a2b' },
+  { name: 'White', color: '#ffffff' },
+];
+
+// Widths in board units, so a thick line is equally thick on a phone and a projector.
+export const WIDTHS = [
+  { name: 'Thin', width: 3 },
+  { name: 'Medium', width: 8 },
+  { name: 'Thick', width: 20 },
+];
+
+export function createToolbar(root, { boardName, newBoardUrl, onStyle }) {
+  const style = { color: PALETTE[0].color, width: WIDTHS[1].width };
+
+  const colours = root.querySelector('[data-role=palette]');
+  for (const { name, color } of PALETTE) {
+    const button = swatch(name, () => {
+      style.color = color;
+      select(colours, button);
+      onStyle({ ...style });
+    });
+    button.style.setProperty('--swatch', color);
+    button.dataset.color = color;
+    colours.append(button);
+  }
+  select(colours, colours.firstElementChild);
+
+  const widths = root.querySelector('[data-role=widths]');
+  for (const { name, width } of WIDTHS) {
+    const button = swatch(name, () => {
+      style.width = width;
+      select(widths, button);
+      onStyle({ ...style });
+    });
+    button.classList.add('width');
+    button.style.setProperty('--dot', `${Math.min(22, 4 + width)}px`);
+    button.dataset.width = String(width);
+    widths.append(button);
+  }
+  select(widths, widths.children[1]);
+
+  root.querySelector('[data-role=board-name]').textContent = boardName;
+  root.querySelector('[data-role=new-board]').href = newBoardUrl;
+  const status = root.querySelector('[data-role=status]');
+
+  return {
+    style: () => ({ ...style }),
+    showStatus({ state, text }) {
+      status.dataset.state = state;
+      status.textContent = text;
+    },
+  };
+}
+
+function swatch(label, onPick) {
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'swatch';
+  button.title = label;
+  button.setAttribute('aria-label', label);
+  button.addEventListener('click', onPick);
+  return button;
+}
+
+function select(group, chosen) {
+  for (const button of group.children) button.setAttribute('aria-pressed', String(button === chosen));
+}

@@ -1,0 +1,227 @@
+"""Django settings for Sketchsite, read from the environment.
+
+Every variable is listed with its default in README.md. A bad value stops the
+server at start with ImproperlyConfigured naming the variable.
+"""
+
+import os
+import secrets
+import socket
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env_str(name, default):
+    return os.environ.get(name, default)
+
+
+def env_bool(name, default):
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    lowered = raw.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name} must be true or false, not {raw!r}")
+
+
+def env_int(name, default, minimum=None, maximum=None):
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be an integer, not {raw!r}") from None
+    if minimum is not None and value < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {value}")
+    if maximum is not None and value > maximum:
+        raise ImproperlyConfigured(f"{name} must be at most {maximum}, not {value}")
+    return value
+
+
+def env_list(name, default):
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return list(default)
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def local_host_names():
+    """Names and addresses this machine answers to, so LAN clients pass the host check."""
+    names = {"localhost", "127.0.0.1", "[::1]", socket.gethostname()}
+    try:
+        import psutil
+
+        for addresses in psutil.net_if_addrs().values():
+            for address in addresses:
+                if address.family == socket.AF_INET:
+                    names.add(address.address)
+    except Exception:  # noqa: BLE001 - an odd interface must not stop the server
+        pass
+    return sorted(names)
+
+
+def secret_key(data_dir):
+    """SECRET_KEY from the environment, else one kept in the data folder across restarts."""
+    from_env = os.environ.get("SECRET_KEY")
+    if from_env:
+        return from_env
+    key_file = data_dir / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(50)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+DATA_DIR = Path(env_str("SKETCHSITE_DATA_DIR", str(BASE_DIR / "var")))
+DEBUG = env_bool("DEBUG", False)
+SECRET_KEY = secret_key(DATA_DIR)
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", local_host_names())
+
+INSTALLED_APPS = [
+    "daphne",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "channels",
+    "draw",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "sketchsite.urls"
+ASGI_APPLICATION = "sketchsite.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# SQLite in the data folder by default; DATABASE_URL (PostgreSQL) when set.
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'sketchsite.sqlite3'}"),
+        conn_max_age=600,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets the board page read while a stroke commits.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+LANGUAGE_CODE = "en"
+TIME_ZONE = "UTC"
+USE_I18N = False
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static", ("app", BASE_DIR / "frontend")]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "draw.staticfinders.NpmPackageFinder",
+]
+# Library files served from node_modules (installed by `npm ci`), never copied into the repo.
+NPM_STATIC_FILES = {
+    "vendor/p5/p5.esm.min.js": "p5/lib/p5.esm.min.js",
+}
+NPM_ROOT = BASE_DIR / "node_modules"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_MAX_AGE = 60
+
+# Channel layer: in-memory for one process; channels-redis when REDIS_URL is set.
+REDIS_URL = env_str("REDIS_URL", "")
+# The default capacity of 100 drops group messages silently when a classroom draws at once.
+CHANNEL_CAPACITY = env_int("SKETCHSITE_CHANNEL_CAPACITY", 2000, minimum=1)
+if REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {
+                # redis-py 8 defaults socket_timeout to 5 s, which aborts the layer's blocking
+                # pop on an idle board and tears the consumer down (channels_redis issue 422).
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "socket_timeout": env_int("REDIS_SOCKET_TIMEOUT", 60, minimum=10),
+                        "socket_connect_timeout": 5,
+                        "health_check_interval": 30,
+                    }
+                ],
+                "prefix": env_str("REDIS_PREFIX", "sketchsite"),
+                "capacity": CHANNEL_CAPACITY,
+                "expiry": 60,
+                "group_expiry": 86400,
+            },
+        }
+    }
+else:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels.layers.InMemoryChannelLayer",
+            "CONFIG": {"capacity": CHANNEL_CAPACITY, "expiry": 60},
+        }
+    }
+
+# Board and wire limits. Each is enforced by draw/protocol.py or the consumer.
+SKETCHSITE = {
+    "BOARD_WIDTH": env_int("SKETCHSITE_BOARD_WIDTH", 1600, minimum=100, maximum=10000),
+    "BOARD_HEIGHT": env_int("SKETCHSITE_BOARD_HEIGHT", 900, minimum=100, maximum=10000),
+    "MAX_MESSAGE_BYTES": env_int("SKETCHSITE_MAX_MESSAGE_BYTES", 16384, minimum=1024),
+    "MAX_POINTS_PER_MESSAGE": env_int("SKETCHSITE_MAX_POINTS_PER_MESSAGE", 500, minimum=1),
+    "MAX_POINTS_PER_SECOND": env_int("SKETCHSITE_MAX_POINTS_PER_SECOND", 1000, minimum=1),
+    "MAX_STROKE_WIDTH": env_int("SKETCHSITE_MAX_STROKE_WIDTH", 64, minimum=1),
+    "MAX_OPEN_STROKES": env_int("SKETCHSITE_MAX_OPEN_STROKES", 10, minimum=1),
+    "MAX_POINTS_PER_STROKE": env_int("SKETCHSITE_MAX_POINTS_PER_STROKE", 5000, minimum=2),
+    "MAX_ERRORS_PER_MINUTE": env_int("SKETCHSITE_MAX_ERRORS_PER_MINUTE", 30, minimum=1),
+    # Server-side coalescing: one frame per board per tick instead of one per message.
+    "RELAY_TICK_MS": env_int("SKETCHSITE_RELAY_TICK_MS", 25, minimum=0, maximum=1000),
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {"daphne": {"level": "WARNING"}},
+}

@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import path, re_path
+
+from draw import views
+from draw.boards import BOARD_NAME_PATTERN
+
+urlpatterns = [
+    path("", views.classic_board, name="home"),
+    path("new/", views.new_board, name="new-board"),
+    re_path(rf"^b/(?P<board>{BOARD_NAME_PATTERN})/$", views.board, name="board"),
+    re_path(r"^b/(?P<board>[^/]*)/?$", views.bad_board_name),
+    path("healthz", views.health, name="health"),
+    path("admin/", admin.site.urls),
+]
