@@ -12,6 +12,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from sketchsite.channel_layers import channel_layer_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -76,7 +78,6 @@ def secret_key(data_dir):
     key_file = data_dir / "secret_key"
     if key_file.exists():
         return key_file.read_text().strip()
-    data_dir.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(50)
     key_file.write_text(key)
     key_file.chmod(0o600)
@@ -84,6 +85,7 @@ def secret_key(data_dir):
 
 
 DATA_DIR = Path(env_str("SKETCHSITE_DATA_DIR", str(BASE_DIR / "var")))
+DATA_DIR.mkdir(parents=True, exist_ok=True)
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = secret_key(DATA_DIR)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", local_host_names())
@@ -173,35 +175,15 @@ WHITENOISE_MAX_AGE = 60
 REDIS_URL = env_str("REDIS_URL", "")
 # The default capacity of 100 drops group messages silently when a classroom draws at once.
 CHANNEL_CAPACITY = env_int("SKETCHSITE_CHANNEL_CAPACITY", 2000, minimum=1)
-if REDIS_URL:
-    CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {
-                # redis-py 8 defaults socket_timeout to 5 s, which aborts the layer's blocking
-                # pop on an idle board and tears the consumer down (channels_redis issue 422).
-                "hosts": [
-                    {
-                        "address": REDIS_URL,
-                        "socket_timeout": env_int("REDIS_SOCKET_TIMEOUT", 60, minimum=10),
-                        "socket_connect_timeout": 5,
-                        "health_check_interval": 30,
-                    }
-                ],
-                "prefix": env_str("REDIS_PREFIX", "sketchsite"),
-                "capacity": CHANNEL_CAPACITY,
-                "expiry": 60,
-                "group_expiry": 86400,
-            },
-        }
-    }
-else:
-    CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels.layers.InMemoryChannelLayer",
-            "CONFIG": {"capacity": CHANNEL_CAPACITY, "expiry": 60},
-        }
-    }
+REDIS_PREFIX = env_str("REDIS_PREFIX", "sketchsite")
+CHANNEL_LAYERS = {
+    "default": channel_layer_config(
+        REDIS_URL,
+        REDIS_PREFIX,
+        CHANNEL_CAPACITY,
+        env_int("REDIS_SOCKET_TIMEOUT", 60, minimum=10),
+    )
+}
 
 # Board and wire limits. Each is enforced by draw/protocol.py or the consumer.
 SKETCHSITE = {

@@ -40,12 +40,18 @@ class Command(BaseCommand):
         transport_limit = settings.SKETCHSITE["MAX_MESSAGE_BYTES"] * 4
         CommandLineInterface().run(
             [
-                "--bind", host,
-                "--port", str(port),
-                "--websocket-max-message-size", str(transport_limit),
-                "--ping-interval", "20",
-                "--ping-timeout", "30",
-                "--application-close-timeout", "5",
+                "--bind",
+                host,
+                "--port",
+                str(port),
+                "--websocket-max-message-size",
+                str(transport_limit),
+                "--ping-interval",
+                "20",
+                "--ping-timeout",
+                "30",
+                "--application-close-timeout",
+                "5",
                 settings.ASGI_APPLICATION.replace(".application", ":application"),
             ]
         )

@@ -1,0 +1,245 @@
+"""The board consumer over Channels' WebsocketCommunicator: relay, isolation and bad input."""
+
+import json
+
+import pytest
+from channels.testing import WebsocketCommunicator
+
+from draw import protocol
+from sketchsite.asgi import application
+
+ORIGIN = (b"origin", b"http://localhost")
+
+
+async def join(board="draw", token=""):
+    """A connected client on `board` and its welcome message."""
+    path = f"/ws/boards/{board}/" + (f"?token={token}" if token else "")
+    client = WebsocketCommunicator(application, path, headers=[ORIGIN])
+    connected, _ = await client.connect()
+    assert connected
+    welcome = await client.receive_json_from(timeout=2)
+    assert welcome["type"] == "welcome"
+    return client, welcome
+
+
+async def relayed(client, timeout=2):
+    """Messages of the next batch frame a client receives."""
+    frame = await client.receive_json_from(timeout=timeout)
+    assert frame["type"] == "batch", frame
+    return frame["messages"]
+
+
+async def draw_stroke(client, stroke="s1", color="#e03131"):
+    await client.send_json_to(
+        {"type": "stroke.begin", "stroke": stroke, "color": color, "width": 8, "points": [10, 20]}
+    )
+    await client.send_json_to({"type": "stroke.points", "stroke": stroke, "points": [30, 40, 50, 60]})
+    await client.send_json_to({"type": "stroke.end", "stroke": stroke, "points": [70, 80]})
+
+
+async def receive_messages(client, count):
+    messages = []
+    while len(messages) < count:
+        messages += await relayed(client)
+    return messages
+
+
+async def test_welcome_names_the_board_participant_and_limits():
+    client, welcome = await join("art-class")
+    assert welcome["board"] == "art-class"
+    assert welcome["v"] == protocol.PROTOCOL_VERSION
+    assert welcome["size"] == [1600, 900]
+    assert welcome["limits"]["max_points_per_message"] == 500
+    assert welcome["you"] and welcome["token"]
+    await client.disconnect()
+
+
+async def test_stroke_reaches_other_client_with_its_id_and_author():
+    alice, alice_welcome = await join()
+    bob, _ = await join()
+    await draw_stroke(alice, stroke="alice-1")
+    messages = await receive_messages(bob, 3)
+    assert [m["type"] for m in messages] == ["stroke.begin", "stroke.points", "stroke.end"]
+    assert {m["stroke"] for m in messages} == {"alice-1"}
+    assert {m["author"] for m in messages} == {alice_welcome["you"]}
+    assert messages[0]["color"] == "#e03131" and messages[0]["width"] == 8
+    assert sum((m["points"] for m in messages), []) == [10, 20, 30, 40, 50, 60, 70, 80]
+    await alice.disconnect()
+    await bob.disconnect()
+
+
+async def test_client_on_another_board_receives_nothing():
+    alice, _ = await join("room-a")
+    bob, _ = await join("room-a")
+    eve, _ = await join("room-b")
+    await draw_stroke(alice)
+    await receive_messages(bob, 3)
+    assert await eve.receive_nothing(timeout=0.3)
+    for client in (alice, bob, eve):
+        await client.disconnect()
+
+
+async def test_two_people_drawing_at_once_keep_separate_strokes():
+    alice, alice_welcome = await join()
+    bob, bob_welcome = await join()
+    carol, _ = await join()
+    await draw_stroke(alice, stroke="same-id", color="#e03131")
+    await draw_stroke(bob, stroke="same-id", color="#1971c2")
+    messages = await receive_messages(carol, 6)
+    by_author = {}
+    for message in messages:
+        by_author.setdefault(message["author"], []).append(message)
+    assert set(by_author) == {alice_welcome["you"], bob_welcome["you"]}
+    assert by_author[alice_welcome["you"]][0]["color"] == "#e03131"
+    assert by_author[bob_welcome["you"]][0]["color"] == "#1971c2"
+    for client in (alice, bob, carol):
+        await client.disconnect()
+
+
+async def test_token_keeps_the_participant_across_reconnects():
+    first, welcome = await join()
+    await first.disconnect()
+    again, welcome_again = await join(token=welcome["token"])
+    assert welcome_again["you"] == welcome["you"]
+    forged, welcome_forged = await join(token=welcome["token"] + "x")
+    assert welcome_forged["you"] != welcome["you"]
+    await again.disconnect()
+    await forged.disconnect()
+
+
+BAD_TEXT_FRAMES = [
+    pytest.param("not json at all", "bad_json", id="not-json"),
+    pytest.param('{"type": "stroke.explode", "stroke": "s1"}', "unknown_type", id="unknown-type"),
+    pytest.param(
+        '{"type": "stroke.begin", "stroke": "s1", "color": "#000000", "width": "8"}',
+        "bad_field",
+        id="wrong-type",
+    ),
+    pytest.param(
+        '{"type": "stroke.points", "stroke": "s1", "points": [5000, 1]}', "out_of_range", id="range"
+    ),
+    pytest.param(
+        json.dumps({"type": "stroke.points", "stroke": "s1", "points": [1, 1] * 501}),
+        "too_many_points",
+        id="too-many-points",
+    ),
+    pytest.param(
+        '{"type": "stroke.points", "stroke": "never-begun", "points": [1, 1]}', "unknown_stroke", id="stroke"
+    ),
+]
+
+
+@pytest.mark.parametrize(("frame", "code"), BAD_TEXT_FRAMES)
+async def test_bad_message_gets_an_error_and_others_keep_drawing(frame, code):
+    mallory, _ = await join()
+    bob, _ = await join()
+    await mallory.send_to(text_data=frame)
+    error = await mallory.receive_json_from(timeout=2)
+    assert error["type"] == "error" and error["code"] == code and error["message"]
+    # Nothing of the bad message reached Bob, and the board still works for everyone.
+    assert await bob.receive_nothing(timeout=0.2)
+    await draw_stroke(mallory, stroke="after-error")
+    assert len(await receive_messages(bob, 3)) == 3
+    await mallory.disconnect()
+    await bob.disconnect()
+
+
+async def assert_closed_with(client, code):
+    output = await client.receive_output(timeout=2)
+    assert output["type"] == "websocket.close"
+    assert output["code"] == code
+    assert output.get("reason")
+
+
+async def test_binary_frame_closes_with_4003_and_others_keep_receiving():
+    mallory, _ = await join()
+    alice, _ = await join()
+    bob, _ = await join()
+    await mallory.send_to(bytes_data=b"\x00\x01\x02")
+    await assert_closed_with(mallory, protocol.CLOSE_UNSUPPORTED_DATA)
+    await draw_stroke(alice)
+    assert len(await receive_messages(bob, 3)) == 3
+    await alice.disconnect()
+    await bob.disconnect()
+
+
+async def test_oversized_frame_closes_with_4009_and_others_keep_receiving():
+    mallory, _ = await join()
+    alice, _ = await join()
+    bob, _ = await join()
+    await mallory.send_to(text_data='{"type":"stroke.end","stroke":"s1","pad":"' + "x" * 20000 + '"}')
+    await assert_closed_with(mallory, protocol.CLOSE_MESSAGE_TOO_BIG)
+    await draw_stroke(alice)
+    assert len(await receive_messages(bob, 3)) == 3
+    await alice.disconnect()
+    await bob.disconnect()
+
+
+async def test_flood_of_bad_messages_closes_with_4008(settings):
+    settings.SKETCHSITE = {**settings.SKETCHSITE, "MAX_ERRORS_PER_MINUTE": 3}
+    mallory, _ = await join()
+    for _ in range(3):
+        await mallory.send_to(text_data="nope")
+        assert (await mallory.receive_json_from(timeout=2))["code"] == "bad_json"
+    await mallory.send_to(text_data="nope")
+    await assert_closed_with(mallory, protocol.CLOSE_POLICY_VIOLATION)
+
+
+async def test_points_beyond_the_rate_limit_are_refused(settings):
+    settings.SKETCHSITE = {**settings.SKETCHSITE, "MAX_POINTS_PER_SECOND": 10}
+    alice, _ = await join()
+    await alice.send_json_to(
+        {"type": "stroke.begin", "stroke": "s1", "color": "#000000", "width": 2, "points": [1, 1] * 10}
+    )
+    await alice.send_json_to({"type": "stroke.points", "stroke": "s1", "points": [2, 2] * 10})
+    error = await alice.receive_json_from(timeout=2)
+    assert error["type"] == "error" and error["code"] == "rate_limited" and error["stroke"] == "s1"
+    await alice.disconnect()
+
+
+@pytest.mark.parametrize("board", ["Bad_Name", "-dash", "x" * 40])
+async def test_invalid_board_name_closes_with_4004(board):
+    client = WebsocketCommunicator(application, f"/ws/boards/{board}/", headers=[ORIGIN])
+    connected, code = await client.connect()
+    assert not connected
+    assert code == protocol.CLOSE_BOARD_NOT_FOUND
+
+
+async def test_foreign_origin_is_rejected():
+    client = WebsocketCommunicator(
+        application, "/ws/boards/draw/", headers=[(b"origin", b"http://evil.example")]
+    )
+    connected, _ = await client.connect()
+    assert not connected
+
+
+async def test_unfinished_stroke_ends_for_others_when_its_author_leaves():
+    alice, _ = await join()
+    bob, _ = await join()
+    await alice.send_json_to(
+        {"type": "stroke.begin", "stroke": "cut", "color": "#000000", "width": 2, "points": [1, 1]}
+    )
+    assert (await relayed(bob))[0]["type"] == "stroke.begin"
+    await alice.disconnect()
+    ended = await relayed(bob)
+    assert ended[0]["type"] == "stroke.end" and ended[0]["stroke"] == "cut"
+    await bob.disconnect()
+
+
+async def test_burst_beyond_default_capacity_is_not_dropped():
+    """A classroom burst (far more than the default capacity of 100 queued frames) all arrives."""
+    listener, _ = await join("burst")
+    drawers = [(await join("burst"))[0] for _ in range(30)]
+    for index, drawer in enumerate(drawers):
+        await drawer.send_json_to(
+            {"type": "stroke.begin", "stroke": f"s{index}", "color": "#000000", "width": 2, "points": [1, 1]}
+        )
+    for step in range(10):
+        for index, drawer in enumerate(drawers):
+            await drawer.send_json_to(
+                {"type": "stroke.points", "stroke": f"s{index}", "points": [step, step]}
+            )
+    messages = await receive_messages(listener, 30 * 11)
+    assert len(messages) == 30 * 11
+    for client in [listener, *drawers]:
+        await client.disconnect()

@@ -1,0 +1,63 @@
+"""The wire protocol, table-driven from tests/fixtures/protocol.json (shared with the browser tests)."""
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+
+import pytest
+
+from draw import protocol
+
+CASES = json.loads((Path(__file__).parent / "fixtures" / "protocol.json").read_text())
+LIMITS = protocol.Limits(**CASES["limits"])
+TYPE_OF = {
+    protocol.StrokeBegin: protocol.STROKE_BEGIN,
+    protocol.StrokePoints: protocol.STROKE_POINTS,
+    protocol.StrokeEnd: protocol.STROKE_END,
+}
+
+
+def frame_text(frame):
+    return frame if isinstance(frame, str) else json.dumps(frame)
+
+
+@pytest.mark.parametrize("case", CASES["valid"], ids=[case["name"] for case in CASES["valid"]])
+def test_valid_frame_parses_to_its_message(case):
+    message = protocol.parse(frame_text(case["frame"]), LIMITS)
+    assert {"type": TYPE_OF[type(message)], **asdict(message)} == case["parsed"]
+
+
+@pytest.mark.parametrize("case", CASES["invalid"], ids=[case["name"] for case in CASES["invalid"]])
+def test_invalid_frame_is_refused_with_its_code(case):
+    with pytest.raises(protocol.ProtocolError) as refused:
+        protocol.parse(frame_text(case["frame"]), LIMITS)
+    assert refused.value.code == case["code"]
+    assert refused.value.reason
+
+
+def test_every_client_message_type_has_a_valid_example():
+    assert {case["parsed"]["type"] for case in CASES["valid"]} == protocol.CLIENT_MESSAGE_TYPES
+
+
+def test_fixture_limits_are_the_defaults():
+    assert LIMITS == protocol.Limits()
+
+
+def test_relayed_message_carries_the_author():
+    message = protocol.parse('{"type":"stroke.points","stroke":"s1","points":[1,2]}')
+    assert message.to_wire("p1") == {
+        "type": "stroke.points",
+        "stroke": "s1",
+        "author": "p1",
+        "points": [1, 2],
+    }
+
+
+def test_encoded_messages_are_compact_json():
+    assert protocol.encode({"type": "x", "points": [1, 2]}) == '{"type":"x","points":[1,2]}'
+
+
+def test_deeply_nested_json_is_bad_json_not_a_crash():
+    with pytest.raises(protocol.ProtocolError) as refused:
+        protocol.parse("[" * 100_000 + "]" * 100_000, protocol.Limits(max_message_bytes=10**6))
+    assert refused.value.code == "bad_json"

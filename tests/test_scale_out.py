@@ -1,0 +1,89 @@
+"""Several real Daphne processes sharing boards through the real Redis."""
+
+import asyncio
+import json
+
+import pytest
+from channels_redis.core import RedisChannelLayer
+from websockets.asyncio.client import connect
+
+from sketchsite.channel_layers import channel_layer_config
+from tests.conftest import REDIS_URL
+from tests.servers import DaphneServer, migrate
+
+
+async def open_client(server, board):
+    socket = await connect(f"{server.ws_url}/ws/boards/{board}/", origin=server.http_url)
+    welcome = json.loads(await asyncio.wait_for(socket.recv(), timeout=5))
+    assert welcome["type"] == "welcome"
+    return socket, welcome
+
+
+async def next_batch(socket, timeout=5):
+    frame = json.loads(await asyncio.wait_for(socket.recv(), timeout=timeout))
+    assert frame["type"] == "batch", frame
+    return frame["messages"]
+
+
+async def draw_stroke(socket, stroke):
+    for message in (
+        {"type": "stroke.begin", "stroke": stroke, "color": "#2f9e44", "width": 6, "points": [100, 100]},
+        {"type": "stroke.points", "stroke": stroke, "points": [120, 110, 140, 120]},
+        {"type": "stroke.end", "stroke": stroke, "points": [160, 130]},
+    ):
+        await socket.send(json.dumps(message))
+
+
+async def collect(socket, count):
+    messages = []
+    while len(messages) < count:
+        messages += await next_batch(socket)
+    return messages
+
+
+@pytest.fixture
+def two_servers(server_env, redis_prefix, tmp_path):
+    env = {**server_env, "REDIS_URL": REDIS_URL, "REDIS_PREFIX": redis_prefix}
+    migrate(env)
+    servers = [DaphneServer(env, log_path=tmp_path / f"daphne-{index}.log").start() for index in range(2)]
+    yield servers
+    for server in servers:
+        server.stop()
+
+
+async def test_stroke_drawn_on_one_process_arrives_on_the_other(two_servers):
+    first, second = two_servers
+    alice, alice_welcome = await open_client(first, "shared")
+    bob, _ = await open_client(second, "shared")
+    await draw_stroke(alice, "across")
+    messages = await collect(bob, 3)
+    assert [m["type"] for m in messages] == ["stroke.begin", "stroke.points", "stroke.end"]
+    assert {m["author"] for m in messages} == {alice_welcome["you"]}
+    assert sum((m["points"] for m in messages), []) == [100, 100, 120, 110, 140, 120, 160, 130]
+    await alice.close()
+    await bob.close()
+
+
+async def test_idle_socket_outlives_the_redis_read_timeout(two_servers):
+    """redis-py 8 would abort the layer's blocking read after 5 s and drop idle consumers."""
+    first, second = two_servers
+    alice, _ = await open_client(first, "quiet")
+    bob, _ = await open_client(second, "quiet")
+    await asyncio.sleep(12)
+    await draw_stroke(alice, "after-quiet")
+    assert len(await collect(bob, 3)) == 3
+    assert alice.close_code is None and bob.close_code is None
+    await alice.close()
+    await bob.close()
+
+
+async def test_redis_layer_delivers_a_burst_larger_than_the_default_capacity(redis_prefix):
+    config = channel_layer_config(REDIS_URL, redis_prefix, capacity=2000, redis_socket_timeout=60)
+    layer = RedisChannelLayer(**config["CONFIG"])
+    channel = await layer.new_channel()
+    await layer.group_add("capacity-check", channel)
+    for index in range(500):
+        await layer.group_send("capacity-check", {"type": "board.batch", "index": index})
+    received = [(await asyncio.wait_for(layer.receive(channel), timeout=5))["index"] for _ in range(500)]
+    assert received == list(range(500))
+    await layer.flush()
