@@ -3,17 +3,22 @@
 import logging
 from urllib.parse import parse_qs
 
+from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
-from draw import protocol
+from draw import protocol, store
 from draw.boards import group_name, is_valid_board_name
+from draw.history import STROKE
 from draw.participants import participant_from_token, token_for
 from draw.ratelimit import TokenBucket
-from draw.relay import relay_for
+from draw.relay import BATCH_EVENT, relay_for
 from draw.strokes import OpenStrokes
 
 logger = logging.getLogger(__name__)
+
+# A client further behind than this gets a fresh snapshot instead of the missed events.
+MAX_CATCH_UP_EVENTS = 500
 
 
 class BoardConsumer(AsyncJsonWebsocketConsumer):
@@ -25,9 +30,9 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=protocol.CLOSE_BOARD_NOT_FOUND, reason="no such board")
             return
         config = settings.SKETCHSITE
-        self.limits = protocol.Limits.from_settings(config)
         query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
         self.participant = participant_from_token(query.get("token", [""])[0])
+        since = _int_or_zero(query.get("since", ["0"])[0])
         self.group = group_name(self.board)
         self.open_strokes = OpenStrokes(
             self.participant, config["MAX_OPEN_STROKES"], config["MAX_POINTS_PER_STROKE"]
@@ -39,24 +44,52 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
             config["MAX_ERRORS_PER_MINUTE"] / 60, burst=config["MAX_ERRORS_PER_MINUTE"]
         )
         self.relay = relay_for(self.channel_layer, config["RELAY_TICK_MS"] / 1000)
+        # Join the group before reading the board: an event committed meanwhile then arrives
+        # both in the catch-up and live, and the client drops the copy by its seq. Read first
+        # and it could arrive in neither.
         await self.channel_layer.group_add(self.group, self.channel_name)
+        board, history = await database_sync_to_async(store.read_board)(self.board)
+        self.limits = protocol.Limits.from_settings(config, board.width, board.height)
         await self.accept()
         await self.send_json(
             protocol.welcome(
                 self.board,
                 self.participant,
                 token_for(self.participant),
+                history.seq,
                 self.limits,
-                config["MAX_POINTS_PER_SECOND"],
+                {
+                    "max_points_per_second": config["MAX_POINTS_PER_SECOND"],
+                    "max_points_per_stroke": config["MAX_POINTS_PER_STROKE"],
+                    "max_strokes_per_board": config["MAX_STROKES_PER_BOARD"],
+                },
             )
         )
+        await self.send_catch_up(board, history, since)
+        # Strokes being drawn right now, from every process, come to this channel directly.
+        await self.channel_layer.group_send(
+            self.group, {"type": "board.joined", "channel": self.channel_name}
+        )
+
+    async def send_catch_up(self, board, history, since):
+        if 0 < since <= history.seq and history.seq - since <= MAX_CATCH_UP_EVENTS:
+            events = await database_sync_to_async(store.events_since)(board, since, MAX_CATCH_UP_EVENTS)
+            if events:
+                await self.send_json(protocol.batch([protocol.event(event) for event in events]))
+            return
+        strokes = [stroke.to_compact() for stroke in history.visible_strokes()]
+        chunk = settings.SKETCHSITE["SNAPSHOT_CHUNK"]
+        for index in range(0, max(len(strokes), 1), chunk):
+            await self.send_json(
+                protocol.snapshot(history.seq, strokes[index : index + chunk], index, len(strokes))
+            )
 
     async def disconnect(self, code):
         if hasattr(self, "group"):
             await self.channel_layer.group_discard(self.group, self.channel_name)
             for stroke in self.open_strokes.discard_all():
-                # Others see the unfinished stroke end where the connection dropped.
-                self.relay.publish(self.group, protocol.StrokeEnd(stroke.stroke).to_wire(self.participant))
+                # The author's client resends the whole stroke after reconnecting.
+                self.relay.publish(self.group, protocol.stroke_drop(stroke.stroke, self.participant))
 
     async def receive(self, text_data=None, bytes_data=None):
         if bytes_data is not None:
@@ -70,20 +103,52 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
             return
         try:
             message = protocol.parse(text_data, self.limits)
-            self.accept_message(message)
+            if isinstance(message, protocol.Edit):
+                await self.commit(message.kind, message.id, message.request())
+            else:
+                await self.draw(message)
         except protocol.ProtocolError as refused:
             await self.refuse(refused)
 
-    def accept_message(self, message):
-        """Check the message against this author's strokes and budget, then relay it."""
+    async def draw(self, message):
+        """Live stroke messages: check them against this author's strokes and budget, relay them."""
         self.spend_points(message)
         if isinstance(message, protocol.StrokeBegin):
             self.open_strokes.begin(message)
         elif isinstance(message, protocol.StrokePoints):
             self.open_strokes.add_points(message)
         else:
-            self.open_strokes.end(message)
+            try:
+                stroke = self.open_strokes.end(message)
+            except protocol.ProtocolError:
+                self.relay.publish(self.group, protocol.stroke_drop(message.stroke, self.participant))
+                raise
+            request = {
+                "stroke": stroke.stroke,
+                "color": stroke.color,
+                "width": stroke.width,
+                "points": stroke.points,
+            }
+            await self.commit(STROKE, stroke.stroke, request)
+            return
         self.relay.publish(self.group, message.to_wire(self.participant))
+
+    async def commit(self, kind, client_id, request):
+        """Store one event; acknowledge it to its author and relay it to the board once."""
+        try:
+            result = await database_sync_to_async(store.commit)(
+                self.board, kind, self.participant, client_id, request
+            )
+        except store.CommitRefused as refused:
+            if kind == STROKE:
+                self.relay.publish(self.group, protocol.stroke_drop(client_id, self.participant))
+            raise protocol.ProtocolError(refused.code, refused.reason, client_id) from None
+        if not result.duplicate:
+            self.relay.publish(self.group, protocol.event(result.event))
+        elif kind == STROKE:
+            # A resent stroke already stored: others drop the repeated preview.
+            self.relay.publish(self.group, protocol.stroke_drop(client_id, self.participant))
+        await self.send_json(protocol.ack(client_id, result.seq))
 
     def spend_points(self, message):
         if message.points and not self.point_budget.take(len(message.points) // 2):
@@ -97,11 +162,31 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
         if not self.error_budget.take():
             await self.close(code=protocol.CLOSE_POLICY_VIOLATION, reason="too many bad messages")
             return
-        await self.send_json(protocol.error(refused.code, refused.reason, refused.stroke))
+        await self.send_json(protocol.error(refused.code, refused.reason, refused.ref))
 
     async def board_batch(self, event):
         await self.send(text_data=event["text"])
 
+    async def board_joined(self, event):
+        """Someone joined: show them the strokes this connection is drawing right now."""
+        if event["channel"] == self.channel_name or not len(self.open_strokes):
+            return
+        begins = [
+            protocol.StrokeBegin(stroke.stroke, stroke.color, stroke.width, list(stroke.points)).to_wire(
+                self.participant
+            )
+            for stroke in self.open_strokes.strokes()
+        ]
+        text = protocol.encode(protocol.batch(begins))
+        await self.channel_layer.send(event["channel"], {"type": BATCH_EVENT, "text": text})
+
     @classmethod
     async def encode_json(cls, content):
         return protocol.encode(content)
+
+
+def _int_or_zero(text):
+    try:
+        return max(0, int(text))
+    except ValueError:
+        return 0

@@ -26,21 +26,29 @@ CLOSE_MESSAGE_TOO_BIG = 4009
 STROKE_BEGIN = "stroke.begin"
 STROKE_POINTS = "stroke.points"
 STROKE_END = "stroke.end"
+UNDO = "undo"
+REDO = "redo"
+ERASE = "erase"
+CLEAR = "clear"
 
 # Server -> client message types.
 WELCOME = "welcome"
+SNAPSHOT = "snapshot"
 BATCH = "batch"
+EVENT = "event"
+ACK = "ack"
+STROKE_DROP = "stroke.drop"
 ERROR = "error"
 
 
 class ProtocolError(Exception):
     """A message the server refuses; `code` is stable, `reason` is for people."""
 
-    def __init__(self, code, reason, stroke=None):
+    def __init__(self, code, reason, ref=None):
         super().__init__(reason)
         self.code = code
         self.reason = reason
-        self.stroke = stroke
+        self.ref = ref
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,12 +60,14 @@ class Limits:
     max_message_bytes: int = 16384
     max_points_per_message: int = 500
     max_stroke_width: int = 64
+    max_erase_strokes: int = 500
 
     @classmethod
-    def from_settings(cls, sketchsite_settings):
+    def from_settings(cls, sketchsite_settings, board_width=None, board_height=None):
         return cls(
-            board_width=sketchsite_settings["BOARD_WIDTH"],
-            board_height=sketchsite_settings["BOARD_HEIGHT"],
+            board_width=board_width or sketchsite_settings["BOARD_WIDTH"],
+            board_height=board_height or sketchsite_settings["BOARD_HEIGHT"],
+            max_erase_strokes=sketchsite_settings["MAX_ERASE_STROKES"],
             max_message_bytes=sketchsite_settings["MAX_MESSAGE_BYTES"],
             max_points_per_message=sketchsite_settings["MAX_POINTS_PER_MESSAGE"],
             max_stroke_width=sketchsite_settings["MAX_STROKE_WIDTH"],
@@ -98,6 +108,18 @@ class StrokeEnd:
 
     def to_wire(self, author):
         return {"type": STROKE_END, "stroke": self.stroke, "author": author, "points": self.points}
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """undo, redo, clear or erase; `id` is client-made so a resent edit is stored once."""
+
+    kind: str
+    id: str
+    strokes: tuple = ()
+
+    def request(self):
+        return {"strokes": list(self.strokes)}
 
 
 def decode(text):
@@ -163,10 +185,32 @@ def _parse_stroke_end(message, limits):
     return StrokeEnd(stroke=stroke, points=_points(message.get("points", []), limits, stroke, True))
 
 
+def _parse_plain_edit(message, limits):
+    _allow_fields(message, {"type", "id"})
+    return Edit(kind=message["type"], id=_client_id(message, "id"))
+
+
+def _parse_erase(message, limits):
+    _allow_fields(message, {"type", "id", "strokes"})
+    edit_id = _client_id(message, "id")
+    strokes = message.get("strokes")
+    if not isinstance(strokes, list) or not strokes:
+        raise ProtocolError("bad_field", "'strokes' must be a non-empty list of stroke ids")
+    if len(strokes) > limits.max_erase_strokes:
+        raise ProtocolError("too_many_strokes", f"at most {limits.max_erase_strokes} strokes in one erase")
+    if not all(isinstance(sid, str) and STROKE_ID_PATTERN.fullmatch(sid) for sid in strokes):
+        raise ProtocolError("bad_field", "'strokes' must hold stroke ids")
+    return Edit(kind=ERASE, id=edit_id, strokes=tuple(strokes))
+
+
 _PARSERS = {
     STROKE_BEGIN: _parse_stroke_begin,
     STROKE_POINTS: _parse_stroke_points,
     STROKE_END: _parse_stroke_end,
+    UNDO: _parse_plain_edit,
+    REDO: _parse_plain_edit,
+    CLEAR: _parse_plain_edit,
+    ERASE: _parse_erase,
 }
 
 CLIENT_MESSAGE_TYPES = frozenset(_PARSERS)
@@ -180,10 +224,14 @@ def _allow_fields(message, allowed):
 
 
 def _stroke_id(message):
-    stroke = message.get("stroke")
-    if not isinstance(stroke, str) or not STROKE_ID_PATTERN.fullmatch(stroke):
-        raise ProtocolError("bad_field", "'stroke' must be 1-32 letters, digits, '-' or '_'")
-    return stroke
+    return _client_id(message, "stroke")
+
+
+def _client_id(message, name):
+    value = message.get(name)
+    if not isinstance(value, str) or not STROKE_ID_PATTERN.fullmatch(value):
+        raise ProtocolError("bad_field", f"'{name}' must be 1-32 letters, digits, '-' or '_'")
+    return value
 
 
 def _points(points, limits, stroke, allow_empty=False):
@@ -216,28 +264,54 @@ def _points(points, limits, stroke, allow_empty=False):
     return points
 
 
-def welcome(board, participant, token, limits, max_points_per_second):
-    """The first frame on every connection: who you are and the board's rules."""
+def welcome(board, participant, token, seq, limits, extra_limits):
+    """The first frame on every connection: who you are, the board's seq and its rules."""
     return {
         "type": WELCOME,
         "v": PROTOCOL_VERSION,
         "board": board,
         "you": participant,
         "token": token,
+        "seq": seq,
         "size": [limits.board_width, limits.board_height],
         "limits": {
             "max_message_bytes": limits.max_message_bytes,
             "max_points_per_message": limits.max_points_per_message,
-            "max_points_per_second": max_points_per_second,
             "max_stroke_width": limits.max_stroke_width,
+            "max_erase_strokes": limits.max_erase_strokes,
+            **extra_limits,
         },
     }
 
 
-def error(code, reason, stroke=None):
+def snapshot(seq, strokes, index, total):
+    """One part of a board's committed state: strokes[index:index+len] of `total` visible strokes.
+
+    Each stroke is compact: [id, author, colour, width, points, seq].
+    """
+    return {"type": SNAPSHOT, "seq": seq, "index": index, "total": total, "strokes": strokes}
+
+
+def event(history_event):
+    """A committed event, as in draw/history.py, for the wire."""
+    return {"type": EVENT, **history_event}
+
+
+def ack(ref, seq):
+    """Your stroke or edit `ref` is stored at `seq` (also sent again for a resent one)."""
+    return {"type": ACK, "ref": ref, "seq": seq}
+
+
+def stroke_drop(stroke, author):
+    """A live stroke that will not be committed from this connection: stop showing its preview."""
+    return {"type": STROKE_DROP, "stroke": stroke, "author": author}
+
+
+def error(code, reason, ref=None):
+    """A refused message; `ref` names the stroke or edit it was about, when known."""
     message = {"type": ERROR, "code": code, "message": reason}
-    if stroke is not None:
-        message["stroke"] = stroke
+    if ref is not None:
+        message["ref"] = ref
     return message
 
 

@@ -62,6 +62,10 @@ class OpenStrokes:
         del self._open[message.stroke]
         return stroke
 
+    def strokes(self):
+        """The open strokes, oldest first."""
+        return list(self._open.values())
+
     def discard_all(self):
         """Forget every open stroke (the connection is gone) and return them."""
         strokes = list(self._open.values())

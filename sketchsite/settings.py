@@ -195,6 +195,10 @@ SKETCHSITE = {
     "MAX_STROKE_WIDTH": env_int("SKETCHSITE_MAX_STROKE_WIDTH", 64, minimum=1),
     "MAX_OPEN_STROKES": env_int("SKETCHSITE_MAX_OPEN_STROKES", 10, minimum=1),
     "MAX_POINTS_PER_STROKE": env_int("SKETCHSITE_MAX_POINTS_PER_STROKE", 5000, minimum=2),
+    "MAX_STROKES_PER_BOARD": env_int("SKETCHSITE_MAX_STROKES_PER_BOARD", 20000, minimum=1),
+    "MAX_ERASE_STROKES": env_int("SKETCHSITE_MAX_ERASE_STROKES", 500, minimum=1),
+    # Strokes per snapshot frame for a joining client (it shows progress between frames).
+    "SNAPSHOT_CHUNK": env_int("SKETCHSITE_SNAPSHOT_CHUNK", 250, minimum=1),
     "MAX_ERRORS_PER_MINUTE": env_int("SKETCHSITE_MAX_ERRORS_PER_MINUTE", 30, minimum=1),
     # Server-side coalescing: one frame per board per tick instead of one per message.
     "RELAY_TICK_MS": env_int("SKETCHSITE_RELAY_TICK_MS", 25, minimum=0, maximum=1000),

@@ -1,0 +1,62 @@
+"""Boards and their append-only event logs."""
+
+from django.db import models
+
+
+class Board(models.Model):
+    name = models.SlugField(max_length=32, unique=True)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    # The seq of the newest event; bumped under a row lock so seqs stay gap-free and ordered
+    # even with several server processes writing to one board.
+    last_seq = models.BigIntegerField(default=0)
+    stroke_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("board", kwargs={"board": self.name})
+
+
+class BoardEventQuerySet(models.QuerySet):
+    def since(self, seq):
+        return self.filter(seq__gt=seq).order_by("seq")
+
+
+class BoardEvent(models.Model):
+    """One committed event: a stroke, an erase, a clear, an undo or a redo."""
+
+    KINDS = [(kind, kind) for kind in ("stroke", "erase", "clear", "undo", "redo")]
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="events")
+    seq = models.BigIntegerField()
+    kind = models.CharField(max_length=8, choices=KINDS)
+    author = models.CharField(max_length=32)
+    # The client-made id (stroke id, or edit id): sending the same thing twice stores it once.
+    client_id = models.CharField(max_length=32)
+    # The event's effect, see draw/history.py: stroke data, or the ids it shows or hides.
+    effect = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = BoardEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["board", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["board", "seq"], name="event_seq_unique_per_board"),
+            models.UniqueConstraint(fields=["board", "client_id"], name="event_client_id_unique_per_board"),
+        ]
+
+    def __str__(self):
+        return f"{self.board_id}#{self.seq} {self.kind}"
+
+    def as_history_event(self):
+        return {"seq": self.seq, "kind": self.kind, "author": self.author, **self.effect}

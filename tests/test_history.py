@@ -1,0 +1,124 @@
+"""Replaying a board's log: strokes, erase, clear, undo and redo, per author."""
+
+import pytest
+
+from draw.history import BoardHistory, EditRefused
+
+
+class Log:
+    """Builds a log the way the server does: resolve a request, then apply it with the next seq."""
+
+    def __init__(self):
+        self.board = BoardHistory()
+        self.events = []
+
+    def commit(self, kind, author, **request):
+        effect = self.board.resolve(kind, author, request)
+        event = {"seq": self.board.seq + 1, "kind": kind, "author": author, **effect}
+        self.board.apply(event)
+        self.events.append(event)
+        return event
+
+    def stroke(self, author, stroke_id):
+        return self.commit("stroke", author, stroke=stroke_id, color="#000000", width=4, points=[1, 1, 2, 2])
+
+    def visible(self):
+        return [stroke.stroke for stroke in self.board.visible_strokes()]
+
+
+def test_replaying_the_log_in_order_yields_the_same_board():
+    log = Log()
+    log.stroke("ann", "a1")
+    log.stroke("bob", "b1")
+    log.commit("erase", "bob", strokes=["a1"])
+    log.stroke("ann", "a2")
+    log.commit("undo", "bob")
+    log.commit("clear", "ann")
+    log.commit("undo", "ann")
+    replayed = BoardHistory().apply_all(log.events)
+    assert [s.stroke for s in replayed.visible_strokes()] == log.visible() == ["a1", "b1", "a2"]
+    assert replayed.seq == len(log.events)
+
+
+def test_undo_by_one_author_leaves_another_authors_strokes_alone():
+    log = Log()
+    log.stroke("ann", "a1")
+    log.stroke("bob", "b1")
+    log.stroke("ann", "a2")
+    log.stroke("bob", "b2")
+    assert log.commit("undo", "ann")["hide"] == ["a2"]
+    assert log.visible() == ["a1", "b1", "b2"]
+    log.stroke("bob", "b3")  # Bob keeps drawing while Ann undoes
+    assert log.commit("undo", "ann")["hide"] == ["a1"]
+    assert log.visible() == ["b1", "b2", "b3"]
+    assert not log.board.can_undo("ann")
+
+
+def test_redo_brings_back_what_undo_took_and_a_new_stroke_forgets_redo():
+    log = Log()
+    log.stroke("ann", "a1")
+    log.commit("undo", "ann")
+    assert log.commit("redo", "ann")["show"] == ["a1"]
+    assert log.visible() == ["a1"]
+    log.commit("undo", "ann")
+    log.stroke("ann", "a2")
+    assert not log.board.can_redo("ann")
+    with pytest.raises(EditRefused) as refused:
+        log.commit("redo", "ann")
+    assert refused.value.code == "nothing_to_redo"
+
+
+def test_undo_and_redo_walk_back_and_forth_through_several_actions():
+    log = Log()
+    for index in range(3):
+        log.stroke("ann", f"a{index}")
+    for _ in range(3):
+        log.commit("undo", "ann")
+    assert log.visible() == []
+    log.commit("redo", "ann")
+    log.commit("redo", "ann")
+    assert log.visible() == ["a0", "a1"]
+
+
+def test_erase_hides_whole_strokes_and_is_undoable_by_the_eraser():
+    log = Log()
+    log.stroke("ann", "a1")
+    log.stroke("ann", "a2")
+    event = log.commit("erase", "bob", strokes=["a1", "a1", "missing"])
+    assert event["hide"] == ["a1"]
+    assert log.visible() == ["a2"]
+    log.commit("undo", "bob")
+    assert log.visible() == ["a1", "a2"]
+
+
+def test_clear_hides_everything_and_undo_restores_it():
+    log = Log()
+    log.stroke("ann", "a1")
+    log.stroke("bob", "b1")
+    log.commit("clear", "carol")
+    assert log.visible() == []
+    log.stroke("ann", "a2")
+    log.commit("undo", "carol")
+    assert log.visible() == ["a1", "b1", "a2"]
+
+
+@pytest.mark.parametrize(
+    ("kind", "request_", "code"),
+    [
+        ("undo", {}, "nothing_to_undo"),
+        ("redo", {}, "nothing_to_redo"),
+        ("clear", {}, "nothing_to_clear"),
+        ("erase", {"strokes": ["ghost"]}, "nothing_to_erase"),
+    ],
+)
+def test_edits_that_would_change_nothing_are_refused(kind, request_, code):
+    with pytest.raises(EditRefused) as refused:
+        BoardHistory().resolve(kind, "ann", request_)
+    assert refused.value.code == code
+
+
+def test_an_event_already_applied_is_ignored():
+    log = Log()
+    event = log.stroke("ann", "a1")
+    assert not log.board.apply(event)
+    assert log.board.stroke_count == 1
