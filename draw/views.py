@@ -1,10 +1,12 @@
 from django.conf import settings
-from django.http import HttpResponse, HttpResponseNotFound
+from django.http import Http404, HttpResponse, HttpResponseNotFound
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from draw import export, store
 from draw.boards import CLASSIC_BOARD, random_board_name
+from draw.models import Board
 
 
 def classic_board(request):
@@ -18,6 +20,10 @@ def board(request, board):
         "socketPath": f"/ws/boards/{board}/",
         "size": [config["BOARD_WIDTH"], config["BOARD_HEIGHT"]],
         "newBoardUrl": reverse("new-board"),
+        "exportUrls": {
+            "png": reverse("board-export", kwargs={"board": board, "format": "png"}),
+            "svg": reverse("board-export", kwargs={"board": board, "format": "svg"}),
+        },
     }
     return render(request, "draw/board.html", {"board": board, "client_config": client_config})
 
@@ -33,3 +39,22 @@ def bad_board_name(request, board):
 
 def health(request):
     return HttpResponse("ok", content_type="text/plain")
+
+
+def board_export(request, board, format):
+    """The board as SVG or PNG, drawn from its log; ?scale=0.1..4 sizes the PNG."""
+    if not Board.objects.filter(name=board).exists():
+        raise Http404("no such board")
+    row, history = store.read_board(board)
+    strokes = history.visible_strokes()
+    if format == "svg":
+        response = HttpResponse(export.to_svg(row.width, row.height, strokes), content_type="image/svg+xml")
+    else:
+        try:
+            scale = min(4.0, max(0.1, float(request.GET.get("scale", "1"))))
+        except ValueError:
+            scale = 1.0
+        response = HttpResponse(export.to_png(row.width, row.height, strokes, scale), content_type="image/png")
+    response["Content-Disposition"] = f'attachment; filename="{board}.{format}"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,12 +1,15 @@
 // The board's websocket: sends queued messages at most once per send interval, hands
-// every frame from the server to onMessage, reconnects by itself with backoff and jitter,
-// and reports its state through onStatus.
+// every frame from the server to onMessage, reconnects by itself with backoff and jitter
+// (resuming from the last seq the board holds), and reports its state through onStatus.
 
 import {
   CLOSE_BOARD_NOT_FOUND,
   DEFAULT_LIMITS,
   encode,
   limitsFromWelcome,
+  STROKE_BEGIN,
+  STROKE_END,
+  STROKE_POINTS,
   WELCOME,
 } from './protocol.js';
 import { OutgoingQueue } from './outgoing.js';
@@ -14,16 +17,21 @@ import { OutgoingQueue } from './outgoing.js';
 export const SEND_INTERVAL_MS = 33; // about 30 frames a second per drawer, however fast the pointer
 const RETRY_BASE_MS = 500;
 const RETRY_MAX_MS = 15000;
+const CLOSE_RESYNC = 4000;
 
 export class Connection {
-  constructor({ url, tokenKey, onMessage, onStatus }) {
-    this.url = url;
-    this.tokenKey = tokenKey;
-    this.onMessage = onMessage;
-    this.onStatus = onStatus;
+  /**
+   * url: the board's socket path; tokenKey: where the participant token is kept;
+   * since(): the last seq the board holds; onOpen(): after each welcome, to send the outbox;
+   * onMessage(message); onStatus({state, text}).
+   */
+  constructor({ url, tokenKey, since, onOpen, onMessage, onStatus }) {
+    Object.assign(this, { url, tokenKey, since, onOpen, onMessage, onStatus });
     this.limits = { ...DEFAULT_LIMITS };
     this.queue = new OutgoingQueue(this.limits.maxPointsPerMessage);
     this.socket = null;
+    this.welcomed = false;
+    this.liveStrokes = new Set(); // strokes begun on the current socket
     this.attempt = 0;
     this.lastSend = 0;
     this.sendTimer = null;
@@ -33,7 +41,7 @@ export class Connection {
 
   start() {
     window.addEventListener('online', () => this.retryNow());
-    window.addEventListener('offline', () => this.setStatus('offline', 'No network'));
+    window.addEventListener('offline', () => this.socket?.close());
     this.open();
   }
 
@@ -41,8 +49,11 @@ export class Connection {
     this.retryTimer = null;
     const token = sessionStorage.getItem(this.tokenKey) ?? '';
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    const socket = new WebSocket(`${scheme}//${location.host}${this.url}?token=${encodeURIComponent(token)}`);
+    const query = `token=${encodeURIComponent(token)}&since=${this.since()}`;
+    const socket = new WebSocket(`${scheme}//${location.host}${this.url}?${query}`);
     this.socket = socket;
+    this.welcomed = false;
+    this.liveStrokes.clear();
     this.setStatus('connecting', this.attempt ? 'Reconnecting…' : 'Connecting…');
     socket.addEventListener('message', (event) => this.receive(event.data));
     socket.addEventListener('close', (event) => this.closed(socket, event));
@@ -60,7 +71,11 @@ export class Connection {
       this.limits = limitsFromWelcome(message);
       this.queue.maxPointsPerMessage = this.limits.maxPointsPerMessage;
       this.attempt = 0;
+      this.welcomed = true;
       this.setStatus('online', 'Live');
+      this.onMessage(message);
+      this.onOpen();
+      return;
     }
     this.onMessage(message);
   }
@@ -68,18 +83,21 @@ export class Connection {
   closed(socket, event) {
     if (socket !== this.socket) return;
     this.socket = null;
-    // Strokes in flight are lost with the connection; drop them rather than send points of a
-    // stroke the server no longer knows.
+    this.welcomed = false;
+    // Live messages still queued die with the socket; finished strokes wait in the outbox.
     this.queue.drain();
     if (event.code === CLOSE_BOARD_NOT_FOUND) {
       this.stopped = true;
       this.setStatus('failed', event.reason || 'No such board');
       return;
     }
-    const delay = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** this.attempt) * (0.5 + Math.random() / 2);
+    const delay =
+      event.code === CLOSE_RESYNC
+        ? 0
+        : Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** this.attempt) * (0.5 + Math.random() / 2);
     this.attempt += 1;
-    const seconds = Math.max(1, Math.round(delay / 1000));
-    this.setStatus(navigator.onLine ? 'reconnecting' : 'offline', `Reconnecting in ${seconds} s`);
+    if (navigator.onLine === false) this.setStatus('offline', 'Offline');
+    else this.setStatus('reconnecting', `Reconnecting in ${Math.max(1, Math.round(delay / 1000))} s`);
     this.retryTimer = setTimeout(() => this.open(), delay);
   }
 
@@ -89,16 +107,34 @@ export class Connection {
     this.open();
   }
 
-  get online() {
-    return this.socket?.readyState === WebSocket.OPEN;
+  /** Reconnect at once and resume from the board's seq (an event went missing). */
+  resync() {
+    this.socket?.close(CLOSE_RESYNC, 'resync');
   }
 
+  get online() {
+    return this.welcomed && this.socket?.readyState === WebSocket.OPEN;
+  }
+
+  /** Was this stroke begun on the current socket, so its points and end can follow live? */
+  isLive(strokeId) {
+    return this.liveStrokes.has(strokeId);
+  }
+
+  /** Queue a message for the next send; false when it cannot go out on this socket. */
   send(message) {
-    if (!this.online) return;
+    if (!this.online) return false;
+    if (message.type === STROKE_BEGIN) this.liveStrokes.add(message.stroke);
+    else if ((message.type === STROKE_POINTS || message.type === STROKE_END) && !this.isLive(message.stroke)) {
+      return false;
+    }
+    if (message.type === STROKE_END) this.liveStrokes.delete(message.stroke);
     this.queue.push(message);
-    if (this.sendTimer !== null) return;
-    const wait = Math.max(0, this.lastSend + SEND_INTERVAL_MS - performance.now());
-    this.sendTimer = setTimeout(() => this.flush(), wait);
+    if (this.sendTimer === null) {
+      const wait = Math.max(0, this.lastSend + SEND_INTERVAL_MS - performance.now());
+      this.sendTimer = setTimeout(() => this.flush(), wait);
+    }
+    return true;
   }
 
   flush() {

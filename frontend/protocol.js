@@ -7,9 +7,17 @@ export const PROTOCOL_VERSION = 1;
 export const STROKE_BEGIN = 'stroke.begin';
 export const STROKE_POINTS = 'stroke.points';
 export const STROKE_END = 'stroke.end';
+export const UNDO = 'undo';
+export const REDO = 'redo';
+export const ERASE = 'erase';
+export const CLEAR = 'clear';
 
 export const WELCOME = 'welcome';
+export const SNAPSHOT = 'snapshot';
 export const BATCH = 'batch';
+export const EVENT = 'event';
+export const ACK = 'ack';
+export const STROKE_DROP = 'stroke.drop';
 export const ERROR = 'error';
 
 export const CLOSE_UNSUPPORTED_DATA = 4003;
@@ -26,14 +34,15 @@ export const DEFAULT_LIMITS = Object.freeze({
   maxMessageBytes: 16384,
   maxPointsPerMessage: 500,
   maxStrokeWidth: 64,
+  maxEraseStrokes: 500,
 });
 
 export class ProtocolError extends Error {
-  constructor(code, reason, stroke = null) {
+  constructor(code, reason, ref = null) {
     super(reason);
     this.code = code;
     this.reason = reason;
-    this.stroke = stroke;
+    this.ref = ref;
   }
 }
 
@@ -45,7 +54,10 @@ export function limitsFromWelcome(welcome) {
     maxMessageBytes: welcome.limits.max_message_bytes,
     maxPointsPerMessage: welcome.limits.max_points_per_message,
     maxStrokeWidth: welcome.limits.max_stroke_width,
+    maxEraseStrokes: welcome.limits.max_erase_strokes,
     maxPointsPerSecond: welcome.limits.max_points_per_second,
+    maxPointsPerStroke: welcome.limits.max_points_per_stroke,
+    maxStrokesPerBoard: welcome.limits.max_strokes_per_board,
   };
 }
 
@@ -61,8 +73,17 @@ export function strokeEnd(stroke, points = []) {
   return { type: STROKE_END, stroke, points };
 }
 
-/** A fresh stroke id: 16 random characters from the allowed alphabet. */
-export function newStrokeId() {
+/** An undo, redo or clear; `id` makes a resent edit count once. */
+export function edit(type, id = newId()) {
+  return { type, id, strokes: [] };
+}
+
+export function erase(strokes, id = newId()) {
+  return { type: ERASE, id, strokes };
+}
+
+/** A fresh stroke or edit id: 16 random characters from the allowed alphabet. */
+export function newId() {
   const alphabet = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
   const bytes = new Uint8Array(16);
   crypto.getRandomValues(bytes);
@@ -101,7 +122,30 @@ export function parseObject(message, limits = DEFAULT_LIMITS) {
   return parser(message, limits);
 }
 
+function parsePlainEdit(message) {
+  allowFields(message, ['type', 'id']);
+  return edit(message.type, clientId(message, 'id'));
+}
+
 const PARSERS = {
+  [UNDO]: parsePlainEdit,
+  [REDO]: parsePlainEdit,
+  [CLEAR]: parsePlainEdit,
+  [ERASE](message, limits) {
+    allowFields(message, ['type', 'id', 'strokes']);
+    const id = clientId(message, 'id');
+    const { strokes } = message;
+    if (!Array.isArray(strokes) || strokes.length === 0) {
+      throw new ProtocolError('bad_field', "'strokes' must be a non-empty list of stroke ids");
+    }
+    if (strokes.length > limits.maxEraseStrokes) {
+      throw new ProtocolError('too_many_strokes', `at most ${limits.maxEraseStrokes} strokes in one erase`);
+    }
+    if (!strokes.every((sid) => typeof sid === 'string' && STROKE_ID_PATTERN.test(sid))) {
+      throw new ProtocolError('bad_field', "'strokes' must hold stroke ids");
+    }
+    return erase([...strokes], id);
+  },
   [STROKE_BEGIN](message, limits) {
     allowFields(message, ['type', 'stroke', 'color', 'width', 'points']);
     const stroke = strokeId(message);
@@ -139,10 +183,14 @@ function allowFields(message, allowed) {
 }
 
 function strokeId(message) {
-  if (typeof message.stroke !== 'string' || !STROKE_ID_PATTERN.test(message.stroke)) {
-    throw new ProtocolError('bad_field', "'stroke' must be 1-32 letters, digits, '-' or '_'");
+  return clientId(message, 'stroke');
+}
+
+function clientId(message, name) {
+  if (typeof message[name] !== 'string' || !STROKE_ID_PATTERN.test(message[name])) {
+    throw new ProtocolError('bad_field', `'${name}' must be 1-32 letters, digits, '-' or '_'`);
   }
-  return message.stroke;
+  return message[name];
 }
 
 // JSON has one number type; an integer is a number with no fraction (booleans are not numbers).

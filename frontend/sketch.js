@@ -5,6 +5,9 @@
 import p5 from '../vendor/p5/p5.esm.min.js';
 import { boardToScreen, fitBoard } from './view.js';
 
+// The friendly-error checks cost time on every call and warn about our own names.
+p5.disableFriendlyErrors = true;
+
 const LETTERBOX_COLOR = '#d9dde3';
 const BOARD_COLOR = '#ffffff';
 
@@ -38,10 +41,10 @@ export function createSketch(container, board, { onReady }) {
         p.noStroke();
         p.fill(BOARD_COLOR);
         p.rect(view.offsetX, view.offsetY, view.width, view.height);
-        for (const stroke of board.strokes.values()) paintSegments(p, view, stroke, 0);
+        for (const stroke of board.strokes.values()) if (stroke.visible) paintSegments(p, view, stroke, 0);
         return;
       }
-      for (const change of pending) paintSegments(p, view, change.stroke, change.from);
+      for (const change of pending) if (change.stroke.visible) paintSegments(p, view, change.stroke, change.from);
       pending = [];
     };
   };
@@ -49,8 +52,10 @@ export function createSketch(container, board, { onReady }) {
   new p5(sketch, container);
 
   return {
+    /** Paint what applyMessage reported: a stroke from a point on, or everything. */
     paintChange(change) {
-      if (change) pending.push(change);
+      if (change?.repaint) repaintAll = true;
+      else if (change?.stroke) pending.push(change);
     },
     repaint() {
       repaintAll = true;

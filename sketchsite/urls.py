@@ -8,6 +8,11 @@ urlpatterns = [
     path("", views.classic_board, name="home"),
     path("new/", views.new_board, name="new-board"),
     re_path(rf"^b/(?P<board>{BOARD_NAME_PATTERN})/$", views.board, name="board"),
+    re_path(
+        rf"^b/(?P<board>{BOARD_NAME_PATTERN})/export\.(?P<format>svg|png)$",
+        views.board_export,
+        name="board-export",
+    ),
     re_path(r"^b/(?P<board>[^/]*)/?$", views.bad_board_name),
     path("healthz", views.health, name="health"),
     path("admin/", admin.site.urls),

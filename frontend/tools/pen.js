@@ -2,10 +2,10 @@
 // Each pointer draws its own stroke, so two fingers make two lines.
 
 import { clampToBoard } from '../board.js';
-import { newStrokeId, strokeBegin, strokeEnd, strokePoints } from '../protocol.js';
+import { newId, strokeBegin, strokeEnd, strokePoints } from '../protocol.js';
 import { screenToBoard } from '../view.js';
 
-export function attachPen(canvas, { board, getView, getStyle, emit }) {
+export function attachPen(canvas, { board, getView, getStyle, isActive, maxPointsPerStroke, emit }) {
   const active = new Map(); // pointerId -> {stroke, lastX, lastY}
 
   function boardPoint(event) {
@@ -15,13 +15,13 @@ export function attachPen(canvas, { board, getView, getStyle, emit }) {
   }
 
   function onDown(event) {
-    if (event.button !== 0 && event.pointerType === 'mouse') return;
+    if (!isActive() || (event.button !== 0 && event.pointerType === 'mouse')) return;
     event.preventDefault();
     canvas.setPointerCapture?.(event.pointerId);
     const [x, y] = boardPoint(event);
     const { color, width } = getStyle();
-    const stroke = newStrokeId();
-    active.set(event.pointerId, { stroke, lastX: x, lastY: y });
+    const stroke = newId();
+    active.set(event.pointerId, { stroke, lastX: x, lastY: y, count: 1 });
     emit(strokeBegin(stroke, color, width, [x, y]));
   }
 
@@ -35,7 +35,17 @@ export function attachPen(canvas, { board, getView, getStyle, emit }) {
     for (const sample of events.length ? events : [event]) {
       const [x, y] = boardPoint(sample);
       if (x === current.lastX && y === current.lastY) continue;
+      if (current.count >= maxPointsPerStroke()) {
+        // A very long line goes on as a new stroke instead of being cut off by the server.
+        if (points.length) emit(strokePoints(current.stroke, points.splice(0)));
+        emit(strokeEnd(current.stroke));
+        const { color, width } = getStyle();
+        current.stroke = newId();
+        current.count = 1;
+        emit(strokeBegin(current.stroke, color, width, [current.lastX, current.lastY]));
+      }
       points.push(x, y);
+      current.count += 1;
       current.lastX = x;
       current.lastY = y;
     }

@@ -1,4 +1,5 @@
-// The toolbar: colour palette, pen widths, connection status, board name and "new board".
+// The toolbar: tools, colours, widths, undo/redo/clear, export, board name, "new board",
+// the connection status and short notices.
 
 export const PALETTE = [
   { name: 'Black', color: '#1e1e1e' },
@@ -21,8 +22,45 @@ export const WIDTHS = [
   { name: 'Thick', width: 20 },
 ];
 
-export function createToolbar(root, { boardName, newBoardUrl, onStyle }) {
+export function createToolbar(root, { boardName, newBoardUrl, exportUrls, onStyle, onTool, onCommand }) {
   const style = { color: PALETTE[0].color, width: WIDTHS[1].width };
+  let tool = 'pen';
+
+  const tools = root.querySelector('[data-role=tools]');
+  const toolButtons = {};
+  for (const [name, label] of [
+    ['pen', 'Pen (P)'],
+    ['eraser', 'Eraser (E)'],
+  ]) {
+    const button = textButton(label.split(' ')[0], label, () => chooseTool(name));
+    button.dataset.tool = name;
+    toolButtons[name] = button;
+    tools.append(button);
+  }
+  function chooseTool(name) {
+    tool = name;
+    select(tools, toolButtons[name]);
+    onTool(name);
+  }
+  select(tools, toolButtons.pen);
+
+  const commands = root.querySelector('[data-role=commands]');
+  for (const [command, label, title] of [
+    ['undo', 'Undo', 'Undo your last change (Ctrl+Z)'],
+    ['redo', 'Redo', 'Redo (Ctrl+Shift+Z)'],
+    ['clear', 'Clear', 'Clear the board for everyone (undoable)'],
+  ]) {
+    commands.append(textButton(label, title, () => onCommand(command)));
+  }
+  const exports = root.querySelector('[data-role=export]');
+  for (const [format, url] of Object.entries(exportUrls)) {
+    const link = document.createElement('a');
+    link.href = url;
+    link.textContent = format.toUpperCase();
+    link.download = `${boardName}.${format}`;
+    link.title = `Download the board as ${format.toUpperCase()}`;
+    exports.append(link);
+  }
 
   const colours = root.querySelector('[data-role=palette]');
   for (const { name, color } of PALETTE) {
@@ -54,14 +92,37 @@ export function createToolbar(root, { boardName, newBoardUrl, onStyle }) {
   root.querySelector('[data-role=board-name]').textContent = boardName;
   root.querySelector('[data-role=new-board]').href = newBoardUrl;
   const status = root.querySelector('[data-role=status]');
+  const notice = document.querySelector('[data-role=notice]');
+  let noticeTimer = null;
 
   return {
     style: () => ({ ...style }),
+    tool: () => tool,
+    chooseTool,
     showStatus({ state, text }) {
       status.dataset.state = state;
       status.textContent = text;
     },
+    /** A short message for the person drawing, e.g. why a stroke was refused. */
+    notify(text) {
+      notice.textContent = text;
+      notice.hidden = false;
+      clearTimeout(noticeTimer);
+      noticeTimer = setTimeout(() => {
+        notice.hidden = true;
+      }, 6000);
+    },
   };
+}
+
+function textButton(label, title, onClick) {
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'text-button';
+  button.textContent = label;
+  button.title = title;
+  button.addEventListener('click', onClick);
+  return button;
 }
 
 function swatch(label, onPick) {
