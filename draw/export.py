@@ -25,7 +25,9 @@ def to_svg(width, height, strokes):
         points = stroke.points
         if len(points) == 2:
             x, y = points
-            parts.append(f'<circle id="s-{stroke.stroke}" cx="{x}" cy="{y}" r="{stroke.width / 2}" fill={colour}/>')
+            parts.append(
+                f'<circle id="s-{stroke.stroke}" cx="{x}" cy="{y}" r="{stroke.width / 2}" fill={colour}/>'
+            )
             continue
         coordinates = " ".join(f"{points[i]},{points[i + 1]}" for i in range(0, len(points), 2))
         parts.append(
@@ -43,7 +45,9 @@ def to_png(width, height, strokes, scale=1.0):
     for stroke in strokes:
         line_width = max(1, round(stroke.width * scale))
         radius = line_width / 2
-        xy = [(stroke.points[i] * scale, stroke.points[i + 1] * scale) for i in range(0, len(stroke.points), 2)]
+        xy = [
+            (stroke.points[i] * scale, stroke.points[i + 1] * scale) for i in range(0, len(stroke.points), 2)
+        ]
         if len(xy) > 1:
             canvas.line(xy, fill=stroke.color, width=line_width, joint="curve")
         # Round caps and joins, as the browser draws them.

@@ -62,6 +62,10 @@ class OpenStrokes:
         del self._open[message.stroke]
         return stroke
 
+    def discard(self, stroke_id):
+        """Forget one open stroke (its live copy was refused); True if it was open."""
+        return self._open.pop(stroke_id, None) is not None
+
     def strokes(self):
         """The open strokes, oldest first."""
         return list(self._open.values())

@@ -54,7 +54,9 @@ def board_export(request, board, format):
             scale = min(4.0, max(0.1, float(request.GET.get("scale", "1"))))
         except ValueError:
             scale = 1.0
-        response = HttpResponse(export.to_png(row.width, row.height, strokes, scale), content_type="image/png")
+        response = HttpResponse(
+            export.to_png(row.width, row.height, strokes, scale), content_type="image/png"
+        )
     response["Content-Disposition"] = f'attachment; filename="{board}.{format}"'
     response["Cache-Control"] = "no-store"
     return response

@@ -1,7 +1,7 @@
-// Delivers the outbox: one item at a time, in the order it was made, each waiting for
-// the server's ack before the next goes out, and paced so a long offline drawing stays
-// under the server's points-per-second limit. Order matters: an undo made offline must
-// reach the server after the strokes it follows.
+// Delivers the outbox: every item not yet sent on the current socket goes out in the order
+// it was made (the socket keeps that order, so an undo made offline reaches the server after
+// the strokes before it), paced so a long offline drawing stays under the server's
+// points-per-second limit. Items leave the outbox only when acknowledged or finally refused.
 
 import { strokeEnd } from './protocol.js';
 import { itemMessages } from './outbox.js';
@@ -11,7 +11,7 @@ export class Delivery {
     this.outbox = outbox;
     this.connection = connection;
     this.onChange = onChange;
-    this.awaiting = null; // ref sent and not yet acknowledged
+    this.sent = new Set(); // refs sent on the current socket
     this.running = false;
     this.tokens = 500;
     this.refilled = performance.now();
@@ -19,15 +19,19 @@ export class Delivery {
 
   /** The socket is (re)opened: everything unacknowledged goes again. */
   restart() {
-    this.awaiting = null;
+    this.sent.clear();
     this.pump();
   }
 
-  /** The server acknowledged or refused `ref`: forget it and send the next item. */
+  /** The server acknowledged or finally refused `ref`. */
   settle(ref) {
-    const removed = this.outbox.remove(ref);
-    if (this.awaiting === ref) this.awaiting = null;
-    if (removed) this.onChange();
+    this.sent.delete(ref);
+    if (this.outbox.remove(ref)) this.onChange();
+  }
+
+  /** Send `ref` again, whole (its live copy was refused). */
+  resend(ref) {
+    this.sent.delete(ref);
     this.pump();
   }
 
@@ -35,18 +39,19 @@ export class Delivery {
     if (this.running) return;
     this.running = true;
     try {
-      while (!this.awaiting && this.connection.online && this.outbox.size) {
-        const item = this.outbox.items[0];
+      while (this.connection.online) {
+        const item = this.outbox.items.find((entry) => !this.sent.has(entry.ref));
+        if (!item) return;
         // A stroke drawn live on this socket only needs its end; any other is sent whole.
         const messages =
           item.stroke && this.connection.isLive(item.ref)
             ? [strokeEnd(item.ref)]
             : itemMessages(item, this.connection.limits.maxPointsPerMessage);
-        this.awaiting = item.ref;
+        this.sent.add(item.ref);
         for (const message of messages) {
           await this.spend((message.points?.length ?? 0) / 2);
           if (!this.connection.send(message)) {
-            this.awaiting = null;
+            this.sent.delete(item.ref);
             return;
           }
         }
@@ -63,7 +68,7 @@ export class Delivery {
       const now = performance.now();
       this.tokens = Math.min(rate, this.tokens + ((now - this.refilled) / 1000) * rate * 0.9);
       this.refilled = now;
-      if (points <= this.tokens || points === 0) {
+      if (points <= this.tokens) {
         this.tokens -= points;
         return;
       }

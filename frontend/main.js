@@ -4,7 +4,20 @@ import { applyMessage, applySnapshot, createBoard, GAP, removeStroke, setVisible
 import { Connection } from './connection.js';
 import { Delivery } from './delivery.js';
 import { Outbox } from './outbox.js';
-import { ACK, BATCH, edit, ERROR, SNAPSHOT, STROKE_BEGIN, STROKE_END, WELCOME } from './protocol.js';
+import {
+  ACK,
+  BATCH,
+  edit,
+  ERROR,
+  newId,
+  SNAPSHOT,
+  STROKE_BEGIN,
+  STROKE_END,
+  strokeBegin,
+  strokeEnd,
+  strokePoints,
+  WELCOME,
+} from './protocol.js';
 import { createSketch } from './sketch.js';
 import { attachEraser } from './tools/eraser.js';
 import { attachPen } from './tools/pen.js';
@@ -106,14 +119,23 @@ function receive(message) {
   showStatus();
 }
 
+// Refusals of a live copy: the stroke is sent again, whole, from the outbox.
+const RESEND_CODES = new Set(['rate_limited', 'too_many_strokes', 'unknown_stroke', 'duplicate_stroke']);
+const MAX_RESENDS = 3;
+
 function refused(error) {
-  if (error.code === 'rate_limited' && error.ref) {
-    // The server dropped this stroke's live copy; the outbox sends it whole, paced.
+  const item = error.ref ? outbox.items.find((entry) => entry.ref === error.ref) : null;
+  if (error.ref && RESEND_CODES.has(error.code)) {
     connection.liveStrokes.delete(error.ref);
-    return;
+    if (!item) return; // still being drawn: it goes whole when it ends
+    item.resends = (item.resends ?? 0) + 1;
+    if (item.resends <= MAX_RESENDS) {
+      delivery.resend(error.ref);
+      return;
+    }
   }
-  if (error.ref && outbox.has(error.ref)) {
-    const item = outbox.items.find((entry) => entry.ref === error.ref);
+  if (item) {
+    // Finally refused: take back what it showed, and say why.
     if (item.stroke) removeStroke(board, item.ref);
     if (item.edit?.strokes?.length) setVisible(board, item.edit.strokes, true);
     sketch.repaint();
@@ -157,7 +179,16 @@ function showStatus() {
   toolbar.showStatus({ state, text });
 }
 
+/** Draw a whole stroke through the same path as the pen (console and browser tests). */
+function drawStroke(points) {
+  const id = newId();
+  const { color, width } = toolbar.style();
+  emit(strokeBegin(id, color, width, points.slice(0, 2)));
+  if (points.length > 2) emit(strokePoints(id, points.slice(2)));
+  emit(strokeEnd(id));
+}
+
 connection.start();
 
 // A handle for people debugging in the console and for the browser tests.
-window.sketchsite = { board, connection, outbox, sketch };
+window.sketchsite = { board, connection, outbox, sketch, draw: drawStroke };

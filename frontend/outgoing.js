@@ -22,7 +22,8 @@ export class OutgoingQueue {
       (message.type === STROKE_POINTS || message.type === STROKE_END) &&
       (last.points.length + message.points.length) / 2 <= this.maxPointsPerMessage;
     if (!mergeable) {
-      this.messages.push({ ...message, points: [...message.points] });
+      // Copy the points: merging appends to them, and the caller keeps its own array.
+      this.messages.push(message.points ? { ...message, points: [...message.points] } : message);
       return;
     }
     last.points.push(...message.points);

@@ -75,7 +75,7 @@ export function strokeEnd(stroke, points = []) {
 
 /** An undo, redo or clear; `id` makes a resent edit count once. */
 export function edit(type, id = newId()) {
-  return { type, id, strokes: [] };
+  return { type, id };
 }
 
 export function erase(strokes, id = newId()) {

@@ -55,12 +55,13 @@ def browser():
 def open_page(browser, request):
     """Open a board in a new browser context of a given size; screenshots are saved at the end."""
     contexts = []
+    page_errors = []
 
     def opener(url, name, **context_options):
         context = browser.new_context(**context_options)
         contexts.append((name, context))
         page = context.new_page()
-        page.on("pageerror", lambda error: pytest.fail(f"{name}: page error: {error}"))
+        page.on("pageerror", lambda error: page_errors.append(f"{name}: {error}"))
         page.goto(url)
         page.locator("[data-role=status][data-state=online]").wait_for(timeout=10_000)
         return page
@@ -71,3 +72,4 @@ def open_page(browser, request):
         for index, page in enumerate(context.pages):
             page.screenshot(path=ARTIFACTS / f"{request.node.name}-{name}-{index}.png")
         context.close()
+    assert not page_errors, f"errors in the page: {page_errors}"

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import {
   CLIENT_MESSAGE_TYPES,
   DEFAULT_LIMITS,
-  newStrokeId,
+  newId,
   parse,
   ProtocolError,
 } from '../../frontend/protocol.js';
@@ -18,6 +18,7 @@ const limits = {
   maxMessageBytes: cases.limits.max_message_bytes,
   maxPointsPerMessage: cases.limits.max_points_per_message,
   maxStrokeWidth: cases.limits.max_stroke_width,
+  maxEraseStrokes: cases.limits.max_erase_strokes,
 };
 const frameText = (frame) => (typeof frame === 'string' ? frame : JSON.stringify(frame));
 
@@ -45,7 +46,7 @@ test('fixture limits are the defaults', () => {
 });
 
 test('new stroke ids are valid and distinct', () => {
-  const ids = new Set(Array.from({ length: 1000 }, newStrokeId));
+  const ids = new Set(Array.from({ length: 1000 }, newId));
   assert.equal(ids.size, 1000);
   for (const id of ids) assert.match(id, /^[A-Za-z0-9_-]{1,32}$/);
 });

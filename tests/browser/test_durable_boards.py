@@ -1,0 +1,147 @@
+"""Nothing drawn is lost: offline drawing, late joiners on a big board, undo, erase and export."""
+
+import io
+import re
+import time
+import urllib.request
+
+import pytest
+from PIL import Image
+
+from tests.browser.test_live_canvas import (
+    BLUE,
+    LAPTOP,
+    RED,
+    board_view,
+    drag,
+    near,
+    pick,
+    pixel,
+    to_screen,
+    wait_for_colour,
+)
+
+pytestmark = pytest.mark.browser
+WHITE = (255, 255, 255)
+
+
+def draw_line(page, start, end):
+    drag(page, [start, end], steps=6)
+    page.mouse.up()
+
+
+def wait_until(predicate, timeout=10.0):
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+def committed_count(page):
+    return page.evaluate(
+        "() => [...window.sketchsite.board.strokes.values()].filter(s => s.committed).length"
+    )
+
+
+def test_stroke_drawn_offline_reaches_the_other_page_after_reconnecting(server, open_page):
+    alice = open_page(f"{server.http_url}/b/offline-test/", "alice", **LAPTOP)
+    bob = open_page(f"{server.http_url}/b/offline-test/", "bob", **LAPTOP)
+    bob.context.set_offline(True)
+    bob.locator("[data-role=status][data-state=offline]").wait_for(timeout=10_000)
+    pick(bob, "Blue")
+    draw_line(bob, (300, 300), (1300, 300))
+    assert "1 waiting" in bob.locator("[data-role=status]").text_content()
+    assert near(wait_for_colour(alice, 800, 300, WHITE, timeout=0.5), WHITE)
+
+    bob.context.set_offline(False)
+    bob.locator("[data-role=status][data-state=online]").wait_for(timeout=20_000)
+    assert near(wait_for_colour(alice, 800, 300, BLUE, timeout=10), BLUE)
+    assert wait_until(lambda: bob.evaluate("() => window.sketchsite.outbox.size") == 0)
+    assert bob.locator("[data-role=status]").text_content() == "Live"
+
+
+def test_page_opened_after_200_strokes_shows_all_of_them(server, open_page):
+    drawer = open_page(f"{server.http_url}/b/crowded/", "drawer", **LAPTOP)
+    pick(drawer, "Red", "Medium")
+    # 200 short vertical strokes in a 20 x 10 grid, committed through the real client.
+    drawer.evaluate(
+        """() => new Promise((resolve) => {
+            const { board } = window.sketchsite;
+            let sent = 0;
+            for (let row = 0; row < 10; row += 1) {
+                for (let col = 0; col < 20; col += 1) {
+                    const x = 40 + col * 76, y = 40 + row * 84;
+                    window.sketchsite.draw([x, y, x, y + 30, x + 4, y + 60]);
+                    sent += 1;
+                }
+            }
+            resolve(sent);
+        })"""
+    )
+    assert wait_until(lambda: committed_count(drawer) == 200, timeout=30)
+    assert wait_until(lambda: drawer.evaluate("() => window.sketchsite.outbox.size") == 0, timeout=30)
+
+    late = open_page(f"{server.http_url}/b/crowded/", "late-joiner", **LAPTOP)
+    assert wait_until(lambda: committed_count(late) == 200, timeout=15)
+    assert late.locator("[data-role=status]").text_content() == "Live"
+    view = board_view(late)
+    for row, col in [(0, 0), (4, 7), (9, 19), (5, 12)]:
+        x, y = 40 + col * 76, 40 + row * 84 + 15
+        assert near(pixel(late, *to_screen(view, x, y)), RED), (row, col)
+
+
+def test_undo_and_redo_from_the_keyboard_reach_everyone(server, open_page):
+    alice = open_page(f"{server.http_url}/b/undo-test/", "alice", **LAPTOP)
+    bob = open_page(f"{server.http_url}/b/undo-test/", "bob", **LAPTOP)
+    pick(alice, "Red")
+    draw_line(alice, (200, 450), (1400, 450))
+    assert near(wait_for_colour(bob, 800, 450, RED), RED)
+    alice.keyboard.press("Control+z")
+    assert near(wait_for_colour(bob, 800, 450, WHITE), WHITE)
+    assert near(wait_for_colour(alice, 800, 450, WHITE), WHITE)
+    alice.keyboard.press("Control+Shift+z")
+    assert near(wait_for_colour(bob, 800, 450, RED), RED)
+
+
+def test_eraser_removes_the_whole_stroke_for_everyone(server, open_page):
+    alice = open_page(f"{server.http_url}/b/erase-test/", "alice", **LAPTOP)
+    bob = open_page(f"{server.http_url}/b/erase-test/", "bob", **LAPTOP)
+    pick(alice, "Blue")
+    draw_line(alice, (200, 200), (1400, 200))
+    draw_line(alice, (200, 600), (1400, 600))
+    assert near(wait_for_colour(bob, 800, 600, BLUE), BLUE)
+    bob.get_by_role("button", name="Eraser", exact=True).click()
+    draw_line(bob, (800, 560), (800, 640))  # rub across the lower line only
+    assert near(wait_for_colour(alice, 300, 600, WHITE), WHITE)
+    assert near(wait_for_colour(alice, 1300, 600, WHITE), WHITE)
+    assert near(wait_for_colour(alice, 800, 200, BLUE), BLUE)
+
+
+def test_exported_png_and_svg_contain_the_strokes(server, open_page):
+    page = open_page(f"{server.http_url}/b/export-test/", "drawer", **LAPTOP)
+    pick(page, "Red")
+    draw_line(page, (100, 450), (1500, 450))
+    pick(page, "Blue")
+    draw_line(page, (800, 100), (800, 800))
+    assert wait_until(
+        lambda: committed_count(page) == 2 and page.evaluate("window.sketchsite.outbox.size") == 0
+    )
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="PNG").click()
+    image = Image.open(download_info.value.path()).convert("RGB")
+    assert image.size == (1600, 900)
+    assert near(image.getpixel((300, 450)), RED)
+    assert near(image.getpixel((800, 200)), BLUE)
+    assert near(image.getpixel((300, 200)), WHITE, 5)
+
+    with urllib.request.urlopen(f"{server.http_url}/b/export-test/export.svg") as response:
+        svg = response.read().decode()
+    polylines = re.findall(
+        r'<polyline id="s-[^"]+" points="[^"]+" stroke="(#[0-9a-f]{6})" stroke-width="20"', svg
+    )
+    assert sorted(polylines) == ["#1971c2", "#e03131"]
+    with urllib.request.urlopen(f"{server.http_url}/b/export-test/export.png?scale=0.5") as response:
+        assert Image.open(io.BytesIO(response.read())).size == (800, 450)
