@@ -31,7 +31,8 @@ def to_svg(width, height, strokes):
             continue
         coordinates = " ".join(f"{points[i]},{points[i + 1]}" for i in range(0, len(points), 2))
         parts.append(
-            f'<polyline id="s-{stroke.stroke}" points="{coordinates}" stroke={colour} stroke-width="{stroke.width}"/>'
+            f'<polyline id="s-{stroke.stroke}" points="{coordinates}" '
+            f'stroke={colour} stroke-width="{stroke.width}"/>'
         )
     parts.append("</g></svg>")
     return "\n".join(parts)
