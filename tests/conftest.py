@@ -40,3 +40,27 @@ def redis_prefix():
 def server_env(tmp_path):
     """Environment for a real server process: its own data folder (SQLite, secret key)."""
     return {"SKETCHSITE_DATA_DIR": str(tmp_path / "data"), "SECRET_KEY": "test-secret-key-not-for-production"}
+
+
+POSTGRES_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+@pytest.fixture
+def postgres_url():
+    """A PostgreSQL database of this test's own, dropped afterwards."""
+    import secrets
+
+    import psycopg
+
+    name = f"sketchsite_test_{secrets.token_hex(4)}"
+    try:
+        admin = psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True, connect_timeout=5)
+    except psycopg.OperationalError as error:
+        pytest.fail(
+            f"this test needs PostgreSQL on 127.0.0.1:5432 with trust auth for 'postgres' ({error}); "
+            "start it with `pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`"
+        )
+    with admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+        yield f"postgres://postgres@127.0.0.1:5432/{name}"
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
