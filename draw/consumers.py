@@ -43,7 +43,9 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
         self.error_budget = TokenBucket(
             config["MAX_ERRORS_PER_MINUTE"] / 60, burst=config["MAX_ERRORS_PER_MINUTE"]
         )
-        self.relay = relay_for(self.channel_layer, config["RELAY_TICK_MS"] / 1000)
+        self.relay = relay_for(
+            self.channel_layer, config["RELAY_TICK_MS"] / 1000, config["OUTGOING_FRAME_BYTES"]
+        )
         # Join the group before reading the board: an event committed meanwhile then arrives
         # both in the catch-up and live, and the client drops the copy by its seq. Read first
         # and it could arrive in neither.
@@ -183,6 +185,20 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
     @classmethod
     async def encode_json(cls, content):
         return protocol.encode(content)
+
+
+def snapshot_parts(strokes, max_strokes, max_bytes):
+    """(index, strokes) parts of at most max_strokes strokes and about max_bytes each; one if empty."""
+    index, part, size = 0, [], 0
+    for stroke in strokes:
+        # About 6 characters a coordinate, plus id, author, colour, width and seq.
+        stroke_size = 6 * len(stroke[4]) + 64
+        if part and (len(part) >= max_strokes or size + stroke_size > max_bytes):
+            yield index, part
+            index, part, size = index + len(part), [], 0
+        part.append(stroke)
+        size += stroke_size
+    yield index, part
 
 
 def _int_or_zero(text):

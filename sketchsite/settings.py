@@ -190,6 +190,11 @@ SKETCHSITE = {
     "BOARD_WIDTH": env_int("SKETCHSITE_BOARD_WIDTH", 1600, minimum=100, maximum=10000),
     "BOARD_HEIGHT": env_int("SKETCHSITE_BOARD_HEIGHT", 900, minimum=100, maximum=10000),
     "MAX_MESSAGE_BYTES": env_int("SKETCHSITE_MAX_MESSAGE_BYTES", 16384, minimum=1024),
+    # Daphne's own limit, for frames in both directions: beyond it Daphne drops the connection.
+    # Incoming frames over MAX_MESSAGE_BYTES are closed with 4009 first; outgoing frames (a
+    # snapshot part, a batch of long committed strokes) are kept under OUTGOING_FRAME_BYTES.
+    "TRANSPORT_MAX_MESSAGE_BYTES": env_int("SKETCHSITE_TRANSPORT_MAX_MESSAGE_BYTES", 1048576, minimum=65536),
+    "OUTGOING_FRAME_BYTES": env_int("SKETCHSITE_OUTGOING_FRAME_BYTES", 262144, minimum=16384),
     "MAX_POINTS_PER_MESSAGE": env_int("SKETCHSITE_MAX_POINTS_PER_MESSAGE", 500, minimum=1),
     "MAX_POINTS_PER_SECOND": env_int("SKETCHSITE_MAX_POINTS_PER_SECOND", 1000, minimum=1),
     "MAX_STROKE_WIDTH": env_int("SKETCHSITE_MAX_STROKE_WIDTH", 64, minimum=1),

@@ -49,7 +49,7 @@ class DaphneServer:
                 "-p",
                 str(self.port),
                 "--websocket-max-message-size",
-                "65536",
+                "1048576",  # as `manage.py serve` sets it (SKETCHSITE_TRANSPORT_MAX_MESSAGE_BYTES)
                 "sketchsite.asgi:application",
             ],
             cwd=PROJECT,

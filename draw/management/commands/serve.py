@@ -35,9 +35,9 @@ class Command(BaseCommand):
         database = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
         self.stdout.write(f"Channel layer: {layer}; database: {database}. Stop with Ctrl+C.")
         self.stdout.flush()
-        # Daphne refuses frames beyond this; the consumer answers oversized messages below it
-        # with a 4009 close and a reason.
-        transport_limit = settings.SKETCHSITE["MAX_MESSAGE_BYTES"] * 4
+        # Daphne drops a connection whose frame (in either direction) exceeds this; the consumer
+        # closes smaller oversized client messages with 4009 and a reason.
+        transport_limit = settings.SKETCHSITE["TRANSPORT_MAX_MESSAGE_BYTES"]
         CommandLineInterface().run(
             [
                 "--bind",
