@@ -145,3 +145,32 @@ def test_exported_png_and_svg_contain_the_strokes(server, open_page):
     assert sorted(polylines) == ["#1971c2", "#e03131"]
     with urllib.request.urlopen(f"{server.http_url}/b/export-test/export.png?scale=0.5") as response:
         assert Image.open(io.BytesIO(response.read())).size == (800, 450)
+
+
+def test_open_pages_resync_after_the_server_is_killed_and_restarted(browser, tmp_path, open_page):
+    import signal
+
+    from tests.servers import DaphneServer, migrate
+
+    env = {"SKETCHSITE_DATA_DIR": str(tmp_path / "data"), "SECRET_KEY": "restart-secret"}
+    migrate(env)
+    server = DaphneServer(env, log_path=tmp_path / "first.log").start()
+    alice = open_page(f"{server.http_url}/b/restart-test/", "alice", **LAPTOP)
+    bob = open_page(f"{server.http_url}/b/restart-test/", "bob", **LAPTOP)
+    pick(alice, "Red")
+    draw_line(alice, (200, 300), (1400, 300))
+    assert wait_until(lambda: committed_count(bob) == 1)
+
+    server.stop(signal.SIGKILL)
+    bob.locator("[data-role=status][data-state=reconnecting]").wait_for(timeout=10_000)
+    pick(alice, "Blue")
+    draw_line(alice, (200, 600), (1400, 600))  # drawn while the server is down
+    restarted = DaphneServer(env, port=server.port, log_path=tmp_path / "second.log").start()
+    try:
+        for page in (alice, bob):
+            page.locator("[data-role=status][data-state=online]").wait_for(timeout=20_000)
+        assert near(wait_for_colour(bob, 800, 600, BLUE, timeout=10), BLUE)
+        assert near(wait_for_colour(bob, 800, 300, RED), RED)
+        assert wait_until(lambda: committed_count(bob) == 2 and committed_count(alice) == 2)
+    finally:
+        restarted.stop()
