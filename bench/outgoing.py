@@ -1,0 +1,95 @@
+"""How the browser sends: a mirror of frontend/outgoing.js and Connection.send/flush.
+
+A drawer's messages queue between sends; consecutive points of one stroke merge into
+one message; the queue is flushed at most once per SEND_INTERVAL, and at once when
+nothing was sent during the last interval. Keep this in step with the front end, or
+the benchmark measures a client nobody runs.
+"""
+
+import json
+
+STROKE_BEGIN = "stroke.begin"
+STROKE_POINTS = "stroke.points"
+STROKE_END = "stroke.end"
+
+# frontend/connection.js SEND_INTERVAL_MS
+SEND_INTERVAL = 0.033
+# The server's default MAX_POINTS_PER_MESSAGE, as the welcome announces it.
+MAX_POINTS_PER_MESSAGE = 500
+
+
+def stroke_begin(stroke, color, width, points):
+    return {"type": STROKE_BEGIN, "stroke": stroke, "color": color, "width": width, "points": points}
+
+
+def stroke_points(stroke, points):
+    return {"type": STROKE_POINTS, "stroke": stroke, "points": points}
+
+
+def stroke_end(stroke, points=()):
+    return {"type": STROKE_END, "stroke": stroke, "points": list(points)}
+
+
+def encode(message):
+    """JSON.stringify: compact separators, keys in insertion order."""
+    return json.dumps(message, separators=(",", ":"))
+
+
+class OutgoingQueue:
+    """Messages waiting for the next send; frontend/outgoing.js line for line."""
+
+    def __init__(self, max_points_per_message=MAX_POINTS_PER_MESSAGE):
+        self.max_points_per_message = max_points_per_message
+        self.messages = []
+
+    def __len__(self):
+        return len(self.messages)
+
+    def push(self, message):
+        last = self.messages[-1] if self.messages else None
+        mergeable = (
+            last is not None
+            and last["stroke"] == message["stroke"]
+            and last["type"] != STROKE_END
+            and message["type"] in (STROKE_POINTS, STROKE_END)
+            and (len(last["points"]) + len(message["points"])) / 2 <= self.max_points_per_message
+        )
+        if not mergeable:
+            self.messages.append({**message, "points": list(message["points"])})
+            return
+        last["points"].extend(message["points"])
+        # Points then end become one end that carries the points; a begin stays a begin.
+        if message["type"] == STROKE_END and last["type"] == STROKE_POINTS:
+            last["type"] = STROKE_END
+        elif message["type"] == STROKE_END:
+            self.messages.append(stroke_end(message["stroke"]))
+
+    def drain(self):
+        """Everything queued, in order; the queue is empty afterwards."""
+        messages, self.messages = self.messages, []
+        return messages
+
+
+class PacedSender:
+    """Connection.send()/flush(): one flush per SEND_INTERVAL at most, each message one frame."""
+
+    def __init__(self, loop, send_text, interval=SEND_INTERVAL):
+        self._loop = loop
+        self._send_text = send_text
+        self._interval = interval
+        self.queue = OutgoingQueue()
+        self._last_send = float("-inf")
+        self._timer = None
+
+    def send(self, message):
+        self.queue.push(message)
+        if self._timer is not None:
+            return
+        wait = max(0.0, self._last_send + self._interval - self._loop.time())
+        self._timer = self._loop.call_later(wait, self.flush)
+
+    def flush(self):
+        self._timer = None
+        self._last_send = self._loop.time()
+        for message in self.queue.drain():
+            self._send_text(encode(message))

@@ -1,0 +1,226 @@
+"""One scenario against one design: start the servers, drive the clients, collect the figures."""
+
+import asyncio
+import secrets
+import subprocess
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass
+
+import psutil
+
+from bench import profile
+from bench.loadgen import DrawSchedule, LoadGenerator, WorkerPlan, split_clients
+from bench.metrics import (
+    Histogram,
+    PeakRss,
+    cpu_seconds,
+    machine_busy_seconds,
+    rss_bytes,
+    wait_for_idle_processes,
+    wait_for_quiet_machine,
+    wait_until,
+)
+from bench.servers import ServerGroup
+from bench.wsclient import open_socket
+
+START_DELAY = 1.0  # time for the draw command to reach every worker before pens go down
+SETTLE_LIMIT = 120.0  # longest wait, after everyone joined, for the servers to go idle
+DRAIN_LIMIT = 30.0  # a point not delivered this long after drawing stops counts as lost
+QUIET = 0.75  # drained once no frame has arrived for this long
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    workers: int | None = None
+    seed: int = 1
+    retries: int = 0
+    quiet_wait: float = 90.0  # longest wait for other work on the machine to calm down before a run
+
+    def worker_count(self, clients):
+        if self.workers:
+            return min(self.workers, clients)
+        return 1 if clients <= 8 else 2
+
+
+def run_design(scenario, design, options, data_dir, log_dir, profile_path=None):
+    """Every figure for one scenario on one design, as a dict ready for JSON.
+
+    With `profile_path`, py-spy samples the first server during the measured window.
+    """
+    machine_before = wait_for_quiet_machine(max_wait=options.quiet_wait)
+    with ServerGroup(design, scenario.servers, scenario.layer, data_dir, log_dir) as servers:
+        pids = servers.pids
+        # A fresh board for every run: committed strokes of earlier runs are not replayed to joiners.
+        board = f"bench-{secrets.token_hex(4)}"
+        urls = [f"{server.url}/ws/boards/{board}/?token=" for server in servers.servers]
+        origins = [server.origin for server in servers.servers]
+        for url, origin in zip(urls, origins, strict=True):
+            asyncio.run(_visit(url, origin))
+        time.sleep(0.5)
+        rss_before = rss_bytes(pids)
+
+        workers = options.worker_count(scenario.clients)
+        plans = [
+            WorkerPlan(design, scenario.rate, options.seed, clients)
+            for clients in split_clients(scenario.clients, scenario.drawers, urls, origins, workers)
+        ]
+        with PeakRss(pids) as peak, LoadGenerator(plans) as generator:
+            joining = time.monotonic()
+            generator.join_board()
+            joined = time.monotonic() - joining
+            # Joins may leave work behind (e.g. telling members about each newcomer); drawing
+            # and idle memory are measured once the servers have finished it.
+            settled = wait_for_idle_processes(pids, max_wait=SETTLE_LIMIT)
+            rss_idle = rss_bytes(pids)
+
+            start = time.monotonic() + START_DELAY
+            schedule = DrawSchedule(
+                start=start,
+                window_start=start + scenario.warmup,
+                window_end=start + scenario.warmup + scenario.duration,
+                drain_until=start + scenario.warmup + scenario.duration + DRAIN_LIMIT,
+                quiet=QUIET,
+            )
+            watch = _CpuWatch(pids, schedule)
+            watch.start()
+            profiler = _WindowProfiler(pids[0], schedule, profile_path) if profile_path else None
+            if profiler:
+                profiler.start()
+            tallies = generator.draw(schedule)
+            watch.join()
+            if profiler:
+                profiler.join()
+            generator.leave()
+        layer = servers.layer.kind
+
+    figures = _figures(scenario, layer, tallies, watch, rss_before, rss_idle, peak.peak)
+    figures["machine_cpu_before_percent"] = machine_before
+    figures["join_seconds"] = round(joined, 1)
+    figures["settle_seconds"] = settled
+    if profiler and profiler.error:
+        figures["profile_error"] = profiler.error
+    return figures
+
+
+async def _visit(url, origin):
+    """One client joins and leaves, so lazy imports and caches are warm before memory is read."""
+    welcomed = asyncio.get_running_loop().create_future()
+
+    def on_text(payload, received_at):
+        if not welcomed.done():
+            welcomed.set_result(payload)
+
+    socket = await open_socket(url, origin, on_text)
+    await asyncio.wait_for(welcomed, 10)
+    await socket.close()
+
+
+class _CpuWatch(threading.Thread):
+    """CPU time of the servers, Redis and the whole machine across the measured window.
+
+    The load generator's own processes measure themselves (bench/loadgen.py).
+    """
+
+    def __init__(self, server_pids, schedule):
+        super().__init__(name="cpu-watch", daemon=True)
+        self.server_pids = server_pids
+        self.redis_pids = [p.pid for p in psutil.process_iter(["name"]) if p.info["name"] == "redis-server"]
+        self.schedule = schedule
+        self.server = {}
+        self.redis = 0.0
+        self.machine = 0.0
+        self.softirq = 0.0
+
+    def run(self):
+        wait_until(self.schedule.window_start)
+        servers, redis = cpu_seconds(self.server_pids), cpu_seconds(self.redis_pids)
+        machine = machine_busy_seconds()
+        wait_until(self.schedule.window_end)
+        servers_after, redis_after = cpu_seconds(self.server_pids), cpu_seconds(self.redis_pids)
+        machine_after = machine_busy_seconds()
+        self.machine = machine_after[0] - machine[0]
+        self.softirq = machine_after[1] - machine[1]
+        self.server = {pid: servers_after[pid] - servers[pid] for pid in self.server_pids}
+        self.redis = sum(redis_after.values()) - sum(redis.values())
+
+
+class _WindowProfiler(threading.Thread):
+    """py-spy on one server from the start to the end of the measured window."""
+
+    def __init__(self, pid, schedule, raw_path):
+        super().__init__(name="profiler", daemon=True)
+        self.pid = pid
+        self.schedule = schedule
+        self.raw_path = raw_path
+        self.error = None
+
+    def run(self):
+        wait_until(self.schedule.window_start)
+        seconds = self.schedule.window_end - self.schedule.window_start
+        recording = profile.start_recording(self.pid, seconds, self.raw_path)
+        try:
+            _, stderr = recording.communicate(timeout=seconds + 30)
+        except subprocess.TimeoutExpired:
+            recording.kill()
+            _, stderr = recording.communicate()
+        if recording.returncode:
+            self.error = stderr.decode(errors="replace").strip()
+
+
+def _percent(seconds, duration):
+    return round(100 * seconds / duration, 1)
+
+
+def _figures(scenario, layer, tallies, watch, rss_before, rss_idle, rss_peak):
+    duration = scenario.duration
+    others = scenario.clients - 1
+    sent = sum(tally["sent_window"] for tally, _ in tallies)
+    delivered = sum(tally["delivered_window"] for tally, _ in tallies)
+    sent_total = sum(tally["sent_total"] for tally, _ in tallies)
+    delivered_total = sum(tally["delivered_total"] for tally, _ in tallies)
+    expected = sent * others
+    latency = Histogram()
+    send_lag = Histogram()
+    for tally, _ in tallies:
+        latency.merge(Histogram.from_dict(tally["latency"]))
+        send_lag.merge(Histogram.from_dict(tally["send_lag"]))
+    latency_ms = latency.summary_ms()
+    generator_cpu = sum(cpu for _, cpu in tallies)
+    server_cpu = sum(watch.server.values())
+    # Whatever else ran on the machine during the window (other jobs, a profiler, this process).
+    other_cpu = max(0.0, watch.machine - server_cpu - generator_cpu - watch.redis - watch.softirq)
+    return {
+        "layer": layer,
+        "points_sent_per_s": round(sent / duration, 1),
+        "deliveries_per_s": round(delivered / duration, 1),
+        "expected_deliveries_per_s": round(expected / duration, 1),
+        "loss_percent": round(100 * (1 - delivered / expected), 3) if expected else None,
+        "latency_p50_ms": latency_ms["p50"],
+        "latency_p95_ms": latency_ms["p95"],
+        "latency_p99_ms": latency_ms["p99"],
+        "latency_max_ms": latency_ms["max"],
+        "server_cpu_percent": _percent(server_cpu, duration),
+        "server_cpu_percent_per_process": [_percent(seconds, duration) for seconds in watch.server.values()],
+        "redis_cpu_percent": _percent(watch.redis, duration) if layer == "redis" else None,
+        "server_peak_rss_mb": round(rss_peak / 2**20, 1),
+        "idle_kb_per_connection": round((rss_idle - rss_before) / scenario.clients / 1024, 1),
+        "generator_cpu_percent": _percent(generator_cpu, duration),
+        "generator_processes": len(tallies),
+        "generator_cpu_percent_busiest": _percent(max(cpu for _, cpu in tallies), duration),
+        "generator_send_lag_p99_ms": send_lag.summary_ms()["p99"],
+        "softirq_cpu_percent": _percent(watch.softirq, duration),
+        "other_cpu_percent": _percent(other_cpu, duration),
+        "machine_cpu_percent": _percent(watch.machine, duration),
+        "machine_cpu_capacity_percent": 100 * (psutil.cpu_count() or 1),
+        "frames_received_per_s": round(sum(tally["frames"] for tally, _ in tallies) / duration, 1),
+        "points_sent": sent,
+        "deliveries": delivered,
+        "expected_deliveries": expected,
+        "points_sent_total": sent_total,
+        "deliveries_total": delivered_total,
+        "expected_deliveries_total": sent_total * others,
+        "own_echoes_total": sum(tally["own_echoes"] for tally, _ in tallies),
+        "errors_from_server": dict(sum((Counter(tally["errors"]) for tally, _ in tallies), Counter())),
+    }

@@ -1,0 +1,101 @@
+"""The benchmark's scenarios and the targets each one is checked against."""
+
+import operator
+from dataclasses import dataclass, replace
+
+P99_LIMIT_MS = 100
+IDLE_KB_LIMIT = 50
+
+_COMPARISONS = {"==": operator.eq, "<=": operator.le, ">=": operator.ge}
+
+
+@dataclass(frozen=True)
+class Target:
+    """A figure a scenario must reach, e.g. loss_percent == 0 or latency_p99_ms <= 100."""
+
+    metric: str
+    compare: str
+    limit: float
+
+    def met(self, value):
+        return value is not None and _COMPARISONS[self.compare](value, self.limit)
+
+    def __str__(self):
+        return f"{self.metric} {self.compare} {self.limit:g}"
+
+
+ZERO_LOSS = Target("loss_percent", "==", 0)
+P99_OK = Target("latency_p99_ms", "<=", P99_LIMIT_MS)
+IDLE_MEMORY_OK = Target("idle_kb_per_connection", "<=", IDLE_KB_LIMIT)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """C clients on one board, D of them drawing at R points a second."""
+
+    name: str
+    clients: int
+    drawers: int
+    rate: int = 60
+    servers: int = 1
+    layer: str = "memory"
+    duration: float = 15.0
+    warmup: float = 2.0
+    targets: tuple = ()
+
+    def describe(self):
+        layer = "in-memory layer" if self.layer == "memory" else "Redis layer"
+        processes = "1 Daphne" if self.servers == 1 else f"{self.servers} Daphne"
+        return (
+            f"{self.clients} clients, {self.drawers} drawing at {self.rate} points/s, "
+            f"{processes}, {layer}, {self.duration:g} s measured"
+        )
+
+
+SCENARIOS = {
+    scenario.name: scenario
+    for scenario in (
+        Scenario("tiny", clients=4, drawers=2, duration=3, warmup=0.5),
+        Scenario("classroom-30", clients=31, drawers=30, targets=(ZERO_LOSS, P99_OK)),
+        Scenario("lecture-500", clients=500, drawers=1, targets=(P99_OK, IDLE_MEMORY_OK)),
+        Scenario("crowd-200", clients=200, drawers=20, targets=(ZERO_LOSS, IDLE_MEMORY_OK)),
+        Scenario(
+            "classroom-30-redis",
+            clients=31,
+            drawers=30,
+            servers=2,
+            layer="redis",
+            targets=(ZERO_LOSS, P99_OK),
+        ),
+    )
+}
+
+# The search for the most drawers one Daphne process holds at p99 <= 100 ms with zero loss.
+MAX_DRAWERS = "max-drawers"
+SEARCH_STEPS = (10, 20, 30, 50, 75, 100, 125, 150, 200, 250, 300)
+SEARCH_DURATION = 8.0
+SEARCH_TARGET_DRAWERS = 100
+SEARCH_PASS = (ZERO_LOSS, P99_OK)
+
+STANDARD = ("classroom-30", "lecture-500", "crowd-200", "classroom-30-redis", MAX_DRAWERS)
+
+
+def search_step(drawers, duration=SEARCH_DURATION, warmup=2.0):
+    """One step of the search: the drawers and one more client that only watches (the projector)."""
+    return Scenario(
+        f"drawers-{drawers}",
+        clients=drawers + 1,
+        drawers=drawers,
+        duration=duration,
+        warmup=warmup,
+        targets=SEARCH_PASS,
+    )
+
+
+def with_timing(scenario, duration=None, warmup=None):
+    changes = {}
+    if duration is not None:
+        changes["duration"] = duration
+    if warmup is not None:
+        changes["warmup"] = warmup
+    return replace(scenario, **changes)

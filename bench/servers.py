@@ -1,0 +1,211 @@
+"""Daphne processes started the way a user starts them, and the data folder they share.
+
+`daphne -b 127.0.0.1 -p PORT sketchsite.asgi:application` with the settings module in
+DJANGO_SETTINGS_MODULE; the baseline runs `bench.naive:application` the same way. Every
+process started here is stopped here, by its own pid.
+"""
+
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import redis
+
+from bench.clients import NAIVE, SKETCHSITE
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+HOST = "127.0.0.1"
+REDIS_URL = "redis://127.0.0.1:6379/0"
+START_TIMEOUT = 30.0
+STOP_TIMEOUT = 15.0
+
+APPLICATIONS = {
+    SKETCHSITE: ("sketchsite.settings", "sketchsite.asgi:application"),
+    NAIVE: ("bench.naive_settings", "bench.naive:application"),
+}
+
+
+class ServerError(Exception):
+    """A server process did not start or answer."""
+
+
+def daphne_command():
+    """The daphne script installed beside this interpreter."""
+    script = Path(sys.executable).with_name("daphne")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "daphne"]
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
+
+
+class DataDir:
+    """A throwaway SKETCHSITE_DATA_DIR with a migrated SQLite database."""
+
+    def __init__(self):
+        self._folder = tempfile.TemporaryDirectory(prefix="sketchsite-bench-")
+        self.path = Path(self._folder.name)
+
+    def __enter__(self):
+        env = {
+            **os.environ,
+            "SKETCHSITE_DATA_DIR": str(self.path),
+            "DJANGO_SETTINGS_MODULE": "sketchsite.settings",
+        }
+        subprocess.run(
+            [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+            cwd=PROJECT_ROOT,
+            env=env,
+            check=True,
+            timeout=120,
+        )
+        return self
+
+    def __exit__(self, *exc_info):
+        self._folder.cleanup()
+
+
+@dataclass
+class ChannelLayer:
+    """Which layer the servers use: `memory`, or `redis` with a prefix of its own."""
+
+    kind: str
+    prefix: str = ""
+
+    @classmethod
+    def create(cls, kind):
+        if kind == "redis":
+            return cls(kind, f"sketchsite-bench-{secrets.token_hex(4)}")
+        return cls(kind)
+
+    def environment(self):
+        if self.kind == "redis":
+            return {"REDIS_URL": REDIS_URL, "REDIS_PREFIX": self.prefix}
+        return {"REDIS_URL": ""}
+
+    def clean_up(self):
+        """Delete every Redis key the run made."""
+        if self.kind != "redis":
+            return 0
+        client = redis.Redis.from_url(REDIS_URL, socket_timeout=10)
+        try:
+            keys = list(client.scan_iter(match=f"{self.prefix}*", count=1000))
+            if keys:
+                client.delete(*keys)
+            return len(keys)
+        finally:
+            client.close()
+
+
+class Daphne:
+    """One Daphne process serving one design on a free loopback port."""
+
+    def __init__(self, design, data_dir, layer, log_dir):
+        self.design = design
+        self.settings_module, self.application = APPLICATIONS[design]
+        self.data_dir = data_dir
+        self.layer = layer
+        self.port = None
+        self.process = None
+        self.log_path = None
+        self._log_dir = log_dir
+
+    @property
+    def pid(self):
+        return self.process.pid
+
+    @property
+    def url(self):
+        return f"ws://{HOST}:{self.port}"
+
+    @property
+    def origin(self):
+        return f"http://{HOST}:{self.port}"
+
+    def start(self):
+        # A port taken between the probe and Daphne's bind only costs a retry.
+        for _ in range(3):
+            self.port = free_port()
+            self._spawn()
+            if self._wait_until_listening():
+                return self
+            self.stop()
+        raise ServerError(f"Daphne ({self.design}) did not start; see {self.log_path}")
+
+    def _spawn(self):
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": self.settings_module,
+            "SKETCHSITE_DATA_DIR": str(self.data_dir.path),
+            "LOG_LEVEL": "WARNING",
+            **self.layer.environment(),
+        }
+        self.log_path = Path(self._log_dir) / f"daphne-{self.design}-{self.port}.log"
+        with open(self.log_path, "wb") as log:
+            self.process = subprocess.Popen(
+                [*daphne_command(), "-b", HOST, "-p", str(self.port), self.application],
+                cwd=PROJECT_ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+
+    def _wait_until_listening(self):
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                return False
+            try:
+                with socket.create_connection((HOST, self.port), timeout=1):
+                    return True
+            except OSError:
+                time.sleep(0.1)
+        return False
+
+    def stop(self):
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=5)
+
+
+class ServerGroup:
+    """`count` Daphne processes of one design sharing one channel layer."""
+
+    def __init__(self, design, count, layer_kind, data_dir, log_dir):
+        self.layer = ChannelLayer.create(layer_kind)
+        self.servers = [Daphne(design, data_dir, self.layer, log_dir) for _ in range(count)]
+
+    @property
+    def pids(self):
+        return [server.pid for server in self.servers]
+
+    def __enter__(self):
+        try:
+            for server in self.servers:
+                server.start()
+        except BaseException:
+            self._stop()
+            raise
+        return self
+
+    def __exit__(self, *exc_info):
+        self._stop()
+
+    def _stop(self):
+        for server in self.servers:
+            server.stop()
+        self.layer.clean_up()

@@ -1,0 +1,111 @@
+"""The shipped benchmark runs end to end: real Daphne, simulated browsers, exact counts.
+
+Speed is the benchmark's business; these tests only check that it works and counts right.
+"""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bench.outgoing import OutgoingQueue, stroke_begin, stroke_end, stroke_points
+from bench.pointer import BOARD_HEIGHT, BOARD_WIDTH, Pointer, stroke_id, stroke_timing
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def tiny_run(tmp_path_factory):
+    """`python -m bench tiny` against one Daphne with the in-memory layer; its JSON record."""
+    results = tmp_path_factory.mktemp("bench-results")
+    finished = subprocess.run(
+        [
+            *(sys.executable, "-m", "bench", "tiny", "--design", "sketchsite"),
+            *("--retries", "0", "--quiet-wait", "0", "--results", str(results)),
+        ],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert finished.returncode == 0, finished.stdout + finished.stderr
+    (record_path,) = results.glob("*.json")
+    return json.loads(record_path.read_text()), finished.stdout
+
+
+def test_tiny_scenario_delivers_every_point_to_every_other_client(tiny_run):
+    record, _ = tiny_run
+    (result,) = record["scenarios"]
+    figures = result["designs"]["sketchsite"]
+    assert "error" not in figures
+    assert figures["points_sent_total"] > 0
+    assert figures["deliveries_total"] == figures["expected_deliveries_total"]
+    assert figures["deliveries"] == figures["expected_deliveries"]
+    assert figures["loss_percent"] == 0
+    assert figures["errors_from_server"] == {}
+
+
+def test_tiny_scenario_reports_every_figure(tiny_run):
+    record, stdout = tiny_run
+    figures = record["scenarios"][0]["designs"]["sketchsite"]
+    for key in (
+        "points_sent_per_s",
+        "deliveries_per_s",
+        "latency_p50_ms",
+        "latency_p99_ms",
+        "latency_max_ms",
+        "server_cpu_percent",
+        "server_peak_rss_mb",
+        "idle_kb_per_connection",
+        "generator_cpu_percent",
+    ):
+        assert figures[key] is not None, key
+    assert record["commit"]
+    assert "tiny:" in stdout and "loss %" in stdout
+
+
+def test_outgoing_queue_merges_points_of_one_stroke_like_the_browser():
+    queue = OutgoingQueue()
+    queue.push(stroke_begin("s1", "#000000", 3, [1, 2]))
+    queue.push(stroke_points("s1", [3, 4]))
+    queue.push(stroke_points("s1", [5, 6]))
+    queue.push(stroke_end("s1"))
+    queue.push(stroke_begin("s2", "#000000", 3, [7, 8]))
+    assert queue.drain() == [
+        {
+            "type": "stroke.begin",
+            "stroke": "s1",
+            "color": "#000000",
+            "width": 3,
+            "points": [1, 2, 3, 4, 5, 6],
+        },
+        {"type": "stroke.end", "stroke": "s1", "points": []},
+        {"type": "stroke.begin", "stroke": "s2", "color": "#000000", "width": 3, "points": [7, 8]},
+    ]
+    assert len(queue) == 0
+
+
+def test_outgoing_queue_folds_trailing_points_into_the_end():
+    queue = OutgoingQueue()
+    queue.push(stroke_points("s1", [1, 2]))
+    queue.push(stroke_end("s1"))
+    assert queue.drain() == [{"type": "stroke.end", "stroke": "s1", "points": [1, 2]}]
+
+
+def test_stroke_ids_tell_when_each_point_was_drawn():
+    stroke = stroke_id(12, 987654321, 60)
+    assert stroke == "d12-987654321-60"
+    assert stroke_timing(stroke) == (987654.321, 1 / 60)
+
+
+def test_simulated_strokes_stay_on_the_board():
+    hand = Pointer(drawer=0, rate=60, seed=3)
+    plans = list(hand.strokes(start=100.0, end=130.0))
+    assert plans
+    for plan in plans:
+        assert 0.5 * 60 <= plan.point_count <= 3 * 60
+        points = list(plan.points())
+        assert all(0 <= x <= BOARD_WIDTH and 0 <= y <= BOARD_HEIGHT for x, y in points)
+        assert all(a != b for a, b in zip(points, points[1:], strict=False))
