@@ -3,6 +3,7 @@
 import logging
 from urllib.parse import parse_qs
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
@@ -12,7 +13,7 @@ from draw.boards import group_name, is_valid_board_name
 from draw.history import STROKE
 from draw.participants import participant_from_token, token_for
 from draw.ratelimit import TokenBucket
-from draw.relay import BATCH_EVENT, relay_for
+from draw.relay import hub_for
 from draw.strokes import OpenStrokes
 
 logger = logging.getLogger(__name__)
@@ -43,13 +44,14 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
         self.error_budget = TokenBucket(
             config["MAX_ERRORS_PER_MINUTE"] / 60, burst=config["MAX_ERRORS_PER_MINUTE"]
         )
-        self.relay = relay_for(
-            self.channel_layer, config["RELAY_TICK_MS"] / 1000, config["OUTGOING_FRAME_BYTES"]
-        )
-        # Join the group before reading the board: an event committed meanwhile then arrives
-        # both in the catch-up and live, and the client drops the copy by its seq. Read first
-        # and it could arrive in neither.
-        await self.channel_layer.group_add(self.group, self.channel_name)
+        self.hub = hub_for(self.channel_layer, config["RELAY_TICK_MS"] / 1000, config["OUTGOING_FRAME_BYTES"])
+        # Live batches are held back until this client has the board's state.
+        self.held = []
+        self.ready = False
+        # Join the board before reading it: an event committed meanwhile then arrives both in
+        # the catch-up and live, and the client drops the copy by its seq. Read first and it
+        # could arrive in neither.
+        self.relay = await self.hub.join(self.group, self)
         board, history = await database_sync_to_async(store.read_board)(self.board)
         self.limits = protocol.Limits.from_settings(config, board.width, board.height)
         await self.accept()
@@ -68,10 +70,15 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
             )
         )
         await self.send_catch_up(board, history, since)
-        # Strokes being drawn right now, from every process, come to this channel directly.
-        await self.channel_layer.group_send(
-            self.group, {"type": "board.joined", "channel": self.channel_name}
-        )
+        # Strokes being drawn right now: this process's at once, other processes' by reply.
+        drawing_here = self.relay.open_strokes(exclude=self)
+        if drawing_here:
+            await self.send_json(protocol.batch(drawing_here))
+        await self.relay.announce_join(self.channel_name)
+        self.ready = True
+        for text in self.held:
+            await self.deliver(text)
+        self.held = None
 
     async def send_catch_up(self, board, history, since):
         if 0 < since <= history.seq and history.seq - since <= MAX_CATCH_UP_EVENTS:
@@ -87,11 +94,38 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
             )
 
     async def disconnect(self, code):
-        if hasattr(self, "group"):
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+        if hasattr(self, "relay"):
             for stroke in self.open_strokes.discard_all():
                 # The author's client resends the whole stroke after reconnecting.
-                self.relay.publish(self.group, protocol.stroke_drop(stroke.stroke, self.participant))
+                self.relay.publish(protocol.stroke_drop(stroke.stroke, self.participant))
+            await self.hub.leave(self.group, self)
+
+    async def dispatch(self, message):
+        # Channels closes stale database connections before every message it dispatches, a
+        # hop through the one sync thread per frame that cost a third of the server's time
+        # under load (docs/performance.md). Database work here runs in
+        # database_sync_to_async, which closes stale connections itself.
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"no handler for message type {message['type']}")
+        await handler(message)
+
+    async def deliver(self, text):
+        """A batch from the board's relay: to the socket, or held until the catch-up is out."""
+        if not self.ready:
+            if self.held is not None:
+                self.held.append(text)
+            return
+        await self.send(text_data=text)
+
+    def open_stroke_begins(self):
+        """`stroke.begin` messages, with their points so far, of the strokes being drawn here."""
+        return [
+            protocol.StrokeBegin(stroke.stroke, stroke.color, stroke.width, list(stroke.points)).to_wire(
+                self.participant
+            )
+            for stroke in self.open_strokes.strokes()
+        ]
 
     async def receive(self, text_data=None, bytes_data=None):
         if bytes_data is not None:
@@ -123,7 +157,7 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
             try:
                 stroke = self.open_strokes.end(message)
             except protocol.ProtocolError:
-                self.relay.publish(self.group, protocol.stroke_drop(message.stroke, self.participant))
+                self.relay.publish(protocol.stroke_drop(message.stroke, self.participant))
                 raise
             request = {
                 "stroke": stroke.stroke,
@@ -133,7 +167,7 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
             }
             await self.commit(STROKE, stroke.stroke, request)
             return
-        self.relay.publish(self.group, message.to_wire(self.participant))
+        self.relay.publish(message.to_wire(self.participant))
 
     async def commit(self, kind, client_id, request):
         """Store one event; acknowledge it to its author and relay it to the board once."""
@@ -143,13 +177,13 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
             )
         except store.CommitRefused as refused:
             if kind == STROKE:
-                self.relay.publish(self.group, protocol.stroke_drop(client_id, self.participant))
+                self.relay.publish(protocol.stroke_drop(client_id, self.participant))
             raise protocol.ProtocolError(refused.code, refused.reason, client_id) from None
         if not result.duplicate:
-            self.relay.publish(self.group, protocol.event(result.event))
+            self.relay.publish(protocol.event(result.event))
         elif kind == STROKE:
             # A resent stroke already stored: others drop the repeated preview.
-            self.relay.publish(self.group, protocol.stroke_drop(client_id, self.participant))
+            self.relay.publish(protocol.stroke_drop(client_id, self.participant))
         await self.send_json(protocol.ack(client_id, result.seq))
 
     def spend_points(self, message):
@@ -167,20 +201,8 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json(protocol.error(refused.code, refused.reason, refused.ref))
 
     async def board_batch(self, event):
+        """Open strokes another process sent this joiner directly."""
         await self.send(text_data=event["text"])
-
-    async def board_joined(self, event):
-        """Someone joined: show them the strokes this connection is drawing right now."""
-        if event["channel"] == self.channel_name or not len(self.open_strokes):
-            return
-        begins = [
-            protocol.StrokeBegin(stroke.stroke, stroke.color, stroke.width, list(stroke.points)).to_wire(
-                self.participant
-            )
-            for stroke in self.open_strokes.strokes()
-        ]
-        text = protocol.encode(protocol.batch(begins))
-        await self.channel_layer.send(event["channel"], {"type": BATCH_EVENT, "text": text})
 
     @classmethod
     async def encode_json(cls, content):

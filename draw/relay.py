@@ -1,13 +1,21 @@
-"""Fan-out of live drawing: one group_send per board per tick, encoded once.
+"""Fan-out of a board's traffic: one group_send per board per tick, one write per browser.
 
-Every accepted message is queued for its board; a flusher sends everything
-queued during one tick as a single `batch` frame, encoded to text once for all
-recipients. With thirty people drawing this turns thirty group_sends per tick
-into one, which is what keeps a one-process classroom live.
+Every message a consumer accepts is queued on its board's relay in this process. Once
+per tick the relay encodes everything queued as one `batch` text and group_sends it to
+the board's group. The members of that group are not the consumers but one channel per
+server process holding the board; each process hands the text to its own consumers,
+which write it to their sockets. With thirty drawers and five hundred viewers that is
+one encode and one channel-layer message per process per tick, instead of one
+group_send per point and one channel-layer message per viewer, which is what keeps a
+one-process classroom live (docs/performance.md has the figures).
+
+A consumer that is still sending a joiner its catch-up holds the batches back and
+writes them after, so the board's state always comes before the live traffic.
 """
 
 import asyncio
 import logging
+import time
 import weakref
 
 from draw import protocol
@@ -15,40 +23,126 @@ from draw import protocol
 logger = logging.getLogger(__name__)
 
 BATCH_EVENT = "board.batch"
+JOINED_EVENT = "board.joined"
+# Group membership lapses after the layer's group_expiry (a day); renew it well before.
+GROUP_RENEW_SECONDS = 3600
 
 
 class BoardRelay:
-    """Coalesces messages per board group and flushes them in order, once per tick."""
+    """One board in one process: its local consumers, its pending messages, its flusher."""
 
-    def __init__(self, channel_layer, tick_seconds, max_frame_bytes=262144):
-        self.channel_layer = channel_layer
-        self.tick_seconds = tick_seconds
-        self.max_frame_bytes = max_frame_bytes
-        self._pending = {}
-        self._flushers = {}
+    def __init__(self, hub, group):
+        self.hub = hub
+        self.group = group
+        self.consumers = set()
+        self.pending = []
+        self.flusher = None
+        self.channel = None
+        self.listener = None
+        self.started = asyncio.Event()
 
-    def publish(self, group, wire_message):
-        self._pending.setdefault(group, []).append(wire_message)
-        if group not in self._flushers:
-            self._flushers[group] = asyncio.create_task(self._flush_loop(group))
+    async def start(self):
+        layer = self.hub.channel_layer
+        # The default prefix matters: channels-redis reads every process-specific channel
+        # through one shared queue per prefix, and a second prefix would wait its turn.
+        self.channel = await layer.new_channel()
+        await layer.group_add(self.group, self.channel)
+        self.listener = asyncio.create_task(self._listen())
+        self.started.set()
 
-    async def _flush_loop(self, group):
-        # One flusher per board keeps frames in the order they were accepted.
+    async def stop(self):
+        await self.started.wait()
+        if self.flusher is not None:
+            await self.flusher  # what the last people sent still goes out
+        self.listener.cancel()
+        await self.hub.channel_layer.group_discard(self.group, self.channel)
+
+    def publish(self, wire_message):
+        self.pending.append(wire_message)
+        if self.flusher is None:
+            self.flusher = asyncio.create_task(self._flush_loop())
+
+    async def _flush_loop(self):
+        # One flusher per board keeps frames in the order the messages were accepted.
         try:
             while True:
-                await asyncio.sleep(self.tick_seconds)
-                messages = self._pending.pop(group, None)
+                await asyncio.sleep(self.hub.tick_seconds)
+                messages, self.pending = self.pending, []
                 if not messages:
                     return
-                for text in encode_batches(messages, self.max_frame_bytes):
+                for text in encode_batches(messages, self.hub.max_frame_bytes):
                     try:
-                        await self.channel_layer.group_send(group, {"type": BATCH_EVENT, "text": text})
+                        await self.hub.channel_layer.group_send(
+                            self.group, {"type": BATCH_EVENT, "text": text}
+                        )
                     except Exception:
                         # Live points are a preview and committed events are in the log (a
                         # client that misses one resyncs): a lost batch must not stop the board.
-                        logger.exception("could not relay %d messages to %s", len(messages), group)
+                        logger.exception("could not relay %d messages to %s", len(messages), self.group)
         finally:
-            self._flushers.pop(group, None)
+            self.flusher = None
+
+    async def announce_join(self, reply_channel):
+        """Ask the other processes to send a joiner the strokes their people are drawing."""
+        await self.hub.channel_layer.group_send(
+            self.group, {"type": JOINED_EVENT, "reply_to": reply_channel, "origin": self.channel}
+        )
+
+    def open_strokes(self, exclude=None):
+        """`stroke.begin` messages, with their points so far, of every stroke open in this process."""
+        return [
+            begin
+            for consumer in self.consumers
+            if consumer is not exclude
+            for begin in consumer.open_stroke_begins()
+        ]
+
+    async def _listen(self):
+        layer = self.hub.channel_layer
+        renewed = time.monotonic()
+        while True:
+            message = await layer.receive(self.channel)
+            if message["type"] == BATCH_EVENT:
+                for consumer in list(self.consumers):
+                    await consumer.deliver(message["text"])
+            elif message["type"] == JOINED_EVENT and message["origin"] != self.channel:
+                begins = self.open_strokes()
+                if begins:
+                    text = protocol.encode(protocol.batch(begins))
+                    await layer.send(message["reply_to"], {"type": BATCH_EVENT, "text": text})
+            if time.monotonic() - renewed > GROUP_RENEW_SECONDS:
+                await layer.group_add(self.group, self.channel)
+                renewed = time.monotonic()
+
+
+class RelayHub:
+    """The board relays of one process (one event loop)."""
+
+    def __init__(self, channel_layer, tick_seconds, max_frame_bytes):
+        self.channel_layer = channel_layer
+        self.tick_seconds = tick_seconds
+        self.max_frame_bytes = max_frame_bytes
+        self.boards = {}
+
+    async def join(self, group, consumer):
+        relay = self.boards.get(group)
+        if relay is None:
+            relay = self.boards[group] = BoardRelay(self, group)
+            relay.consumers.add(consumer)
+            await relay.start()
+        else:
+            relay.consumers.add(consumer)
+            await relay.started.wait()
+        return relay
+
+    async def leave(self, group, consumer):
+        relay = self.boards.get(group)
+        if relay is None:
+            return
+        relay.consumers.discard(consumer)
+        if not relay.consumers:
+            del self.boards[group]
+            await relay.stop()
 
 
 def encode_batches(messages, max_frame_bytes):
@@ -60,14 +154,13 @@ def encode_batches(messages, max_frame_bytes):
     return encode_batches(messages[:half], max_frame_bytes) + encode_batches(messages[half:], max_frame_bytes)
 
 
-_relays = weakref.WeakKeyDictionary()
+_hubs = weakref.WeakKeyDictionary()
 
 
-def relay_for(channel_layer, tick_seconds, max_frame_bytes=262144):
-    """The relay of the running event loop (tests run several loops, one after another)."""
+def hub_for(channel_layer, tick_seconds, max_frame_bytes):
+    """The hub of the running event loop (tests run several loops, one after another)."""
     loop = asyncio.get_running_loop()
-    relay = _relays.get(loop)
-    if relay is None or relay.channel_layer is not channel_layer:
-        relay = BoardRelay(channel_layer, tick_seconds, max_frame_bytes)
-        _relays[loop] = relay
-    return relay
+    hub = _hubs.get(loop)
+    if hub is None or hub.channel_layer is not channel_layer:
+        hub = _hubs[loop] = RelayHub(channel_layer, tick_seconds, max_frame_bytes)
+    return hub
