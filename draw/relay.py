@@ -37,6 +37,7 @@ class BoardRelay:
         self.consumers = set()
         self.pending = []
         self.flusher = None
+        self.last_flush = 0.0
         self.channel = None
         self.listener = None
         self.started = asyncio.Event()
@@ -63,13 +64,17 @@ class BoardRelay:
             self.flusher = asyncio.create_task(self._flush_loop())
 
     async def _flush_loop(self):
-        # One flusher per board keeps frames in the order the messages were accepted.
+        # One flusher per board keeps frames in the order the messages were accepted. The
+        # first message after a quiet tick goes out at once; then at most one flush a tick,
+        # so a lone drawer pays no tick delay and a busy board still gets one frame a tick.
+        loop = asyncio.get_running_loop()
         try:
             while True:
-                await asyncio.sleep(self.hub.tick_seconds)
+                await asyncio.sleep(max(0.0, self.last_flush + self.hub.tick_seconds - loop.time()))
                 messages, self.pending = self.pending, []
                 if not messages:
                     return
+                self.last_flush = loop.time()
                 for text in encode_batches(messages, self.hub.max_frame_bytes):
                     try:
                         await self.hub.channel_layer.group_send(
