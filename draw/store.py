@@ -33,6 +33,7 @@ class Commit:
 
 
 _histories = {}
+_board_ids = {}
 _lock = threading.Lock()
 
 
@@ -45,7 +46,20 @@ def board_for(name):
             "height": settings.SKETCHSITE["BOARD_HEIGHT"],
         },
     )
+    _board_ids[name] = board.pk
     return board
+
+
+def _locked_board(name):
+    """The board row, locked until the transaction ends (a board's pk never changes)."""
+    pk = _board_ids.get(name)
+    if pk is None:
+        pk = board_for(name).pk
+    try:
+        return Board.objects.select_for_update().get(pk=pk)
+    except Board.DoesNotExist:
+        # The database was reset under this process (tests do that); look the name up again.
+        return Board.objects.select_for_update().get(pk=board_for(name).pk)
 
 
 def history_for(board):
@@ -55,8 +69,9 @@ def history_for(board):
         if history is None or history.seq > board.last_seq:
             # Unknown board, or a database that was reset under this process.
             history = _histories[board.pk] = BoardHistory()
-        for event in BoardEvent.objects.filter(board=board).since(history.seq).iterator():
-            history.apply(event.as_history_event())
+        if history.seq < board.last_seq:
+            for event in BoardEvent.objects.filter(board=board).since(history.seq).iterator():
+                history.apply(event.as_history_event())
         return history
 
 
@@ -73,12 +88,12 @@ def events_since(board, seq, limit):
 
 def commit(name, kind, author, client_id, request):
     """Append one event to a board's log, or return the stored one if `client_id` was seen before."""
-    board = board_for(name)
+    board = None
     try:
         with transaction.atomic():
             # The row lock serialises writers of one board across processes: seqs stay
             # gap-free (a failed insert rolls the bump back) and ordered.
-            board = Board.objects.select_for_update().get(pk=board.pk)
+            board = _locked_board(name)
             existing = BoardEvent.objects.filter(board=board, client_id=client_id).first()
             if existing is not None:
                 return _duplicate(existing, author)
@@ -100,6 +115,8 @@ def commit(name, kind, author, client_id, request):
             board.stroke_count += kind == STROKE
             board.save(update_fields=["last_seq", "stroke_count", "updated_at"])
     except IntegrityError:
+        if board is None:
+            raise
         # Another process stored the same client id first.
         existing = BoardEvent.objects.filter(board=board, client_id=client_id).first()
         if existing is None:
@@ -118,6 +135,7 @@ def _duplicate(existing, author):
 
 
 def forget_cached_boards():
-    """Drop every cached history (tests that reset the database between runs)."""
+    """Drop every cached history and board id (tests that reset the database between runs)."""
     with _lock:
         _histories.clear()
+        _board_ids.clear()
