@@ -116,7 +116,9 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
             if self.held is not None:
                 self.held.append(text)
             return
-        await self.send(text_data=text)
+        # Straight to the server: this runs once per browser per tick, so the wrapper layers
+        # of AsyncWebsocketConsumer.send are worth skipping.
+        await self.base_send({"type": "websocket.send", "text": text})
 
     def open_stroke_begins(self):
         """`stroke.begin` messages, with their points so far, of the strokes being drawn here."""
