@@ -106,9 +106,6 @@ class StrokeEnd:
     stroke: str
     points: list = field(default_factory=list)
 
-    def to_wire(self, author):
-        return {"type": STROKE_END, "stroke": self.stroke, "author": author, "points": self.points}
-
 
 @dataclass(frozen=True, slots=True)
 class Edit:
