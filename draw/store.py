@@ -55,11 +55,11 @@ def _locked_board(name):
     pk = _board_ids.get(name)
     if pk is None:
         pk = board_for(name).pk
-    try:
-        return Board.objects.select_for_update().get(pk=pk)
-    except Board.DoesNotExist:
+    board = Board.objects.select_for_update().filter(pk=pk).first()
+    if board is None or board.name != name:
         # The database was reset under this process (tests do that); look the name up again.
-        return Board.objects.select_for_update().get(pk=board_for(name).pk)
+        board = Board.objects.select_for_update().get(pk=board_for(name).pk)
+    return board
 
 
 def history_for(board):
