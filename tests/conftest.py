@@ -64,3 +64,12 @@ def postgres_url():
         admin.execute(f'CREATE DATABASE "{name}"')
         yield f"postgres://postgres@127.0.0.1:5432/{name}"
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(autouse=True)
+def fresh_board_caches():
+    """Each test starts with a database of its own, so no process cache may outlive it."""
+    yield
+    from draw import store
+
+    store.forget_cached_boards()
