@@ -8,6 +8,8 @@ how many points it carries, and the stroke id says when each point was drawn.
 
 import asyncio
 import json
+from collections import deque
+from dataclasses import dataclass, field
 
 try:
     from orjson import loads as decode
@@ -87,16 +89,90 @@ WIRES = {
 }
 
 
-class Participant:
-    """One browser on the board. Counts every point it receives from someone else."""
+@dataclass
+class FrameDigest:
+    """What one relayed frame delivers, worked out once for every browser of the process."""
 
-    def __init__(self, index, design, tally, stroke_timings):
-        self.index = index
-        self.relayed, self.pen_class = WIRES[design]
+    kind: str | None = None
+    error: str | None = None
+    # (author, stroke start, seconds between points, first point, count) of each new run of points
+    runs: list = field(default_factory=list)
+    total: int = 0
+    window: int = 0
+    total_by_author: dict = field(default_factory=dict)
+    window_by_author: dict = field(default_factory=dict)
+    live_by_author: dict = field(default_factory=dict)
+
+
+class FrameDigests:
+    """Every browser on a board receives the same frames, in the same order: the server encodes
+    each batch once. So a frame is decoded and its points are counted once per load-generator
+    process, not once per browser; each browser then only subtracts its own points. This keeps
+    the generator light enough that its own delays do not swamp the latency it measures.
+    """
+
+    KEEP = 1024
+
+    def __init__(self, design, tally):
+        self.relayed = WIRES[design][0]
         self.tally = tally
-        # Shared by every participant of the process: a stroke id is parsed once.
-        self.stroke_timings = stroke_timings
-        self.received = {}
+        self.received = {}  # stroke -> points delivered so far, as every browser has seen them
+        self.stroke_timings = {}
+        self.digests = {}
+        self.order = deque()
+
+    def get(self, payload, occurrence):
+        """The digest of `payload` as the `occurrence`-th frame with that exact text.
+
+        The same text can legitimately come twice (a pen that passes the same spot again);
+        counting occurrences per browser tells a repeat from another browser's copy.
+        """
+        key = (payload, occurrence)
+        digest = self.digests.get(key)
+        if digest is None:
+            digest = self.digests[key] = self._digest(decode(payload))
+            self.order.append(key)
+            if len(self.order) > self.KEEP:
+                self.digests.pop(self.order.popleft(), None)
+        return digest
+
+    def _digest(self, frame):
+        digest = FrameDigest(kind=frame.get("type"))
+        if digest.kind == "error":
+            digest.error = frame.get("code")
+            return digest
+        for author, stroke, count, whole in self.relayed(frame):
+            first = self.received.get(stroke, 0)
+            if whole:
+                count -= first
+                if count <= 0:
+                    continue
+            else:
+                digest.live_by_author[author] = digest.live_by_author.get(author, 0) + count
+            self.received[stroke] = first + count
+            timing = self.stroke_timings.get(stroke)
+            if timing is None:
+                timing = self.stroke_timings[stroke] = pointer.stroke_timing(stroke)
+            in_window = self.tally.points_in_window(timing[0], timing[1], first, count)
+            digest.runs.append((author, timing[0], timing[1], first, count))
+            digest.total += count
+            digest.window += in_window
+            digest.total_by_author[author] = digest.total_by_author.get(author, 0) + count
+            digest.window_by_author[author] = digest.window_by_author.get(author, 0) + in_window
+        return digest
+
+
+class Participant:
+    """One browser on the board. Counts every point it receives from someone else; the
+    measuring ones also time each point from when it was drawn."""
+
+    def __init__(self, index, design, tally, digests, measures_latency=True):
+        self.index = index
+        self.pen_class = WIRES[design][1]
+        self.tally = tally
+        self.digests = digests
+        self.measures_latency = measures_latency
+        self.occurrences = {}  # hash of a frame's text -> how many times this browser got it
         self.me = None
         self.socket = None
         self.last_frame_at = 0.0
@@ -109,32 +185,34 @@ class Participant:
         return self.me
 
     def on_text(self, payload, received_at):
-        frame = decode(payload)
         self.last_frame_at = received_at
         if self.me is None:
+            frame = decode(payload)
             if frame.get("type") == "welcome" and not self._welcomed.done():
                 self._welcomed.set_result(frame["you"])
             return
         tally = self.tally
         tally.frame_received(received_at)
-        if frame.get("type") == "error":
-            tally.errors.append(frame.get("code"))
+        payload = bytes(payload)  # the socket hands over a reusable bytearray
+        text_hash = hash(payload)
+        occurrence = self.occurrences.get(text_hash, 0)
+        self.occurrences[text_hash] = occurrence + 1
+        digest = self.digests.get(payload, occurrence)
+        if digest.error is not None:
+            tally.errors.append(digest.error)
             return
-        for author, stroke, count, whole in self.relayed(frame):
-            if author == self.me:
-                if not whole:
-                    tally.own_echoes += count
-                continue
-            first = self.received.get(stroke, 0)
-            if whole:
-                count -= first
-                if count <= 0:
-                    continue
-            self.received[stroke] = first + count
-            timing = self.stroke_timings.get(stroke)
-            if timing is None:
-                timing = self.stroke_timings[stroke] = pointer.stroke_timing(stroke)
-            tally.points_delivered(timing[0], timing[1], first, count, received_at)
+        if not digest.runs:
+            return
+        me = self.me
+        tally.points_delivered(
+            digest.total - digest.total_by_author.get(me, 0),
+            digest.window - digest.window_by_author.get(me, 0),
+        )
+        tally.own_echoes += digest.live_by_author.get(me, 0)
+        if self.measures_latency:
+            for author, start, interval, first, count in digest.runs:
+                if author != me:
+                    tally.latency_of(start, interval, first, count, received_at)
 
     async def draw(self, drawer, rate, seed, start, end):
         """Draw strokes from `start` until `end`, then lift the pen."""

@@ -11,10 +11,13 @@ import asyncio
 import multiprocessing
 from dataclasses import dataclass
 
-from bench.clients import Participant
+from bench.clients import FrameDigests, Participant
 from bench.metrics import Tally, own_cpu_seconds
 
 JOIN_CONCURRENCY = 20
+# Browsers per generator process that time every point they receive; the others only count.
+# Every browser gets the same frames, so a sample of them gives the latency distribution.
+LATENCY_SAMPLE = 16
 JOIN_TIMEOUT = 30.0
 LEAVE_TIMEOUT = 10.0
 
@@ -140,9 +143,13 @@ class _Worker:
         self.pipe = pipe
         self.plan = plan
         self.tally = Tally()
-        stroke_timings = {}
+        digests = FrameDigests(plan.design, self.tally)
+        # Watchers first, then drawers, so the sample holds both kinds of browser.
+        order = sorted(range(len(plan.clients)), key=lambda i: (plan.clients[i].drawer is not None, i))
+        measuring = set(order[: LATENCY_SAMPLE // 2]) | set(order[-(LATENCY_SAMPLE // 2) :])
         self.participants = [
-            Participant(spec.index, plan.design, self.tally, stroke_timings) for spec in plan.clients
+            Participant(spec.index, plan.design, self.tally, digests, measures_latency=i in measuring)
+            for i, spec in enumerate(plan.clients)
         ]
 
     async def run(self):

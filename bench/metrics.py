@@ -96,13 +96,23 @@ class Tally:
             self.sent_window += 1
             self.send_lag.add(emitted_at - drawn_at)
 
-    def points_delivered(self, start, interval, first, count, received_at):
-        """Points first..first+count-1 of a stroke that began at `start` arrived at `received_at`."""
-        self.delivered_total += count
+    def points_in_window(self, start, interval, first, count):
+        """How many of points first..first+count-1 of a stroke were drawn inside the window."""
+        window_start, window_end = self.window
+        return sum(
+            1 for k in range(first, first + count) if window_start <= start + k * interval < window_end
+        )
+
+    def points_delivered(self, total, in_window):
+        self.delivered_total += total
+        self.delivered_window += in_window
+
+    def latency_of(self, start, interval, first, count, received_at):
+        """Latency of each window point of first..first+count-1, received at `received_at`."""
         window_start, window_end = self.window
         latency = self.latency
         buckets = latency.buckets
-        # The hot loop of the load generator (one pass per point per receiver): kept inline.
+        # The hot loop of the measuring receivers (one pass per point): kept inline.
         since_start = received_at - start
         for k in range(first, first + count):
             offset = k * interval
@@ -112,7 +122,6 @@ class Tally:
                 buckets[bucket] = buckets.get(bucket, 0) + 1
                 if seconds > latency.maximum:
                     latency.maximum = seconds
-                self.delivered_window += 1
                 latency.count += 1
 
     def to_dict(self):
