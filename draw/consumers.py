@@ -75,9 +75,12 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
         if drawing_here:
             await self.send_json(protocol.batch(drawing_here))
         await self.relay.announce_join(self.channel_name)
+        # Batches that arrive while the held ones go out are held too, so order is kept.
+        while self.held:
+            held, self.held = self.held, []
+            for text in held:
+                await self.write(text)
         self.ready = True
-        for text in self.held:
-            await self.deliver(text)
         self.held = None
 
     async def send_catch_up(self, board, history, since):
@@ -116,6 +119,9 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
             if self.held is not None:
                 self.held.append(text)
             return
+        await self.write(text)
+
+    async def write(self, text):
         # Straight to the server: this runs once per browser per tick, so the wrapper layers
         # of AsyncWebsocketConsumer.send are worth skipping.
         await self.base_send({"type": "websocket.send", "text": text})
