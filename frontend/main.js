@@ -56,8 +56,6 @@ const toolbar = createToolbar(document.getElementById('toolbar'), {
   boardName: config.board,
   newBoardUrl: config.newBoardUrl,
   exportUrls: config.exportUrls,
-  onStyle: () => {},
-  onTool: () => {},
   onCommand: runCommand,
 });
 attachShortcuts(window, { onCommand: runCommand, onTool: (tool) => toolbar.chooseTool(tool) });

@@ -22,7 +22,7 @@ export const WIDTHS = [
   { name: 'Thick', width: 20 },
 ];
 
-export function createToolbar(root, { boardName, newBoardUrl, exportUrls, onStyle, onTool, onCommand }) {
+export function createToolbar(root, { boardName, newBoardUrl, exportUrls, onCommand }) {
   const style = { color: PALETTE[0].color, width: WIDTHS[1].width };
   let tool = 'pen';
 
@@ -40,7 +40,6 @@ export function createToolbar(root, { boardName, newBoardUrl, exportUrls, onStyl
   function chooseTool(name) {
     tool = name;
     select(tools, toolButtons[name]);
-    onTool(name);
   }
   select(tools, toolButtons.pen);
 
@@ -67,7 +66,6 @@ export function createToolbar(root, { boardName, newBoardUrl, exportUrls, onStyl
     const button = swatch(name, () => {
       style.color = color;
       select(colours, button);
-      onStyle({ ...style });
     });
     button.style.setProperty('--swatch', color);
     button.dataset.color = color;
@@ -80,7 +78,6 @@ export function createToolbar(root, { boardName, newBoardUrl, exportUrls, onStyl
     const button = swatch(name, () => {
       style.width = width;
       select(widths, button);
-      onStyle({ ...style });
     });
     button.classList.add('width');
     button.style.setProperty('--dot', `${Math.min(22, 4 + width)}px`);
