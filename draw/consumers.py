@@ -156,17 +156,21 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
 
     async def draw(self, message):
         """Live stroke messages: check them against this author's strokes and budget, relay them."""
-        self.spend_points(message)
-        if isinstance(message, protocol.StrokeBegin):
-            self.open_strokes.begin(message)
-        elif isinstance(message, protocol.StrokePoints):
-            self.open_strokes.add_points(message)
-        else:
-            try:
+        try:
+            self.spend_points(message)
+            if isinstance(message, protocol.StrokeBegin):
+                self.open_strokes.begin(message)
+            elif isinstance(message, protocol.StrokePoints):
+                self.open_strokes.add_points(message)
+            else:
                 stroke = self.open_strokes.end(message)
-            except protocol.ProtocolError:
+        except protocol.ProtocolError:
+            # A stroke missing a refused part must not be committed: forget it here and on
+            # every screen; its author's client sends it again, whole.
+            if self.open_strokes.discard(message.stroke):
                 self.relay.publish(protocol.stroke_drop(message.stroke, self.participant))
-                raise
+            raise
+        if isinstance(message, protocol.StrokeEnd):
             request = {
                 "stroke": stroke.stroke,
                 "color": stroke.color,
@@ -174,8 +178,8 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
                 "points": stroke.points,
             }
             await self.commit(STROKE, stroke.stroke, request)
-            return
-        self.relay.publish(message.to_wire(self.participant))
+        else:
+            self.relay.publish(message.to_wire(self.participant))
 
     async def commit(self, kind, client_id, request):
         """Store one event; acknowledge it to its author and relay it to the board once."""

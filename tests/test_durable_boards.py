@@ -199,3 +199,24 @@ async def test_large_board_arrives_in_snapshot_parts(settings):
     assert totals == [(0, 10, 25), (10, 10, 25), (20, 5, 25)]
     await alice.disconnect()
     await carol.disconnect()
+
+
+async def test_stroke_refused_mid_way_is_dropped_and_can_be_sent_again_whole(settings):
+    settings.SKETCHSITE = {**settings.SKETCHSITE, "MAX_POINTS_PER_SECOND": 10}
+    alice, _ = await join("refused")
+    bob, _ = await join("refused")
+    await alice.send_json_to(
+        {"type": "stroke.begin", "stroke": "s1", "color": "#000000", "width": 2, "points": [1, 1] * 5}
+    )
+    await alice.send_json_to({"type": "stroke.points", "stroke": "s1", "points": [2, 2] * 20})
+    error = await next_of_type(alice, "error")
+    assert error["code"] == "rate_limited" and error["ref"] == "s1"
+    messages = []
+    while not any(m["type"] == "stroke.drop" for m in messages):
+        messages += await relayed(bob)
+    # The server forgot the incomplete stroke: the whole stroke, resent, is stored.
+    await asyncio.sleep(1.1)
+    await draw(alice, "s1", points=(1, 1, 2, 2, 3, 3))
+    assert (await next_of_type(alice, "ack")) == {"type": "ack", "ref": "s1", "seq": 1}
+    await alice.disconnect()
+    await bob.disconnect()
