@@ -139,14 +139,15 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
         if bytes_data is not None:
             await self.close(code=protocol.CLOSE_UNSUPPORTED_DATA, reason="binary frames are not accepted")
             return
-        if len(text_data) > self.limits.max_message_bytes:
-            await self.close(
-                code=protocol.CLOSE_MESSAGE_TOO_BIG,
-                reason=f"message larger than {self.limits.max_message_bytes} bytes",
-            )
-            return
         try:
             message = protocol.parse(text_data, self.limits)
+        except protocol.ProtocolError as refused:
+            if refused.code == protocol.TOO_BIG:
+                await self.close(code=protocol.CLOSE_MESSAGE_TOO_BIG, reason=refused.reason)
+            else:
+                await self.refuse(refused)
+            return
+        try:
             if isinstance(message, protocol.Edit):
                 await self.commit(message.kind, message.id, message.request())
             else:

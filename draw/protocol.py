@@ -41,6 +41,10 @@ STROKE_DROP = "stroke.drop"
 ERROR = "error"
 
 
+# The error code of a frame over max_message_bytes; the consumer closes with 4009 for it.
+TOO_BIG = "too_big"
+
+
 class ProtocolError(Exception):
     """A message the server refuses; `code` is stable, `reason` is for people."""
 
@@ -135,10 +139,15 @@ def encode(message):
     return json.dumps(message, separators=(",", ":"), ensure_ascii=False)
 
 
+def message_bytes(text):
+    """UTF-8 size of a frame, without encoding the common all-ASCII frame."""
+    return len(text) if text.isascii() else len(text.encode("utf-8"))
+
+
 def parse(text, limits=Limits()):
     """Validate one client text frame and return its typed message."""
-    if len(text) > limits.max_message_bytes or len(text.encode("utf-8")) > limits.max_message_bytes:
-        raise ProtocolError("too_big", f"message is larger than {limits.max_message_bytes} bytes")
+    if message_bytes(text) > limits.max_message_bytes:
+        raise ProtocolError(TOO_BIG, f"message larger than {limits.max_message_bytes} bytes")
     return parse_object(decode(text), limits)
 
 

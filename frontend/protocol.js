@@ -97,7 +97,7 @@ export function encode(message) {
 /** Validate one client frame exactly as the server will; returns the message. */
 export function parse(text, limits = DEFAULT_LIMITS) {
   if (new TextEncoder().encode(text).length > limits.maxMessageBytes) {
-    throw new ProtocolError('too_big', `message is larger than ${limits.maxMessageBytes} bytes`);
+    throw new ProtocolError('too_big', `message larger than ${limits.maxMessageBytes} bytes`);
   }
   let message;
   try {
