@@ -121,6 +121,11 @@ export class Connection {
     return this.liveStrokes.has(strokeId);
   }
 
+  /** The server dropped this stroke's live copy: its points and end stop going out live. */
+  forgetLive(strokeId) {
+    this.liveStrokes.delete(strokeId);
+  }
+
   /** Queue a message for the next send; false when it cannot go out on this socket. */
   send(message) {
     if (!this.online) return false;

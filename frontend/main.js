@@ -124,7 +124,7 @@ const MAX_RESENDS = 3;
 function refused(error) {
   const item = error.ref ? outbox.items.find((entry) => entry.ref === error.ref) : null;
   if (error.ref && RESEND_CODES.has(error.code)) {
-    connection.liveStrokes.delete(error.ref);
+    connection.forgetLive(error.ref);
     if (!item) return; // still being drawn: it goes whole when it ends
     item.resends = (item.resends ?? 0) + 1;
     if (item.resends <= MAX_RESENDS) {

@@ -7,6 +7,7 @@ from channels.testing import WebsocketCommunicator
 
 from draw import protocol
 from sketchsite.asgi import application
+from tests.relayed import skip_repeated_begins
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -59,21 +60,11 @@ async def draw_stroke(client, stroke="s1", color="#e03131"):
 
 
 async def receive_messages(client, count):
-    """The next `count` relayed messages, ignoring a repeated stroke.begin.
-
-    A client that joins while someone draws is sent the open strokes directly, so it
-    may see one stroke.begin twice; clients ignore the repeat.
-    """
+    """The next `count` relayed messages, a repeated stroke.begin skipped."""
     messages = []
     begun = client.__dict__.setdefault("begun", set())
     while len(messages) < count:
-        for message in await relayed(client):
-            key = (message["author"], message["stroke"])
-            if message["type"] == "stroke.begin":
-                if key in begun:
-                    continue
-                begun.add(key)
-            messages.append(message)
+        messages += skip_repeated_begins(await relayed(client), begun)
     return messages
 
 

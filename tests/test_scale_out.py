@@ -9,6 +9,7 @@ from websockets.asyncio.client import connect
 
 from sketchsite.channel_layers import channel_layer_config
 from tests.conftest import REDIS_URL
+from tests.relayed import skip_repeated_begins
 from tests.servers import DaphneServer, migrate
 
 
@@ -38,15 +39,10 @@ async def draw_stroke(socket, stroke):
 
 
 async def collect(socket, count):
-    """The next `count` relayed messages, skipping a repeated stroke.begin (see test_consumers)."""
+    """The next `count` relayed messages, a repeated stroke.begin skipped."""
     messages, begun = [], set()
     while len(messages) < count:
-        for message in await next_batch(socket):
-            if message["type"] == "stroke.begin":
-                if message["stroke"] in begun:
-                    continue
-                begun.add(message["stroke"])
-            messages.append(message)
+        messages += skip_repeated_begins(await next_batch(socket), begun)
     return messages
 
 
