@@ -1,6 +1,5 @@
 """The board websocket: accept, parse, hand to board logic, relay. Nothing more."""
 
-import logging
 from urllib.parse import parse_qs
 
 from channels.consumer import get_handler_name
@@ -15,8 +14,6 @@ from draw.participants import participant_from_token, token_for
 from draw.ratelimit import TokenBucket
 from draw.relay import hub_for
 from draw.strokes import OpenStrokes
-
-logger = logging.getLogger(__name__)
 
 # A client further behind than this gets a fresh snapshot instead of the missed events.
 MAX_CATCH_UP_EVENTS = 500

@@ -13,7 +13,7 @@ export class Delivery {
     this.onChange = onChange;
     this.sent = new Set(); // refs sent on the current socket
     this.running = false;
-    this.tokens = 500;
+    this.tokens = null; // set to half the server's one-second burst on first use
     this.refilled = performance.now();
   }
 
@@ -64,6 +64,7 @@ export class Delivery {
   // Mirror of the server's token bucket: wait until `points` may be sent.
   async spend(points) {
     const rate = this.connection.limits.maxPointsPerSecond ?? 1000;
+    this.tokens ??= rate / 2;
     for (;;) {
       const now = performance.now();
       this.tokens = Math.min(rate, this.tokens + ((now - this.refilled) / 1000) * rate * 0.9);
