@@ -19,3 +19,8 @@ application = ProtocolTypeRouter(
         "websocket": AllowedHostsOriginValidator(URLRouter(websocket_urlpatterns)),
     }
 )
+
+# Last, so that everything imported to serve a request is built and counted as startup.
+from sketchsite.garbage_collection import freeze_startup_objects  # noqa: E402
+
+freeze_startup_objects()
