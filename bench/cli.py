@@ -108,7 +108,11 @@ def main(argv=None):
     with DataDir() as data_dir:
         for name in args.scenarios:
             if name == MAX_DRAWERS:
-                if not args.profile:
+                if args.profile:
+                    for drawers in args.steps:
+                        step = search_step(drawers, args.search_duration)
+                        record["profiles"].append(run_profile(args, step, options, data_dir, log_dir))
+                else:
                     record["search"] = run_search(args, designs, options, data_dir, log_dir)
                     print(report.search_table(record["search"]), end="\n\n", flush=True)
                 continue
