@@ -14,6 +14,7 @@ writes them after, so the board's state always comes before the live traffic.
 """
 
 import asyncio
+import itertools
 import logging
 import time
 import weakref
@@ -34,7 +35,8 @@ class BoardRelay:
     def __init__(self, hub, group):
         self.hub = hub
         self.group = group
-        self.consumers = set()
+        # Consumers by a key unique in this process, so other processes can answer one of them.
+        self.consumers = {}
         self.pending = []
         self.flusher = None
         self.last_flush = 0.0
@@ -87,17 +89,21 @@ class BoardRelay:
         finally:
             self.flusher = None
 
-    async def announce_join(self, reply_channel):
-        """Ask the other processes to send a joiner the strokes their people are drawing."""
+    async def announce_join(self, consumer):
+        """Ask the other processes to send a joiner the strokes their people are drawing.
+
+        Their answers come to this process's channel, behind any batch they relayed before,
+        and go to the joiner through `deliver`, which keeps them after its catch-up.
+        """
         await self.hub.channel_layer.group_send(
-            self.group, {"type": JOINED_EVENT, "reply_to": reply_channel, "origin": self.channel}
+            self.group, {"type": JOINED_EVENT, "origin": self.channel, "joiner": consumer.relay_key}
         )
 
     def open_strokes(self, exclude=None):
         """`stroke.begin` messages, with their points so far, of every stroke open in this process."""
         return [
             begin
-            for consumer in self.consumers
+            for consumer in self.consumers.values()
             if consumer is not exclude
             for begin in consumer.open_stroke_begins()
         ]
@@ -108,13 +114,20 @@ class BoardRelay:
         while True:
             message = await layer.receive(self.channel)
             if message["type"] == BATCH_EVENT:
-                for consumer in list(self.consumers):
-                    await consumer.deliver(message["text"])
+                if "joiner" in message:
+                    joiner = self.consumers.get(message["joiner"])
+                    if joiner is not None:
+                        await joiner.deliver(message["text"])
+                else:
+                    for consumer in list(self.consumers.values()):
+                        await consumer.deliver(message["text"])
             elif message["type"] == JOINED_EVENT and message["origin"] != self.channel:
                 begins = self.open_strokes()
                 if begins:
                     text = protocol.encode(protocol.batch(begins))
-                    await layer.send(message["reply_to"], {"type": BATCH_EVENT, "text": text})
+                    await layer.send(
+                        message["origin"], {"type": BATCH_EVENT, "text": text, "joiner": message["joiner"]}
+                    )
             if time.monotonic() - renewed > GROUP_RENEW_SECONDS:
                 await layer.group_add(self.group, self.channel)
                 renewed = time.monotonic()
@@ -128,15 +141,18 @@ class RelayHub:
         self.tick_seconds = tick_seconds
         self.max_frame_bytes = max_frame_bytes
         self.boards = {}
+        self.keys = itertools.count(1)
 
     async def join(self, group, consumer):
+        """The board's relay, with `consumer` among those it delivers to (as `consumer.relay_key`)."""
+        consumer.relay_key = next(self.keys)
         relay = self.boards.get(group)
         if relay is None:
             relay = self.boards[group] = BoardRelay(self, group)
-            relay.consumers.add(consumer)
+            relay.consumers[consumer.relay_key] = consumer
             await relay.start()
         else:
-            relay.consumers.add(consumer)
+            relay.consumers[consumer.relay_key] = consumer
             await relay.started.wait()
         return relay
 
@@ -144,7 +160,7 @@ class RelayHub:
         relay = self.boards.get(group)
         if relay is None:
             return
-        relay.consumers.discard(consumer)
+        relay.consumers.pop(consumer.relay_key, None)
         if not relay.consumers:
             del self.boards[group]
             await relay.stop()

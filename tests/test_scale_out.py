@@ -72,6 +72,25 @@ async def test_stroke_drawn_on_one_process_arrives_on_the_other(two_servers):
     await bob.close()
 
 
+async def test_joiner_on_one_process_sees_a_stroke_being_drawn_on_the_other(two_servers):
+    first, second = two_servers
+    alice, alice_welcome = await open_client(first, "midstroke")
+    begin = {"type": "stroke.begin", "stroke": "open", "color": "#1971c2", "width": 4, "points": [10, 10]}
+    await alice.send(json.dumps(begin))
+    await alice.send(json.dumps({"type": "stroke.points", "stroke": "open", "points": [20, 20, 30, 30]}))
+    await asyncio.sleep(0.3)
+    # Carol joins after the stroke began: the first process answers her join with it.
+    carol, _ = await open_client(second, "midstroke")
+    (shown,) = await next_batch(carol)
+    assert shown["type"] == "stroke.begin" and shown["author"] == alice_welcome["you"]
+    assert shown["points"] == [10, 10, 20, 20, 30, 30]
+    await alice.send(json.dumps({"type": "stroke.end", "stroke": "open", "points": [40, 40]}))
+    (committed,) = await collect(carol, 1)
+    assert committed["type"] == "event" and committed["points"] == [10, 10, 20, 20, 30, 30, 40, 40]
+    await alice.close()
+    await carol.close()
+
+
 async def test_idle_socket_outlives_the_redis_read_timeout(two_servers):
     """redis-py 8 would abort the layer's blocking read after 5 s and drop idle consumers."""
     first, second = two_servers
