@@ -51,7 +51,11 @@ def parse_args(argv):
         default="both",
         help="sketchsite, the naive baseline, or both side by side (default)",
     )
-    parser.add_argument("--layer", choices=["memory", "redis"], help="override the scenario's channel layer")
+    parser.add_argument(
+        "--layer",
+        choices=["memory", "redis", "redis-pubsub"],
+        help="override the scenario's channel layer (redis: channels-redis core; redis-pubsub: pub/sub)",
+    )
     parser.add_argument("--workers", type=int, help="load-generator processes (default: 1 for tiny, else 2)")
     parser.add_argument(
         "--steps",

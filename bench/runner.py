@@ -22,7 +22,7 @@ from bench.metrics import (
     wait_for_quiet_machine,
     wait_until,
 )
-from bench.servers import ServerGroup
+from bench.servers import REDIS_LAYERS, ServerGroup
 from bench.wsclient import open_socket
 
 START_DELAY = 1.0  # time for the draw command to reach every worker before pens go down
@@ -203,7 +203,7 @@ def _figures(scenario, layer, tallies, watch, rss_before, rss_idle, rss_peak):
         "latency_max_ms": latency_ms["max"],
         "server_cpu_percent": _percent(server_cpu, duration),
         "server_cpu_percent_per_process": [_percent(seconds, duration) for seconds in watch.server.values()],
-        "redis_cpu_percent": _percent(watch.redis, duration) if layer == "redis" else None,
+        "redis_cpu_percent": _percent(watch.redis, duration) if layer in REDIS_LAYERS else None,
         "server_peak_rss_mb": round(rss_peak / 2**20, 1),
         "idle_kb_per_connection": round((rss_idle - rss_before) / scenario.clients / 1024, 1),
         "generator_cpu_percent": _percent(generator_cpu, duration),

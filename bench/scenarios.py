@@ -44,7 +44,8 @@ class Scenario:
     targets: tuple = ()
 
     def describe(self):
-        layer = "in-memory layer" if self.layer == "memory" else "Redis layer"
+        names = {"memory": "in-memory layer", "redis": "Redis layer", "redis-pubsub": "Redis pub/sub layer"}
+        layer = names[self.layer]
         processes = "1 Daphne" if self.servers == 1 else f"{self.servers} Daphne"
         return (
             f"{self.clients} clients, {self.drawers} drawing at {self.rate} points/s, "

@@ -23,6 +23,8 @@ from bench.clients import NAIVE, SKETCHSITE
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
 REDIS_URL = "redis://127.0.0.1:6379/0"
+# Benchmark layer kinds that use Redis, and the server's REDIS_LAYER for each.
+REDIS_LAYERS = {"redis": "core", "redis-pubsub": "pubsub"}
 START_TIMEOUT = 30.0
 STOP_TIMEOUT = 15.0
 
@@ -76,25 +78,30 @@ class DataDir:
 
 @dataclass
 class ChannelLayer:
-    """Which layer the servers use: `memory`, or `redis` with a prefix of its own."""
+    """Which layer the servers use: `memory`, or `redis` / `redis-pubsub` with a prefix of its own."""
 
     kind: str
     prefix: str = ""
 
     @classmethod
     def create(cls, kind):
-        if kind == "redis":
+        if kind in REDIS_LAYERS:
             return cls(kind, f"sketchsite-bench-{secrets.token_hex(4)}")
         return cls(kind)
 
+    @property
+    def uses_redis(self):
+        return self.kind in REDIS_LAYERS
+
     def environment(self):
-        if self.kind == "redis":
-            return {"REDIS_URL": REDIS_URL, "REDIS_PREFIX": self.prefix}
+        if self.uses_redis:
+            layer = REDIS_LAYERS[self.kind]
+            return {"REDIS_URL": REDIS_URL, "REDIS_PREFIX": self.prefix, "REDIS_LAYER": layer}
         return {"REDIS_URL": ""}
 
     def clean_up(self):
         """Delete every Redis key the run made."""
-        if self.kind != "redis":
+        if not self.uses_redis:
             return 0
         client = redis.Redis.from_url(REDIS_URL, socket_timeout=10)
         try:

@@ -24,27 +24,33 @@ class InMemoryLayer(InMemoryChannelLayer):
             super()._clean_expired()
 
 
-def channel_layer_config(redis_url, prefix, capacity, redis_socket_timeout):
+def channel_layer_config(redis_url, prefix, capacity, redis_socket_timeout, redis_layer="core"):
     """The CHANNEL_LAYERS["default"] entry for these settings."""
     if not redis_url:
         return {
             "BACKEND": "sketchsite.channel_layers.InMemoryLayer",
             "CONFIG": {"capacity": capacity, "expiry": 60},
         }
+    # redis-py 8 defaults socket_timeout to 5 s, which aborts the layer's blocking pop on an
+    # idle board and tears the consumer down (channels_redis issue 422). The timeout must
+    # outlast the layer's 5 s blocking pop.
+    host = {
+        "address": redis_url,
+        "socket_timeout": redis_socket_timeout,
+        "socket_connect_timeout": 5,
+        "health_check_interval": 30,
+    }
+    if redis_layer == "pubsub":
+        # Redis PUBLISH/SUBSCRIBE: no queues in Redis, so no capacity or expiry to set; a
+        # message published while a process is not subscribed is not kept for it.
+        return {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [host], "prefix": prefix},
+        }
     return {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
         "CONFIG": {
-            # redis-py 8 defaults socket_timeout to 5 s, which aborts the layer's blocking pop
-            # on an idle board and tears the consumer down (channels_redis issue 422). The
-            # timeout must outlast the layer's 5 s blocking pop.
-            "hosts": [
-                {
-                    "address": redis_url,
-                    "socket_timeout": redis_socket_timeout,
-                    "socket_connect_timeout": 5,
-                    "health_check_interval": 30,
-                }
-            ],
+            "hosts": [host],
             "prefix": prefix,
             "capacity": capacity,
             "expiry": 60,

@@ -48,6 +48,15 @@ def env_int(name, default, minimum=None, maximum=None):
     return value
 
 
+def env_choice(name, default, choices):
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    if raw not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, not {raw!r}")
+    return raw
+
+
 def env_list(name, default):
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
@@ -181,6 +190,8 @@ CHANNEL_LAYERS = {
         REDIS_PREFIX,
         CHANNEL_CAPACITY,
         env_int("REDIS_SOCKET_TIMEOUT", 60, minimum=10),
+        # channels-redis's list-based core layer, or its pub/sub layer (docs/performance.md).
+        env_choice("REDIS_LAYER", "core", ("core", "pubsub")),
     )
 }
 

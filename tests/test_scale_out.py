@@ -46,9 +46,10 @@ async def collect(socket, count):
     return messages
 
 
-@pytest.fixture
-def two_servers(server_env, redis_prefix, tmp_path):
-    env = {**server_env, "REDIS_URL": REDIS_URL, "REDIS_PREFIX": redis_prefix}
+@pytest.fixture(params=["core", "pubsub"])
+def two_servers(request, server_env, redis_prefix, tmp_path):
+    """Two Daphne processes on one Redis, with channels-redis's core layer or its pub/sub layer."""
+    env = {**server_env, "REDIS_URL": REDIS_URL, "REDIS_PREFIX": redis_prefix, "REDIS_LAYER": request.param}
     migrate(env)
     servers = [DaphneServer(env, log_path=tmp_path / f"daphne-{index}.log").start() for index in range(2)]
     yield servers
