@@ -2,6 +2,7 @@
 
 from urllib.parse import parse_qs
 
+from autobahn.exception import Disconnected
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.exceptions import StopConsumer
@@ -96,11 +97,17 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
             )
 
     async def disconnect(self, code):
-        if hasattr(self, "relay"):
-            for stroke in self.open_strokes.discard_all():
-                # The author's client resends the whole stroke after reconnecting.
-                self.relay.publish(protocol.stroke_drop(stroke.stroke, self.participant))
-            await self.hub.leave(self.group, self)
+        await self.leave_board()
+
+    async def leave_board(self):
+        relay = getattr(self, "relay", None)
+        if relay is None:
+            return
+        self.relay = None
+        for stroke in self.open_strokes.discard_all():
+            # The author's client resends the whole stroke after reconnecting.
+            relay.publish(protocol.stroke_drop(stroke.stroke, self.participant))
+        await self.hub.leave(self.group, self)
 
     async def __call__(self, scope, receive, send):
         # Channels gives every consumer a channel-layer channel and waits on it and on the
@@ -109,12 +116,15 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
         # so it reads its socket alone: about a tenth less server CPU per incoming frame.
         self.scope = scope
         self.channel_layer = get_channel_layer(self.channel_layer_alias)
-        self.base_send = send
+        self.base_send = _send_while_open(send)
         try:
             while True:
                 await self.dispatch(await receive())
         except StopConsumer:
             pass
+        finally:
+            # Also when a handler failed: this browser's strokes and relay place must go.
+            await self.leave_board()
 
     async def dispatch(self, message):
         # Channels closes stale database connections before every message it dispatches, a
@@ -229,6 +239,24 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
     @classmethod
     async def encode_json(cls, content):
         return protocol.encode(content)
+
+
+def _send_while_open(send):
+    """The server's send, minus the error for a socket that is already closing.
+
+    Between a close frame (the browser's, or ours) and the end of the connection, Daphne
+    raises autobahn's Disconnected for every frame sent; such a frame has nowhere to go, and
+    the error must not end the consumer before it has left its board, nor stop the relay
+    loop that was writing to it.
+    """
+
+    async def send_while_open(message):
+        try:
+            await send(message)
+        except Disconnected:
+            pass
+
+    return send_while_open
 
 
 def snapshot_parts(strokes, max_strokes, max_bytes):

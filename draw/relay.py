@@ -117,10 +117,10 @@ class BoardRelay:
                 if "joiner" in message:
                     joiner = self.consumers.get(message["joiner"])
                     if joiner is not None:
-                        await joiner.deliver(message["text"])
+                        await self._deliver(joiner, message["text"])
                 else:
                     for consumer in list(self.consumers.values()):
-                        await consumer.deliver(message["text"])
+                        await self._deliver(consumer, message["text"])
             elif message["type"] == JOINED_EVENT and message["origin"] != self.channel:
                 begins = self.open_strokes()
                 if begins:
@@ -131,6 +131,14 @@ class BoardRelay:
             if time.monotonic() - renewed > GROUP_RENEW_SECONDS:
                 await layer.group_add(self.group, self.channel)
                 renewed = time.monotonic()
+
+    async def _deliver(self, consumer, text):
+        # This loop is the board's only way out of the process: one browser's failure must
+        # not end it for everyone else.
+        try:
+            await consumer.deliver(text)
+        except Exception:
+            logger.exception("could not deliver a batch on %s to one browser", self.group)
 
 
 class RelayHub:
