@@ -65,6 +65,7 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
                 {
                     "max_points_per_second": config["MAX_POINTS_PER_SECOND"],
                     "max_points_per_stroke": config["MAX_POINTS_PER_STROKE"],
+                    "max_open_strokes": config["MAX_OPEN_STROKES"],
                     "max_strokes_per_board": config["MAX_STROKES_PER_BOARD"],
                 },
             )

@@ -121,16 +121,28 @@ export class Connection {
     return this.liveStrokes.has(strokeId);
   }
 
+  maxLiveStrokes() {
+    return Math.max(1, (this.limits.maxOpenStrokes ?? Infinity) - 1);
+  }
+
   /** The server dropped this stroke's live copy: its points and end stop going out live. */
   forgetLive(strokeId) {
     this.liveStrokes.delete(strokeId);
   }
 
-  /** Queue a message for the next send; false when it cannot go out on this socket. */
-  send(message) {
+  /**
+   * Queue a message for the next send; false when it cannot go out on this socket.
+   * `whole`: the outbox is sending a finished stroke, begin to end in a row.
+   */
+  send(message, { whole = false } = {}) {
     if (!this.online) return false;
-    if (message.type === STROKE_BEGIN) this.liveStrokes.add(message.stroke);
-    else if ((message.type === STROKE_POINTS || message.type === STROKE_END) && !this.isLive(message.stroke)) {
+    if (message.type === STROKE_BEGIN) {
+      // The server refuses a begin past its open-stroke limit, and a burst of refusals
+      // costs the socket. A stroke over the limit is drawn here and sent whole when it
+      // ends; one place is kept for those whole strokes, which the outbox sends one at a time.
+      if (!whole && this.liveStrokes.size >= this.maxLiveStrokes()) return false;
+      this.liveStrokes.add(message.stroke);
+    } else if ((message.type === STROKE_POINTS || message.type === STROKE_END) && !this.isLive(message.stroke)) {
       return false;
     }
     if (message.type === STROKE_END) this.liveStrokes.delete(message.stroke);

@@ -50,7 +50,7 @@ export class Delivery {
         this.sent.add(item.ref);
         for (const message of messages) {
           await this.spend((message.points?.length ?? 0) / 2);
-          if (!this.connection.send(message)) {
+          if (!this.connection.send(message, { whole: true })) {
             this.sent.delete(item.ref);
             return;
           }

@@ -58,6 +58,7 @@ export function limitsFromWelcome(welcome) {
     maxPointsPerSecond: welcome.limits.max_points_per_second,
     maxPointsPerStroke: welcome.limits.max_points_per_stroke,
     maxStrokesPerBoard: welcome.limits.max_strokes_per_board,
+    maxOpenStrokes: welcome.limits.max_open_strokes,
   };
 }
 

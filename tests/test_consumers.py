@@ -74,6 +74,8 @@ async def test_welcome_names_the_board_participant_and_limits():
     assert welcome["v"] == protocol.PROTOCOL_VERSION
     assert welcome["size"] == [1600, 900]
     assert welcome["limits"]["max_points_per_message"] == 500
+    # The browser keeps its live strokes under this, so a burst never trips the error budget.
+    assert welcome["limits"]["max_open_strokes"] == 10
     assert welcome["you"] and welcome["token"]
     await client.disconnect()
 

@@ -65,6 +65,19 @@ def test_stroke_drawn_offline_reaches_the_other_page_after_reconnecting(server, 
 def test_page_opened_after_200_strokes_shows_all_of_them(server, open_page):
     drawer = open_page(f"{server.http_url}/b/crowded/", "drawer", **LAPTOP)
     pick(drawer, "Red", "Medium")
+    # What the server says back: a burst this size must not earn errors or a reconnection.
+    drawer.evaluate(
+        """() => {
+            const connection = window.sketchsite.connection;
+            const receive = connection.onMessage;
+            window.heard = { errors: [], welcomes: 0 };
+            connection.onMessage = (message) => {
+                if (message.type === 'error') window.heard.errors.push(message.code);
+                if (message.type === 'welcome') window.heard.welcomes += 1;
+                receive(message);
+            };
+        }"""
+    )
     # 200 short vertical strokes in a 20 x 10 grid, committed through the real client.
     drawer.evaluate(
         """() => new Promise((resolve) => {
@@ -82,6 +95,7 @@ def test_page_opened_after_200_strokes_shows_all_of_them(server, open_page):
     )
     assert wait_until(lambda: committed_count(drawer) == 200, timeout=30)
     assert wait_until(lambda: drawer.evaluate("() => window.sketchsite.outbox.size") == 0, timeout=30)
+    assert drawer.evaluate("() => window.heard") == {"errors": [], "welcomes": 0}
 
     late = open_page(f"{server.http_url}/b/crowded/", "late-joiner", **LAPTOP)
     assert wait_until(lambda: committed_count(late) == 200, timeout=15)
