@@ -27,6 +27,9 @@ BATCH_EVENT = "board.batch"
 JOINED_EVENT = "board.joined"
 # Group membership lapses after the layer's group_expiry (a day); renew it well before.
 GROUP_RENEW_SECONDS = 3600
+# After the channel layer fails (Redis restarting), rejoin after this, doubling up to the max.
+REJOIN_FIRST_SECONDS = 0.2
+REJOIN_MAX_SECONDS = 2.0
 
 
 class BoardRelay:
@@ -43,22 +46,36 @@ class BoardRelay:
         self.channel = None
         self.listener = None
         self.started = asyncio.Event()
+        self.start_error = None
 
     async def start(self):
         layer = self.hub.channel_layer
-        # The default prefix matters: channels-redis reads every process-specific channel
-        # through one shared queue per prefix, and a second prefix would wait its turn.
-        self.channel = await layer.new_channel()
-        await layer.group_add(self.group, self.channel)
-        self.listener = asyncio.create_task(self._listen())
-        self.started.set()
+        try:
+            # The default prefix matters: channels-redis reads every process-specific channel
+            # through one shared queue per prefix, and a second prefix would wait its turn.
+            self.channel = await layer.new_channel()
+            await layer.group_add(self.group, self.channel)
+        except Exception as error:
+            # Consumers waiting for this start fail with it too, instead of waiting forever.
+            self.start_error = error
+            raise
+        else:
+            self.listener = asyncio.create_task(self._listen())
+        finally:
+            self.started.set()
 
     async def stop(self):
         await self.started.wait()
+        if self.start_error is not None:
+            return
         if self.flusher is not None:
             await self.flusher  # what the last people sent still goes out
         self.listener.cancel()
-        await self.hub.channel_layer.group_discard(self.group, self.channel)
+        try:
+            await self.hub.channel_layer.group_discard(self.group, self.channel)
+        except Exception:
+            # The layer is down; the membership lapses with the layer's group expiry.
+            logger.warning("could not leave %s on the channel layer", self.group, exc_info=True)
 
     def publish(self, wire_message):
         self.pending.append(wire_message)
@@ -112,7 +129,15 @@ class BoardRelay:
         layer = self.hub.channel_layer
         renewed = time.monotonic()
         while True:
-            message = await layer.receive(self.channel)
+            try:
+                message = await layer.receive(self.channel)
+            except Exception:
+                # Redis went away. A restarted Redis has forgotten the group, so nothing
+                # would arrive here again until this process's channel rejoins it.
+                logger.warning("lost the channel layer on %s; rejoining", self.group, exc_info=True)
+                await self._rejoin()
+                renewed = time.monotonic()
+                continue
             if message["type"] == BATCH_EVENT:
                 if "joiner" in message:
                     joiner = self.consumers.get(message["joiner"])
@@ -131,6 +156,19 @@ class BoardRelay:
             if time.monotonic() - renewed > GROUP_RENEW_SECONDS:
                 await layer.group_add(self.group, self.channel)
                 renewed = time.monotonic()
+
+    async def _rejoin(self):
+        wait = REJOIN_FIRST_SECONDS
+        while True:
+            await asyncio.sleep(wait)
+            try:
+                await self.hub.channel_layer.group_add(self.group, self.channel)
+            except Exception:
+                logger.debug("channel layer still down on %s", self.group, exc_info=True)
+                wait = min(wait * 2, REJOIN_MAX_SECONDS)
+            else:
+                logger.warning("channel layer back on %s", self.group)
+                return
 
     async def _deliver(self, consumer, text):
         # This loop is the board's only way out of the process: one browser's failure must
@@ -158,10 +196,19 @@ class RelayHub:
         if relay is None:
             relay = self.boards[group] = BoardRelay(self, group)
             relay.consumers[consumer.relay_key] = consumer
-            await relay.start()
+            try:
+                await relay.start()
+            except Exception:
+                # The next joiner tries again with a fresh relay.
+                if self.boards.get(group) is relay:
+                    del self.boards[group]
+                raise
         else:
             relay.consumers[consumer.relay_key] = consumer
             await relay.started.wait()
+            if relay.start_error is not None:
+                relay.consumers.pop(consumer.relay_key, None)
+                raise relay.start_error
         return relay
 
     async def leave(self, group, consumer):

@@ -3,6 +3,7 @@
 import time
 
 from channels.layers import InMemoryChannelLayer
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 
 class InMemoryLayer(InMemoryChannelLayer):
@@ -39,6 +40,9 @@ def channel_layer_config(redis_url, prefix, capacity, redis_socket_timeout, redi
         "socket_timeout": redis_socket_timeout,
         "socket_connect_timeout": 5,
         "health_check_interval": 30,
+        # After Redis restarts, every pooled connection is dead, and the first command on
+        # each would fail: redis-py then reconnects and tries that command once more.
+        "retry_on_error": [RedisConnectionError],
     }
     if redis_layer == "pubsub":
         # Redis PUBLISH/SUBSCRIBE: no queues in Redis, so no capacity or expiry to set; a

@@ -1,6 +1,7 @@
-"""Real Daphne processes for integration and browser tests, on free loopback ports."""
+"""Real Daphne (and, where a test must stop it, Redis) processes, on free loopback ports."""
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -90,3 +91,46 @@ def migrate(env):
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "sketchsite.settings", **env},
         check=True,
     )
+
+
+class RedisServer:
+    """A redis-server of the test's own, which it may kill and start again on the same port.
+
+    The machine's Redis is shared with every other test; this one keeps nothing on disk, so
+    a restart comes back empty, as a Redis without persistence does.
+    """
+
+    def __init__(self):
+        self.binary = shutil.which("redis-server")
+        if self.binary is None:
+            pytest.fail("this test runs its own Redis and needs redis-server (apt-get install redis-server)")
+        self.port = free_port()
+        self.process = None
+
+    @property
+    def url(self):
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self, timeout=10):
+        self.process = subprocess.Popen(
+            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1"]
+            + ["--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1) as probe:
+                    probe.sendall(b"PING\r\n")
+                    if probe.recv(64).startswith(b"+PONG"):
+                        return self
+            except OSError:
+                time.sleep(0.05)
+        self.stop()
+        pytest.fail(f"redis-server did not answer on port {self.port} within {timeout} s")
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()

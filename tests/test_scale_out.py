@@ -6,11 +6,12 @@ import json
 import pytest
 from channels_redis.core import RedisChannelLayer
 from websockets.asyncio.client import connect
+from websockets.exceptions import InvalidStatus
 
 from sketchsite.channel_layers import channel_layer_config
 from tests.conftest import REDIS_URL
 from tests.relayed import skip_repeated_begins
-from tests.servers import DaphneServer, migrate
+from tests.servers import DaphneServer, RedisServer, migrate
 
 
 async def open_client(server, board):
@@ -115,3 +116,54 @@ async def test_redis_layer_delivers_a_burst_larger_than_the_default_capacity(red
     received = [(await asyncio.wait_for(layer.receive(channel), timeout=5))["index"] for _ in range(500)]
     assert received == list(range(500))
     await layer.flush()
+
+
+async def stroke_arrives(sender, receiver, stroke, timeout):
+    """Begin `stroke` on one socket; True once the other socket receives it."""
+    begin = {"type": "stroke.begin", "stroke": stroke, "color": "#000000", "width": 4, "points": [5, 5]}
+    await sender.send(json.dumps(begin))
+    try:
+        async with asyncio.timeout(timeout):
+            while True:
+                for message in await next_batch(receiver, timeout=timeout):
+                    if message.get("stroke") == stroke:
+                        return True
+    except TimeoutError:
+        return False
+
+
+@pytest.mark.parametrize("layer", ["core", "pubsub"])
+async def test_boards_relay_again_once_a_restarted_redis_is_back(server_env, tmp_path, layer):
+    redis = RedisServer().start()
+    env = {**server_env, "REDIS_URL": redis.url, "REDIS_LAYER": layer}
+    migrate(env)
+    servers = [DaphneServer(env, log_path=tmp_path / f"daphne-{index}.log").start() for index in range(2)]
+    try:
+        alice, _ = await open_client(servers[0], "outage")
+        bob, _ = await open_client(servers[1], "outage")
+        assert await stroke_arrives(alice, bob, "before", timeout=5)
+        # Redis restarts empty: the board's group is gone from it, and every connection to it.
+        redis.stop()
+        await asyncio.sleep(1)
+        # Joining a board new to a process needs the layer: refused while it is down (the
+        # browser retries with backoff)...
+        with pytest.raises(InvalidStatus):
+            await open_client(servers[1], "fresh")
+        redis.start()
+        # Both sockets stayed open; within a few seconds of Redis returning, drawing on one
+        # process reaches the other again.
+        arrived = False
+        for attempt in range(20):
+            if await stroke_arrives(alice, bob, f"after-{attempt}", timeout=0.5):
+                arrived = True
+                break
+        assert arrived, "no stroke crossed between the processes within 10 s of Redis returning"
+        # ...and works once it is back.
+        carol, _ = await open_client(servers[1], "fresh")
+        await carol.close()
+        await alice.close()
+        await bob.close()
+    finally:
+        for server in servers:
+            server.stop()
+        redis.stop()
