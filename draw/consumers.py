@@ -97,10 +97,8 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
                 protocol.snapshot(history.seq, strokes[index : index + chunk], index, len(strokes))
             )
 
-    async def disconnect(self, code):
-        await self.leave_board()
-
     async def leave_board(self):
+        """Drop this browser's unfinished strokes for everyone and leave the board's relay."""
         relay = getattr(self, "relay", None)
         if relay is None:
             return
@@ -124,7 +122,8 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
         except StopConsumer:
             pass
         finally:
-            # Also when a handler failed: this browser's strokes and relay place must go.
+            # On disconnect (its handler ends the loop with StopConsumer) and also when a
+            # handler failed: this browser's strokes and relay place must go.
             await self.leave_board()
 
     async def dispatch(self, message):

@@ -45,29 +45,19 @@ class BoardRelay:
         self.last_flush = 0.0
         self.channel = None
         self.listener = None
-        self.started = asyncio.Event()
-        self.start_error = None
+        # Every joiner awaits this one start, and gets its error if it fails.
+        self.starting = asyncio.ensure_future(self._start())
 
-    async def start(self):
+    async def _start(self):
         layer = self.hub.channel_layer
-        try:
-            # The default prefix matters: channels-redis reads every process-specific channel
-            # through one shared queue per prefix, and a second prefix would wait its turn.
-            self.channel = await layer.new_channel()
-            await layer.group_add(self.group, self.channel)
-        except Exception as error:
-            # Consumers waiting for this start fail with it too, instead of waiting forever.
-            self.start_error = error
-            raise
-        else:
-            self.listener = asyncio.create_task(self._listen())
-        finally:
-            self.started.set()
+        # The default prefix matters: channels-redis reads every process-specific channel
+        # through one shared queue per prefix, and a second prefix would wait its turn.
+        self.channel = await layer.new_channel()
+        await layer.group_add(self.group, self.channel)
+        self.listener = asyncio.create_task(self._listen())
 
     async def stop(self):
-        await self.started.wait()
-        if self.start_error is not None:
-            return
+        # Only a relay that started has consumers to leave it (RelayHub.join).
         if self.flusher is not None:
             await self.flusher  # what the last people sent still goes out
         self.listener.cancel()
@@ -130,32 +120,37 @@ class BoardRelay:
         renewed = time.monotonic()
         while True:
             try:
-                message = await layer.receive(self.channel)
+                await self._handle(await layer.receive(self.channel))
+                if time.monotonic() - renewed > GROUP_RENEW_SECONDS:
+                    await layer.group_add(self.group, self.channel)
+                    renewed = time.monotonic()
             except Exception:
                 # Redis went away. A restarted Redis has forgotten the group, so nothing
                 # would arrive here again until this process's channel rejoins it.
                 logger.warning("lost the channel layer on %s; rejoining", self.group, exc_info=True)
                 await self._rejoin()
                 renewed = time.monotonic()
-                continue
-            if message["type"] == BATCH_EVENT:
-                if "joiner" in message:
-                    joiner = self.consumers.get(message["joiner"])
-                    if joiner is not None:
-                        await self._deliver(joiner, message["text"])
-                else:
-                    for consumer in list(self.consumers.values()):
-                        await self._deliver(consumer, message["text"])
-            elif message["type"] == JOINED_EVENT and message["origin"] != self.channel:
-                begins = self.open_strokes()
-                if begins:
-                    text = protocol.encode(protocol.batch(begins))
-                    await layer.send(
-                        message["origin"], {"type": BATCH_EVENT, "text": text, "joiner": message["joiner"]}
-                    )
-            if time.monotonic() - renewed > GROUP_RENEW_SECONDS:
-                await layer.group_add(self.group, self.channel)
-                renewed = time.monotonic()
+
+    async def _handle(self, message):
+        if message["type"] == BATCH_EVENT:
+            if "joiner" in message:
+                joiner = self.consumers.get(message["joiner"])
+                consumers = [joiner] if joiner is not None else []
+            else:
+                consumers = list(self.consumers.values())
+            for consumer in consumers:
+                try:
+                    await consumer.deliver(message["text"])
+                except Exception:
+                    # This loop is the board's only way out of the process: one browser's
+                    # failure must not end it for everyone else.
+                    logger.exception("could not deliver a batch on %s to one browser", self.group)
+        elif message["type"] == JOINED_EVENT and message["origin"] != self.channel:
+            begins = self.open_strokes()
+            if begins:
+                text = protocol.encode(protocol.batch(begins))
+                reply = {"type": BATCH_EVENT, "text": text, "joiner": message["joiner"]}
+                await self.hub.channel_layer.send(message["origin"], reply)
 
     async def _rejoin(self):
         wait = REJOIN_FIRST_SECONDS
@@ -169,14 +164,6 @@ class BoardRelay:
             else:
                 logger.warning("channel layer back on %s", self.group)
                 return
-
-    async def _deliver(self, consumer, text):
-        # This loop is the board's only way out of the process: one browser's failure must
-        # not end it for everyone else.
-        try:
-            await consumer.deliver(text)
-        except Exception:
-            logger.exception("could not deliver a batch on %s to one browser", self.group)
 
 
 class RelayHub:
@@ -195,20 +182,16 @@ class RelayHub:
         relay = self.boards.get(group)
         if relay is None:
             relay = self.boards[group] = BoardRelay(self, group)
-            relay.consumers[consumer.relay_key] = consumer
-            try:
-                await relay.start()
-            except Exception:
-                # The next joiner tries again with a fresh relay.
-                if self.boards.get(group) is relay:
-                    del self.boards[group]
-                raise
-        else:
-            relay.consumers[consumer.relay_key] = consumer
-            await relay.started.wait()
-            if relay.start_error is not None:
-                relay.consumers.pop(consumer.relay_key, None)
-                raise relay.start_error
+        relay.consumers[consumer.relay_key] = consumer
+        try:
+            # Shielded: a joiner that goes away must not cancel the start the others await.
+            await asyncio.shield(relay.starting)
+        except Exception:
+            relay.consumers.pop(consumer.relay_key, None)
+            # The channel layer is down: the next joiner tries again with a fresh relay.
+            if self.boards.get(group) is relay:
+                del self.boards[group]
+            raise
         return relay
 
     async def leave(self, group, consumer):
