@@ -149,9 +149,8 @@ def commit(name, kind, author, client_id, request):
             # gap-free (a failed insert rolls the bump back) and ordered.
             board_id, last_seq, stroke_count = _lock_board(cursor, sql, name)
             cursor.execute(sql.find_event, [board_id, client_id])
-            existing = cursor.fetchone()
-            if existing is not None:
-                return _duplicate(BoardEvent.objects.get(pk=existing[0]), author)
+            if cursor.fetchone() is not None:
+                return _duplicate(_stored_event(board_id, client_id), author)
             history = history_for(board_id, last_seq)
             if kind == STROKE and stroke_count >= settings.SKETCHSITE["MAX_STROKES_PER_BOARD"]:
                 raise CommitRefused(
@@ -168,10 +167,8 @@ def commit(name, kind, author, client_id, request):
             cursor.execute(sql.insert_event, [board_id, seq, kind, author, client_id, stored_effect, now])
             cursor.execute(sql.bump_board, [seq, stroke_count + (kind == STROKE), now, board_id])
     except IntegrityError:
-        if board_id is None:
-            raise
-        # Another process stored the same client id first.
-        existing = BoardEvent.objects.filter(board_id=board_id, client_id=client_id).first()
+        # Another process stored the same client id first (anything else is re-raised).
+        existing = _stored_event(board_id, client_id) if board_id is not None else None
         if existing is None:
             raise
         return _duplicate(existing, author)
@@ -181,7 +178,12 @@ def commit(name, kind, author, client_id, request):
     return Commit(seq=seq, event=event, duplicate=False)
 
 
+def _stored_event(board_id, client_id):
+    return BoardEvent.objects.filter(board_id=board_id, client_id=client_id).first()
+
+
 def _duplicate(existing, author):
+    """A client id seen before: its stored event again, or refused if someone else used it."""
     if existing.author != author:
         raise CommitRefused("duplicate_id", "another participant already used that id on this board")
     return Commit(seq=existing.seq, event=existing.as_history_event(), duplicate=True)

@@ -1,4 +1,19 @@
-"""What a client makes of relayed messages, shared by the consumer and scale-out tests."""
+"""A client's side of the board socket, shared by the consumer and real-server tests."""
+
+import asyncio
+import json
+
+from websockets.asyncio.client import connect
+
+
+async def open_client(server, board):
+    """A socket to a real server that has read its welcome and the board's (empty) snapshot."""
+    socket = await connect(f"{server.ws_url}/ws/boards/{board}/", origin=server.http_url)
+    welcome = json.loads(await asyncio.wait_for(socket.recv(), timeout=5))
+    assert welcome["type"] == "welcome"
+    snapshot = json.loads(await asyncio.wait_for(socket.recv(), timeout=5))
+    assert snapshot["type"] == "snapshot" and snapshot["total"] == 0
+    return socket, welcome
 
 
 def skip_repeated_begins(messages, begun):

@@ -7,8 +7,8 @@ import os
 import socket
 
 import pytest
-from websockets.asyncio.client import connect
 
+from tests.relayed import open_client
 from tests.servers import DaphneServer, migrate
 
 
@@ -41,13 +41,6 @@ def masked_text_frame(text):
     return bytes([0x81, 0x80 | len(payload)]) + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
 
 
-async def open_client(server, board):
-    socket_ = await connect(f"{server.ws_url}/ws/boards/{board}/", origin=server.http_url)
-    for expected in ("welcome", "snapshot"):
-        assert json.loads(await asyncio.wait_for(socket_.recv(), timeout=5))["type"] == expected
-    return socket_
-
-
 async def stroke_ids_received(socket_, count, timeout=5):
     ids = []
     while len(ids) < count:
@@ -69,8 +62,8 @@ async def test_a_socket_closed_for_misbehaving_does_not_stop_the_board_for_other
     board = "closing"
     # Joined first, so the relay writes to it before the others.
     rude = silent_client(server, board)
-    drawer = await open_client(server, board)
-    watcher = await open_client(server, board)
+    drawer, _ = await open_client(server, board)
+    watcher, _ = await open_client(server, board)
     for _ in range(3):  # the third bad message is over the error budget: close 4008
         rude.sendall(masked_text_frame('{"type": "nope"}'))
     await asyncio.sleep(0.2)

@@ -5,23 +5,12 @@ import json
 
 import pytest
 from channels_redis.core import RedisChannelLayer
-from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
 from sketchsite.channel_layers import channel_layer_config
 from tests.conftest import REDIS_URL
-from tests.relayed import skip_repeated_begins
+from tests.relayed import open_client, skip_repeated_begins
 from tests.servers import DaphneServer, RedisServer, migrate
-
-
-async def open_client(server, board):
-    """A client that has read its welcome and the board's (empty) snapshot."""
-    socket = await connect(f"{server.ws_url}/ws/boards/{board}/", origin=server.http_url)
-    welcome = json.loads(await asyncio.wait_for(socket.recv(), timeout=5))
-    assert welcome["type"] == "welcome"
-    snapshot = json.loads(await asyncio.wait_for(socket.recv(), timeout=5))
-    assert snapshot["type"] == "snapshot" and snapshot["total"] == 0
-    return socket, welcome
 
 
 async def next_batch(socket, timeout=5):
