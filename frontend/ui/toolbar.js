@@ -97,8 +97,10 @@ export function createToolbar(root, { boardName, newBoardUrl, exportUrls, onComm
     tool: () => tool,
     chooseTool,
     showStatus({ state, text }) {
-      status.dataset.state = state;
-      status.textContent = text;
+      // Called for every pointer event and every frame received: touch the DOM only when
+      // the status changed, or each call costs a text node and a layout.
+      if (status.dataset.state !== state) status.dataset.state = state;
+      if (status.textContent !== text) status.textContent = text;
     },
     /** A short message for the person drawing, e.g. why a stroke was refused. */
     notify(text) {
