@@ -217,6 +217,22 @@ SKETCHSITE = {
     "MAX_ERRORS_PER_MINUTE": env_int("SKETCHSITE_MAX_ERRORS_PER_MINUTE", 30, minimum=1),
     # Server-side coalescing: one frame per board per tick instead of one per message.
     "RELAY_TICK_MS": env_int("SKETCHSITE_RELAY_TICK_MS", 25, minimum=0, maximum=1000),
+    # Strokes begun and edits (undo, redo, erase, clear) one connection may make: a steady rate
+    # a second and a burst, so a storm of edits is refused instead of growing the log.
+    "MAX_ACTIONS_PER_SECOND": env_int("SKETCHSITE_MAX_ACTIONS_PER_SECOND", 10, minimum=1),
+    "MAX_ACTION_BURST": env_int("SKETCHSITE_MAX_ACTION_BURST", 30, minimum=1),
+    # What the server may hold unsent for one socket whose browser stops reading: beyond
+    # MAX_BACKLOG_BYTES, or above a quarter of it for BACKLOG_SECONDS, the socket is closed (4011).
+    "MAX_BACKLOG_BYTES": env_int("SKETCHSITE_MAX_BACKLOG_BYTES", 4194304, minimum=65536),
+    "BACKLOG_SECONDS": env_int("SKETCHSITE_BACKLOG_SECONDS", 20, minimum=1),
+    # Board histories a process keeps in memory (least recently used go first).
+    "MAX_CACHED_BOARDS": env_int("SKETCHSITE_MAX_CACHED_BOARDS", 100, minimum=1),
+    # Exports: largest PNG scale, how many renders run at once (HTTP 429 beyond), and how
+    # many finished exports are kept, by entries and by bytes.
+    "EXPORT_MAX_SCALE": env_int("SKETCHSITE_EXPORT_MAX_SCALE", 4, minimum=1, maximum=16),
+    "EXPORT_MAX_RENDERS": env_int("SKETCHSITE_EXPORT_MAX_RENDERS", 2, minimum=1),
+    "EXPORT_CACHE_ENTRIES": env_int("SKETCHSITE_EXPORT_CACHE_ENTRIES", 64, minimum=0),
+    "EXPORT_CACHE_BYTES": env_int("SKETCHSITE_EXPORT_CACHE_BYTES", 67108864, minimum=0),
 }
 
 LOGGING = {
