@@ -27,6 +27,18 @@ class CommitRefused(Exception):
 
 
 @dataclass(frozen=True, slots=True)
+class BoardState:
+    """A board's committed state read at one moment: its size, its seq and its visible strokes."""
+
+    name: str
+    exists: bool
+    width: int
+    height: int
+    seq: int
+    strokes: tuple
+
+
+@dataclass(frozen=True, slots=True)
 class Commit:
     seq: int
     event: dict
@@ -131,6 +143,13 @@ def read_board(name):
     """(board row, up-to-date history) for a joining client or an export."""
     board = board_for(name)
     return board, history_for(board.pk, board.last_seq)
+
+
+def board_state(name):
+    """The board's committed state, read consistently; `exists` is False for a board never drawn on."""
+    board, history = read_board(name)
+    with _lock:
+        return BoardState(name, True, board.width, board.height, history.seq, tuple(history.visible_strokes()))
 
 
 def events_since(board, seq, limit):
