@@ -1,8 +1,8 @@
 """Daphne processes started the way a user starts them, and the data folder they share.
 
-`daphne -b 127.0.0.1 -p PORT sketchsite.asgi:application` with the settings module in
-DJANGO_SETTINGS_MODULE; the baseline runs `bench.naive:application` the same way. Every
-process started here is stopped here, by its own pid.
+Daphne on 127.0.0.1 with the command line `manage.py serve` runs (sketchsite/daphne_command.py)
+and the settings module in DJANGO_SETTINGS_MODULE; the baseline runs `bench.naive:application`
+the same way. Every process started here is stopped here, by its own pid.
 """
 
 import os
@@ -19,6 +19,7 @@ from pathlib import Path
 import redis
 
 from bench.clients import NAIVE, SKETCHSITE
+from sketchsite.daphne_command import daphne_command
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
@@ -36,12 +37,6 @@ APPLICATIONS = {
 
 class ServerError(Exception):
     """A server process did not start or answer."""
-
-
-def daphne_command():
-    """The daphne script installed beside this interpreter."""
-    script = Path(sys.executable).with_name("daphne")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "daphne"]
 
 
 def free_port():
@@ -159,7 +154,7 @@ class Daphne:
         self.log_path = Path(self._log_dir) / f"daphne-{self.design}-{self.port}.log"
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen(
-                [*daphne_command(), "-b", HOST, "-p", str(self.port), self.application],
+                daphne_command(HOST, self.port, self.application, environ=env),
                 cwd=PROJECT_ROOT,
                 env=env,
                 stdout=log,

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from sketchsite.daphne_command import daphne_command
+
 PROJECT = Path(__file__).resolve().parent.parent
 
 
@@ -41,18 +43,7 @@ class DaphneServer:
     def start(self, timeout=30):
         self._log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
         self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "daphne",
-                "-b",
-                "127.0.0.1",
-                "-p",
-                str(self.port),
-                "--websocket-max-message-size",
-                "1048576",  # as `manage.py serve` sets it (SKETCHSITE_TRANSPORT_MAX_MESSAGE_BYTES)
-                "sketchsite.asgi:application",
-            ],
+            daphne_command("127.0.0.1", self.port, environ=self.env),
             cwd=PROJECT,
             env=self.env,
             stdout=self._log,

@@ -1,11 +1,16 @@
-"""`manage.py serve`: print the addresses people can open, then run Daphne."""
+"""`manage.py serve`: bring the database up to date, print the addresses people can open, run Daphne."""
 
 import socket
 
 import psutil
 from daphne.cli import CommandLineInterface
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import connections
+from django.db.migrations.executor import MigrationExecutor
+
+from sketchsite.daphne_command import daphne_arguments
 
 
 def lan_addresses():
@@ -18,6 +23,11 @@ def lan_addresses():
     return sorted(set(found))
 
 
+def unapplied_migrations(database="default"):
+    executor = MigrationExecutor(connections[database])
+    return executor.migration_plan(executor.loader.graph.leaf_nodes())
+
+
 class Command(BaseCommand):
     help = "Serve Sketchsite with Daphne and print the local and LAN addresses."
 
@@ -26,6 +36,12 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000)
 
     def handle(self, *args, host, port, **options):
+        # Without the tables every board socket would fail on join; a fresh data folder is the
+        # usual first run in a classroom.
+        if unapplied_migrations():
+            self.stdout.write("Preparing the database (applying migrations)...")
+            self.stdout.flush()
+            call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("Sketchsite is running. Open the board at:")
         self.stdout.write(f"  this computer:  http://localhost:{port}/")
         if host in ("0.0.0.0", "::"):
@@ -35,23 +51,11 @@ class Command(BaseCommand):
         database = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
         self.stdout.write(f"Channel layer: {layer}; database: {database}. Stop with Ctrl+C.")
         self.stdout.flush()
-        # Daphne drops a connection whose frame (in either direction) exceeds this; the consumer
-        # closes smaller oversized client messages with 4009 and a reason.
-        transport_limit = settings.SKETCHSITE["TRANSPORT_MAX_MESSAGE_BYTES"]
         CommandLineInterface().run(
-            [
-                "--bind",
+            daphne_arguments(
                 host,
-                "--port",
-                str(port),
-                "--websocket-max-message-size",
-                str(transport_limit),
-                "--ping-interval",
-                "20",
-                "--ping-timeout",
-                "30",
-                "--application-close-timeout",
-                "5",
-                settings.ASGI_APPLICATION.replace(".application", ":application"),
-            ]
+                port,
+                application=settings.ASGI_APPLICATION.replace(".application", ":application"),
+                transport_limit=settings.SKETCHSITE["TRANSPORT_MAX_MESSAGE_BYTES"],
+            )
         )

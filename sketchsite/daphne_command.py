@@ -1,0 +1,71 @@
+"""Daphne's command line for Sketchsite, the one `manage.py serve`, the tests and the benchmark run.
+
+Importable without Django settings: the tests and the benchmark build the command in a parent
+process that never loads them.
+"""
+
+import os
+import sys
+
+from django.core.exceptions import ImproperlyConfigured
+
+APPLICATION = "sketchsite.asgi:application"
+TRANSPORT_LIMIT_VARIABLE = "SKETCHSITE_TRANSPORT_MAX_MESSAGE_BYTES"
+TRANSPORT_LIMIT_DEFAULT = 1048576
+TRANSPORT_LIMIT_MINIMUM = 65536
+# A browser that vanishes without closing (a laptop lid, a phone leaving the wifi) is noticed
+# by the missed pings, and its board's seat freed.
+PING_INTERVAL_SECONDS = 20
+PING_TIMEOUT_SECONDS = 30
+# How long a consumer may take to leave its board after its socket closes before Daphne
+# cancels it.
+APPLICATION_CLOSE_TIMEOUT_SECONDS = 5
+
+
+def transport_max_message_bytes(environ=None):
+    """The transport limit in `environ` (the server's environment), read as settings reads it."""
+    raw = (os.environ if environ is None else environ).get(TRANSPORT_LIMIT_VARIABLE)
+    if raw is None or raw == "":
+        return TRANSPORT_LIMIT_DEFAULT
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{TRANSPORT_LIMIT_VARIABLE} must be an integer, not {raw!r}") from None
+    if value < TRANSPORT_LIMIT_MINIMUM:
+        raise ImproperlyConfigured(
+            f"{TRANSPORT_LIMIT_VARIABLE} must be at least {TRANSPORT_LIMIT_MINIMUM}, not {value}"
+        )
+    return value
+
+
+def daphne_arguments(host, port, application=APPLICATION, transport_limit=None, environ=None):
+    """Daphne's arguments, without the program; `transport_limit` defaults to the one in `environ`."""
+    if transport_limit is None:
+        transport_limit = transport_max_message_bytes(environ)
+    return [
+        "--bind",
+        host,
+        "--port",
+        str(port),
+        # Daphne drops a connection whose frame, in either direction, exceeds this; the consumer
+        # closes smaller oversized client messages with 4009 and a reason first.
+        "--websocket-max-message-size",
+        str(transport_limit),
+        "--ping-interval",
+        str(PING_INTERVAL_SECONDS),
+        "--ping-timeout",
+        str(PING_TIMEOUT_SECONDS),
+        "--application-close-timeout",
+        str(APPLICATION_CLOSE_TIMEOUT_SECONDS),
+        application,
+    ]
+
+
+def daphne_command(host, port, application=APPLICATION, transport_limit=None, environ=None):
+    """The whole command to start Daphne in a child process running this interpreter."""
+    return [
+        sys.executable,
+        "-m",
+        "daphne",
+        *daphne_arguments(host, port, application, transport_limit, environ),
+    ]
