@@ -1,3 +1,6 @@
+import itertools
+import secrets
+
 from django.conf import settings
 from django.http import Http404, HttpResponse, HttpResponseNotFound
 from django.shortcuts import redirect, render
@@ -7,6 +10,9 @@ from django.urls import reverse
 from draw import export, store
 from draw.boards import CLASSIC_BOARD, random_board_name
 from draw.models import Board
+
+# Readable names tried before a random tail is added to them.
+NEW_BOARD_READABLE_ATTEMPTS = 3
 
 
 def classic_board(request):
@@ -29,7 +35,14 @@ def board(request, board):
 
 
 def new_board(request):
-    return redirect("board", board=random_board_name())
+    """Redirect to a board of a name no board has yet."""
+    for attempt in itertools.count():
+        name = random_board_name()
+        if attempt >= NEW_BOARD_READABLE_ATTEMPTS:
+            # Readable names can run short on a long-lived server; a random tail ends the search.
+            name = f"{name}-{secrets.token_hex(3)}"
+        if not Board.objects.filter(name=name).exists():
+            return redirect("board", board=name)
 
 
 def bad_board_name(request, board):
