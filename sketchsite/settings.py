@@ -7,6 +7,7 @@ server at start with ImproperlyConfigured naming the variable.
 import os
 import secrets
 import socket
+import time
 from pathlib import Path
 
 import dj_database_url
@@ -85,12 +86,28 @@ def secret_key(data_dir):
     if from_env:
         return from_env
     key_file = data_dir / "secret_key"
-    if key_file.exists():
-        return key_file.read_text().strip()
+    try:
+        # Readable by its owner alone from the moment it exists, and created by one process
+        # only when several servers start on a fresh data folder at once.
+        descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return read_secret_key(key_file)
     key = secrets.token_urlsafe(50)
-    key_file.write_text(key)
-    key_file.chmod(0o600)
+    with os.fdopen(descriptor, "w") as out:
+        out.write(key)
     return key
+
+
+def read_secret_key(key_file, wait_seconds=5.0):
+    """The key in `key_file`, waiting a moment for a process that has created it to write it."""
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        key = key_file.read_text().strip()
+        if key:
+            return key
+        if time.monotonic() >= deadline:
+            raise ImproperlyConfigured(f"{key_file} is empty: delete it or set SECRET_KEY")
+        time.sleep(0.05)
 
 
 DATA_DIR = Path(env_str("SKETCHSITE_DATA_DIR", str(BASE_DIR / "var")))
