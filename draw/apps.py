@@ -1,6 +1,15 @@
 from django.apps import AppConfig
+from django.conf import settings
 
 
 class DrawConfig(AppConfig):
     name = "draw"
     verbose_name = "Boards"
+
+    def ready(self):
+        from draw.protocol import Limits
+        from draw.store import BoardStore
+
+        # One definition of every limit, announced whole to each browser in `welcome`.
+        self.limits = Limits.from_settings(settings.SKETCHSITE)
+        self.store = BoardStore(self.limits, settings.SKETCHSITE["MAX_CACHED_BOARDS"])

@@ -6,15 +6,20 @@ against the current board; `apply()` replays a stored event. Replaying every eve
 in seq order always yields the same board, which is how every process and every
 browser converges.
 
-Kinds and their effects:
+A stroke is named by its key, the pair (author, stroke id): a client makes its own ids,
+so only the pair is unique on a board, and nobody can name another's stroke as their own.
+
+Kinds and their effects (keys travel as [author, id] lists):
   stroke  {"stroke": id, "color", "width", "points"}   adds a visible stroke
-  erase   {"hide": [ids]}                              hides strokes (whole strokes)
-  clear   {"hide": [ids]}                              hides every visible stroke
-  undo    {"hide": [ids]} or {"show": [ids]}           reverts the author's last action
-  redo    {"hide": [ids]} or {"show": [ids]}           re-does the author's last undone action
+  erase   {"hide": [keys]}                             hides strokes (whole strokes)
+  clear   {"hide": [keys]}                             hides every visible stroke
+  undo    {"hide": [keys]} or {"show": [keys]}         reverts the author's last action
+  redo    {"hide": [keys]} or {"show": [keys]}         re-does the author's last undone action
 """
 
 from dataclasses import dataclass, field
+
+from draw.protocol import ProtocolError
 
 STROKE = "stroke"
 ERASE = "erase"
@@ -23,14 +28,8 @@ UNDO = "undo"
 REDO = "redo"
 EVENT_KINDS = (STROKE, ERASE, CLEAR, UNDO, REDO)
 
-
-class EditRefused(Exception):
-    """A request that would change nothing (nothing to undo, nothing to erase)."""
-
-    def __init__(self, code, reason):
-        super().__init__(reason)
-        self.code = code
-        self.reason = reason
+# A refusal of an edit is a protocol refusal like any other.
+EditRefused = ProtocolError
 
 
 @dataclass(slots=True)
@@ -43,6 +42,10 @@ class CommittedStroke:
     seq: int
     visible: bool = True
 
+    @property
+    def key(self):
+        return (self.author, self.stroke)
+
     def to_compact(self):
         """The snapshot form: [id, author, colour, width, points, seq]."""
         return [self.stroke, self.author, self.color, self.width, self.points, self.seq]
@@ -50,7 +53,7 @@ class CommittedStroke:
 
 @dataclass(slots=True)
 class Action:
-    """What one event of an author did, so undo and redo can revert it: show or hide ids."""
+    """What one event of an author did, so undo and redo can revert it: show or hide keys."""
 
     shown: tuple = ()
     hidden: tuple = ()
@@ -59,17 +62,30 @@ class Action:
         return Action(shown=self.hidden, hidden=self.shown)
 
     def effect(self):
-        return {"show": list(self.shown)} if self.shown else {"hide": list(self.hidden)}
+        if self.shown:
+            return {"show": [list(key) for key in self.shown]}
+        return {"hide": [list(key) for key in self.hidden]}
+
+
+def stroke_keys(listed):
+    """(author, id) tuples from the [author, id] lists of an event or a request."""
+    return tuple((author, stroke) for author, stroke in listed)
 
 
 @dataclass
 class BoardHistory:
-    """The board after applying events up to `seq`, with each author's undo and redo stacks."""
+    """The board after applying events up to `seq`, with each author's undo and redo stacks.
+
+    `max_visible` bounds the strokes on show: a stroke, or an undo or redo that would show
+    strokes, past it is refused (`board_full`), so no event can grow beyond what a frame carries.
+    """
 
     seq: int = 0
+    max_visible: int = 20000
     strokes: dict = field(default_factory=dict)
     undo_stacks: dict = field(default_factory=dict)
     redo_stacks: dict = field(default_factory=dict)
+    visible_count: int = 0
 
     # --- reading ---------------------------------------------------------------
 
@@ -90,30 +106,57 @@ class BoardHistory:
     # --- deciding what a request does --------------------------------------------
 
     def resolve(self, kind, author, request):
-        """The effect a new event of `kind` by `author` would have now; EditRefused if none."""
+        """The effect a new event of `kind` by `author` would have now; ProtocolError if none."""
         if kind == STROKE:
+            if not request["points"]:
+                raise ProtocolError("empty_stroke", "a stroke needs at least one point")
+            self._check_room(1)
             return {key: request[key] for key in ("stroke", "color", "width", "points")}
         if kind == ERASE:
-            hide = [sid for sid in dict.fromkeys(request["strokes"]) if self._is_visible(sid)]
+            hide = [key for key in dict.fromkeys(stroke_keys(request["strokes"])) if self._is_visible(key)]
             if not hide:
-                raise EditRefused("nothing_to_erase", "none of those strokes is on the board")
-            return {"hide": hide}
+                raise ProtocolError("nothing_to_erase", "none of those strokes is on the board")
+            return Action(hidden=tuple(hide)).effect()
         if kind == CLEAR:
-            hide = [stroke.stroke for stroke in self.visible_strokes()]
+            hide = tuple(stroke.key for stroke in self.visible_strokes())
             if not hide:
-                raise EditRefused("nothing_to_clear", "the board is already empty")
-            return {"hide": hide}
+                raise ProtocolError("nothing_to_clear", "the board is already empty")
+            return Action(hidden=hide).effect()
         if kind == UNDO:
             stack = self.undo_stacks.get(author)
             if not stack:
-                raise EditRefused("nothing_to_undo", "you have nothing to undo")
-            return stack[-1].inverse().effect()
+                raise ProtocolError("nothing_to_undo", "you have nothing to undo")
+            return self._checked(stack[-1].inverse())
         if kind == REDO:
             stack = self.redo_stacks.get(author)
             if not stack:
-                raise EditRefused("nothing_to_redo", "you have nothing to redo")
-            return stack[-1].effect()
+                raise ProtocolError("nothing_to_redo", "you have nothing to redo")
+            return self._checked(stack[-1])
         raise ValueError(f"unknown event kind {kind!r}")
+
+    def visible_count_after(self, kind, effect):
+        """How many strokes would be on show once an event of `kind` with `effect` is applied."""
+        if kind == STROKE:
+            return self.visible_count + 1
+        shown = sum(1 for key in stroke_keys(effect.get("show", ())) if self._exists_hidden(key))
+        hidden = sum(1 for key in stroke_keys(effect.get("hide", ())) if self._is_visible(key))
+        return self.visible_count + shown - hidden
+
+    def _exists_hidden(self, key):
+        stroke = self.strokes.get(key)
+        return stroke is not None and not stroke.visible
+
+    def _checked(self, action):
+        self._check_room(sum(1 for key in action.shown if self._exists_hidden(key)))
+        return action.effect()
+
+    def _check_room(self, more):
+        if more and self.visible_count + more > self.max_visible:
+            raise ProtocolError(
+                "board_full",
+                f"this board is full ({self.visible_count} strokes on show, at most {self.max_visible}); "
+                "erase or clear some strokes, or start a new board",
+            )
 
     # --- replaying ---------------------------------------------------------------
 
@@ -124,10 +167,15 @@ class BoardHistory:
             return False
         self.seq = seq
         if kind == STROKE:
-            self.strokes[event["stroke"]] = CommittedStroke(
+            stroke = CommittedStroke(
                 event["stroke"], author, event["color"], event["width"], event["points"], seq
             )
-            self._record(author, Action(shown=(event["stroke"],)))
+            previous = self.strokes.get(stroke.key)
+            if previous is not None and previous.visible:
+                self.visible_count -= 1
+            self.strokes[stroke.key] = stroke
+            self.visible_count += 1
+            self._record(author, Action(shown=(stroke.key,)))
         elif kind in (ERASE, CLEAR):
             self._record(author, self._change(event))
         elif kind == UNDO:
@@ -144,15 +192,19 @@ class BoardHistory:
 
     def _change(self, event):
         """Show or hide the strokes an event names; return what it did as an Action."""
-        shown = tuple(event.get("show", ()))
-        hidden = tuple(event.get("hide", ()))
-        for sid in shown:
-            if sid in self.strokes:
-                self.strokes[sid].visible = True
-        for sid in hidden:
-            if sid in self.strokes:
-                self.strokes[sid].visible = False
+        shown = stroke_keys(event.get("show", ()))
+        hidden = stroke_keys(event.get("hide", ()))
+        for key in shown:
+            self._set_visible(key, True)
+        for key in hidden:
+            self._set_visible(key, False)
         return Action(shown=shown, hidden=hidden)
+
+    def _set_visible(self, key, visible):
+        stroke = self.strokes.get(key)
+        if stroke is not None and stroke.visible != visible:
+            stroke.visible = visible
+            self.visible_count += 1 if visible else -1
 
     def _record(self, author, action):
         self.undo_stacks.setdefault(author, []).append(action)
@@ -165,6 +217,6 @@ class BoardHistory:
             stack.pop()
         target.setdefault(author, []).append(action)
 
-    def _is_visible(self, stroke_id):
-        stroke = self.strokes.get(stroke_id)
+    def _is_visible(self, key):
+        stroke = self.strokes.get(key)
         return stroke is not None and stroke.visible

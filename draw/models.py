@@ -10,6 +10,7 @@ class Board(models.Model):
     # The seq of the newest event; bumped under a row lock so seqs stay gap-free and ordered
     # even with several server processes writing to one board.
     last_seq = models.BigIntegerField(default=0)
+    # Strokes on show (hidden ones are still in the log); a board is full by this count.
     stroke_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -40,7 +41,8 @@ class BoardEvent(models.Model):
     seq = models.BigIntegerField()
     kind = models.CharField(max_length=8, choices=KINDS)
     author = models.CharField(max_length=32)
-    # The client-made id (stroke id, or edit id): sending the same thing twice stores it once.
+    # The client-made id (stroke id, or edit id), unique per author: sending the same thing
+    # twice stores it once, and one participant's ids never collide with another's.
     client_id = models.CharField(max_length=32)
     # The event's effect, see draw/history.py: stroke data, or the ids it shows or hides.
     effect = models.JSONField()
@@ -52,7 +54,9 @@ class BoardEvent(models.Model):
         ordering = ["board", "seq"]
         constraints = [
             models.UniqueConstraint(fields=["board", "seq"], name="event_seq_unique_per_board"),
-            models.UniqueConstraint(fields=["board", "client_id"], name="event_client_id_unique_per_board"),
+            models.UniqueConstraint(
+                fields=["board", "author", "client_id"], name="event_client_id_unique_per_author"
+            ),
         ]
 
     def __str__(self):

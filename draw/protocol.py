@@ -1,4 +1,4 @@
-"""Sketchsite wire protocol v1: message types, limits, parsing and encoding.
+"""Sketchsite wire protocol v2: message types, limits, parsing and encoding.
 
 Pure module: no Django, no Channels. `parse()` turns one text frame from a
 browser into a typed message or raises ProtocolError with a machine-readable
@@ -9,18 +9,24 @@ the tests of both.
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2
 
 STROKE_ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,32}")
 COLOR_PATTERN = re.compile(r"#[0-9a-fA-F]{6}")
 
-# Close codes (4000-4999 is the application range; each mirrors a standard 1xxx code).
+PARTICIPANT_ID_PATTERN = STROKE_ID_PATTERN
+
+# Close codes (4000-4999 is the application range; most mirror a standard 1xxx code).
 CLOSE_BOARD_NOT_FOUND = 4004
 CLOSE_UNSUPPORTED_DATA = 4003
 CLOSE_POLICY_VIOLATION = 4008
 CLOSE_MESSAGE_TOO_BIG = 4009
+# 4010 is kept for "removed by the host".
+CLOSE_TOO_SLOW = 4011
+# The standard code: the server cannot serve the board right now (database or channel layer).
+CLOSE_TRY_AGAIN_LATER = 1013
 
 # Client -> server message types.
 STROKE_BEGIN = "stroke.begin"
@@ -41,14 +47,42 @@ STROKE_DROP = "stroke.drop"
 ERROR = "error"
 
 
+# Every refusal's code, and what it means; docs/protocol.md has the same table.
+ERROR_CODES = {
+    "bad_json": "the frame is not JSON",
+    "bad_message": "not a JSON object, or no string 'type'",
+    "unknown_type": "'type' is not a client message type",
+    "bad_field": "a field is missing, of the wrong type, or not allowed in this message",
+    "out_of_range": "a coordinate outside the board, or a width outside 1..max",
+    "too_many_points": "more points in one message than max_points_per_message",
+    "too_many_strokes": "more strokes open at once than max_open_strokes, or too many in one erase",
+    "too_big": "the frame is larger than max_message_bytes (the server closes with 4009)",
+    "rate_limited": "more points, strokes or edits a second than the connection's budget",
+    "duplicate_stroke": "stroke.begin for a stroke of yours still open",
+    "unknown_stroke": "points or end for a stroke this connection has not begun, or has ended",
+    "stroke_too_long": "the stroke would exceed max_points_per_stroke points",
+    "empty_stroke": "a stroke ended without a single point",
+    "board_full": "the board shows max_strokes_per_board strokes; erase or clear some first",
+    "nothing_to_undo": "you have nothing to undo",
+    "nothing_to_redo": "you have nothing to redo",
+    "nothing_to_erase": "none of those strokes is on the board",
+    "nothing_to_clear": "the board is already empty",
+    "store_unavailable": "the board could not be stored just now; send it again later",
+}
+# Refusals about the moment, not the message: the browser keeps the stroke or edit and sends
+# it again after a backoff.
+RETRYABLE_CODES = frozenset({"rate_limited", "store_unavailable"})
+
 # The error code of a frame over max_message_bytes; the consumer closes with 4009 for it.
 TOO_BIG = "too_big"
 
 
 class ProtocolError(Exception):
-    """A message the server refuses; `code` is stable, `reason` is for people."""
+    """A refused message, the one refusal type: `code` is from ERROR_CODES, `reason` is for people."""
 
     def __init__(self, code, reason, ref=None):
+        if code not in ERROR_CODES:
+            raise ValueError(f"unknown error code {code!r}")
         super().__init__(reason)
         self.code = code
         self.reason = reason
@@ -57,7 +91,7 @@ class ProtocolError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Limits:
-    """The numbers a message is checked against; built from settings.SKETCHSITE."""
+    """Every number a connection is held to, built once from settings and announced in `welcome`."""
 
     board_width: int = 1600
     board_height: int = 900
@@ -65,21 +99,35 @@ class Limits:
     max_points_per_message: int = 500
     max_stroke_width: int = 64
     max_erase_strokes: int = 500
+    max_points_per_second: int = 1000
+    max_points_per_stroke: int = 5000
+    max_open_strokes: int = 10
+    max_strokes_per_board: int = 20000
+    max_actions_per_second: int = 10
+    max_action_burst: int = 30
+    max_errors_per_minute: int = 30
 
     @classmethod
-    def from_settings(cls, sketchsite_settings, board_width=None, board_height=None):
-        return cls(
-            board_width=board_width or sketchsite_settings["BOARD_WIDTH"],
-            board_height=board_height or sketchsite_settings["BOARD_HEIGHT"],
-            max_erase_strokes=sketchsite_settings["MAX_ERASE_STROKES"],
-            max_message_bytes=sketchsite_settings["MAX_MESSAGE_BYTES"],
-            max_points_per_message=sketchsite_settings["MAX_POINTS_PER_MESSAGE"],
-            max_stroke_width=sketchsite_settings["MAX_STROKE_WIDTH"],
-        )
+    def from_settings(cls, sketchsite_settings):
+        return cls(**{name: sketchsite_settings[name.upper()] for name in cls.__dataclass_fields__})
+
+    def for_board(self, width, height):
+        """These limits on a board of its own size."""
+        return replace(self, board_width=width, board_height=height)
+
+    def announced(self):
+        """The `welcome` form: every limit but the board size, which travels as `size`."""
+        return {
+            name: getattr(self, name)
+            for name in self.__dataclass_fields__
+            if name not in ("board_width", "board_height")
+        }
 
 
 @dataclass(frozen=True, slots=True)
 class StrokeBegin:
+    TYPE = STROKE_BEGIN
+
     stroke: str
     color: str
     width: int
@@ -98,6 +146,8 @@ class StrokeBegin:
 
 @dataclass(frozen=True, slots=True)
 class StrokePoints:
+    TYPE = STROKE_POINTS
+
     stroke: str
     points: list
 
@@ -107,6 +157,8 @@ class StrokePoints:
 
 @dataclass(frozen=True, slots=True)
 class StrokeEnd:
+    TYPE = STROKE_END
+
     stroke: str
     points: list = field(default_factory=list)
 
@@ -117,10 +169,11 @@ class Edit:
 
     kind: str
     id: str
+    # erase: the (author, stroke) pairs it names.
     strokes: tuple = ()
 
     def request(self):
-        return {"strokes": list(self.strokes)}
+        return {"strokes": [list(key) for key in self.strokes]}
 
 
 def decode(text):
@@ -201,12 +254,24 @@ def _parse_erase(message, limits):
     edit_id = _client_id(message, "id")
     strokes = message.get("strokes")
     if not isinstance(strokes, list) or not strokes:
-        raise ProtocolError("bad_field", "'strokes' must be a non-empty list of stroke ids")
+        raise ProtocolError(
+            "bad_field", "'strokes' must be a non-empty list of [author, stroke] pairs", edit_id
+        )
     if len(strokes) > limits.max_erase_strokes:
-        raise ProtocolError("too_many_strokes", f"at most {limits.max_erase_strokes} strokes in one erase")
-    if not all(isinstance(sid, str) and STROKE_ID_PATTERN.fullmatch(sid) for sid in strokes):
-        raise ProtocolError("bad_field", "'strokes' must hold stroke ids")
-    return Edit(kind=ERASE, id=edit_id, strokes=tuple(strokes))
+        raise ProtocolError(
+            "too_many_strokes", f"at most {limits.max_erase_strokes} strokes in one erase", edit_id
+        )
+    if not all(_is_stroke_key(key) for key in strokes):
+        raise ProtocolError("bad_field", "'strokes' must hold [author, stroke] pairs of ids", edit_id)
+    return Edit(kind=ERASE, id=edit_id, strokes=tuple((author, stroke) for author, stroke in strokes))
+
+
+def _is_stroke_key(key):
+    return (
+        isinstance(key, list)
+        and len(key) == 2
+        and all(isinstance(part, str) and STROKE_ID_PATTERN.fullmatch(part) for part in key)
+    )
 
 
 _PARSERS = {
@@ -270,23 +335,17 @@ def _points(points, limits, stroke, allow_empty=False):
     return points
 
 
-def welcome(board, participant, token, seq, limits, extra_limits):
-    """The first frame on every connection: who you are, the board's seq and its rules."""
+def welcome(board, participant, token, seq, limits):
+    """The first frame on every connection: who you are, the board's seq and every limit."""
     return {
         "type": WELCOME,
         "v": PROTOCOL_VERSION,
         "board": board,
-        "you": participant,
+        "you": participant.id,
         "token": token,
         "seq": seq,
         "size": [limits.board_width, limits.board_height],
-        "limits": {
-            "max_message_bytes": limits.max_message_bytes,
-            "max_points_per_message": limits.max_points_per_message,
-            "max_stroke_width": limits.max_stroke_width,
-            "max_erase_strokes": limits.max_erase_strokes,
-            **extra_limits,
-        },
+        "limits": limits.announced(),
     }
 
 

@@ -1,25 +1,25 @@
 """Fan-out of a board's traffic: one group_send per board per tick, one write per browser.
 
-Every message a consumer accepts is queued on its board's relay in this process. Once
-per tick the relay encodes everything queued as one `batch` text and group_sends it to
-the board's group. The members of that group are not the consumers but one channel per
-server process holding the board; each process hands the text to its own consumers,
-which write it to their sockets. With thirty drawers and five hundred viewers that is
-one encode and one channel-layer message per process per tick, instead of one
-group_send per point and one channel-layer message per viewer, which is what keeps a
-one-process classroom live (docs/performance.md has the figures).
+Every message a session publishes is queued on its board's relay in this process. Once
+per tick the relay encodes everything queued as `batch` frames and group_sends them to
+the board's group. The members of that group are not the browsers but one channel per
+server process holding the board; each process hands the text to its own members, which
+write it to their sockets. That is one encode and one channel-layer message per process
+per tick, instead of one per point and per browser (docs/performance.md has the figures).
 
-A consumer that is still sending a joiner its catch-up holds the batches back and
-writes them after, so the board's state always comes before the live traffic.
+The relay owns its members: who is on the board in this process, and whether each one
+is still catching up. A member that is catching up has its batches held, and released in
+order once its catch-up is out, so the board's state always comes before live traffic.
 """
 
 import asyncio
 import itertools
 import logging
 import time
-import weakref
+from typing import Protocol
 
-from draw import protocol
+from draw import frames, metrics
+from draw.outages import OutageLog
 
 logger = logging.getLogger(__name__)
 
@@ -32,19 +32,62 @@ REJOIN_FIRST_SECONDS = 0.2
 REJOIN_MAX_SECONDS = 2.0
 
 
+class BoardMember(Protocol):
+    """What the relay needs of a browser on the board."""
+
+    async def deliver(self, text):
+        """Write one encoded frame of the board's live traffic to the browser."""
+
+    def open_stroke_begins(self):
+        """`stroke.begin` messages, points so far included, of the strokes it is drawing."""
+
+
+class Membership:
+    """A member's place on one board's relay in this process."""
+
+    def __init__(self, relay, key, member):
+        self.relay = relay
+        self.key = key
+        self.member = member
+        # Frames that arrive while the member catches up; None once it is live.
+        self.held = []
+
+    def publish(self, wire_message):
+        self.relay.publish(wire_message)
+
+    async def deliver(self, text):
+        if self.held is not None:
+            self.held.append(text)
+            return
+        await self.member.deliver(text)
+
+    async def release(self):
+        """The member has the board's state: send what was held, in order, then go live."""
+        # Frames that arrive while the held ones go out are held too, so order is kept.
+        while self.held:
+            held, self.held = self.held, []
+            for text in held:
+                await self.member.deliver(text)
+        self.held = None
+
+    async def announce(self):
+        """Ask the other processes for the strokes their people are drawing, for this member."""
+        await self.relay.announce_join(self)
+
+
 class BoardRelay:
-    """One board in one process: its local consumers, its pending messages, its flusher."""
+    """One board in one process: its members, its pending messages, its flusher."""
 
     def __init__(self, hub, group):
         self.hub = hub
         self.group = group
-        # Consumers by a key unique in this process, so other processes can answer one of them.
-        self.consumers = {}
+        self.memberships = {}
         self.pending = []
         self.flusher = None
         self.last_flush = 0.0
         self.channel = None
         self.listener = None
+        self.outage = OutageLog(logger, f"channel layer on {group}")
         # Every joiner awaits this one start, and gets its error if it fails.
         self.starting = asyncio.ensure_future(self._start())
 
@@ -57,15 +100,15 @@ class BoardRelay:
         self.listener = asyncio.create_task(self._listen())
 
     async def stop(self):
-        # Only a relay that started has consumers to leave it (RelayHub.join).
+        # Only a relay that started has members to leave it (RelayHub.join).
         if self.flusher is not None:
             await self.flusher  # what the last people sent still goes out
         self.listener.cancel()
         try:
             await self.hub.channel_layer.group_discard(self.group, self.channel)
-        except Exception:
+        except Exception as error:  # noqa: BLE001 - any layer failure
             # The layer is down; the membership lapses with the layer's group expiry.
-            logger.warning("could not leave %s on the channel layer", self.group, exc_info=True)
+            logger.warning("could not leave %s on the channel layer: %s", self.group, error)
 
     def publish(self, wire_message):
         self.pending.append(wire_message)
@@ -84,35 +127,34 @@ class BoardRelay:
                 if not messages:
                     return
                 self.last_flush = loop.time()
-                for text in encode_batches(messages, self.hub.max_frame_bytes):
+                metrics.RELAY_FLUSHES.inc()
+                metrics.RELAY_BATCH_MESSAGES.observe(len(messages))
+                for text in frames.encode_batches(messages, self.hub.max_frame_bytes):
                     try:
                         await self.hub.channel_layer.group_send(
                             self.group, {"type": BATCH_EVENT, "text": text}
                         )
-                    except Exception:
+                    except Exception as error:  # noqa: BLE001 - any layer failure
                         # Live points are a preview and committed events are in the log (a
                         # client that misses one resyncs): a lost batch must not stop the board.
-                        logger.exception("could not relay %d messages to %s", len(messages), self.group)
+                        self.outage.failed(error)
+                    else:
+                        self.outage.recovered()
         finally:
             self.flusher = None
 
-    async def announce_join(self, consumer):
-        """Ask the other processes to send a joiner the strokes their people are drawing.
-
-        Their answers come to this process's channel, behind any batch they relayed before,
-        and go to the joiner through `deliver`, which keeps them after its catch-up.
-        """
+    async def announce_join(self, membership):
         await self.hub.channel_layer.group_send(
-            self.group, {"type": JOINED_EVENT, "origin": self.channel, "joiner": consumer.relay_key}
+            self.group, {"type": JOINED_EVENT, "origin": self.channel, "joiner": membership.key}
         )
 
     def open_strokes(self, exclude=None):
         """`stroke.begin` messages, with their points so far, of every stroke open in this process."""
         return [
             begin
-            for consumer in self.consumers.values()
-            if consumer is not exclude
-            for begin in consumer.open_stroke_begins()
+            for membership in self.memberships.values()
+            if membership is not exclude
+            for begin in membership.member.open_stroke_begins()
         ]
 
     async def _listen(self):
@@ -124,31 +166,29 @@ class BoardRelay:
                 if time.monotonic() - renewed > GROUP_RENEW_SECONDS:
                     await layer.group_add(self.group, self.channel)
                     renewed = time.monotonic()
-            except Exception:
+            except Exception as error:  # noqa: BLE001 - any layer failure
                 # Redis went away. A restarted Redis has forgotten the group, so nothing
                 # would arrive here again until this process's channel rejoins it.
-                logger.warning("lost the channel layer on %s; rejoining", self.group, exc_info=True)
+                self.outage.failed(error)
                 await self._rejoin()
                 renewed = time.monotonic()
 
     async def _handle(self, message):
         if message["type"] == BATCH_EVENT:
             if "joiner" in message:
-                joiner = self.consumers.get(message["joiner"])
-                consumers = [joiner] if joiner is not None else []
+                joiner = self.memberships.get(message["joiner"])
+                memberships = [joiner] if joiner is not None else []
             else:
-                consumers = list(self.consumers.values())
-            for consumer in consumers:
+                memberships = list(self.memberships.values())
+            for membership in memberships:
                 try:
-                    await consumer.deliver(message["text"])
+                    await membership.deliver(message["text"])
                 except Exception:
                     # This loop is the board's only way out of the process: one browser's
                     # failure must not end it for everyone else.
                     logger.exception("could not deliver a batch on %s to one browser", self.group)
         elif message["type"] == JOINED_EVENT and message["origin"] != self.channel:
-            begins = self.open_strokes()
-            if begins:
-                text = protocol.encode(protocol.batch(begins))
+            for text in frames.encode_batches(self.open_strokes(), self.hub.max_frame_bytes):
                 reply = {"type": BATCH_EVENT, "text": text, "joiner": message["joiner"]}
                 await self.hub.channel_layer.send(message["origin"], reply)
 
@@ -158,16 +198,16 @@ class BoardRelay:
             await asyncio.sleep(wait)
             try:
                 await self.hub.channel_layer.group_add(self.group, self.channel)
-            except Exception:
-                logger.debug("channel layer still down on %s", self.group, exc_info=True)
+            except Exception as error:  # noqa: BLE001 - any layer failure
+                self.outage.failed(error)
                 wait = min(wait * 2, REJOIN_MAX_SECONDS)
             else:
-                logger.warning("channel layer back on %s", self.group)
+                self.outage.recovered()
                 return
 
 
 class RelayHub:
-    """The board relays of one process (one event loop)."""
+    """The board relays of one process: created once by the application and handed to consumers."""
 
     def __init__(self, channel_layer, tick_seconds, max_frame_bytes):
         self.channel_layer = channel_layer
@@ -175,51 +215,47 @@ class RelayHub:
         self.max_frame_bytes = max_frame_bytes
         self.boards = {}
         self.keys = itertools.count(1)
+        self.join_outage = OutageLog(logger, "channel layer (joining boards)")
 
-    async def join(self, group, consumer):
-        """The board's relay, with `consumer` among those it delivers to (as `consumer.relay_key`)."""
-        consumer.relay_key = next(self.keys)
+    async def join(self, group, member):
+        """A new membership of `member` on the board's relay, holding its traffic until released."""
         relay = self.boards.get(group)
         if relay is None:
             relay = self.boards[group] = BoardRelay(self, group)
-        relay.consumers[consumer.relay_key] = consumer
+            metrics.LIVE_BOARDS.set(len(self.boards))
+        membership = Membership(relay, next(self.keys), member)
+        relay.memberships[membership.key] = membership
         try:
             # Shielded: a joiner that goes away must not cancel the start the others await.
             await asyncio.shield(relay.starting)
-        except Exception:
-            relay.consumers.pop(consumer.relay_key, None)
-            # The channel layer is down: the next joiner tries again with a fresh relay.
-            if self.boards.get(group) is relay:
+        except BaseException as error:
+            if isinstance(error, Exception):
+                self.join_outage.failed(error)
+            relay.memberships.pop(membership.key, None)
+            failed = relay.starting.done() and relay.starting.exception() is not None
+            # A failed start is forgotten at once, so the next joiner tries a fresh relay;
+            # a relay its only joiner abandoned is stopped once it has started.
+            if (failed or not relay.memberships) and self.boards.get(group) is relay:
                 del self.boards[group]
+                metrics.LIVE_BOARDS.set(len(self.boards))
+                if not failed:
+                    asyncio.ensure_future(self._stop_when_started(relay))
             raise
-        return relay
+        self.join_outage.recovered()
+        return membership
 
-    async def leave(self, group, consumer):
-        relay = self.boards.get(group)
-        if relay is None:
+    async def leave(self, membership):
+        relay = membership.relay
+        relay.memberships.pop(membership.key, None)
+        if relay.memberships or self.boards.get(relay.group) is not relay:
             return
-        relay.consumers.pop(consumer.relay_key, None)
-        if not relay.consumers:
-            del self.boards[group]
-            await relay.stop()
+        del self.boards[relay.group]
+        metrics.LIVE_BOARDS.set(len(self.boards))
+        await relay.stop()
 
-
-def encode_batches(messages, max_frame_bytes):
-    """`batch` frames holding `messages` in order, each under max_frame_bytes when it can be."""
-    text = protocol.encode(protocol.batch(messages))
-    if len(text) <= max_frame_bytes or len(messages) == 1:
-        return [text]
-    half = len(messages) // 2
-    return encode_batches(messages[:half], max_frame_bytes) + encode_batches(messages[half:], max_frame_bytes)
-
-
-_hubs = weakref.WeakKeyDictionary()
-
-
-def hub_for(channel_layer, tick_seconds, max_frame_bytes):
-    """The hub of the running event loop (tests run several loops, one after another)."""
-    loop = asyncio.get_running_loop()
-    hub = _hubs.get(loop)
-    if hub is None or hub.channel_layer is not channel_layer:
-        hub = _hubs[loop] = RelayHub(channel_layer, tick_seconds, max_frame_bytes)
-    return hub
+    async def _stop_when_started(self, relay):
+        try:
+            await relay.starting
+        except Exception:  # noqa: BLE001 - the joiners were told
+            return
+        await relay.stop()

@@ -1,29 +1,28 @@
 """Boards in the database: committing events to the log and reading the board back.
 
-Synchronous Django ORM code; consumers call it through database_sync_to_async. Each
-process keeps a BoardHistory per board in memory and brings it up to date from the
-log before every read and inside every commit, so several processes writing to one
-PostgreSQL board still resolve undo and erase against the same, complete history.
+Synchronous Django database code; consumers call it through database_sync_to_async.
+A BoardStore keeps, per board, its row's id and a BoardHistory in a bounded cache, and
+brings the history up to date from the log before every read and inside every commit,
+so several processes writing to one PostgreSQL board still resolve undo and erase
+against the same, complete history. A board has no row until something is committed
+to it: opening a board, or connecting to any name, stores nothing.
 """
 
+import logging
 import threading
+from collections import OrderedDict
+from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
+from django.apps import apps
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connections, transaction
 from django.utils import timezone
 
-from draw.history import STROKE, BoardHistory, EditRefused
+from draw.history import BoardHistory
 from draw.models import Board, BoardEvent
+from draw.outages import OutageLog
 
-
-class CommitRefused(Exception):
-    """The event was not stored; `code` and `reason` go back to its author."""
-
-    def __init__(self, code, reason):
-        super().__init__(reason)
-        self.code = code
-        self.reason = reason
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,28 +44,10 @@ class Commit:
     duplicate: bool
 
 
-_histories = {}
-_board_ids = {}
-_lock = threading.Lock()
-
-
-def board_for(name):
-    """The board row, created with the configured size on first use."""
-    board, _ = Board.objects.get_or_create(
-        name=name,
-        defaults={
-            "width": settings.SKETCHSITE["BOARD_WIDTH"],
-            "height": settings.SKETCHSITE["BOARD_HEIGHT"],
-        },
-    )
-    _board_ids[name] = board.pk
-    return board
-
-
 class _CommitStatements:
     """The SQL of a commit, written once per database vendor.
 
-    The ORM builds every query anew: for a stroke commit that was about 1.2 of its 1.4 ms
+    The ORM builds every query anew, which was most of a stroke commit's time
     (docs/performance.md), spent in the one database thread while holding the GIL the
     event loop needs. Table and column names still come from the models.
     """
@@ -81,12 +62,13 @@ class _CommitStatements:
         # SQLite has no FOR UPDATE; its IMMEDIATE transaction already holds the write lock.
         lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
         self.lock_board = (
-            f"SELECT {column(board, 'name')}, {column(board, 'last_seq')}, {column(board, 'stroke_count')} "
-            f"FROM {quote(board.db_table)} WHERE {quote(board.pk.column)} = %s{lock}"
+            f"SELECT {column(board, 'last_seq')} FROM {quote(board.db_table)} "
+            f"WHERE {quote(board.pk.column)} = %s{lock}"
         )
         self.find_event = (
             f"SELECT {quote(event.pk.column)} FROM {quote(event.db_table)} "
-            f"WHERE {column(event, 'board')} = %s AND {column(event, 'client_id')} = %s"
+            f"WHERE {column(event, 'board')} = %s AND {column(event, 'author')} = %s "
+            f"AND {column(event, 'client_id')} = %s"
         )
         event_columns = ("board", "seq", "kind", "author", "client_id", "effect", "created_at")
         names = ", ".join(column(event, name) for name in event_columns)
@@ -101,115 +83,168 @@ class _CommitStatements:
         self.time_field = event.get_field("created_at")
 
 
-_statements = {}
+class _CachedBoard:
+    """A board's row id and its history as far as this process has read the log."""
+
+    __slots__ = ("board_id", "width", "height", "history")
+
+    def __init__(self, board_id, width, height, max_visible):
+        self.board_id = board_id
+        self.width = width
+        self.height = height
+        self.history = BoardHistory(max_visible=max_visible)
 
 
-def _statements_for(connection):
-    statements = _statements.get(connection.vendor)
-    if statements is None:
-        statements = _statements[connection.vendor] = _CommitStatements(connection)
-    return statements
+class BoardStore:
+    """The boards of one process: commits, consistent reads, and a bounded cache of histories."""
+
+    def __init__(self, limits, max_cached_boards):
+        self.limits = limits
+        self.max_cached_boards = max_cached_boards
+        self._cache = OrderedDict()
+        self._lock = threading.Lock()
+        self._statements = {}
+        # Boards whose database work is failing, each logged once per outage.
+        self._outages = {}
+
+    # --- reading ---------------------------------------------------------------
+
+    def read(self, name):
+        """The board's state now: its seq and visible strokes taken under one lock, so they agree."""
+        with self._watching(name):
+            return self._read(name)
+
+    def _read(self, name):
+        board = Board.objects.filter(name=name).values("pk", "width", "height", "last_seq").first()
+        if board is None:
+            return BoardState(name, False, self.limits.board_width, self.limits.board_height, 0, ())
+        cached = self._caught_up(name, board["pk"], board["width"], board["height"], board["last_seq"])
+        with self._lock:
+            strokes = tuple(cached.history.visible_strokes())
+            return BoardState(name, True, cached.width, cached.height, cached.history.seq, strokes)
+
+    def events_since(self, name, seq, limit):
+        """Up to `limit` committed events of the board after `seq`, as history events."""
+        events = BoardEvent.objects.filter(board__name=name).since(seq)[:limit]
+        return [event.as_history_event() for event in events]
+
+    @property
+    def cached_boards(self):
+        return len(self._cache)
+
+    # --- committing --------------------------------------------------------------
+
+    def commit(self, name, kind, participant, client_id, request):
+        """Append one event to a board's log, or return the stored one if the author sent it before.
+
+        Raises ProtocolError when the history refuses it (nothing to undo, board full...) and
+        DatabaseError when the database fails (the caller may send it again later).
+        """
+        with self._watching(name):
+            return self._commit(name, kind, participant, client_id, request)
+
+    def _commit(self, name, kind, participant, client_id, request):
+        connection = connections[DEFAULT_DB_ALIAS]
+        sql = self._statements_for(connection)
+        author = participant.id
+        board = self._row_for(name)
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                # The row lock serialises writers of one board across processes: seqs stay
+                # gap-free (a failed insert rolls the bump back) and ordered.
+                cursor.execute(sql.lock_board, [board.pk])
+                (last_seq,) = cursor.fetchone()
+                cursor.execute(sql.find_event, [board.pk, author, client_id])
+                if cursor.fetchone() is not None:
+                    return self._duplicate(board.pk, author, client_id)
+                cached = self._caught_up(name, board.pk, board.width, board.height, last_seq)
+                history = cached.history
+                with self._lock:
+                    effect = history.resolve(kind, author, request)
+                    visible = history.visible_count_after(kind, effect)
+                seq = last_seq + 1
+                now = sql.time_field.get_db_prep_save(timezone.now(), connection)
+                stored_effect = sql.effect_field.get_db_prep_save(effect, connection)
+                cursor.execute(sql.insert_event, [board.pk, seq, kind, author, client_id, stored_effect, now])
+                cursor.execute(sql.bump_board, [seq, visible, now, board.pk])
+        except IntegrityError:
+            # The same author's id stored by another process first (anything else is re-raised).
+            if not BoardEvent.objects.filter(board_id=board.pk, author=author, client_id=client_id).exists():
+                raise
+            return self._duplicate(board.pk, author, client_id)
+        # Applied only once stored, so a reader never sees an event the database rolled back.
+        event = {"seq": seq, "kind": kind, "author": author, **effect}
+        with self._lock:
+            history.apply(event)
+        return Commit(seq=seq, event=event, duplicate=False)
+
+    # --- internals -----------------------------------------------------------------
+
+    @contextmanager
+    def _watching(self, name):
+        """Log a board's database failures once per outage, and when they end."""
+        try:
+            yield
+        except DatabaseError as error:
+            with self._lock:
+                outage = self._outages.get(name)
+                if outage is None:
+                    outage = self._outages[name] = OutageLog(logger, f"database for board {name}")
+            outage.failed(error)
+            raise
+        else:
+            if self._outages:
+                with self._lock:
+                    outage = self._outages.pop(name, None)
+                if outage is not None:
+                    outage.recovered()
+
+    def _row_for(self, name):
+        """The board's row, made with the configured size by the first commit to it."""
+        board, _ = Board.objects.get_or_create(
+            name=name, defaults={"width": self.limits.board_width, "height": self.limits.board_height}
+        )
+        return board
+
+    def _caught_up(self, name, board_id, width, height, last_seq):
+        """The cached board, its history brought up to `last_seq` from the log."""
+        with self._lock:
+            cached = self._cache.get(name)
+            if cached is None or cached.board_id != board_id:
+                # New to this process, or the board was deleted and made again since.
+                cached = _CachedBoard(board_id, width, height, self.limits.max_strokes_per_board)
+                self._cache[name] = cached
+            self._cache.move_to_end(name)
+            while len(self._cache) > self.max_cached_boards:
+                self._cache.popitem(last=False)
+            history = cached.history
+            if history.seq < last_seq:
+                for event in BoardEvent.objects.filter(board_id=board_id).since(history.seq).iterator():
+                    history.apply(event.as_history_event())
+            return cached
+
+    def _duplicate(self, board_id, author, client_id):
+        existing = BoardEvent.objects.get(board_id=board_id, author=author, client_id=client_id)
+        return Commit(seq=existing.seq, event=existing.as_history_event(), duplicate=True)
+
+    def _statements_for(self, connection):
+        statements = self._statements.get(connection.vendor)
+        if statements is None:
+            statements = self._statements[connection.vendor] = _CommitStatements(connection)
+        return statements
 
 
-def _lock_board(cursor, sql, name):
-    """(pk, last_seq, stroke_count) of the board, its row locked until the transaction ends."""
-    for attempt in range(2):
-        pk = _board_ids.get(name)
-        if pk is None or attempt:
-            pk = board_for(name).pk
-        cursor.execute(sql.lock_board, [pk])
-        row = cursor.fetchone()
-        # A board's pk never changes, unless the database was reset under this process
-        # (tests do that): then the name is looked up again.
-        if row is not None and row[0] == name:
-            return pk, row[1], row[2]
-    raise Board.DoesNotExist(name)
+def default_store():
+    """The store of this process, owned by the draw app (tests install one of their own)."""
+    return apps.get_app_config("draw").store
 
 
-def history_for(board_id, last_seq):
-    """This process's history of a board, caught up with every committed event up to `last_seq`."""
-    with _lock:
-        history = _histories.get(board_id)
-        if history is None or history.seq > last_seq:
-            # Unknown board, or a database that was reset under this process.
-            history = _histories[board_id] = BoardHistory()
-        if history.seq < last_seq:
-            for event in BoardEvent.objects.filter(board_id=board_id).since(history.seq).iterator():
-                history.apply(event.as_history_event())
-        return history
-
-
-def read_board(name):
-    """(board row, up-to-date history) for a joining client or an export."""
-    board = board_for(name)
-    return board, history_for(board.pk, board.last_seq)
+# For code that reads or writes one board without holding a store (views, admin, tests).
 
 
 def board_state(name):
-    """The board's committed state, read consistently; `exists` is False for a board never drawn on."""
-    board, history = read_board(name)
-    with _lock:
-        return BoardState(name, True, board.width, board.height, history.seq, tuple(history.visible_strokes()))
+    return default_store().read(name)
 
 
-def events_since(board, seq, limit):
-    """Up to `limit` committed events after `seq`, as history events."""
-    return [event.as_history_event() for event in BoardEvent.objects.filter(board=board).since(seq)[:limit]]
-
-
-def commit(name, kind, author, client_id, request):
-    """Append one event to a board's log, or return the stored one if `client_id` was seen before."""
-    connection = connections[DEFAULT_DB_ALIAS]
-    sql = _statements_for(connection)
-    board_id = None
-    try:
-        with transaction.atomic(), connection.cursor() as cursor:
-            # The row lock serialises writers of one board across processes: seqs stay
-            # gap-free (a failed insert rolls the bump back) and ordered.
-            board_id, last_seq, stroke_count = _lock_board(cursor, sql, name)
-            cursor.execute(sql.find_event, [board_id, client_id])
-            if cursor.fetchone() is not None:
-                return _duplicate(_stored_event(board_id, client_id), author)
-            history = history_for(board_id, last_seq)
-            if kind == STROKE and stroke_count >= settings.SKETCHSITE["MAX_STROKES_PER_BOARD"]:
-                raise CommitRefused(
-                    "board_full",
-                    f"this board is full ({stroke_count} strokes); start a new board or clear this one",
-                )
-            try:
-                effect = history.resolve(kind, author, request)
-            except EditRefused as refused:
-                raise CommitRefused(refused.code, refused.reason) from None
-            seq = last_seq + 1
-            now = sql.time_field.get_db_prep_save(timezone.now(), connection)
-            stored_effect = sql.effect_field.get_db_prep_save(effect, connection)
-            cursor.execute(sql.insert_event, [board_id, seq, kind, author, client_id, stored_effect, now])
-            cursor.execute(sql.bump_board, [seq, stroke_count + (kind == STROKE), now, board_id])
-    except IntegrityError:
-        # Another process stored the same client id first (anything else is re-raised).
-        existing = _stored_event(board_id, client_id) if board_id is not None else None
-        if existing is None:
-            raise
-        return _duplicate(existing, author)
-    event = {"seq": seq, "kind": kind, "author": author, **effect}
-    with _lock:
-        history.apply(event)
-    return Commit(seq=seq, event=event, duplicate=False)
-
-
-def _stored_event(board_id, client_id):
-    return BoardEvent.objects.filter(board_id=board_id, client_id=client_id).first()
-
-
-def _duplicate(existing, author):
-    """A client id seen before: its stored event again, or refused if someone else used it."""
-    if existing.author != author:
-        raise CommitRefused("duplicate_id", "another participant already used that id on this board")
-    return Commit(seq=existing.seq, event=existing.as_history_event(), duplicate=True)
-
-
-def forget_cached_boards():
-    """Drop every cached history and board id (tests that reset the database between runs)."""
-    with _lock:
-        _histories.clear()
-        _board_ids.clear()
+def commit(name, kind, participant, client_id, request):
+    return default_store().commit(name, kind, participant, client_id, request)

@@ -8,17 +8,38 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sketchsite.settings")
 # Build Django first: routing imports models and consumers that need the app registry.
 django_asgi_app = get_asgi_application()
 
+from channels.layers import get_channel_layer  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from django.apps import apps  # noqa: E402
+from django.conf import settings  # noqa: E402
 
-from draw.routing import websocket_urlpatterns  # noqa: E402
+from draw.relay import RelayHub  # noqa: E402
+from draw.routing import websocket_routes  # noqa: E402
 
-application = ProtocolTypeRouter(
-    {
-        "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(URLRouter(websocket_urlpatterns)),
-    }
-)
+
+def build_application(store=None, limits=None, channel_layer=None):
+    """The site, with one relay hub and one board store shared by every board socket."""
+    config = settings.SKETCHSITE
+    draw_app = apps.get_app_config("draw")
+    hub = RelayHub(
+        channel_layer or get_channel_layer(), config["RELAY_TICK_MS"] / 1000, config["OUTGOING_FRAME_BYTES"]
+    )
+    routes = websocket_routes(
+        hub=hub,
+        store=store or draw_app.store,
+        limits=limits or draw_app.limits,
+        snapshot_chunk=config["SNAPSHOT_CHUNK"],
+        max_frame_bytes=config["OUTGOING_FRAME_BYTES"],
+        max_backlog_bytes=config["MAX_BACKLOG_BYTES"],
+        backlog_seconds=config["BACKLOG_SECONDS"],
+    )
+    return ProtocolTypeRouter(
+        {"http": django_asgi_app, "websocket": AllowedHostsOriginValidator(URLRouter(routes))}
+    )
+
+
+application = build_application()
 
 # Last, so that everything imported to serve a request is built and counted as startup.
 from sketchsite.garbage_collection import freeze_startup_objects  # noqa: E402

@@ -67,9 +67,15 @@ def postgres_url():
 
 
 @pytest.fixture(autouse=True)
-def fresh_board_caches():
-    """Each test starts with a database of its own, so no process cache may outlive it."""
-    yield
-    from draw import store
+def test_site():
+    """Each test has a database of its own, so it gets a board store and application of its own."""
+    from django.apps import apps
 
-    store.forget_cached_boards()
+    from tests import site
+
+    config = apps.get_app_config("draw")
+    saved = config.limits, config.store
+    site.current = site.TestSite()
+    yield site.current
+    site.current = None
+    config.limits, config.store = saved

@@ -52,7 +52,8 @@ async def test_stroke_end_is_stored_once_and_acknowledged_with_its_seq():
     await alice.disconnect()
 
 
-async def test_late_joiner_receives_every_committed_stroke_exactly_once():
+async def test_late_joiner_receives_every_committed_stroke_exactly_once(settings):
+    settings.SKETCHSITE = {**settings.SKETCHSITE, "MAX_ACTION_BURST": 100}
     alice, _ = await join("late")
     bob, bob_welcome = await join("late")
     for index in range(40):
@@ -134,7 +135,7 @@ async def test_reconnect_with_since_gets_only_the_missed_events():
 
 async def test_undo_redo_erase_and_clear_are_committed_and_relayed():
     alice, alice_welcome = await join("edits")
-    bob, _ = await join("edits")
+    bob, bob_welcome = await join("edits")
     await draw(alice, "a1")
     await draw(bob, "b1")
     await committed(bob, 2)
@@ -147,14 +148,14 @@ async def test_undo_redo_erase_and_clear_are_committed_and_relayed():
         "seq": 3,
         "kind": "undo",
         "author": alice_welcome["you"],
-        "hide": ["a1"],
+        "hide": [[alice_welcome["you"], "a1"]],
     }
     await alice.send_json_to({"type": "redo", "id": "r1"})
-    assert (await committed(bob, 1))[0]["show"] == ["a1"]
-    await alice.send_json_to({"type": "erase", "id": "e1", "strokes": ["b1"]})
-    assert (await committed(bob, 1))[0]["hide"] == ["b1"]
+    assert (await committed(bob, 1))[0]["show"] == [[alice_welcome["you"], "a1"]]
+    await alice.send_json_to({"type": "erase", "id": "e1", "strokes": [[bob_welcome["you"], "b1"]]})
+    assert (await committed(bob, 1))[0]["hide"] == [[bob_welcome["you"], "b1"]]
     await alice.send_json_to({"type": "clear", "id": "c1"})
-    assert (await committed(bob, 1))[0]["hide"] == ["a1"]
+    assert (await committed(bob, 1))[0]["hide"] == [[alice_welcome["you"], "a1"]]
     await alice.disconnect()
     await bob.disconnect()
 

@@ -2,8 +2,7 @@
 
 import json
 
-from draw.consumers import snapshot_parts
-from draw.relay import encode_batches
+from draw.frames import encode_batches, snapshot_parts
 
 
 def compact(index, points=10):

@@ -8,8 +8,8 @@ from draw.history import BoardHistory, EditRefused
 class Log:
     """Builds a log the way the server does: resolve a request, then apply it with the next seq."""
 
-    def __init__(self):
-        self.board = BoardHistory()
+    def __init__(self, max_visible=20000):
+        self.board = BoardHistory(max_visible=max_visible)
         self.events = []
 
     def commit(self, kind, author, **request):
@@ -30,7 +30,7 @@ def test_replaying_the_log_in_order_yields_the_same_board():
     log = Log()
     log.stroke("ann", "a1")
     log.stroke("bob", "b1")
-    log.commit("erase", "bob", strokes=["a1"])
+    log.commit("erase", "bob", strokes=[["ann", "a1"]])
     log.stroke("ann", "a2")
     log.commit("undo", "bob")
     log.commit("clear", "ann")
@@ -46,10 +46,10 @@ def test_undo_by_one_author_leaves_another_authors_strokes_alone():
     log.stroke("bob", "b1")
     log.stroke("ann", "a2")
     log.stroke("bob", "b2")
-    assert log.commit("undo", "ann")["hide"] == ["a2"]
+    assert log.commit("undo", "ann")["hide"] == [["ann", "a2"]]
     assert log.visible() == ["a1", "b1", "b2"]
     log.stroke("bob", "b3")  # Bob keeps drawing while Ann undoes
-    assert log.commit("undo", "ann")["hide"] == ["a1"]
+    assert log.commit("undo", "ann")["hide"] == [["ann", "a1"]]
     assert log.visible() == ["b1", "b2", "b3"]
     assert not log.board.can_undo("ann")
 
@@ -58,7 +58,7 @@ def test_redo_brings_back_what_undo_took_and_a_new_stroke_forgets_redo():
     log = Log()
     log.stroke("ann", "a1")
     log.commit("undo", "ann")
-    assert log.commit("redo", "ann")["show"] == ["a1"]
+    assert log.commit("redo", "ann")["show"] == [["ann", "a1"]]
     assert log.visible() == ["a1"]
     log.commit("undo", "ann")
     log.stroke("ann", "a2")
@@ -84,8 +84,10 @@ def test_erase_hides_whole_strokes_and_is_undoable_by_the_eraser():
     log = Log()
     log.stroke("ann", "a1")
     log.stroke("ann", "a2")
-    event = log.commit("erase", "bob", strokes=["a1", "a1", "missing"])
-    assert event["hide"] == ["a1"]
+    event = log.commit(
+        "erase", "bob", strokes=[["ann", "a1"], ["ann", "a1"], ["ann", "missing"], ["bob", "a2"]]
+    )
+    assert event["hide"] == [["ann", "a1"]]
     assert log.visible() == ["a2"]
     log.commit("undo", "bob")
     assert log.visible() == ["a1", "a2"]
@@ -108,7 +110,7 @@ def test_clear_hides_everything_and_undo_restores_it():
         ("undo", {}, "nothing_to_undo"),
         ("redo", {}, "nothing_to_redo"),
         ("clear", {}, "nothing_to_clear"),
-        ("erase", {"strokes": ["ghost"]}, "nothing_to_erase"),
+        ("erase", {"strokes": [["ann", "ghost"]]}, "nothing_to_erase"),
     ],
 )
 def test_edits_that_would_change_nothing_are_refused(kind, request_, code):
@@ -122,3 +124,51 @@ def test_an_event_already_applied_is_ignored():
     event = log.stroke("ann", "a1")
     assert not log.board.apply(event)
     assert log.board.stroke_count == 1
+
+
+def test_two_authors_may_use_the_same_stroke_id_and_keep_two_strokes():
+    log = Log()
+    log.stroke("ann", "s1")
+    log.stroke("bob", "s1")
+    assert [stroke.key for stroke in log.board.visible_strokes()] == [("ann", "s1"), ("bob", "s1")]
+    log.commit("erase", "carol", strokes=[["bob", "s1"]])
+    assert [stroke.key for stroke in log.board.visible_strokes()] == [("ann", "s1")]
+
+
+def test_a_board_is_full_by_its_visible_strokes_and_clear_makes_room():
+    log = Log(max_visible=2)
+    log.stroke("ann", "a1")
+    log.stroke("ann", "a2")
+    with pytest.raises(EditRefused) as refused:
+        log.stroke("ann", "a3")
+    assert refused.value.code == "board_full"
+    assert "erase or clear" in refused.value.reason
+    log.commit("clear", "bob")
+    log.stroke("ann", "a3")
+    assert log.visible() == ["a3"]
+    # Undoing the clear would put three strokes on show.
+    with pytest.raises(EditRefused) as refused:
+        log.commit("undo", "bob")
+    assert refused.value.code == "board_full"
+    assert log.board.visible_count == 1
+
+
+def test_a_stroke_without_points_is_refused():
+    with pytest.raises(EditRefused) as refused:
+        BoardHistory().resolve(
+            "stroke", "ann", {"stroke": "s1", "color": "#000000", "width": 2, "points": []}
+        )
+    assert refused.value.code == "empty_stroke"
+
+
+def test_visible_count_follows_every_kind_of_event():
+    log = Log()
+    for index in range(4):
+        log.stroke("ann", f"a{index}")
+    log.commit("erase", "bob", strokes=[["ann", "a0"], ["ann", "a1"]])
+    log.commit("undo", "ann")
+    log.commit("clear", "bob")
+    log.commit("undo", "bob")
+    assert log.visible() == ["a2"]
+    assert log.board.visible_count == 1
+    assert BoardHistory().apply_all(log.events).visible_count == 1

@@ -24,7 +24,9 @@ def frame_text(frame):
 def as_fixture(message):
     """A parsed message in the fixture's form: its wire type and its fields."""
     if isinstance(message, protocol.Edit):
-        strokes = {"strokes": list(message.strokes)} if message.kind == protocol.ERASE else {}
+        strokes = (
+            {"strokes": [list(key) for key in message.strokes]} if message.kind == protocol.ERASE else {}
+        )
         return {"type": message.kind, "id": message.id, **strokes}
     return {"type": TYPE_OF[type(message)], **asdict(message)}
 

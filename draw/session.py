@@ -1,0 +1,211 @@
+"""One participant on one board, decided without sockets: what each frame makes happen.
+
+A BoardSession takes the frames of one connection and answers with actions for the
+consumer to carry out: Reply (to this browser), Publish (to everyone on the board),
+Store (commit to the board's log, then tell the session how it went) and Close. It
+holds the connection's open strokes and budgets, and knows nothing of sockets, event
+loops or databases, so every rule is tested with plain function calls.
+"""
+
+import time
+from dataclasses import dataclass
+
+from draw import frames, protocol
+from draw.history import STROKE
+from draw.protocol import ProtocolError
+from draw.ratelimit import TokenBucket
+from draw.strokes import OpenStrokes
+
+# A client further behind than this gets a fresh snapshot instead of the missed events.
+MAX_CATCH_UP_EVENTS = 500
+# The type recorded for a frame that did not parse.
+INVALID = "invalid"
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    message: dict
+
+
+@dataclass(frozen=True, slots=True)
+class Publish:
+    message: dict
+
+
+@dataclass(frozen=True, slots=True)
+class Store:
+    kind: str
+    client_id: str
+    request: dict
+
+
+@dataclass(frozen=True, slots=True)
+class Close:
+    code: int
+    reason: str
+
+
+class BoardSession:
+    """What one connection may do on its board, and what each of its messages does."""
+
+    def __init__(self, board, participant, limits, clock=time.monotonic):
+        self.board = board
+        self.participant = participant
+        self.limits = limits
+        self.open_strokes = OpenStrokes(participant.id, limits.max_open_strokes, limits.max_points_per_stroke)
+        rate = limits.max_points_per_second
+        self.point_budget = TokenBucket(rate, burst=rate, clock=clock)
+        # Strokes begun and edits: without this an undo/redo storm grows the log and the
+        # relayed traffic as fast as a socket can send.
+        self.action_budget = TokenBucket(
+            limits.max_actions_per_second, burst=limits.max_action_burst, clock=clock
+        )
+        errors = limits.max_errors_per_minute
+        self.error_budget = TokenBucket(errors / 60, burst=errors, clock=clock)
+        self.last_message_type = None
+
+    # --- joining -------------------------------------------------------------------
+
+    def wants_events_since(self, since, seq):
+        """Catch up with the events after `since` (True) or with a whole snapshot (False)?"""
+        return 0 < since <= seq and seq - since <= MAX_CATCH_UP_EVENTS
+
+    def catch_up_frames(self, state, events, snapshot_chunk, max_frame_bytes):
+        """Encoded frames bringing a joiner to the board's state: its missed events, or a snapshot."""
+        if events is not None:
+            return frames.encode_batches([protocol.event(event) for event in events], max_frame_bytes)
+        strokes = [stroke.to_compact() for stroke in state.strokes]
+        return [
+            protocol.encode(part)
+            for part in frames.snapshot_frames(state.seq, strokes, snapshot_chunk, max_frame_bytes)
+        ]
+
+    def open_stroke_begins(self):
+        """`stroke.begin` messages, with their points so far, of the strokes being drawn here."""
+        return [
+            protocol.StrokeBegin(stroke.stroke, stroke.color, stroke.width, list(stroke.points)).to_wire(
+                self.participant.id
+            )
+            for stroke in self.open_strokes.strokes()
+        ]
+
+    # --- frames from the browser -----------------------------------------------------
+
+    def receive_binary(self):
+        self.last_message_type = INVALID
+        return [Close(protocol.CLOSE_UNSUPPORTED_DATA, "binary frames are not accepted")]
+
+    def receive_text(self, text):
+        try:
+            message = protocol.parse(text, self.limits)
+        except ProtocolError as refused:
+            self.last_message_type = INVALID
+            if refused.code == protocol.TOO_BIG:
+                return [Close(protocol.CLOSE_MESSAGE_TOO_BIG, refused.reason)]
+            return self.refuse(refused)
+        self.last_message_type = message.kind if isinstance(message, protocol.Edit) else message.TYPE
+        try:
+            return self._handle(message)
+        except ProtocolError as refused:
+            return self.refuse(refused)
+
+    def _handle(self, message):
+        if isinstance(message, protocol.Edit):
+            self._spend_action(message.id)
+            return [Store(message.kind, message.id, message.request())]
+        try:
+            if isinstance(message, protocol.StrokeBegin):
+                self._spend_action(message.stroke)
+            self._spend_points(message)
+            if isinstance(message, protocol.StrokeBegin):
+                self.open_strokes.begin(message)
+            elif isinstance(message, protocol.StrokePoints):
+                self.open_strokes.add_points(message)
+            else:
+                stroke = self.open_strokes.end(message)
+                if not stroke.points:
+                    raise ProtocolError("empty_stroke", "a stroke needs at least one point", stroke.stroke)
+        except ProtocolError as refused:
+            # A stroke missing a refused part must not be committed: forget it here and on
+            # every screen; its author's browser sends it again, whole.
+            dropped = self.open_strokes.discard(message.stroke) or refused.code == "empty_stroke"
+            if dropped:
+                return [
+                    Publish(protocol.stroke_drop(message.stroke, self.participant.id)),
+                    *self.refuse(refused),
+                ]
+            raise
+        if isinstance(message, protocol.StrokeEnd):
+            request = {
+                "stroke": stroke.stroke,
+                "color": stroke.color,
+                "width": stroke.width,
+                "points": stroke.points,
+            }
+            return [Store(STROKE, stroke.stroke, request)]
+        return [Publish(message.to_wire(self.participant.id))]
+
+    def _spend_action(self, ref):
+        if not self.action_budget.take():
+            raise ProtocolError(
+                "rate_limited",
+                f"more than {self.limits.max_actions_per_second} strokes and edits a second; slow down",
+                ref,
+            )
+
+    def _spend_points(self, message):
+        if message.points and not self.point_budget.take(len(message.points) // 2):
+            raise ProtocolError(
+                "rate_limited",
+                f"more than {self.limits.max_points_per_second} points a second; slow down",
+                message.stroke,
+            )
+
+    # --- how a Store went ---------------------------------------------------------------
+
+    def stored(self, store, commit):
+        """The store committed the event (or had it already, from an earlier send)."""
+        if not commit.duplicate:
+            actions = [Publish(protocol.event(commit.event))]
+        elif store.kind == STROKE:
+            # A resent stroke already stored: others drop the repeated preview.
+            actions = [Publish(protocol.stroke_drop(store.client_id, self.participant.id))]
+        else:
+            actions = []
+        return [*actions, Reply(protocol.ack(store.client_id, commit.seq))]
+
+    def store_refused(self, store, refused):
+        """The board's history refused the event (nothing to undo, board full, ...)."""
+        return [
+            *self._drop_preview(store),
+            *self.refuse(ProtocolError(refused.code, refused.reason, store.client_id)),
+        ]
+
+    def store_failed(self, store):
+        """The database failed: not the browser's fault, so no error budget is spent."""
+        error = protocol.error(
+            "store_unavailable",
+            "the board could not be stored just now; it will be sent again",
+            store.client_id,
+        )
+        return [*self._drop_preview(store), Reply(error)]
+
+    def _drop_preview(self, store):
+        if store.kind != STROKE:
+            return []
+        return [Publish(protocol.stroke_drop(store.client_id, self.participant.id))]
+
+    # --- refusing and leaving ---------------------------------------------------------------
+
+    def refuse(self, refused):
+        if not self.error_budget.take():
+            return [Close(protocol.CLOSE_POLICY_VIOLATION, "too many bad messages")]
+        return [Reply(protocol.error(refused.code, refused.reason, refused.ref))]
+
+    def leave(self):
+        """The connection is gone: its unfinished strokes disappear from every screen."""
+        # The author's browser sends them again, whole, after reconnecting.
+        return [
+            Publish(protocol.stroke_drop(stroke.stroke, self.participant.id))
+            for stroke in self.open_strokes.discard_all()
+        ]

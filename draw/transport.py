@@ -1,0 +1,158 @@
+"""The socket side of a board consumer: Channels' websocket consumer, cut to what a board needs.
+
+It mirrors `channels.generic.websocket.AsyncWebsocketConsumer` of Channels 4.3.2 (the
+connect, receive and disconnect handlers, accept, close, send), with three differences:
+
+- It reads its socket alone. Channels also gives every consumer a channel-layer channel
+  and waits on it and the socket together, a fresh task and a two-way wait per frame; a
+  board's traffic from other browsers comes through its process's relay (draw/relay.py).
+- A frame sent to a socket that is closing is dropped. Between a close frame and the end
+  of the connection Daphne raises autobahn's Disconnected for every send; such a frame has
+  nowhere to go, and the error must not end the consumer, nor the relay loop writing to it.
+- It watches what the server holds unsent for the socket. Daphne (4.2.3) writes every frame
+  at once into Twisted's transport, which buffers without bound for a browser that stops
+  reading; past SKETCHSITE_MAX_BACKLOG_BYTES, or above a quarter of that for
+  SKETCHSITE_BACKLOG_SECONDS, the socket is closed with 4011.
+"""
+
+import asyncio
+import functools
+import time
+
+from autobahn.exception import Disconnected
+
+from draw import metrics, protocol
+
+# How often a paced send looks whether the socket has drained.
+_DRAIN_POLL_SECONDS = 0.01
+
+
+def _backlog_of(send):
+    """A function giving the bytes buffered unsent for this socket, or None where unknown.
+
+    Daphne hands the application `partial(server.handle_reply, protocol)`; the protocol's
+    Twisted TCP transport keeps what the kernel has not taken yet in its write buffers.
+    """
+    if not isinstance(send, functools.partial) or not send.args:
+        return None
+    transport = getattr(send.args[0], "transport", None)
+    if not all(hasattr(transport, name) for name in ("dataBuffer", "offset", "_tempDataLen")):
+        return None
+    return lambda: len(transport.dataBuffer) - transport.offset + transport._tempDataLen
+
+
+class BoardSocket:
+    """One websocket, handled by connect / receive_text / receive_binary / disconnected."""
+
+    max_backlog_bytes = 4 * 1024 * 1024
+    backlog_seconds = 20.0
+
+    @classmethod
+    def as_asgi(cls, **initkwargs):
+        """An ASGI application making one instance per connection, like Channels' as_asgi."""
+
+        async def app(scope, receive, send):
+            return await cls(**initkwargs)(scope, receive, send)
+
+        app.consumer_class = cls
+        app.consumer_initkwargs = initkwargs
+        return app
+
+    def __init__(self, **initkwargs):
+        for name, value in initkwargs.items():
+            setattr(self, name, value)
+        self.accepted = False
+        self.closing = False
+        self._behind_since = None
+
+    async def __call__(self, scope, receive, send):
+        self.scope = scope
+        self._send = send
+        self._backlog = _backlog_of(send)
+        try:
+            while True:
+                message = await receive()
+                kind = message["type"]
+                if kind == "websocket.connect":
+                    await self.connect()
+                elif kind == "websocket.receive":
+                    if message.get("text") is not None:
+                        await self.receive_text(message["text"])
+                    else:
+                        await self.receive_binary()
+                elif kind == "websocket.disconnect":
+                    return
+        finally:
+            if self.accepted:
+                metrics.OPEN_SOCKETS.dec()
+            # Also when a handler failed: what the connection holds on its board must go.
+            await self.disconnected()
+
+    # --- to override -----------------------------------------------------------------
+
+    async def connect(self):
+        await self.accept()
+
+    async def receive_text(self, text):
+        pass
+
+    async def receive_binary(self):
+        pass
+
+    async def disconnected(self):
+        pass
+
+    # --- to the socket -----------------------------------------------------------------
+
+    async def accept(self):
+        await self._send({"type": "websocket.accept"})
+        metrics.OPEN_SOCKETS.inc()
+        self.accepted = True
+
+    async def close(self, code, reason=""):
+        if self.closing:
+            return
+        self.closing = True
+        metrics.CLOSES.labels(str(code)).inc()
+        try:
+            await self._send({"type": "websocket.close", "code": code, "reason": reason})
+        except Disconnected:
+            pass
+
+    async def send_text(self, text):
+        """Send one frame now; a socket whose browser stopped reading is closed instead."""
+        if self.closing:
+            return
+        try:
+            await self._send({"type": "websocket.send", "text": text})
+        except Disconnected:
+            self.closing = True
+            return
+        if self._backlog is not None:
+            await self._check_backlog()
+
+    async def send_text_paced(self, text):
+        """Send one frame of a long catch-up once the socket has taken most of the previous ones.
+
+        A big board's snapshot is larger than the backlog allowed for live traffic; paced,
+        it flows as fast as the browser reads it instead of being buffered whole.
+        """
+        if self._backlog is not None:
+            started = time.monotonic()
+            while not self.closing and self._backlog() > self.max_backlog_bytes // 4:
+                if time.monotonic() - started > self.backlog_seconds:
+                    await self.close(protocol.CLOSE_TOO_SLOW, "this connection fell too far behind")
+                    return
+                await asyncio.sleep(_DRAIN_POLL_SECONDS)
+        await self.send_text(text)
+
+    async def _check_backlog(self):
+        backlog = self._backlog()
+        if backlog <= self.max_backlog_bytes // 4:
+            self._behind_since = None
+            return
+        now = time.monotonic()
+        if self._behind_since is None:
+            self._behind_since = now
+        if backlog > self.max_backlog_bytes or now - self._behind_since > self.backlog_seconds:
+            await self.close(protocol.CLOSE_TOO_SLOW, "this connection fell too far behind")

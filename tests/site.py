@@ -1,0 +1,34 @@
+"""A site of each test's own: a fresh board store and application, built from that test's settings."""
+
+from django.apps import apps
+from django.conf import settings
+
+from draw.protocol import Limits
+from draw.store import BoardStore
+
+
+class TestSite:
+    """Built on first use, so a test may change settings.SKETCHSITE before it connects anyone."""
+
+    def __init__(self):
+        self._application = None
+        self.install_store()
+
+    def install_store(self):
+        """A new store for this test, as the draw app's (views and draw.store functions use it)."""
+        config = apps.get_app_config("draw")
+        self.limits = Limits.from_settings(settings.SKETCHSITE)
+        self.store = BoardStore(self.limits, settings.SKETCHSITE["MAX_CACHED_BOARDS"])
+        config.limits, config.store = self.limits, self.store
+
+    @property
+    def application(self):
+        if self._application is None:
+            from sketchsite.asgi import build_application
+
+            self.install_store()
+            self._application = build_application(self.store, self.limits)
+        return self._application
+
+
+current = None
