@@ -2,13 +2,21 @@ import itertools
 import secrets
 
 from django.conf import settings
-from django.http import Http404, HttpResponse, HttpResponseNotFound
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseNotFound,
+    HttpResponseNotModified,
+)
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.http import parse_etags
 
 from draw import export, store
 from draw.boards import CLASSIC_BOARD, random_board_name
+from draw.exporter import RendersBusy, default_exporter
 from draw.models import Board
 
 # Readable names tried before a random tail is added to them.
@@ -55,21 +63,36 @@ def health(request):
 
 
 def board_export(request, board, format):
-    """The board as SVG or PNG, drawn from its log; ?scale=0.1..4 sizes the PNG."""
-    if not Board.objects.filter(name=board).exists():
+    """The board as SVG or PNG, drawn from its log; ?scale= sizes the PNG, up to EXPORT_MAX_SCALE."""
+    scale = 1.0
+    if format == "png":
+        try:
+            scale = export.export_scale(request.GET.get("scale"), settings.SKETCHSITE["EXPORT_MAX_SCALE"])
+        except ValueError:
+            return HttpResponseBadRequest("scale must be a number, such as 2", content_type="text/plain")
+    try:
+        state = store.board_state(board)
+    except Board.DoesNotExist:
+        state = None
+    if state is None or not state.exists:
         raise Http404("no such board")
-    row, history = store.read_board(board)
-    strokes = history.visible_strokes()
-    if format == "svg":
-        response = HttpResponse(export.to_svg(row.width, row.height, strokes), content_type="image/svg+xml")
+    # The same seq, scale and format always draw the same bytes.
+    etag = f'"{state.seq}-{scale:g}-{format}"'
+    wanted = parse_etags(request.headers.get("If-None-Match", ""))
+    if etag in wanted or "*" in wanted:
+        response = HttpResponseNotModified()
     else:
         try:
-            scale = min(4.0, max(0.1, float(request.GET.get("scale", "1"))))
-        except ValueError:
-            scale = 1.0
-        response = HttpResponse(
-            export.to_png(row.width, row.height, strokes, scale), content_type="image/png"
-        )
-    response["Content-Disposition"] = f'attachment; filename="{board}.{format}"'
-    response["Cache-Control"] = "no-store"
+            body = default_exporter().export(state, format, scale)
+        except RendersBusy:
+            response = HttpResponse(
+                "Other exports are being drawn; try again in a moment.", status=429, content_type="text/plain"
+            )
+            response["Retry-After"] = "1"
+            return response
+        response = HttpResponse(body, content_type=export.MEDIA_TYPES[format])
+        response["Content-Disposition"] = f'attachment; filename="{board}.{format}"'
+    response["ETag"] = etag
+    # Kept by the browser, but asked about again each time: the board may have changed.
+    response["Cache-Control"] = "no-cache"
     return response

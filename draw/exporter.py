@@ -1,0 +1,122 @@
+"""Board exports for the web: finished images kept in a bounded cache, and a cap on renders at once.
+
+A render of a big board takes seconds of CPU and holds the GIL beside live drawing, so a
+process runs only a few at a time and refuses the rest instead of queueing them; an export
+already rendered for a board's current seq is served again without drawing anything.
+"""
+
+import threading
+from collections import OrderedDict
+
+from django.apps import apps
+from django.conf import settings
+
+from draw import export, metrics
+
+
+class RendersBusy(Exception):
+    """Every render slot is taken; the export was not drawn."""
+
+
+def render(board, format, scale):
+    """The export's bytes: `board` is a store.BoardState, `format` "svg" or "png"."""
+    if format == "svg":
+        return export.to_svg(board.width, board.height, board.strokes).encode()
+    if format == "png":
+        return export.to_png(board.width, board.height, board.strokes, scale)
+    raise ValueError(f"unknown export format {format!r}")
+
+
+class Exporter:
+    """Exports of boards, cached by (board, seq, scale, format), with at most `max_renders` drawn at once.
+
+    Thread-safe: under ASGI, Django runs the views of concurrent requests in threads of their own.
+    """
+
+    def __init__(self, max_renders, cache_entries, cache_bytes):
+        self.max_renders = max_renders
+        self.render_slots = threading.BoundedSemaphore(max_renders)
+        self.cache_entries = cache_entries
+        self.cache_bytes = cache_bytes
+        self._cache = OrderedDict()
+        self._cached_bytes = 0
+        self._lock = threading.Lock()
+        self.renders = 0
+        self.cache_hits = 0
+        self.refused = 0
+
+    @classmethod
+    def from_settings(cls, config):
+        """An exporter sized by the SKETCHSITE settings."""
+        return cls(config["EXPORT_MAX_RENDERS"], config["EXPORT_CACHE_ENTRIES"], config["EXPORT_CACHE_BYTES"])
+
+    def export(self, board, format, scale=1.0):
+        """The board's export, from the cache or drawn now; RendersBusy when no render slot is free."""
+        key = (board.name, board.seq, scale, format)
+        with self._lock:
+            body = self._cache.get(key)
+            if body is not None:
+                self._cache.move_to_end(key)
+                self.cache_hits += 1
+                return body
+        if not self.render_slots.acquire(blocking=False):
+            with self._lock:
+                self.refused += 1
+            metrics.EXPORT_REFUSED.inc()
+            raise RendersBusy(f"{self.max_renders} exports are being drawn already")
+        try:
+            body = render(board, format, scale)
+        finally:
+            self.render_slots.release()
+        metrics.EXPORT_RENDERS.labels(format=format).inc()
+        with self._lock:
+            self.renders += 1
+            self._keep(key, body)
+            metrics.EXPORT_CACHE_ENTRIES.set(len(self._cache))
+        return body
+
+    def cached(self):
+        """The keys of the cached exports, least recently used first."""
+        with self._lock:
+            return list(self._cache)
+
+    @property
+    def cached_bytes(self):
+        return self._cached_bytes
+
+    def _keep(self, key, body):
+        name, seq = key[:2]
+        # Only a board's latest seq is asked for again (board_state reads the latest); a
+        # render that finished after a newer one of the same board is not kept.
+        seqs = {k: k[1] for k in self._cache if k[0] == name}
+        if any(other > seq for other in seqs.values()):
+            return
+        for stale, other in seqs.items():
+            if other < seq:
+                self._forget(stale)
+        if len(body) > self.cache_bytes or self.cache_entries == 0:
+            return
+        if key in self._cache:
+            self._forget(key)
+        self._cache[key] = body
+        self._cached_bytes += len(body)
+        while len(self._cache) > self.cache_entries or self._cached_bytes > self.cache_bytes:
+            self._forget(next(iter(self._cache)))
+
+    def _forget(self, key):
+        self._cached_bytes -= len(self._cache.pop(key))
+
+
+_default_lock = threading.Lock()
+
+
+def default_exporter():
+    """This process's exporter, kept by the draw app and made from the settings on first use.
+
+    Tests give the app an exporter of their own instead.
+    """
+    config = apps.get_app_config("draw")
+    with _default_lock:
+        if getattr(config, "exporter", None) is None:
+            config.exporter = Exporter.from_settings(settings.SKETCHSITE)
+        return config.exporter
