@@ -5,6 +5,7 @@ server at start with ImproperlyConfigured naming the variable.
 """
 
 import os
+import re
 import secrets
 import socket
 import time
@@ -63,6 +64,28 @@ def env_list(name, default):
     if raw is None or raw.strip() == "":
         return list(default)
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_header(name, default):
+    """A header name as request.META spells it: `X-Forwarded-Proto` becomes `HTTP_X_FORWARDED_PROTO`."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    header = raw.strip()
+    if not re.fullmatch(r"[A-Za-z0-9-]+", header):
+        raise ImproperlyConfigured(f"{name} must be a header name such as X-Forwarded-Proto, not {raw!r}")
+    return "HTTP_" + header.upper().replace("-", "_")
+
+
+def env_origins(name, default):
+    """A comma-separated list of origins, each with its scheme (`https://draw.example.org`)."""
+    origins = env_list(name, default)
+    for origin in origins:
+        if not re.fullmatch(r"https?://[^/\s]+", origin):
+            raise ImproperlyConfigured(
+                f"{name} must list origins such as https://draw.example.org, not {origin!r}"
+            )
+    return origins
 
 
 def local_host_names():
@@ -260,3 +283,26 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"daphne": {"level": "WARNING"}},
 }
+
+
+# Deployment behind a proxy. The defaults serve plain HTTP on a classroom network; behind an
+# HTTPS reverse proxy, these tell Django what the browser sees (README.md, "Operations").
+# The header the proxy sets to `https` on requests that reached it over TLS; unset, no request is
+# taken for secure, since a browser could send any header straight to the server.
+_proxy_ssl_header = env_header("SKETCHSITE_PROXY_SSL_HEADER", None)
+SECURE_PROXY_SSL_HEADER = (_proxy_ssl_header, "https") if _proxy_ssl_header else None
+USE_X_FORWARDED_HOST = env_bool("USE_X_FORWARDED_HOST", False)
+CSRF_TRUSTED_ORIGINS = env_origins("CSRF_TRUSTED_ORIGINS", [])
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", False)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+# Probes and scrapers call each process directly, over plain HTTP and past the proxy: a redirect
+# to https would fail them all.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
+
+# Operations: /metrics is off unless asked for; with a token, only a scraper sending it as a
+# bearer token may read it.
+METRICS_ENABLED = env_choice("SKETCHSITE_METRICS", "off", ("off", "on")) == "on"
+METRICS_TOKEN = env_str("SKETCHSITE_METRICS_TOKEN", "")

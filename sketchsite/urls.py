@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import path, re_path
 
-from draw import views
+from draw import operations, views
 from draw.boards import BOARD_NAME_PATTERN
 
 urlpatterns = [
@@ -15,5 +15,7 @@ urlpatterns = [
     ),
     re_path(r"^b/(?P<board>[^/]*)/?$", views.bad_board_name),
     path("healthz", views.health, name="health"),
+    path("readyz", operations.readiness, name="readiness"),
+    path("metrics", operations.metrics, name="metrics"),
     path("admin/", admin.site.urls),
 ]
