@@ -1,8 +1,8 @@
-// Sketchsite wire protocol v1, browser side. Mirrors draw/protocol.py: same message
+// Sketchsite wire protocol v2, browser side. Mirrors draw/protocol.py: same message
 // types, same limits, same checks, same error codes; docs/protocol.md documents both and
 // tests/fixtures/protocol.json drives the tests of both.
 
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 export const STROKE_BEGIN = 'stroke.begin';
 export const STROKE_POINTS = 'stroke.points';
@@ -20,14 +20,55 @@ export const ACK = 'ack';
 export const STROKE_DROP = 'stroke.drop';
 export const ERROR = 'error';
 
+// The browser's own close: an event went missing, so it reconnects at once to catch up.
+export const CLOSE_RESYNC = 4000;
 export const CLOSE_UNSUPPORTED_DATA = 4003;
 export const CLOSE_BOARD_NOT_FOUND = 4004;
 export const CLOSE_POLICY_VIOLATION = 4008;
 export const CLOSE_MESSAGE_TOO_BIG = 4009;
+// Kept for "removed by the host"; nothing sends it yet.
+export const CLOSE_REMOVED = 4010;
+export const CLOSE_TOO_SLOW = 4011;
+// The standard code: the server cannot serve the board right now (e.g. its database is down).
+export const CLOSE_TRY_AGAIN_LATER = 1013;
 
 const STROKE_ID_PATTERN = /^[A-Za-z0-9_-]{1,32}$/;
+const PARTICIPANT_ID_PATTERN = STROKE_ID_PATTERN;
 const COLOR_PATTERN = /^#[0-9a-fA-F]{6}$/;
 
+/** Every refusal's code and what it means, as in draw/protocol.py and docs/protocol.md. */
+export const ERROR_CODES = Object.freeze({
+  bad_json: 'the frame is not JSON',
+  bad_message: "not a JSON object, or no string 'type'",
+  unknown_type: "'type' is not a client message type",
+  bad_field: 'a field is missing, of the wrong type, or not allowed in this message',
+  out_of_range: 'a coordinate outside the board, or a width outside 1..max',
+  too_many_points: 'more points in one message than max_points_per_message',
+  too_many_strokes: 'more strokes open at once than max_open_strokes, or too many in one erase',
+  too_big: 'the frame is larger than max_message_bytes (the server closes with 4009)',
+  rate_limited: "more points, strokes or edits a second than the connection's budget",
+  duplicate_stroke: 'stroke.begin for a stroke of yours still open',
+  unknown_stroke: 'points or end for a stroke this connection has not begun, or has ended',
+  stroke_too_long: 'the stroke would exceed max_points_per_stroke points',
+  empty_stroke: 'a stroke ended without a single point',
+  board_full: 'the board shows max_strokes_per_board strokes; erase or clear some first',
+  nothing_to_undo: 'you have nothing to undo',
+  nothing_to_redo: 'you have nothing to redo',
+  nothing_to_erase: 'none of those strokes is on the board',
+  nothing_to_clear: 'the board is already empty',
+  store_unavailable: 'the board could not be stored just now; send it again later',
+});
+
+// Refusals about the moment, not the message: the stroke or edit stays in the outbox and
+// goes again after a backoff, however many times it takes.
+export const RETRYABLE_CODES = Object.freeze(new Set(['rate_limited', 'store_unavailable']));
+
+// Refusals of a stroke's live copy (the server dropped it): the stroke goes again, whole.
+export const RESEND_CODES = Object.freeze(
+  new Set(['rate_limited', 'too_many_strokes', 'unknown_stroke', 'duplicate_stroke']),
+);
+
+/** The server's defaults, used until its welcome says otherwise. */
 export const DEFAULT_LIMITS = Object.freeze({
   boardWidth: 1600,
   boardHeight: 900,
@@ -35,7 +76,30 @@ export const DEFAULT_LIMITS = Object.freeze({
   maxPointsPerMessage: 500,
   maxStrokeWidth: 64,
   maxEraseStrokes: 500,
+  maxPointsPerSecond: 1000,
+  maxPointsPerStroke: 5000,
+  maxOpenStrokes: 10,
+  maxStrokesPerBoard: 20000,
+  maxActionsPerSecond: 10,
+  maxActionBurst: 30,
+  maxErrorsPerMinute: 30,
 });
+
+// welcome.limits names (snake_case, as the server's Limits) for each limit here.
+const ANNOUNCED_LIMITS = Object.freeze({
+  maxMessageBytes: 'max_message_bytes',
+  maxPointsPerMessage: 'max_points_per_message',
+  maxStrokeWidth: 'max_stroke_width',
+  maxEraseStrokes: 'max_erase_strokes',
+  maxPointsPerSecond: 'max_points_per_second',
+  maxPointsPerStroke: 'max_points_per_stroke',
+  maxOpenStrokes: 'max_open_strokes',
+  maxStrokesPerBoard: 'max_strokes_per_board',
+  maxActionsPerSecond: 'max_actions_per_second',
+  maxActionBurst: 'max_action_burst',
+  maxErrorsPerMinute: 'max_errors_per_minute',
+});
+export const ANNOUNCED_LIMIT_NAMES = Object.freeze(Object.values(ANNOUNCED_LIMITS));
 
 export class ProtocolError extends Error {
   constructor(code, reason, ref = null) {
@@ -46,20 +110,22 @@ export class ProtocolError extends Error {
   }
 }
 
-/** Limits as the server announced them in its welcome message. */
+/**
+ * Limits as the server announced them in its welcome message. A limit it left out keeps
+ * the default, so a server that announces less still gets a working client.
+ */
 export function limitsFromWelcome(welcome) {
-  return {
-    boardWidth: welcome.size[0],
-    boardHeight: welcome.size[1],
-    maxMessageBytes: welcome.limits.max_message_bytes,
-    maxPointsPerMessage: welcome.limits.max_points_per_message,
-    maxStrokeWidth: welcome.limits.max_stroke_width,
-    maxEraseStrokes: welcome.limits.max_erase_strokes,
-    maxPointsPerSecond: welcome.limits.max_points_per_second,
-    maxPointsPerStroke: welcome.limits.max_points_per_stroke,
-    maxStrokesPerBoard: welcome.limits.max_strokes_per_board,
-    maxOpenStrokes: welcome.limits.max_open_strokes,
-  };
+  const limits = { ...DEFAULT_LIMITS, boardWidth: welcome.size[0], boardHeight: welcome.size[1] };
+  for (const [name, announced] of Object.entries(ANNOUNCED_LIMITS)) {
+    const value = welcome.limits?.[announced];
+    if (isInteger(value)) limits[name] = value;
+  }
+  return limits;
+}
+
+/** Does this welcome speak the protocol this page was built for? */
+export function speaksOurVersion(welcome) {
+  return welcome.v === PROTOCOL_VERSION;
 }
 
 export function strokeBegin(stroke, color, width, points = []) {
@@ -79,6 +145,7 @@ export function edit(type, id = newId()) {
   return { type, id };
 }
 
+/** Erase whole strokes, each named by its [author, stroke id] pair. */
 export function erase(strokes, id = newId()) {
   return { type: ERASE, id, strokes };
 }
@@ -137,15 +204,18 @@ const PARSERS = {
     const id = clientId(message, 'id');
     const { strokes } = message;
     if (!Array.isArray(strokes) || strokes.length === 0) {
-      throw new ProtocolError('bad_field', "'strokes' must be a non-empty list of stroke ids");
+      throw new ProtocolError('bad_field', "'strokes' must be a non-empty list of [author, stroke] pairs", id);
     }
     if (strokes.length > limits.maxEraseStrokes) {
-      throw new ProtocolError('too_many_strokes', `at most ${limits.maxEraseStrokes} strokes in one erase`);
+      throw new ProtocolError('too_many_strokes', `at most ${limits.maxEraseStrokes} strokes in one erase`, id);
     }
-    if (!strokes.every((sid) => typeof sid === 'string' && STROKE_ID_PATTERN.test(sid))) {
-      throw new ProtocolError('bad_field', "'strokes' must hold stroke ids");
+    if (!strokes.every(isStrokePair)) {
+      throw new ProtocolError('bad_field', "'strokes' must hold [author, stroke] pairs of ids", id);
     }
-    return erase([...strokes], id);
+    return erase(
+      strokes.map(([author, stroke]) => [author, stroke]),
+      id,
+    );
   },
   [STROKE_BEGIN](message, limits) {
     allowFields(message, ['type', 'stroke', 'color', 'width', 'points']);
@@ -192,6 +262,21 @@ function clientId(message, name) {
     throw new ProtocolError('bad_field', `'${name}' must be 1-32 letters, digits, '-' or '_'`);
   }
   return message[name];
+}
+
+/** Is this an [author, stroke id] pair, as an erase and a committed hide or show name strokes? */
+export function isStrokePair(pair) {
+  return (
+    Array.isArray(pair) &&
+    pair.length === 2 &&
+    isParticipantId(pair[0]) &&
+    typeof pair[1] === 'string' &&
+    STROKE_ID_PATTERN.test(pair[1])
+  );
+}
+
+export function isParticipantId(value) {
+  return typeof value === 'string' && PARTICIPANT_ID_PATTERN.test(value);
 }
 
 // JSON has one number type; an integer is a number with no fraction (booleans are not numbers).
