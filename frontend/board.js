@@ -2,6 +2,9 @@
 // protocol messages. Pure state; knows nothing of sockets or pixels. Each apply function
 // says what changed, so the renderer paints just that, or everything when it must.
 //
+// A stroke is named by its author and its id together: ids are made by each author's
+// client, so two people may use the same one. strokeKey() is the one way to key them.
+//
 // Live messages (stroke.begin/points/drop) are a fast preview; committed events, in seq
 // order, are the truth: a committed stroke replaces its preview, hide/show flip
 // visibility, and an event the board already has (seq <= board.seq) changes nothing.
@@ -11,12 +14,30 @@ import { EVENT, STROKE_BEGIN, STROKE_DROP, STROKE_END, STROKE_POINTS } from './p
 export const REPAINT = Object.freeze({ repaint: true });
 export const GAP = Object.freeze({ gap: true });
 
+// The author of strokes drawn here before the server has said who "here" is. Not a valid
+// participant id, so it never names anyone else's stroke.
+export const UNKNOWN_AUTHOR = '';
+
 export function createBoard(width, height) {
   return { width, height, seq: 0, strokes: new Map() };
 }
 
+/** The key of the stroke `id` by `author` in board.strokes. */
+export function strokeKey(author, id) {
+  // Ids never hold a space (docs/protocol.md), so the key names one pair only.
+  return `${author} ${id}`;
+}
+
+export function findStroke(board, author, id) {
+  return board.strokes.get(strokeKey(author, id));
+}
+
 function newStroke(id, author, color, width, points) {
   return { id, author, color, width, points: [...points], done: false, committed: false, visible: true };
+}
+
+function addStroke(board, stroke) {
+  board.strokes.set(strokeKey(stroke.author, stroke.id), stroke);
 }
 
 /**
@@ -27,14 +48,14 @@ function newStroke(id, author, color, width, points) {
 export function applyMessage(board, message, author = message.author) {
   switch (message.type) {
     case STROKE_BEGIN: {
-      if (board.strokes.has(message.stroke)) return null;
+      if (findStroke(board, author, message.stroke)) return null;
       const stroke = newStroke(message.stroke, author, message.color, message.width, message.points ?? []);
-      board.strokes.set(stroke.id, stroke);
+      addStroke(board, stroke);
       return { stroke, from: 0 };
     }
     case STROKE_POINTS:
     case STROKE_END: {
-      const stroke = board.strokes.get(message.stroke);
+      const stroke = findStroke(board, author, message.stroke);
       if (!stroke || stroke.done) return null;
       const from = stroke.points.length / 2;
       stroke.points.push(...(message.points ?? []));
@@ -42,9 +63,9 @@ export function applyMessage(board, message, author = message.author) {
       return { stroke, from };
     }
     case STROKE_DROP: {
-      const stroke = board.strokes.get(message.stroke);
+      const stroke = findStroke(board, author, message.stroke);
       if (!stroke || stroke.committed) return null;
-      board.strokes.delete(message.stroke);
+      removeStroke(board, author, message.stroke);
       return REPAINT;
     }
     case EVENT:
@@ -60,10 +81,9 @@ export function applyEvent(board, event) {
   if (event.seq > board.seq + 1) return GAP;
   board.seq = event.seq;
   if (event.kind === 'stroke') {
-    const existing = board.strokes.get(event.stroke);
+    const existing = findStroke(board, event.author, event.stroke);
     const stroke = existing ?? newStroke(event.stroke, event.author, event.color, event.width, []);
     Object.assign(stroke, {
-      author: event.author,
       color: event.color,
       width: event.width,
       points: [...event.points],
@@ -71,7 +91,10 @@ export function applyEvent(board, event) {
       committed: true,
       visible: true,
     });
-    if (!existing) board.strokes.set(stroke.id, stroke);
+    // Committed strokes lie in seq order, as on every other screen: a preview begun earlier
+    // moves up to its place.
+    if (existing) removeStroke(board, event.author, event.stroke);
+    addStroke(board, stroke);
     return { stroke, from: 0 };
   }
   setVisible(board, event.hide ?? [], false);
@@ -82,34 +105,81 @@ export function applyEvent(board, event) {
 /**
  * Apply one part of a snapshot: [id, author, colour, width, points, seq] strokes.
  * The first part replaces every committed stroke; strokes not yet committed (being drawn,
- * or waiting to be sent) stay. Returns {received, total}.
+ * or waiting to be sent) stay. Parts may hold any number of strokes.
+ * Returns {received, total}.
  */
 export function applySnapshot(board, part) {
   if (part.index === 0) {
-    for (const [id, stroke] of board.strokes) if (stroke.committed) board.strokes.delete(id);
+    for (const [key, stroke] of board.strokes) if (stroke.committed) board.strokes.delete(key);
   }
   for (const [id, author, color, width, points] of part.strokes) {
     const stroke = newStroke(id, author, color, width, points);
     Object.assign(stroke, { done: true, committed: true });
-    board.strokes.set(id, stroke);
+    addStroke(board, stroke);
   }
   const received = part.index + part.strokes.length;
   if (received >= part.total) board.seq = part.seq;
   return { received, total: part.total };
 }
 
-export function setVisible(board, ids, visible) {
-  for (const id of ids) {
-    const stroke = board.strokes.get(id);
+/** Show or hide strokes named by [author, id] pairs; pairs not on the board are skipped. */
+export function setVisible(board, pairs, visible) {
+  for (const [author, id] of pairs) {
+    const stroke = findStroke(board, author, id);
     if (stroke) stroke.visible = visible;
   }
 }
 
-export function removeStroke(board, id) {
-  return board.strokes.delete(id);
+export function removeStroke(board, author, id) {
+  return board.strokes.delete(strokeKey(author, id));
 }
 
-/** Ids of visible strokes passing within `radius` board units of (x, y). */
+/**
+ * Strokes drawn here and not yet committed pass from `from` to `to`: the server has said
+ * who this browser is (or, after a lost token, that it is someone new). Drawing order stays.
+ * Returns the ids that moved.
+ */
+export function reassignAuthor(board, from, to) {
+  const moved = [];
+  if (from === to) return moved;
+  const strokes = new Map();
+  for (const [key, stroke] of board.strokes) {
+    if (stroke.author === from && !stroke.committed) {
+      stroke.author = to;
+      moved.push(stroke.id);
+      strokes.set(strokeKey(to, stroke.id), stroke);
+    } else {
+      strokes.set(key, stroke);
+    }
+  }
+  board.strokes = strokes;
+  return moved;
+}
+
+/**
+ * Forget the live previews of everyone but `author`: a new socket hears every stroke still
+ * being drawn again, with its points so far, while a preview kept from the old socket may
+ * belong to a stroke whose drop went by unheard. Returns whether any went.
+ */
+export function dropPreviews(board, author) {
+  let dropped = false;
+  for (const [key, stroke] of board.strokes) {
+    if (!stroke.committed && stroke.author !== author) {
+      board.strokes.delete(key);
+      dropped = true;
+    }
+  }
+  return dropped;
+}
+
+/** The authors of the strokes with this id on the board, in drawing order. */
+export function authorsOf(board, id) {
+  const authors = [];
+  for (const stroke of board.strokes.values()) if (stroke.id === id) authors.push(stroke.author);
+  return authors;
+}
+
+/** [author, id] pairs of the visible strokes passing within `radius` board units of (x, y). */
 export function strokesNear(board, x, y, radius) {
   const found = [];
   for (const stroke of board.strokes.values()) {
@@ -122,7 +192,7 @@ export function strokesNear(board, x, y, radius) {
       const bx = i + 2 < p.length ? p[i + 2] : ax;
       const by = i + 2 < p.length ? p[i + 3] : ay;
       if (distanceToSegment(x, y, ax, ay, bx, by) <= reach) {
-        found.push(stroke.id);
+        found.push([stroke.author, stroke.id]);
         break;
       }
     }

@@ -1,8 +1,9 @@
 // Strokes and edits the server has not acknowledged yet, oldest first. Kept in
 // localStorage, so what was drawn offline survives a reload too; sent again after every
-// reconnect until acknowledged (the server stores each id once).
+// reconnect until acknowledged (the server stores each id once). Every item is this
+// browser's own, so an item is known by its own id (`ref`), without an author.
 
-import { strokeBegin, strokeEnd, strokePoints } from './protocol.js';
+import { ERASE, isParticipantId, isStrokePair, strokeBegin, strokeEnd, strokePoints } from './protocol.js';
 
 export class Outbox {
   constructor(storage, key) {
@@ -47,6 +48,26 @@ export class Outbox {
     return this.items.length !== before;
   }
 
+  /**
+   * Name every stroke the waiting erases erase by its [author, id] pair, as the server
+   * needs it, now that `me` is known: see addressErase(). An erase left naming nothing
+   * leaves the outbox. Returns whether anything changed.
+   */
+  addressErases(me, authorsOf) {
+    const ownStrokes = new Set(this.items.filter((item) => item.stroke).map((item) => item.ref));
+    let changed = false;
+    this.items = this.items.filter((item) => {
+      if (item.edit?.type !== ERASE) return true;
+      const strokes = addressErase(item.edit.strokes, { me, ownStrokes, authorsOf });
+      if (JSON.stringify(strokes) === JSON.stringify(item.edit.strokes)) return true;
+      changed = true;
+      item.edit = { ...item.edit, strokes };
+      return strokes.length > 0;
+    });
+    if (changed) this.save();
+    return changed;
+  }
+
   save() {
     try {
       if (this.items.length) this.storage?.setItem(this.key, JSON.stringify(this.items));
@@ -70,4 +91,31 @@ export function strokeMessages(stroke, maxPointsPerMessage) {
 /** The messages that send an outbox item. */
 export function itemMessages(item, maxPointsPerMessage) {
   return item.stroke ? strokeMessages(item.stroke, maxPointsPerMessage) : [item.edit];
+}
+
+/**
+ * An erase's strokes as [author, id] pairs naming who drew them now:
+ * - a stroke of this outbox is sent by whoever this browser is now, so it is `me`'s
+ *   (the erase may have been made under an identity since lost);
+ * - a pair whose author is no participant id was made here before a welcome said who this
+ *   browser is: the stroke is `me`'s;
+ * - a bare id, from an outbox saved before strokes had authors, is the stroke with that id
+ *   on the board (`authorsOf(id)` lists its authors), mine first; one not there is left out;
+ * - anything else is left out.
+ */
+export function addressErase(strokes, { me, ownStrokes, authorsOf }) {
+  const pairs = [];
+  for (const entry of Array.isArray(strokes) ? strokes : []) {
+    let pair = null;
+    if (typeof entry === 'string') {
+      const authors = ownStrokes.has(entry) ? [me] : authorsOf(entry);
+      const author = authors.includes(me) ? me : authors[0];
+      if (author !== undefined) pair = [author, entry];
+    } else if (Array.isArray(entry) && entry.length === 2) {
+      const [author, id] = entry;
+      pair = ownStrokes.has(id) || !isParticipantId(author) ? [me, id] : [author, id];
+    }
+    if (pair && isStrokePair(pair)) pairs.push(pair);
+  }
+  return pairs;
 }

@@ -1,14 +1,14 @@
 // The stroke eraser: dragging over the board removes every whole stroke it touches.
 // Touched strokes disappear at once; one erase message goes out when the pointer lifts.
 
-import { clampToBoard, setVisible, strokesNear } from '../board.js';
+import { clampToBoard, setVisible, strokeKey, strokesNear } from '../board.js';
 import { erase } from '../protocol.js';
 import { screenToBoard } from '../view.js';
 
 export const ERASER_RADIUS = 12; // board units
 
 export function attachEraser(canvas, { board, getView, isActive, onErase, repaint }) {
-  const touched = new Map(); // pointerId -> Set of stroke ids
+  const touched = new Map(); // pointerId -> Map of stroke key -> [author, id]
 
   function rub(event) {
     const rect = canvas.getBoundingClientRect();
@@ -16,10 +16,11 @@ export function attachEraser(canvas, { board, getView, isActive, onErase, repain
       board,
       ...screenToBoard(getView(), event.clientX - rect.left, event.clientY - rect.top),
     );
-    const ids = strokesNear(board, x, y, ERASER_RADIUS);
-    if (!ids.length) return;
-    for (const id of ids) touched.get(event.pointerId).add(id);
-    setVisible(board, ids, false);
+    const pairs = strokesNear(board, x, y, ERASER_RADIUS);
+    if (!pairs.length) return;
+    const rubbed = touched.get(event.pointerId);
+    for (const [author, id] of pairs) rubbed.set(strokeKey(author, id), [author, id]);
+    setVisible(board, pairs, false);
     repaint();
   }
 
@@ -27,7 +28,7 @@ export function attachEraser(canvas, { board, getView, isActive, onErase, repain
     if (!isActive() || (event.button !== 0 && event.pointerType === 'mouse')) return;
     event.preventDefault();
     canvas.setPointerCapture?.(event.pointerId);
-    touched.set(event.pointerId, new Set());
+    touched.set(event.pointerId, new Map());
     rub(event);
   });
   canvas.addEventListener('pointermove', (event) => {
@@ -36,10 +37,10 @@ export function attachEraser(canvas, { board, getView, isActive, onErase, repain
     for (const sample of event.getCoalescedEvents?.() ?? [event]) rub(sample);
   });
   const lift = (event) => {
-    const ids = touched.get(event.pointerId);
-    if (!ids) return;
+    const rubbed = touched.get(event.pointerId);
+    if (!rubbed) return;
     touched.delete(event.pointerId);
-    if (ids.size) onErase(erase([...ids]));
+    if (rubbed.size) onErase(erase([...rubbed.values()]));
   };
   canvas.addEventListener('pointerup', lift);
   canvas.addEventListener('pointercancel', lift);

@@ -5,18 +5,26 @@ import { test } from 'node:test';
 import {
   applyMessage,
   applySnapshot,
+  authorsOf,
   clampToBoard,
   createBoard,
+  dropPreviews,
+  findStroke,
   GAP,
+  reassignAuthor,
   REPAINT,
+  strokeKey,
   strokesNear,
+  UNKNOWN_AUTHOR,
 } from '../../frontend/board.js';
 import { strokeBegin, strokeEnd, strokePoints } from '../../frontend/protocol.js';
 import { boardToScreen, fitBoard, screenToBoard } from '../../frontend/view.js';
 
-function committed(seq, stroke, points = [1, 1]) {
-  return { type: 'event', seq, kind: 'stroke', author: 'ann', stroke, color: '#000000', width: 4, points };
+function committed(seq, stroke, points = [1, 1], author = 'ann') {
+  return { type: 'event', seq, kind: 'stroke', author, stroke, color: '#000000', width: 4, points };
 }
+
+const keys = (board) => [...board.strokes.values()].map((stroke) => `${stroke.author}/${stroke.id}`);
 
 test('a stroke is built from begin, points and end', () => {
   const board = createBoard(1600, 900);
@@ -36,8 +44,28 @@ test('a committed stroke replaces its live preview, even one that lost points', 
   const change = applyMessage(board, committed(1, 's1', [1, 1, 2, 2, 3, 3]));
   assert.deepEqual(change.stroke.points, [1, 1, 2, 2, 3, 3]);
   assert.equal(change.from, 0);
-  assert.equal(board.strokes.get('s1').committed, true);
+  assert.equal(findStroke(board, 'ann', 's1').committed, true);
+  assert.equal(board.strokes.size, 1);
   assert.equal(board.seq, 1);
+});
+
+test('two authors may use the same stroke id and keep two strokes', () => {
+  const board = createBoard(1600, 900);
+  applyMessage(board, strokeBegin('s1', '#e03131', 8, [1, 1]), 'ann');
+  applyMessage(board, strokeBegin('s1', '#1971c2', 3, [9, 9]), 'bob');
+  applyMessage(board, strokePoints('s1', [2, 2]), 'ann');
+  assert.deepEqual(findStroke(board, 'ann', 's1').points, [1, 1, 2, 2]);
+  assert.deepEqual(findStroke(board, 'bob', 's1').points, [9, 9]);
+  applyMessage(board, committed(1, 's1', [5, 5], 'bob'));
+  assert.equal(findStroke(board, 'bob', 's1').committed, true);
+  assert.equal(findStroke(board, 'ann', 's1').committed, false);
+  assert.deepEqual(authorsOf(board, 's1'), ['ann', 'bob']);
+});
+
+test('one key per (author, id) pair', () => {
+  assert.notEqual(strokeKey('ann', 's1'), strokeKey('bob', 's1'));
+  assert.notEqual(strokeKey('ann', 's1'), strokeKey('ann', 's2'));
+  assert.equal(strokeKey('ann', 's1'), strokeKey('ann', 's1'));
 });
 
 test('an event the board already has changes nothing, a missing one asks for a resync', () => {
@@ -48,44 +76,91 @@ test('an event the board already has changes nothing, a missing one asks for a r
   assert.equal(board.seq, 1);
 });
 
-test('hide and show events flip visibility and ask for a repaint', () => {
+test('hide and show events flip the visibility of the (author, id) pairs they name', () => {
   const board = createBoard(1600, 900);
   applyMessage(board, committed(1, 's1'));
-  assert.equal(applyMessage(board, { type: 'event', seq: 2, kind: 'undo', author: 'ann', hide: ['s1'] }), REPAINT);
-  assert.equal(board.strokes.get('s1').visible, false);
-  applyMessage(board, { type: 'event', seq: 3, kind: 'redo', author: 'ann', show: ['s1'] });
-  assert.equal(board.strokes.get('s1').visible, true);
+  applyMessage(board, committed(2, 's1', [1, 1], 'bob'));
+  const undo = { type: 'event', seq: 3, kind: 'undo', author: 'ann', hide: [['ann', 's1']] };
+  assert.equal(applyMessage(board, undo), REPAINT);
+  assert.equal(findStroke(board, 'ann', 's1').visible, false);
+  assert.equal(findStroke(board, 'bob', 's1').visible, true);
+  applyMessage(board, { type: 'event', seq: 4, kind: 'redo', author: 'ann', show: [['ann', 's1']] });
+  assert.equal(findStroke(board, 'ann', 's1').visible, true);
 });
 
-test('a dropped live stroke disappears, a committed one stays', () => {
+test("a dropped live stroke disappears, a committed one stays, another author's is untouched", () => {
   const board = createBoard(1600, 900);
   applyMessage(board, strokeBegin('live', '#000000', 4, [1, 1]), 'ann');
+  applyMessage(board, strokeBegin('live', '#000000', 4, [1, 1]), 'bob');
   applyMessage(board, committed(1, 'kept'));
   assert.equal(applyMessage(board, { type: 'stroke.drop', stroke: 'live', author: 'ann' }), REPAINT);
   assert.equal(applyMessage(board, { type: 'stroke.drop', stroke: 'kept', author: 'ann' }), null);
-  assert.deepEqual([...board.strokes.keys()], ['kept']);
+  assert.equal(applyMessage(board, { type: 'stroke.drop', stroke: 'nothing', author: 'ann' }), null);
+  assert.deepEqual(keys(board), ['bob/live', 'ann/kept']);
 });
 
 test('a snapshot replaces committed strokes but keeps strokes not yet sent', () => {
   const board = createBoard(1600, 900);
   applyMessage(board, committed(1, 'old'));
   applyMessage(board, strokeBegin('mine', '#000000', 4, [1, 1]), 'me');
-  const progress = applySnapshot(board, {
+  const first = applySnapshot(board, {
     seq: 7,
     index: 0,
-    total: 2,
-    strokes: [['a', 'ann', '#e03131', 8, [1, 1, 2, 2], 3], ['b', 'bob', '#1971c2', 4, [5, 5], 7]],
+    total: 3,
+    strokes: [['a', 'ann', '#e03131', 8, [1, 1, 2, 2], 3]],
   });
-  assert.deepEqual(progress, { received: 2, total: 2 });
-  assert.deepEqual([...board.strokes.keys()].sort(), ['a', 'b', 'mine']);
+  assert.deepEqual(first, { received: 1, total: 3 });
+  assert.equal(board.seq, 1, 'the board is not at the snapshot seq until the last part');
+  const last = applySnapshot(board, {
+    seq: 7,
+    index: 1,
+    total: 3,
+    strokes: [['a', 'bob', '#1971c2', 4, [5, 5], 6], ['b', 'bob', '#1971c2', 4, [5, 5], 7]],
+  });
+  assert.deepEqual(last, { received: 3, total: 3 });
+  assert.deepEqual(keys(board).sort(), ['ann/a', 'bob/a', 'bob/b', 'me/mine']);
   assert.equal(board.seq, 7);
+});
+
+test("strokes drawn before the welcome become the participant's, in their place in drawing order", () => {
+  const board = createBoard(1600, 900);
+  applyMessage(board, strokeBegin('early', '#000000', 4, [1, 1]), UNKNOWN_AUTHOR);
+  applyMessage(board, committed(1, 'theirs'));
+  applyMessage(board, strokeBegin('later', '#000000', 4, [1, 1]), UNKNOWN_AUTHOR);
+  assert.deepEqual(reassignAuthor(board, UNKNOWN_AUTHOR, 'me'), ['early', 'later']);
+  assert.deepEqual(keys(board), ['me/early', 'ann/theirs', 'me/later']);
+  const change = applyMessage(board, committed(2, 'early', [1, 1, 2, 2], 'me'));
+  assert.equal(change.stroke, findStroke(board, 'me', 'early'));
+  assert.equal(board.strokes.size, 3);
+});
+
+test('a committed stroke of the old author stays when the author changes', () => {
+  const board = createBoard(1600, 900);
+  applyMessage(board, committed(1, 'done', [1, 1], 'old'));
+  applyMessage(board, strokeBegin('pending', '#000000', 4, [1, 1]), 'old');
+  reassignAuthor(board, 'old', 'new');
+  assert.deepEqual(keys(board), ['old/done', 'new/pending']);
+});
+
+test('previews of other people are forgotten for a new socket, strokes of mine are kept', () => {
+  const board = createBoard(1600, 900);
+  applyMessage(board, strokeBegin('theirs', '#000000', 4, [1, 1]), 'ann');
+  applyMessage(board, strokeBegin('mine', '#000000', 4, [1, 1]), 'me');
+  applyMessage(board, committed(1, 'kept'));
+  assert.equal(dropPreviews(board, 'me'), true);
+  assert.deepEqual(keys(board), ['me/mine', 'ann/kept']);
+  assert.equal(dropPreviews(board, 'me'), false);
 });
 
 test('the eraser finds the strokes it touches, not the ones nearby', () => {
   const board = createBoard(1600, 900);
   applyMessage(board, committed(1, 'across', [100, 100, 500, 100]));
   applyMessage(board, committed(2, 'far', [100, 300, 500, 300]));
-  assert.deepEqual(strokesNear(board, 300, 105, 4), ['across']);
+  applyMessage(board, committed(3, 'across', [100, 110, 500, 110], 'bob'));
+  assert.deepEqual(strokesNear(board, 300, 105, 4), [
+    ['ann', 'across'],
+    ['bob', 'across'],
+  ]);
   assert.deepEqual(strokesNear(board, 300, 200, 4), []);
 });
 
