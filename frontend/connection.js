@@ -1,38 +1,37 @@
-// The board's websocket: sends queued messages at most once per send interval, hands
-// every frame from the server to onMessage, reconnects by itself with backoff and jitter
-// (resuming from the last seq the board holds), and reports its state through onStatus.
+// The board's websocket: sends queued messages at most once per send interval and within
+// the connection's budgets (live.js), hands every frame from the server to onMessage,
+// reconnects by itself on the schedule of backoff.js (resuming from the last seq the
+// board holds), and reports its state through onStatus.
 
+import { ReconnectBackoff } from './backoff.js';
+import { LiveStrokes } from './live.js';
+import { OutgoingQueue } from './outgoing.js';
 import {
   CLOSE_BOARD_NOT_FOUND,
+  CLOSE_RESYNC,
   DEFAULT_LIMITS,
   encode,
   limitsFromWelcome,
-  STROKE_BEGIN,
-  STROKE_END,
-  STROKE_POINTS,
+  speaksOurVersion,
   WELCOME,
 } from './protocol.js';
-import { OutgoingQueue } from './outgoing.js';
 
 export const SEND_INTERVAL_MS = 33; // about 30 frames a second per drawer, however fast the pointer
-const RETRY_BASE_MS = 500;
-const RETRY_MAX_MS = 15000;
-const CLOSE_RESYNC = 4000;
 
 export class Connection {
   /**
    * url: the board's socket path; tokenKey: where the participant token is kept;
-   * since(): the last seq the board holds; onOpen(): after each welcome, to send the outbox;
-   * onMessage(message); onStatus({state, text}).
+   * since(): the last seq the board holds; onMessage(message), the welcome included;
+   * onStatus({state, text}).
    */
-  constructor({ url, tokenKey, since, onOpen, onMessage, onStatus }) {
-    Object.assign(this, { url, tokenKey, since, onOpen, onMessage, onStatus });
+  constructor({ url, tokenKey, since, onMessage, onStatus }) {
+    Object.assign(this, { url, tokenKey, since, onMessage, onStatus });
     this.limits = { ...DEFAULT_LIMITS };
-    this.queue = new OutgoingQueue(this.limits.maxPointsPerMessage);
+    this.live = new LiveStrokes(this.limits);
+    this.queue = new OutgoingQueue(this.live.pointsPerMessage);
+    this.backoff = new ReconnectBackoff();
     this.socket = null;
     this.welcomed = false;
-    this.liveStrokes = new Set(); // strokes begun on the current socket
-    this.attempt = 0;
     this.lastSend = 0;
     this.sendTimer = null;
     this.retryTimer = null;
@@ -47,14 +46,15 @@ export class Connection {
 
   open() {
     this.retryTimer = null;
+    if (this.stopped) return;
     const token = sessionStorage.getItem(this.tokenKey) ?? '';
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
     const query = `token=${encodeURIComponent(token)}&since=${this.since()}`;
     const socket = new WebSocket(`${scheme}//${location.host}${this.url}?${query}`);
     this.socket = socket;
     this.welcomed = false;
-    this.liveStrokes.clear();
-    this.setStatus('connecting', this.attempt ? 'Reconnecting…' : 'Connecting…');
+    this.live.reset(this.limits);
+    this.setStatus('connecting', this.backoff.attempt ? 'Reconnecting…' : 'Connecting…');
     socket.addEventListener('message', (event) => this.receive(event.data));
     socket.addEventListener('close', (event) => this.closed(socket, event));
   }
@@ -66,16 +66,19 @@ export class Connection {
     } catch {
       return;
     }
-    if (message.type === WELCOME) {
+    if (message?.type === WELCOME) {
+      if (!speaksOurVersion(message)) {
+        // Reconnecting would meet the same server: only a newer page can talk to it.
+        this.stop('Sketchsite was updated: reload the page');
+        return;
+      }
       sessionStorage.setItem(this.tokenKey, message.token);
       this.limits = limitsFromWelcome(message);
-      this.queue.maxPointsPerMessage = this.limits.maxPointsPerMessage;
-      this.attempt = 0;
+      this.live.reset(this.limits);
+      this.queue.maxPointsPerMessage = this.live.pointsPerMessage;
+      this.backoff.welcomed(performance.now());
       this.welcomed = true;
       this.setStatus('online', 'Live');
-      this.onMessage(message);
-      this.onOpen();
-      return;
     }
     this.onMessage(message);
   }
@@ -87,18 +90,26 @@ export class Connection {
     // Live messages still queued die with the socket; finished strokes wait in the outbox.
     this.queue.drain();
     if (event.code === CLOSE_BOARD_NOT_FOUND) {
-      this.stopped = true;
-      this.setStatus('failed', event.reason || 'No such board');
+      this.stop(event.reason || 'No such board');
       return;
     }
-    const delay =
-      event.code === CLOSE_RESYNC
-        ? 0
-        : Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** this.attempt) * (0.5 + Math.random() / 2);
-    this.attempt += 1;
+    const delay = this.backoff.closed(event.code, performance.now());
     if (navigator.onLine === false) this.setStatus('offline', 'Offline');
     else this.setStatus('reconnecting', `Reconnecting in ${Math.max(1, Math.round(delay / 1000))} s`);
     this.retryTimer = setTimeout(() => this.open(), delay);
+  }
+
+  /** Close for good: no reconnecting, and the status says why. */
+  stop(reason) {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    const socket = this.socket;
+    this.socket = null;
+    this.welcomed = false;
+    this.queue.drain();
+    socket?.close();
+    this.setStatus('failed', reason);
   }
 
   retryNow() {
@@ -107,7 +118,7 @@ export class Connection {
     this.open();
   }
 
-  /** Reconnect at once and resume from the board's seq (an event went missing). */
+  /** Reconnect and resume from the board's seq (an event went missing). */
   resync() {
     this.socket?.close(CLOSE_RESYNC, 'resync');
   }
@@ -116,18 +127,12 @@ export class Connection {
     return this.welcomed && this.socket?.readyState === WebSocket.OPEN;
   }
 
-  /** Was this stroke begun on the current socket, so its points and end can follow live? */
   isLive(strokeId) {
-    return this.liveStrokes.has(strokeId);
+    return this.live.isLive(strokeId);
   }
 
-  maxLiveStrokes() {
-    return Math.max(1, (this.limits.maxOpenStrokes ?? Infinity) - 1);
-  }
-
-  /** The server dropped this stroke's live copy: its points and end stop going out live. */
   forgetLive(strokeId) {
-    this.liveStrokes.delete(strokeId);
+    this.live.forget(strokeId);
   }
 
   /**
@@ -135,30 +140,27 @@ export class Connection {
    * `whole`: the outbox is sending a finished stroke, begin to end in a row.
    */
   send(message, { whole = false } = {}) {
-    if (!this.online) return false;
-    if (message.type === STROKE_BEGIN) {
-      // The server refuses a begin past its open-stroke limit, and a burst of refusals
-      // costs the socket. A stroke over the limit is drawn here and sent whole when it
-      // ends; one place is kept for those whole strokes, which the outbox sends one at a time.
-      if (!whole && this.liveStrokes.size >= this.maxLiveStrokes()) return false;
-      this.liveStrokes.add(message.stroke);
-    } else if ((message.type === STROKE_POINTS || message.type === STROKE_END) && !this.isLive(message.stroke)) {
-      return false;
-    }
-    if (message.type === STROKE_END) this.liveStrokes.delete(message.stroke);
+    if (!this.online || !this.live.admit(message, { whole })) return false;
     this.queue.push(message);
-    if (this.sendTimer === null) {
-      const wait = Math.max(0, this.lastSend + SEND_INTERVAL_MS - performance.now());
-      this.sendTimer = setTimeout(() => this.flush(), wait);
-    }
+    this.schedule();
     return true;
+  }
+
+  schedule() {
+    if (this.sendTimer !== null) return;
+    const interval = this.lastSend + SEND_INTERVAL_MS - performance.now();
+    const { wait } = this.live.release(this.queue.messages);
+    this.sendTimer = setTimeout(() => this.flush(), Math.max(0, interval, wait));
   }
 
   flush() {
     this.sendTimer = null;
-    this.lastSend = performance.now();
     if (!this.online) return;
-    for (const message of this.queue.drain()) this.socket.send(encode(message));
+    this.lastSend = performance.now();
+    // Frames whose points the budget has not refilled for yet wait, in order, for the next send.
+    const { count } = this.live.release(this.queue.messages);
+    for (const message of this.queue.take(count)) this.socket.send(encode(message));
+    if (this.queue.length) this.schedule();
   }
 
   setStatus(state, text) {

@@ -34,8 +34,11 @@ export class OutgoingQueue {
 
   /** Everything queued, in order; the queue is empty afterwards. */
   drain() {
-    const messages = this.messages;
-    this.messages = [];
-    return messages;
+    return this.take(this.messages.length);
+  }
+
+  /** The first `count` messages queued, in order, out of the queue. */
+  take(count) {
+    return this.messages.splice(0, count);
   }
 }

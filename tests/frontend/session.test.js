@@ -1,0 +1,296 @@
+// The session: every server message of the shared fixture applied through the browser's
+// own dispatch, and the policy for refusals (resend, retry, take back).
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+
+import { createBoard, findStroke, UNKNOWN_AUTHOR } from '../../frontend/board.js';
+import { Outbox } from '../../frontend/outbox.js';
+import { DEFAULT_LIMITS, erase, strokeBegin, strokeEnd, strokePoints } from '../../frontend/protocol.js';
+import { MAX_RESENDS, Session } from '../../frontend/session.js';
+import { MemoryStorage, RecordingConnection, RecordingDelivery, RecordingPainter } from './fakes.js';
+
+const cases = JSON.parse(readFileSync(new URL('../fixtures/protocol.json', import.meta.url)));
+const examples = cases.server_examples;
+const example = (name) => structuredClone(examples.find((e) => e.name === name).message);
+const ME = example('welcome').you;
+const ANN = 'h3k8r2nvcw';
+
+function newSession({ storage = new MemoryStorage(), limits = DEFAULT_LIMITS } = {}) {
+  const board = createBoard(1600, 900);
+  const outbox = new Outbox(storage, 'box');
+  const delivery = new RecordingDelivery(outbox);
+  const connection = new RecordingConnection(limits);
+  const painter = new RecordingPainter();
+  const notices = [];
+  const session = new Session({
+    board,
+    outbox,
+    delivery,
+    connection,
+    painter,
+    notify: (text) => notices.push(text),
+    random: () => 1,
+  });
+  return { session, board, outbox, delivery, connection, painter, notices };
+}
+
+function welcome(session, { you = ME, seq = 0 } = {}) {
+  session.receive({ ...example('welcome'), you, seq });
+}
+
+function emptySnapshot(session, seq = 0) {
+  session.receive({ type: 'snapshot', seq, index: 0, total: 0, strokes: [] });
+}
+
+const shown = (board) =>
+  [...board.strokes.values()].map((s) => `${s.author}/${s.id}${s.visible ? '' : ' (hidden)'}${s.committed ? '' : ' (live)'}`);
+
+test('every server example applies through the session, in order, to the board it describes', () => {
+  const { session, board, outbox, delivery, connection, notices } = newSession();
+  // Drawn before the welcome: the server has not said who this browser is yet.
+  session.emit(strokeBegin('mine2', '#1e1e1e', 3, [50, 50]));
+  session.emit(strokeEnd('mine2', [60, 60]));
+  assert.ok(findStroke(board, UNKNOWN_AUTHOR, 'mine2'));
+
+  for (const { name, message } of examples) {
+    session.receive(structuredClone(message));
+    if (name === 'welcome') {
+      assert.equal(session.me, ME);
+      assert.ok(findStroke(board, ME, 'mine2'), 'my early stroke is mine once the server says who I am');
+      assert.equal(delivery.held, true, 'nothing goes before the board is loaded');
+    }
+    if (name.startsWith('snapshot, first')) assert.equal(delivery.held, true);
+    if (name === 'snapshot, last part') assert.equal(delivery.held, false);
+  }
+
+  assert.deepEqual(shown(board), [
+    `${ANN}/s1`,
+    `${ME}/s1 (hidden)`,
+    `${ANN}/k3Jd9aQm2LxP0bVz`,
+    `${ME}/mine2`,
+  ]);
+  assert.deepEqual(findStroke(board, ME, 'mine2').points, [50, 50, 60, 60]);
+  assert.equal(board.seq, 9);
+  assert.equal(outbox.size, 0, 'the ack settled my stroke');
+  assert.equal(connection.resyncs, 0);
+  const errors = examples.filter((e) => e.message.type === 'error');
+  assert.deepEqual(
+    connection.forgotten,
+    errors.filter((e) => e.message.ref).map((e) => e.message.ref),
+  );
+  // A live copy refused while no stroke of that id waits is being drawn: it goes whole later.
+  assert.deepEqual(
+    notices,
+    errors.filter((e) => e.message.code !== 'rate_limited').map((e) => e.message.message),
+  );
+});
+
+test('the live preview of my own stroke is replaced by its committed event, not doubled', () => {
+  const { session, board } = newSession();
+  welcome(session);
+  emptySnapshot(session);
+  session.emit(strokeBegin('s1', '#000000', 4, [1, 1]));
+  session.emit(strokePoints('s1', [2, 2]));
+  session.receive({ type: 'batch', messages: [{ type: 'stroke.begin', stroke: 's1', author: ME, color: '#000000', width: 4, points: [1, 1] }] });
+  session.receive({ type: 'event', seq: 1, kind: 'stroke', author: ME, stroke: 's1', color: '#000000', width: 4, points: [1, 1, 2, 2, 3, 3] });
+  assert.deepEqual(shown(board), [`${ME}/s1`]);
+  assert.deepEqual(findStroke(board, ME, 's1').points, [1, 1, 2, 2, 3, 3]);
+});
+
+test("another author's live stroke with my stroke's id is a stroke of its own", () => {
+  const { session, board } = newSession();
+  welcome(session);
+  emptySnapshot(session);
+  session.emit(strokeBegin('s1', '#000000', 4, [1, 1]));
+  session.receive({ type: 'batch', messages: [{ type: 'stroke.begin', stroke: 's1', author: ANN, color: '#e03131', width: 8, points: [9, 9] }] });
+  session.receive({ type: 'stroke.drop', stroke: 's1', author: ANN });
+  assert.deepEqual(shown(board), [`${ME}/s1 (live)`]);
+  // A drop of my own stroke (my socket went away mid-stroke) leaves my drawing alone: it goes whole.
+  session.receive({ type: 'stroke.drop', stroke: 's1', author: ME });
+  assert.deepEqual(shown(board), [`${ME}/s1 (live)`]);
+});
+
+test('strokes waiting in the outbox from before a reload are on the board, and become mine at the welcome', () => {
+  const storage = new MemoryStorage();
+  const first = newSession({ storage });
+  welcome(first.session);
+  emptySnapshot(first.session);
+  first.session.emit(strokeBegin('offline', '#000000', 4, [1, 1]));
+  first.session.emit(strokeEnd('offline', [2, 2]));
+
+  const { session, board, delivery } = newSession({ storage });
+  assert.deepEqual(shown(board), [`${UNKNOWN_AUTHOR}/offline (live)`]);
+  welcome(session);
+  assert.deepEqual(shown(board), [`${ME}/offline (live)`]);
+  emptySnapshot(session);
+  assert.deepEqual(delivery.called('restart'), [['restart']]);
+  session.receive({ type: 'event', seq: 1, kind: 'stroke', author: ME, stroke: 'offline', color: '#000000', width: 4, points: [1, 1, 2, 2] });
+  assert.deepEqual(shown(board), [`${ME}/offline`]);
+});
+
+test('a new identity at a later welcome takes over my strokes not yet stored, not my stored ones', () => {
+  const { session, board } = newSession();
+  welcome(session, { you: 'first' });
+  emptySnapshot(session);
+  session.receive({ type: 'event', seq: 1, kind: 'stroke', author: 'first', stroke: 'stored', color: '#000000', width: 4, points: [1, 1] });
+  session.emit(strokeBegin('pending', '#000000', 4, [1, 1]));
+  session.emit(strokeEnd('pending'));
+  welcome(session, { you: 'second', seq: 1 });
+  assert.deepEqual(shown(board), ['first/stored', 'second/pending (live)']);
+});
+
+test('a new socket forgets the previews of others: the server sends strokes being drawn again', () => {
+  const { session, board } = newSession();
+  welcome(session);
+  emptySnapshot(session);
+  session.receive({ type: 'batch', messages: [{ type: 'stroke.begin', stroke: 'gone', author: ANN, color: '#000000', width: 4, points: [1, 1] }] });
+  welcome(session);
+  assert.deepEqual(shown(board), []);
+});
+
+test('the outbox waits until the catch-up brings the board to the welcome seq', () => {
+  const { session, delivery } = newSession();
+  welcome(session, { seq: 1 });
+  session.receive({ type: 'snapshot', seq: 1, index: 0, total: 1, strokes: [['a', ANN, '#000000', 4, [1, 1], 1]] });
+  assert.equal(delivery.held, false);
+  welcome(session, { seq: 3 });
+  assert.equal(delivery.held, true);
+  session.receive({ type: 'batch', messages: [{ type: 'event', seq: 2, kind: 'erase', author: ANN, hide: [[ANN, 'a']] }] });
+  assert.equal(delivery.held, true);
+  session.receive({ type: 'batch', messages: [{ type: 'event', seq: 3, kind: 'undo', author: ANN, show: [[ANN, 'a']] }] });
+  assert.equal(delivery.held, false);
+  welcome(session, { seq: 3 });
+  assert.equal(delivery.held, false, 'nothing was missed: the outbox goes at once');
+});
+
+test('a board ahead of the server waits for the snapshot', () => {
+  const { session, board, delivery } = newSession();
+  welcome(session, { seq: 5 });
+  session.receive({ type: 'snapshot', seq: 5, index: 0, total: 0, strokes: [] });
+  welcome(session, { seq: 2 });
+  assert.equal(delivery.held, true);
+  session.receive({ type: 'snapshot', seq: 2, index: 0, total: 0, strokes: [] });
+  assert.equal(delivery.held, false);
+  assert.equal(board.seq, 2);
+});
+
+test('an old outbox erase of bare ids is addressed from the loaded board before it goes', () => {
+  const storage = new MemoryStorage();
+  storage.setItem('box', JSON.stringify([{ ref: 'e1', edit: { type: 'erase', id: 'e1', strokes: ['a', 'gone'] } }]));
+  const { session, outbox, delivery } = newSession({ storage });
+  welcome(session, { seq: 1 });
+  assert.deepEqual(outbox.items[0].edit.strokes, ['a', 'gone']);
+  session.receive({ type: 'snapshot', seq: 1, index: 0, total: 1, strokes: [['a', ANN, '#000000', 4, [1, 1], 1]] });
+  assert.deepEqual(outbox.items[0].edit.strokes, [[ANN, 'a']]);
+  assert.equal(delivery.held, false);
+});
+
+test('a gap in the events resyncs and stops applying the batch', () => {
+  const { session, board, connection } = newSession();
+  welcome(session);
+  emptySnapshot(session);
+  session.receive({
+    type: 'batch',
+    messages: [
+      { type: 'event', seq: 2, kind: 'stroke', author: ANN, stroke: 'b', color: '#000000', width: 4, points: [1, 1] },
+      { type: 'stroke.begin', stroke: 'c', author: ANN, color: '#000000', width: 4, points: [1, 1] },
+    ],
+  });
+  assert.equal(connection.resyncs, 1);
+  assert.equal(board.strokes.size, 0);
+});
+
+function withWaitingStroke() {
+  const setup = newSession();
+  welcome(setup.session);
+  emptySnapshot(setup.session);
+  setup.session.emit(strokeBegin('s1', '#000000', 4, [1, 1]));
+  setup.session.emit(strokeEnd('s1'));
+  return setup;
+}
+
+test('a stroke whose live copy is refused goes again whole, a few times, then is taken back', () => {
+  const { session, board, outbox, delivery, notices } = withWaitingStroke();
+  const refusal = { type: 'error', code: 'unknown_stroke', message: 'no such stroke', ref: 's1' };
+  for (let i = 0; i < MAX_RESENDS; i += 1) session.receive(refusal);
+  assert.equal(delivery.called('resend').length, MAX_RESENDS);
+  assert.equal(outbox.size, 1);
+  assert.deepEqual(notices, []);
+  session.receive(refusal);
+  assert.equal(outbox.size, 0);
+  assert.equal(findStroke(board, ME, 's1'), undefined);
+  assert.deepEqual(notices, ['no such stroke']);
+});
+
+for (const code of ['store_unavailable', 'rate_limited']) {
+  test(`a stroke refused with ${code} stays and goes again later, however often, backing off`, () => {
+    const { session, board, outbox, delivery, connection } = withWaitingStroke();
+    for (let i = 0; i < 2 * MAX_RESENDS + 3; i += 1) session.receive({ type: 'error', code, message: 'later', ref: 's1' });
+    assert.equal(outbox.size, 1);
+    assert.ok(findStroke(board, ME, 's1'));
+    const delays = delivery.called('retryLater').map(([, , delay]) => delay);
+    assert.equal(delays.length, 2 * MAX_RESENDS + 3);
+    for (let i = 1; i < delays.length; i += 1) assert.ok(delays[i] >= delays[i - 1]);
+    assert.ok(delays.at(-1) > delays[0]);
+    assert.deepEqual(delivery.called('resend'), []);
+    assert.ok(connection.forgotten.includes('s1'));
+  });
+}
+
+test('store_unavailable says the drawing is not stored yet; rate_limited says nothing', () => {
+  const { session, notices } = withWaitingStroke();
+  session.receive({ type: 'error', code: 'rate_limited', message: 'slow down', ref: 's1' });
+  session.receive({ type: 'error', code: 'store_unavailable', message: 'not stored yet', ref: 's1' });
+  assert.deepEqual(notices, ['not stored yet']);
+});
+
+test('a stroke finally refused is taken back and the reason shown', () => {
+  const { session, board, outbox, notices } = withWaitingStroke();
+  session.receive({ type: 'error', code: 'board_full', message: 'this board is full', ref: 's1' });
+  assert.equal(outbox.size, 0);
+  assert.equal(board.strokes.size, 0);
+  assert.deepEqual(notices, ['this board is full']);
+});
+
+test('a refused erase shows its strokes again', () => {
+  const { session, board, outbox } = newSession();
+  welcome(session, { seq: 1 });
+  session.receive({ type: 'snapshot', seq: 1, index: 0, total: 1, strokes: [['a', ANN, '#000000', 4, [1, 1], 1]] });
+  findStroke(board, ANN, 'a').visible = false;
+  session.queueEdit(erase([[ANN, 'a']], 'e1'));
+  session.receive({ type: 'error', code: 'nothing_to_erase', message: 'none of those strokes is on the board', ref: 'e1' });
+  assert.equal(findStroke(board, ANN, 'a').visible, true);
+  assert.equal(outbox.size, 0);
+});
+
+test('a live stroke refused while still being drawn stops going live, with no notice', () => {
+  const { session, connection, notices, delivery } = newSession();
+  welcome(session);
+  emptySnapshot(session);
+  session.emit(strokeBegin('s1', '#000000', 4, [1, 1]));
+  session.receive({ type: 'error', code: 'too_many_strokes', message: 'too many', ref: 's1' });
+  assert.deepEqual(connection.forgotten, ['s1']);
+  assert.deepEqual(notices, []);
+  assert.deepEqual(delivery.called('resend'), []);
+});
+
+test('an erase of more strokes than one erase may name becomes several', () => {
+  const { session, outbox } = newSession({ limits: { ...DEFAULT_LIMITS, maxEraseStrokes: 2 } });
+  session.queueEdit(erase([[ANN, 'a'], [ANN, 'b'], [ANN, 'c']], 'e1'));
+  assert.deepEqual(
+    outbox.items.map((item) => item.edit.strokes.length),
+    [2, 1],
+  );
+});
+
+test('the status shows loading progress and what waits', () => {
+  const { session } = withWaitingStroke();
+  session.socketStatus = { state: 'online', text: 'Live' };
+  assert.deepEqual(session.status(), { state: 'online', text: 'Live · 1 waiting' });
+  welcome(session, { seq: 9 });
+  session.receive({ type: 'snapshot', seq: 9, index: 0, total: 400, strokes: [['a', ANN, '#000000', 4, [1, 1], 1]] });
+  assert.deepEqual(session.status(), { state: 'connecting', text: 'Loading 1 of 400 strokes… · 1 waiting' });
+  session.socketStatus = { state: 'failed', text: 'Sketchsite was updated: reload the page' };
+  assert.equal(session.status().state, 'failed');
+});
