@@ -57,13 +57,17 @@ def open_page(browser, request):
     contexts = []
     page_errors = []
 
-    def opener(url, name, **context_options):
+    def opener(url, name, *, before_load=None, wait_online=True, **context_options):
+        """`before_load(page)` runs before the page opens (e.g. to route its socket)."""
         context = browser.new_context(**context_options)
         contexts.append((name, context))
         page = context.new_page()
         page.on("pageerror", lambda error: page_errors.append(f"{name}: {error}"))
+        if before_load is not None:
+            before_load(page)
         page.goto(url)
-        page.locator("[data-role=status][data-state=online]").wait_for(timeout=10_000)
+        if wait_online:
+            page.locator("[data-role=status][data-state=online]").wait_for(timeout=10_000)
         return page
 
     yield opener

@@ -1,5 +1,7 @@
 """Two real browsers on one board: what one draws, the other sees, live and in the same place."""
 
+import json
+import re
 import time
 
 import pytest
@@ -15,6 +17,7 @@ PHONE = {
 }
 RED = (0xE0, 0x31, 0x31)
 BLUE = (0x19, 0x71, 0xC2)
+BOARD_SOCKETS = re.compile(r".*/ws/boards/.*")
 
 
 def board_view(page):
@@ -133,6 +136,77 @@ def test_resizing_the_window_keeps_the_drawing(server, open_page):
     laptop.set_viewport_size({"width": 700, "height": 900})
     assert near(wait_for_colour(laptop, 800, 450, RED), RED)
     assert near(wait_for_colour(laptop, 1100, 575, RED), RED)
+
+
+def test_stroke_drawn_before_the_first_welcome_is_stored_as_the_participants(server, open_page):
+    laptop = open_page(f"{server.http_url}/b/early-test/", "laptop", **LAPTOP)
+    sockets = []
+
+    def hold_the_first_socket(socket):
+        # The first socket opens but hears nothing from a server; later ones reach it.
+        sockets.append(socket)
+        if len(sockets) > 1:
+            socket.connect_to_server()
+
+    phone = open_page(
+        f"{server.http_url}/b/early-test/",
+        "early",
+        before_load=lambda page: page.route_web_socket(BOARD_SOCKETS, hold_the_first_socket),
+        wait_online=False,
+        **LAPTOP,
+    )
+    phone.locator("canvas").wait_for()
+    assert phone.locator("[data-role=status]").get_attribute("data-state") == "connecting"
+    pick(phone, "Red")
+    drag(phone, [(200, 450), (1400, 450)])
+    phone.mouse.up()
+    assert "1 waiting" in phone.locator("[data-role=status]").text_content()
+
+    sockets[0].close(code=1006)
+    phone.locator("[data-role=status][data-state=online]").wait_for(timeout=10_000)
+    assert near(wait_for_colour(laptop, 800, 450, RED), RED)
+    me = phone.evaluate("() => window.sketchsite.session.me")
+    strokes = phone.evaluate(
+        "() => [...window.sketchsite.board.strokes.values()].map(s => [s.author, s.committed])"
+    )
+    deadline = time.monotonic() + 5
+    while strokes != [[me, True]] and time.monotonic() < deadline:
+        time.sleep(0.05)
+        strokes = phone.evaluate(
+            "() => [...window.sketchsite.board.strokes.values()].map(s => [s.author, s.committed])"
+        )
+    assert strokes == [[me, True]]
+    assert phone.evaluate("() => window.sketchsite.outbox.size") == 0
+
+
+def test_a_server_of_another_protocol_version_stops_the_page_and_asks_for_a_reload(server, open_page):
+    sockets = []
+
+    def speak_version_one(socket):
+        sockets.append(socket)
+        upstream = socket.connect_to_server()
+
+        def from_server(text):
+            message = json.loads(text)
+            if message.get("type") == "welcome":
+                message["v"] = 1
+            socket.send(json.dumps(message))
+
+        upstream.on_message(from_server)
+
+    page = open_page(
+        f"{server.http_url}/b/version-test/",
+        "old-server",
+        before_load=lambda page: page.route_web_socket(BOARD_SOCKETS, speak_version_one),
+        wait_online=False,
+        **LAPTOP,
+    )
+    status = page.locator("[data-role=status][data-state=failed]")
+    status.wait_for(timeout=10_000)
+    assert "reload" in status.text_content()
+    time.sleep(2)
+    assert len(sockets) == 1, "no reconnecting to a server the page cannot speak to"
+    assert status.get_attribute("data-state") == "failed"
 
 
 def test_bad_board_name_page_is_a_clear_404(server, browser):
