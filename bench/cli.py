@@ -6,7 +6,7 @@ import time
 from dataclasses import asdict, replace
 from pathlib import Path
 
-from bench import profile, report
+from bench import exports, profile, report
 from bench.clients import DESIGNS, NAIVE, SKETCHSITE
 from bench.loadgen import LoadGeneratorError
 from bench.runner import RunOptions, run_design
@@ -41,7 +41,8 @@ def parse_args(argv):
         "scenarios",
         nargs="*",
         metavar="SCENARIO",
-        help=f"any of: {', '.join([*SCENARIOS, MAX_DRAWERS])} (default: {' '.join(STANDARD)})",
+        help=f"any of: {', '.join([*SCENARIOS, MAX_DRAWERS, exports.EXPORT])} "
+        f"(default: {' '.join(STANDARD)})",
     )
     parser.add_argument("--duration", type=float, help="measured seconds of drawing per run")
     parser.add_argument("--warmup", type=float, help="seconds of drawing before the measured window")
@@ -86,7 +87,9 @@ def parse_args(argv):
     parser.add_argument("--results", type=Path, default=DEFAULT_RESULTS, help="folder for the JSON record")
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
     args = parser.parse_args(argv)
-    unknown = [name for name in args.scenarios if name not in SCENARIOS and name != MAX_DRAWERS]
+    unknown = [
+        name for name in args.scenarios if name not in SCENARIOS and name not in (MAX_DRAWERS, exports.EXPORT)
+    ]
     if unknown:
         parser.error(f"unknown scenario {unknown[0]!r}")
     args.scenarios = args.scenarios or list(STANDARD)
@@ -106,11 +109,16 @@ def main(argv=None):
         "scenarios": [],
         "search": None,
         "profiles": [],
+        "export": None,
     }
     log_dir = args.results / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
     with DataDir() as data_dir:
         for name in args.scenarios:
+            if name == exports.EXPORT:
+                record["export"] = exports.run(data_dir)
+                print(exports.table(record["export"]), end="\n\n", flush=True)
+                continue
             if name == MAX_DRAWERS:
                 if args.profile:
                     for drawers in args.steps:

@@ -1,6 +1,7 @@
 """Board exports: what the PNG and SVG show, and how the export view caches, limits and revalidates."""
 
 import io
+import random
 import re
 from dataclasses import dataclass
 
@@ -8,6 +9,7 @@ import pytest
 from django.apps import apps
 from PIL import Image
 
+from bench import exports
 from draw import export, store
 from draw.exporter import Exporter, RendersBusy
 from draw.participants import Participant
@@ -121,6 +123,29 @@ def test_svg_has_one_element_per_stroke_with_ids_unique_per_author():
     )
     assert '<polyline id="s-ann-s1" points="1,2 3,4 5,6" stroke="#e03131" stroke-width="8"/>' in svg
     assert '<circle id="s-bob-s1" cx="7" cy="8" r="4.0" fill="#1971c2"/>' in svg
+
+
+@pytest.mark.parametrize("scale", [0.5, 1, 2])
+def test_png_matches_the_per_point_renderer_it_replaced_pixel_for_pixel(scale):
+    rng = random.Random(7)
+    strokes = [
+        Stroke(f"s{index}", "ann", rng.choice(exports.COLOURS), rng.choice(exports.WIDTHS), points)
+        for index in range(60)
+        for points in [exports.random_walk(rng, 600, 400)[: rng.choice([2, 4, 40, 300])]]
+    ]
+    before = png_image(exports.per_point_png(600, 400, strokes, scale))
+    after = png_image(export.to_png(600, 400, strokes, scale))
+    assert after.tobytes() == before.tobytes()
+
+
+def test_benchmark_random_walks_stay_on_the_board():
+    rng = random.Random(1)
+    for _ in range(200):
+        points = exports.random_walk(rng, 300, 200)
+        low, high = exports.POINTS_PER_STROKE
+        assert low <= len(points) // 2 <= high
+        assert all(0 <= x <= 300 for x in points[0::2])
+        assert all(0 <= y <= 200 for y in points[1::2])
 
 
 @pytest.mark.parametrize(

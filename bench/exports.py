@@ -1,0 +1,213 @@
+"""`python -m bench export`: how long a full board takes to export, beside the renderers it replaced.
+
+A board of STROKES random-walk strokes is committed through draw.store into the run's SQLite
+data folder, read back with store.board_state, and exported as PNG at each of PNG_SCALES and
+as SVG. The same board is drawn by the per-point renderer draw/export.py used before, and by
+Pillow's joint="curve", the alternative looked at and not used. The measuring runs in a child
+Python process set up with Django against that folder, so the benchmark's own process never
+loads Django.
+"""
+
+import io
+import json
+import math
+import os
+import random
+import subprocess
+import sys
+import time
+
+from PIL import Image, ImageDraw
+
+from bench.servers import PROJECT_ROOT
+
+EXPORT = "export"
+STROKES = 20_000
+POINTS_PER_STROKE = (50, 150)
+PNG_SCALES = (1, 4)
+SEED = 20261121
+# As the toolbar offers them (frontend/ui/toolbar.js); white is left out, it draws nothing visible.
+COLOURS = ("#1e1e1e", "#e03131", "#f08c00", "#fab005", "#2f9e44", "#0c8599", "#1971c2", "#7048e8", "#d6336c")
+WIDTHS = (3, 8, 20)
+WIDTH_WEIGHTS = (3, 5, 2)
+DRAWERS = 30
+# A hand's pen: a few board units between pointer events, a heading that drifts.
+STEP = (2.0, 9.0)
+TURN = 0.35
+RUN_TIMEOUT = 3600
+
+SKETCHSITE = "sketchsite"
+PER_POINT = "per-point (before)"
+CURVE_JOINTS = 'joint="curve" (not used)'
+
+
+def run(data_dir):
+    """The export figures, measured in a child process against `data_dir` (a migrated bench DataDir)."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "sketchsite.settings",
+        "SKETCHSITE_DATA_DIR": str(data_dir.path),
+        "SKETCHSITE_MAX_STROKES_PER_BOARD": str(STROKES),
+    }
+    env.pop("DATABASE_URL", None)
+    completed = subprocess.run(
+        [sys.executable, "-m", "bench.exports"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+        check=True,
+        timeout=RUN_TIMEOUT,
+    )
+    return json.loads(completed.stdout)
+
+
+def table(result):
+    board = result["board"]
+    lines = [
+        f"export of one board: {board['strokes']:,} strokes, {board['points']:,} points "
+        f"(committed in {board['build_seconds']:.1f} s)",
+        "",
+        "| export | renderer | seconds | size |",
+        "| --- | --- | ---: | ---: |",
+    ]
+    for render in result["renders"]:
+        lines.append(
+            f"| {render['export']} | {render['renderer']} | {render['seconds']:.2f} | "
+            f"{render['bytes'] / 1e6:.2f} MB |"
+        )
+    return "\n".join(lines)
+
+
+# --- in the child process ---------------------------------------------------------------
+
+
+def random_walk(rng, width, height):
+    """A stroke's flat point list: a pen wandering as a hand does, kept on the board."""
+    x, y = rng.uniform(0, width), rng.uniform(0, height)
+    heading = rng.uniform(0, 2 * math.pi)
+    points = []
+    for _ in range(rng.randint(*POINTS_PER_STROKE)):
+        points += (round(x), round(y))
+        heading += rng.gauss(0, TURN)
+        step = rng.uniform(*STEP)
+        x += step * math.cos(heading)
+        y += step * math.sin(heading)
+        if not 0 <= x <= width:
+            x, heading = min(max(x, 0), width), math.pi - heading
+        if not 0 <= y <= height:
+            y, heading = min(max(y, 0), height), -heading
+    return points
+
+
+def build_board(name):
+    """Commit STROKES strokes to board `name`, as DRAWERS participants would."""
+    from django.conf import settings
+
+    from draw import store
+    from draw.participants import Participant
+
+    rng = random.Random(SEED)
+    width, height = settings.SKETCHSITE["BOARD_WIDTH"], settings.SKETCHSITE["BOARD_HEIGHT"]
+    drawers = [Participant(f"drawer{index}") for index in range(DRAWERS)]
+    for index in range(STROKES):
+        request = {
+            "stroke": f"s{index}",
+            "color": rng.choice(COLOURS),
+            "width": rng.choices(WIDTHS, WIDTH_WEIGHTS)[0],
+            "points": random_walk(rng, width, height),
+        }
+        store.commit(name, "stroke", drawers[index % DRAWERS], f"c{index}", request)
+        if index % 5000 == 4999:
+            _progress(f"committed {index + 1:,} strokes")
+
+
+def measure():
+    import django
+
+    django.setup()
+    from draw import export, store
+
+    name = f"export-{os.getpid()}"
+    started = time.perf_counter()
+    build_board(name)
+    build_seconds = time.perf_counter() - started
+    board = store.board_state(name)
+
+    def timed(export_name, renderer, draw):
+        _progress(f"{export_name} by {renderer}")
+        started = time.perf_counter()
+        body = draw()
+        seconds = time.perf_counter() - started
+        return {"export": export_name, "renderer": renderer, "seconds": seconds, "bytes": len(body)}
+
+    size = (board.width, board.height, board.strokes)
+    renders = []
+    for scale in PNG_SCALES:
+        label = f"PNG scale {scale}"
+        renders.append(timed(label, SKETCHSITE, lambda scale=scale: export.to_png(*size, scale)))
+        renders.append(timed(label, PER_POINT, lambda scale=scale: per_point_png(*size, scale)))
+        renders.append(timed(label, CURVE_JOINTS, lambda scale=scale: curve_joint_png(*size, scale)))
+    renders.append(timed("SVG", SKETCHSITE, lambda: export.to_svg(*size).encode()))
+    points = sum(len(stroke.points) // 2 for stroke in board.strokes)
+    return {
+        "board": {
+            "strokes": len(board.strokes),
+            "points": points,
+            "build_seconds": build_seconds,
+        },
+        "renders": renders,
+    }
+
+
+def per_point_png(width, height, strokes, scale):
+    """BASELINE ONLY: the renderer draw/export.py had before, kept here to compare against.
+
+    Pillow's joint="curve" line through a list of point tuples, then one ellipse per point,
+    saved with optimize=True.
+    """
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    image = Image.new("RGB", size, "#ffffff")
+    canvas = ImageDraw.Draw(image)
+    for stroke in strokes:
+        line_width = max(1, round(stroke.width * scale))
+        radius = line_width / 2
+        xy = [
+            (stroke.points[i] * scale, stroke.points[i + 1] * scale) for i in range(0, len(stroke.points), 2)
+        ]
+        if len(xy) > 1:
+            canvas.line(xy, fill=stroke.color, width=line_width, joint="curve")
+        for x, y in xy:
+            canvas.ellipse((x - radius, y - radius, x + radius, y + radius), fill=stroke.color)
+    output = io.BytesIO()
+    image.save(output, format="PNG", optimize=True)
+    return output.getvalue()
+
+
+def curve_joint_png(width, height, strokes, scale):
+    """NOT USED, for comparison: Pillow's joint="curve" on each whole stroke, round caps at its two ends only.
+
+    Pillow draws those joins in Python, a pie slice (and a gap-filling line) per point.
+    """
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    image = Image.new("RGB", size, "#ffffff")
+    canvas = ImageDraw.Draw(image)
+    for stroke in strokes:
+        line_width = max(1, round(stroke.width * scale))
+        radius = line_width / 2
+        xy = stroke.points if scale == 1 else [value * scale for value in stroke.points]
+        if len(xy) > 2:
+            canvas.line(xy, fill=stroke.color, width=line_width, joint="curve")
+        for x, y in ((xy[0], xy[1]), (xy[-2], xy[-1])):
+            canvas.ellipse((x - radius, y - radius, x + radius, y + radius), fill=stroke.color)
+    output = io.BytesIO()
+    image.save(output, format="PNG")
+    return output.getvalue()
+
+
+def _progress(text):
+    print(f"[{time.strftime('%H:%M:%S')}] export: {text}", file=sys.stderr, flush=True)
+
+
+if __name__ == "__main__":
+    print(json.dumps(measure()))
