@@ -2,7 +2,7 @@
 // and for sending again a stroke or edit the server could not take just then. Pure: time
 // and chance come in as arguments.
 
-import { CLOSE_RESYNC, CLOSE_TOO_SLOW, CLOSE_TRY_AGAIN_LATER } from './protocol.js';
+import { CLOSE_RESYNC, CLOSE_TOO_SLOW, CLOSE_TRY_AGAIN_LATER, CLOSE_TRY_AGAIN_LATER_STANDARD } from './protocol.js';
 
 /**
  * Delay before try number `attempt` (0 first): base doubling up to max, then jittered down
@@ -20,6 +20,7 @@ export const HEALTHY_MS = 10000;
 // Closes where the server asked for time (too far behind, board unavailable) start this
 // many steps up the backoff, so a struggling server is not met with an instant return.
 const SERVER_BUSY_STEPS = 2;
+const SERVER_BUSY = new Set([CLOSE_TOO_SLOW, CLOSE_TRY_AGAIN_LATER, CLOSE_TRY_AGAIN_LATER_STANDARD]);
 
 /** The reconnect schedule of one board socket. */
 export class ReconnectBackoff {
@@ -44,8 +45,7 @@ export class ReconnectBackoff {
       // soon after is a loop, and waits like any other close.
       delay = 0;
     } else {
-      const busy = code === CLOSE_TOO_SLOW || code === CLOSE_TRY_AGAIN_LATER;
-      const step = busy ? Math.max(this.attempt, SERVER_BUSY_STEPS) : this.attempt;
+      const step = SERVER_BUSY.has(code) ? Math.max(this.attempt, SERVER_BUSY_STEPS) : this.attempt;
       delay = backoffDelay(step, this);
     }
     this.attempt += 1;

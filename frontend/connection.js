@@ -66,7 +66,8 @@ export class Connection {
     } catch {
       return;
     }
-    if (message?.type === WELCOME) {
+    if (message === null || typeof message !== 'object') return;
+    if (message.type === WELCOME) {
       if (!speaksOurVersion(message)) {
         // Reconnecting would meet the same server: only a newer page can talk to it.
         this.stop('Sketchsite was updated: reload the page');

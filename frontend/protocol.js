@@ -29,8 +29,11 @@ export const CLOSE_MESSAGE_TOO_BIG = 4009;
 // Kept for "removed by the host"; nothing sends it yet.
 export const CLOSE_REMOVED = 4010;
 export const CLOSE_TOO_SLOW = 4011;
-// The standard code: the server cannot serve the board right now (e.g. its database is down).
-export const CLOSE_TRY_AGAIN_LATER = 1013;
+// The board cannot be opened just now (database or channel layer away). The standard code
+// is 1013, but Daphne lets an application close only with 1000 or 3000-4999, so the server
+// sends its mirror 4013; the standard one, from a proxy say, means the same.
+export const CLOSE_TRY_AGAIN_LATER = 4013;
+export const CLOSE_TRY_AGAIN_LATER_STANDARD = 1013;
 
 const STROKE_ID_PATTERN = /^[A-Za-z0-9_-]{1,32}$/;
 const PARTICIPANT_ID_PATTERN = STROKE_ID_PATTERN;

@@ -11,7 +11,12 @@ import {
   RETRY_MAX_MS,
   retryDelay,
 } from '../../frontend/backoff.js';
-import { CLOSE_RESYNC, CLOSE_TOO_SLOW, CLOSE_TRY_AGAIN_LATER } from '../../frontend/protocol.js';
+import {
+  CLOSE_RESYNC,
+  CLOSE_TOO_SLOW,
+  CLOSE_TRY_AGAIN_LATER,
+  CLOSE_TRY_AGAIN_LATER_STANDARD,
+} from '../../frontend/protocol.js';
 
 const ABNORMAL = 1006;
 const noJitter = () => 1;
@@ -78,7 +83,8 @@ test('the first resync of a page is immediate too', () => {
 
 for (const [name, code] of [
   ['too far behind (4011)', CLOSE_TOO_SLOW],
-  ['try again later (1013)', CLOSE_TRY_AGAIN_LATER],
+  ['try again later (4013)', CLOSE_TRY_AGAIN_LATER],
+  ['try again later, the standard code (1013)', CLOSE_TRY_AGAIN_LATER_STANDARD],
 ]) {
   test(`a close for ${name} is never retried at once, even after a healthy spell`, () => {
     const backoff = new ReconnectBackoff({ random: () => 0 });
