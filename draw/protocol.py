@@ -25,8 +25,9 @@ CLOSE_POLICY_VIOLATION = 4008
 CLOSE_MESSAGE_TOO_BIG = 4009
 # 4010 is kept for "removed by the host".
 CLOSE_TOO_SLOW = 4011
-# The standard code: the server cannot serve the board right now (database or channel layer).
-CLOSE_TRY_AGAIN_LATER = 1013
+# The board cannot be opened right now (database or channel layer away); mirrors 1013, which
+# the websocket server does not let an application send.
+CLOSE_TRY_AGAIN_LATER = 4013
 
 # Client -> server message types.
 STROKE_BEGIN = "stroke.begin"

@@ -5,8 +5,9 @@ import json
 
 import pytest
 from channels_redis.core import RedisChannelLayer
-from websockets.exceptions import InvalidStatus
+from websockets.exceptions import ConnectionClosed
 
+from draw import protocol
 from sketchsite.channel_layers import channel_layer_config
 from tests.conftest import REDIS_URL
 from tests.relayed import open_client, skip_repeated_begins
@@ -134,10 +135,11 @@ async def test_boards_relay_again_once_a_restarted_redis_is_back(server_env, tmp
         # Redis restarts empty: the board's group is gone from it, and every connection to it.
         redis.stop()
         await asyncio.sleep(1)
-        # Joining a board new to a process needs the layer: refused while it is down (the
-        # browser retries with backoff)...
-        with pytest.raises(InvalidStatus):
+        # Joining a board new to a process needs the layer: refused while it is down with
+        # 1013, try again later (the browser retries with backoff)...
+        with pytest.raises(ConnectionClosed) as closed:
             await open_client(servers[1], "fresh")
+        assert closed.value.rcvd.code == protocol.CLOSE_TRY_AGAIN_LATER
         redis.start()
         # Both sockets stayed open; within a few seconds of Redis returning, drawing on one
         # process reaches the other again.
