@@ -11,7 +11,9 @@ from django.core.exceptions import ImproperlyConfigured
 
 APPLICATION = "sketchsite.asgi:application"
 TRANSPORT_LIMIT_VARIABLE = "SKETCHSITE_TRANSPORT_MAX_MESSAGE_BYTES"
-TRANSPORT_LIMIT_DEFAULT = 1048576
+# Above the largest single message the server makes: a clear of a full board names every
+# stroke on it (settings checks the two agree).
+TRANSPORT_LIMIT_DEFAULT = 4194304
 TRANSPORT_LIMIT_MINIMUM = 65536
 # A browser that vanishes without closing (a laptop lid, a phone leaving the wifi) is noticed
 # by the missed pings, and its board's seat freed.

@@ -15,6 +15,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from sketchsite.channel_layers import channel_layer_config
+from sketchsite.daphne_command import transport_max_message_bytes
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -236,6 +237,20 @@ CHANNEL_LAYERS = {
     )
 }
 
+# A stroke key on the wire, ["author", "id"] with two 32-character ids, is at most this long.
+_STROKE_KEY_BYTES = 72
+
+
+def check_frame_limits(sketchsite):
+    """The transport must carry the largest single event: a clear naming every stroke on show."""
+    largest_event = sketchsite["MAX_STROKES_PER_BOARD"] * _STROKE_KEY_BYTES + 4096
+    if sketchsite["TRANSPORT_MAX_MESSAGE_BYTES"] < largest_event:
+        raise ImproperlyConfigured(
+            f"SKETCHSITE_TRANSPORT_MAX_MESSAGE_BYTES must be at least {largest_event} to carry a clear of a "
+            f"board of SKETCHSITE_MAX_STROKES_PER_BOARD={sketchsite['MAX_STROKES_PER_BOARD']} strokes"
+        )
+
+
 # Board and wire limits. Each is enforced by draw/protocol.py or the consumer.
 SKETCHSITE = {
     "BOARD_WIDTH": env_int("SKETCHSITE_BOARD_WIDTH", 1600, minimum=100, maximum=10000),
@@ -244,7 +259,7 @@ SKETCHSITE = {
     # Daphne's own limit, for frames in both directions: beyond it Daphne drops the connection.
     # Incoming frames over MAX_MESSAGE_BYTES are closed with 4009 first; outgoing frames (a
     # snapshot part, a batch of long committed strokes) are kept under OUTGOING_FRAME_BYTES.
-    "TRANSPORT_MAX_MESSAGE_BYTES": env_int("SKETCHSITE_TRANSPORT_MAX_MESSAGE_BYTES", 1048576, minimum=65536),
+    "TRANSPORT_MAX_MESSAGE_BYTES": transport_max_message_bytes(),
     "OUTGOING_FRAME_BYTES": env_int("SKETCHSITE_OUTGOING_FRAME_BYTES", 262144, minimum=16384),
     "MAX_POINTS_PER_MESSAGE": env_int("SKETCHSITE_MAX_POINTS_PER_MESSAGE", 500, minimum=1),
     "MAX_POINTS_PER_SECOND": env_int("SKETCHSITE_MAX_POINTS_PER_SECOND", 1000, minimum=1),
@@ -270,11 +285,12 @@ SKETCHSITE = {
     "MAX_CACHED_BOARDS": env_int("SKETCHSITE_MAX_CACHED_BOARDS", 100, minimum=1),
     # Exports: largest PNG scale, how many renders run at once (HTTP 429 beyond), and how
     # many finished exports are kept, by entries and by bytes.
-    "EXPORT_MAX_SCALE": env_int("SKETCHSITE_EXPORT_MAX_SCALE", 4, minimum=1, maximum=16),
+    "EXPORT_MAX_SCALE": env_int("SKETCHSITE_EXPORT_MAX_SCALE", 4, minimum=1, maximum=8),
     "EXPORT_MAX_RENDERS": env_int("SKETCHSITE_EXPORT_MAX_RENDERS", 2, minimum=1),
     "EXPORT_CACHE_ENTRIES": env_int("SKETCHSITE_EXPORT_CACHE_ENTRIES", 64, minimum=0),
     "EXPORT_CACHE_BYTES": env_int("SKETCHSITE_EXPORT_CACHE_BYTES", 67108864, minimum=0),
 }
+check_frame_limits(SKETCHSITE)
 
 LOGGING = {
     "version": 1,
