@@ -12,6 +12,10 @@ from websockets.asyncio.client import connect
 from tests.conftest import REDIS_URL
 from tests.servers import DaphneServer, migrate
 
+# These drawers draw as fast as the socket goes, to have strokes in flight when the server
+# dies; the per-connection budgets (tested elsewhere) would refuse most of them.
+UNMETERED = {"SKETCHSITE_MAX_ACTIONS_PER_SECOND": "100000", "SKETCHSITE_MAX_ACTION_BURST": "100000"}
+
 
 class Drawer:
     """A websocket client that draws strokes and remembers which ones the server acknowledged."""
@@ -93,6 +97,7 @@ async def kill_while_drawing(server, drawer, prefix, sig):
 
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM], ids=["kill-9", "sigterm"])
 async def test_acknowledged_strokes_survive_a_killed_sqlite_server(server_env, tmp_path, sig):
+    server_env = {**server_env, **UNMETERED}
     migrate(server_env)
     server = DaphneServer(server_env, log_path=tmp_path / "first.log").start()
     async with Drawer(server, "survivor") as drawer:
@@ -114,7 +119,13 @@ async def test_acknowledged_strokes_survive_a_killed_sqlite_server(server_env, t
 async def test_two_processes_on_postgres_keep_every_acknowledged_stroke_in_one_gap_free_log(
     server_env, tmp_path, postgres_url, redis_prefix
 ):
-    env = {**server_env, "DATABASE_URL": postgres_url, "REDIS_URL": REDIS_URL, "REDIS_PREFIX": redis_prefix}
+    env = {
+        **server_env,
+        **UNMETERED,
+        "DATABASE_URL": postgres_url,
+        "REDIS_URL": REDIS_URL,
+        "REDIS_PREFIX": redis_prefix,
+    }
     migrate(env)
     first = DaphneServer(env, log_path=tmp_path / "first.log").start()
     second = DaphneServer(env, log_path=tmp_path / "second.log").start()
