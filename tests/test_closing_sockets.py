@@ -12,13 +12,18 @@ from tests.relayed import open_client
 from tests.servers import DaphneServer, migrate
 
 
-def silent_client(server, board):
+def silent_client(server, board, receive_buffer=None):
     """A websocket that completes its handshake and then never reads again.
 
     When the server closes it, the closing handshake never finishes on its side, so the
     server holds it in the closing state (about a second) while the board goes on.
     """
-    raw = socket.create_connection(("127.0.0.1", server.port), timeout=5)
+    raw = socket.socket()
+    if receive_buffer:
+        # Small, so the server's unsent frames pile up on its side rather than in this kernel.
+        raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, receive_buffer)
+    raw.settimeout(5)
+    raw.connect(("127.0.0.1", server.port))
     key = base64.b64encode(os.urandom(16)).decode()
     raw.sendall(
         (
