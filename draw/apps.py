@@ -7,9 +7,11 @@ class DrawConfig(AppConfig):
     verbose_name = "Boards"
 
     def ready(self):
+        from draw.exporter import Exporter
         from draw.protocol import Limits
         from draw.store import BoardStore
 
         # One definition of every limit, announced whole to each browser in `welcome`.
         self.limits = Limits.from_settings(settings.SKETCHSITE)
         self.store = BoardStore(self.limits, settings.SKETCHSITE["MAX_CACHED_BOARDS"])
+        self.exporter = Exporter.from_settings(settings.SKETCHSITE)

@@ -9,7 +9,6 @@ import threading
 from collections import OrderedDict
 
 from django.apps import apps
-from django.conf import settings
 
 from draw import export, metrics
 
@@ -107,16 +106,6 @@ class Exporter:
         self._cached_bytes -= len(self._cache.pop(key))
 
 
-_default_lock = threading.Lock()
-
-
 def default_exporter():
-    """This process's exporter, kept by the draw app and made from the settings on first use.
-
-    Tests give the app an exporter of their own instead.
-    """
-    config = apps.get_app_config("draw")
-    with _default_lock:
-        if getattr(config, "exporter", None) is None:
-            config.exporter = Exporter.from_settings(settings.SKETCHSITE)
-        return config.exporter
+    """This process's exporter, owned by the draw app (tests give the app one of their own)."""
+    return apps.get_app_config("draw").exporter

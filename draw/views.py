@@ -28,11 +28,13 @@ def classic_board(request):
 
 
 def board(request, board):
-    config = settings.SKETCHSITE
+    # The board's own size, from its row; a board not drawn on yet has the configured size.
+    limits = store.default_store().limits
+    size = Board.objects.filter(name=board).values_list("width", "height").first()
     client_config = {
         "board": board,
         "socketPath": f"/ws/boards/{board}/",
-        "size": [config["BOARD_WIDTH"], config["BOARD_HEIGHT"]],
+        "size": list(size or (limits.board_width, limits.board_height)),
         "newBoardUrl": reverse("new-board"),
         "exportUrls": {
             "png": reverse("board-export", kwargs={"board": board, "format": "png"}),

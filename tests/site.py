@@ -3,6 +3,7 @@
 from django.apps import apps
 from django.conf import settings
 
+from draw.exporter import Exporter
 from draw.protocol import Limits
 from draw.store import BoardStore
 
@@ -19,7 +20,8 @@ class TestSite:
         config = apps.get_app_config("draw")
         self.limits = Limits.from_settings(settings.SKETCHSITE)
         self.store = BoardStore(self.limits, settings.SKETCHSITE["MAX_CACHED_BOARDS"])
-        config.limits, config.store = self.limits, self.store
+        self.exporter = Exporter.from_settings(settings.SKETCHSITE)
+        config.limits, config.store, config.exporter = self.limits, self.store, self.exporter
 
     @property
     def application(self):
