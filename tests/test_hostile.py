@@ -1,0 +1,90 @@
+"""Hostile sockets beside an honest drawer and viewer on one board of a real Daphne.
+
+The hostile sockets are bench/hostile.py's, the same as `python -m bench hostile` runs at a
+larger scale. Here they send a few thousand frames over about 18 seconds; the test checks
+what a user would: every honest stroke is stored, relayed once and on the board unchanged,
+no honest socket is closed, and the server still answers.
+"""
+
+import pytest
+
+from bench import hostile
+from draw import protocol
+from tests.servers import DaphneServer, migrate
+
+BOARD = "hostile-run"
+SPEC = hostile.HostileSpec(sockets=6, frames=4200, seconds=18.0, paced=True, seed=7)
+# What a hostile socket may be told: close codes of docs/protocol.md and docs/reliability.md.
+DOCUMENTED_CLOSES = {
+    protocol.CLOSE_UNSUPPORTED_DATA,
+    protocol.CLOSE_BOARD_NOT_FOUND,
+    protocol.CLOSE_POLICY_VIOLATION,
+    protocol.CLOSE_MESSAGE_TOO_BIG,
+    hostile.CLOSE_DROPPED,
+}
+SERVER_MESSAGES = {protocol.WELCOME, protocol.SNAPSHOT, protocol.BATCH, protocol.ACK, protocol.ERROR}
+
+
+@pytest.fixture
+def server(server_env, tmp_path):
+    migrate(server_env)
+    server = DaphneServer(server_env, log_path=tmp_path / "daphne.log").start()
+    yield server
+    server.stop()
+
+
+async def test_hostile_sockets_leave_every_honest_stroke_intact(server, tmp_path):
+    run = await hostile.run(server.ws_url, server.http_url, BOARD, SPEC)
+    attack, drawer, viewer = run.hostile, run.drawer, run.viewer
+    print(
+        f"\nhostile: {attack['frames_sent']} frames in {attack['seconds']} s on {attack['connections']} "
+        f"connections; closes by code {attack['closes']}; errors by code {attack['errors']}; "
+        f"honest strokes {len(drawer.strokes)}, copied ids {attack['copied_ids_seen']}, "
+        f"clears acked {attack['clears_acked']}"
+    )
+
+    # The attack took place, and copied the honest drawer's stroke ids.
+    assert attack["frames_sent"] >= 3000
+    assert attack["copied_ids_seen"] > 0 and attack["sent"]["copied_id"] > 0
+    assert 20 <= len(drawer.strokes) <= 60
+
+    # Every honest stroke is acked, relayed once with its author and points, and on the board.
+    assert not drawer.errors and not viewer.errors
+    assert not drawer.drops and not viewer.honest_drops
+    assert set(drawer.strokes) <= set(drawer.acks)
+    assert viewer.gaps == [] and viewer.repeats == 0
+    for stroke, (plan, points) in drawer.strokes.items():
+        assert viewer.events[(drawer.you, stroke)] == 1, stroke
+        event = viewer.honest_events[stroke]
+        assert (event["author"], event["color"], event["width"], event["points"]) == (
+            drawer.you,
+            plan.color,
+            plan.width,
+            points,
+        )
+        assert event["seq"] == drawer.acks[stroke]
+        on_board = run.snapshot[(drawer.you, stroke)]
+        assert on_board[2:5] == [plan.color, plan.width, points], stroke
+    assert run.lost() == []
+    # Nothing on the final board is by anyone but the drawer and the hostile sockets.
+    assert {author for author, _ in run.snapshot} <= {drawer.you, *attack["hostile_authors"]}
+
+    # No honest socket was closed; the server is up and answers.
+    assert run.drawer_close is None and run.viewer_close is None
+    assert server.process.poll() is None
+    assert hostile.healthz(server.http_url) == "ok"
+
+    # The hostile sockets were refused with documented errors and closes, and nothing else.
+    assert attack["unexpected_closes"] == []
+    assert set(attack["closes"]) and {int(code) for code in attack["closes"]} <= DOCUMENTED_CLOSES
+    assert set(attack["errors"]) <= set(protocol.ERROR_CODES)
+    assert set(attack["received"]) <= SERVER_MESSAGES
+    assert attack["unexpected_types"] == {} and attack["not_closed"] == {} and attack["stalls"] == 0
+    assert attack["cleanup_failures"] == [] and attack["clears_undone"] == attack["clears_acked"]
+
+    # A visit to a new board name stores nothing: the board has no export.
+    for name in attack["wander_boards"][:10]:
+        assert hostile.http_status(f"{server.http_url}/b/{name}/export.svg") == 404, name
+
+    server.stop()
+    assert "Traceback" not in (tmp_path / "daphne.log").read_text()
