@@ -6,7 +6,7 @@ import time
 from dataclasses import asdict, replace
 from pathlib import Path
 
-from bench import exports, profile, report
+from bench import exports, hostile, profile, report
 from bench.clients import DESIGNS, NAIVE, SKETCHSITE
 from bench.loadgen import LoadGeneratorError
 from bench.runner import RunOptions, run_design
@@ -41,7 +41,7 @@ def parse_args(argv):
         "scenarios",
         nargs="*",
         metavar="SCENARIO",
-        help=f"any of: {', '.join([*SCENARIOS, MAX_DRAWERS, exports.EXPORT])} "
+        help=f"any of: {', '.join([*SCENARIOS, MAX_DRAWERS, exports.EXPORT, hostile.HOSTILE])} "
         f"(default: {' '.join(STANDARD)})",
     )
     parser.add_argument("--duration", type=float, help="measured seconds of drawing per run")
@@ -88,7 +88,9 @@ def parse_args(argv):
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
     args = parser.parse_args(argv)
     unknown = [
-        name for name in args.scenarios if name not in SCENARIOS and name not in (MAX_DRAWERS, exports.EXPORT)
+        name
+        for name in args.scenarios
+        if name not in SCENARIOS and name not in (MAX_DRAWERS, exports.EXPORT, hostile.HOSTILE)
     ]
     if unknown:
         parser.error(f"unknown scenario {unknown[0]!r}")
@@ -110,6 +112,7 @@ def main(argv=None):
         "search": None,
         "profiles": [],
         "export": None,
+        "hostile": None,
     }
     log_dir = args.results / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
@@ -118,6 +121,10 @@ def main(argv=None):
             if name == exports.EXPORT:
                 record["export"] = exports.run(data_dir)
                 print(exports.table(record["export"]), end="\n\n", flush=True)
+                continue
+            if name == hostile.HOSTILE:
+                record["hostile"] = hostile.run_benchmark(data_dir, log_dir)
+                print(hostile.table(record["hostile"]), end="\n\n", flush=True)
                 continue
             if name == MAX_DRAWERS:
                 if args.profile:

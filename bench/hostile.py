@@ -13,6 +13,7 @@ and goes on, until its frame quota or its time is spent.
 import asyncio
 import json
 import multiprocessing
+import os
 import random
 import resource
 import secrets
@@ -28,7 +29,14 @@ from websockets.uri import parse_uri
 
 from bench import pointer
 from bench.clients import decode
-from bench.metrics import Histogram, cpu_seconds, rss_bytes
+from bench.metrics import (
+    Histogram,
+    PeakRss,
+    cpu_seconds,
+    machine_busy_seconds,
+    rss_bytes,
+    wait_for_quiet_machine,
+)
 from bench.outgoing import PacedSender, stroke_begin, stroke_end, stroke_points
 from bench.wsclient import BoardSocket, HandshakeFailed
 from draw import protocol
@@ -98,6 +106,7 @@ class Tally:
     connect_failures: int = 0
     acks: int = 0
     stalls: int = 0
+    close_frames_lost: int = 0
     clears_acked: int = 0
     clears_undone: int = 0
     cleanup_failures: list = field(default_factory=list)
@@ -119,6 +128,7 @@ class Tally:
             "connect_failures": self.connect_failures,
             "acks": self.acks,
             "stalls": self.stalls,
+            "close_frames_lost": self.close_frames_lost,
             "clears_acked": self.clears_acked,
             "clears_undone": self.clears_undone,
             "cleanup_failures": self.cleanup_failures,
@@ -139,6 +149,12 @@ class RawSocket(BoardSocket):
     Daphne resets the TCP connection right after the close handshake, so the close code is
     read from the close frame received, not from a clean end of the connection.
     """
+
+    lost_error = None
+
+    def connection_lost(self, exc):
+        self.lost_error = exc
+        super().connection_lost(exc)
 
     @property
     def is_open(self):
@@ -185,14 +201,25 @@ class Connection:
         self.socket = None
         self.welcome = loop.create_future()
         self.replies = {}
-        # Refusals close with 4008 once the error budget is spent; other closes must be earned.
-        self.earned = {protocol.CLOSE_POLICY_VIOLATION}
+        # Closes earned by a frame sent (4003, 4009, 4004, a drop by Daphne).
+        self.closers = set()
+        self.error_budget = protocol.Limits().max_errors_per_minute
         self.kinds = set()
+        self.frames = 0
+        self.errors = 0
         self.leaving = False
 
     @property
     def open(self):
         return self.socket is not None and self.socket.is_open
+
+    def earned(self):
+        """The close codes this connection has given the server a reason for."""
+        codes = set(self.closers)
+        # More refusals than the error budget holds: 4008.
+        if self.frames > self.error_budget:
+            codes.add(protocol.CLOSE_POLICY_VIOLATION)
+        return codes
 
     def expect(self, ref):
         future = asyncio.get_running_loop().create_future()
@@ -313,10 +340,12 @@ class HostileSocket:
         kind = message.get("type")
         self.tally.received[kind] += 1
         if kind == protocol.WELCOME:
+            conn.error_budget = message["limits"]["max_errors_per_minute"]
             if not conn.welcome.done():
                 conn.welcome.set_result(message)
         elif kind == protocol.ERROR:
             code = message.get("code")
+            conn.errors += 1
             self.tally.errors[code] += 1
             if code not in protocol.ERROR_CODES:
                 self.tally.unknown_error_codes[code] += 1
@@ -338,11 +367,23 @@ class HostileSocket:
         conn.forget_all()
         if conn.leaving:
             self.tally.own_closes += 1
-        elif code in conn.earned:
+        elif code in conn.earned():
             self.tally.closes[code] += 1
+        elif code == CLOSE_DROPPED and conn.earned():
+            # Daphne resets the connection when the close handshake has not finished within a
+            # second; a client that had not read the close frame by then sees only the reset.
+            self.tally.closes[code] += 1
+            self.tally.close_frames_lost += 1
         else:
             self.tally.unexpected_closes.append(
-                {"code": code, "reason": socket.close_reason, "sent": sorted(conn.kinds)}
+                {
+                    "code": code,
+                    "reason": socket.close_reason,
+                    "sent": sorted(conn.kinds),
+                    "frames_sent": conn.frames,
+                    "errors_received": conn.errors,
+                    "connection_lost": repr(socket.lost_error),
+                }
             )
 
     # --- sending -----------------------------------------------------------------------------
@@ -357,8 +398,9 @@ class HostileSocket:
         if not conn.open:
             return False
         if frame.closes is not None:
-            conn.earned.add(frame.closes)
+            conn.closers.add(frame.closes)
         conn.kinds.add(frame.kind)
+        conn.frames += 1
         conn.socket.send_frame(frame)
         self.sent += 1
         self.tally.sent[frame.kind] += 1
@@ -753,7 +795,7 @@ async def wander(socket):
     socket.tally.connections += 1
     conn.socket.closed.add_done_callback(lambda _: socket._closed(conn))
     if bad:
-        conn.earned.add(protocol.CLOSE_BOARD_NOT_FOUND)
+        conn.closers.add(protocol.CLOSE_BOARD_NOT_FOUND)
         socket.tally.sent["wander_bad_name"] += 1
         try:
             await asyncio.wait_for(asyncio.shield(conn.socket.closed), ANSWER_TIMEOUT)
@@ -1195,26 +1237,31 @@ def run_benchmark(data_dir, log_dir, spec=BENCH_SPEC):
     from bench.clients import SKETCHSITE
     from bench.servers import ServerGroup
 
+    wait_for_quiet_machine(max_wait=30)
     with ServerGroup(SKETCHSITE, 1, "memory", data_dir, log_dir) as servers:
         server = servers.servers[0]
         pid = server.pid
-        http_url = server.origin
         marks = {"rss_before": rss_bytes([pid])}
 
         def attack_started():
             marks["cpu_before"] = cpu_seconds([pid])[pid]
+            marks["machine_before"] = machine_busy_seconds()[0]
             marks["at_start"] = time.monotonic()
 
         def attack_ended():
             marks["cpu_seconds"] = cpu_seconds([pid])[pid] - marks["cpu_before"]
+            marks["machine_seconds"] = machine_busy_seconds()[0] - marks["machine_before"]
             marks["wall"] = time.monotonic() - marks["at_start"]
             marks["rss_after"] = rss_bytes([pid])
 
         board = f"hostile-{secrets.token_hex(4)}"
-        result = asyncio.run(run(server.url, server.origin, board, spec, attack_started, attack_ended))
+        with PeakRss([pid]) as peak:
+            result = asyncio.run(run(server.url, server.origin, board, spec, attack_started, attack_ended))
+        marks["rss_peak"] = peak.peak
         alive = server.process.poll() is None
-        health = healthz(http_url)
-        return figures(result, spec, marks, alive, health)
+        health = healthz(server.origin)
+    tracebacks = server.log_path.read_text(errors="replace").count("Traceback")
+    return figures(result, spec, marks, alive, health, tracebacks)
 
 
 def _latency(histogram):
@@ -1227,7 +1274,7 @@ def _latency(histogram):
     }
 
 
-def figures(result, spec, marks, alive, health):
+def figures(result, spec, marks, alive, health, tracebacks):
     hostile = result.hostile
     lost = result.lost()
     attack_strokes = result.honest_strokes("attack")
@@ -1243,6 +1290,7 @@ def figures(result, spec, marks, alive, health):
         "hostile_connections": hostile["connections"],
         "errors_by_code": hostile["errors"],
         "closes_by_code": hostile["closes"],
+        "close_frames_lost": hostile["close_frames_lost"],
         "unexpected_closes": hostile["unexpected_closes"],
         "attack_seconds": round(result.attack_seconds, 1),
         "hostile_frames_per_s": round(hostile["frames_sent"] / result.attack_seconds),
@@ -1258,9 +1306,12 @@ def figures(result, spec, marks, alive, health):
         "latency_attack": _latency(result.viewer.latency.get("attack")),
         "server_rss_mb_before": round(marks["rss_before"] / 2**20, 1),
         "server_rss_mb_after": round(marks["rss_after"] / 2**20, 1),
+        "server_rss_mb_peak": round(marks["rss_peak"] / 2**20, 1),
         "server_cpu_percent": round(100 * marks["cpu_seconds"] / marks["wall"]),
+        "machine_cpu_percent": round(100 * marks["machine_seconds"] / marks["wall"]),
         "server_alive": alive,
         "healthz": health,
+        "server_log_tracebacks": tracebacks,
         "final_board_strokes": len(result.snapshot),
         "final_seq": result.snapshot_seq,
     }
@@ -1277,7 +1328,8 @@ def table(figures):
         + ", ".join(f"{code} {count:,}" for code, count in sorted(figures["errors_by_code"].items())),
         "  closes by code               "
         + ", ".join(f"{code} {count:,}" for code, count in sorted(figures["closes_by_code"].items())),
-        f"  unexpected closes            {len(figures['unexpected_closes'])}",
+        f"  close frames not read in time {figures['close_frames_lost']} (seen as 1006), "
+        f"unexpected closes {len(figures['unexpected_closes'])}",
         f"  honest strokes               drawn {figures['honest_strokes_drawn']} "
         f"({figures['honest_strokes_drawn_during_attack']} during the attack), "
         f"acked {figures['honest_strokes_acked']}, lost {figures['honest_strokes_lost']}",
@@ -1291,8 +1343,10 @@ def table(figures):
         )
     lines += [
         f"  server RSS                   {figures['server_rss_mb_before']} MB before, "
-        f"{figures['server_rss_mb_after']} MB after",
-        f"  server CPU during attack     {figures['server_cpu_percent']} % of one core",
+        f"{figures['server_rss_mb_after']} MB after, {figures['server_rss_mb_peak']} MB peak",
+        f"  server CPU during attack     {figures['server_cpu_percent']} % of one core "
+        f"(machine {figures['machine_cpu_percent']} % of {100 * os.cpu_count()})",
         f"  server alive, /healthz       {figures['server_alive']}, {figures['healthz']!r}",
+        f"  tracebacks in the server log {figures['server_log_tracebacks']}",
     ]
     return "\n".join(lines)

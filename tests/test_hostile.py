@@ -40,7 +40,7 @@ async def test_hostile_sockets_leave_every_honest_stroke_intact(server, tmp_path
         f"\nhostile: {attack['frames_sent']} frames in {attack['seconds']} s on {attack['connections']} "
         f"connections; closes by code {attack['closes']}; errors by code {attack['errors']}; "
         f"honest strokes {len(drawer.strokes)}, copied ids {attack['copied_ids_seen']}, "
-        f"clears acked {attack['clears_acked']}"
+        f"clears acked {attack['clears_acked']}, close frames lost {attack['close_frames_lost']}"
     )
 
     # The attack took place, and copied the honest drawer's stroke ids.
