@@ -88,6 +88,7 @@ class ProtocolError(Exception):
         self.code = code
         self.reason = reason
         self.ref = ref
+        self.message_type = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,7 +214,12 @@ def parse_object(message, limits=Limits()):
     parser = _PARSERS.get(kind)
     if parser is None:
         raise ProtocolError("unknown_type", f"unknown message type {kind[:40]!r}")
-    return parser(message, limits)
+    try:
+        return parser(message, limits)
+    except ProtocolError as refused:
+        # Which kind of message was refused: a refused part of a stroke ends that stroke.
+        refused.message_type = kind
+        raise
 
 
 def _parse_stroke_begin(message, limits):

@@ -20,6 +20,7 @@ from draw.strokes import OpenStrokes
 MAX_CATCH_UP_EVENTS = 500
 # The type recorded for a frame that did not parse.
 INVALID = "invalid"
+_STROKE_PARTS = frozenset({protocol.STROKE_POINTS, protocol.STROKE_END})
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +103,10 @@ class BoardSession:
             self.last_message_type = INVALID
             if refused.code == protocol.TOO_BIG:
                 return [Close(protocol.CLOSE_MESSAGE_TOO_BIG, refused.reason)]
+            if refused.message_type in _STROKE_PARTS and self.open_strokes.discard(refused.ref):
+                # The stroke would be stored without the refused points: it goes, like any
+                # stroke missing a part, and its author's browser sends it again whole.
+                return self._drop_and_refuse(refused.ref, refused)
             return self.refuse(refused)
         self.last_message_type = message.kind if isinstance(message, protocol.Edit) else message.TYPE
         try:
@@ -130,10 +135,7 @@ class BoardSession:
             # every screen; its author's browser sends it again, whole.
             dropped = self.open_strokes.discard(message.stroke) or refused.code == "empty_stroke"
             if dropped:
-                return [
-                    Publish(protocol.stroke_drop(message.stroke, self.participant.id)),
-                    *self.refuse(refused),
-                ]
+                return self._drop_and_refuse(message.stroke, refused)
             raise
         if isinstance(message, protocol.StrokeEnd):
             request = {
@@ -144,6 +146,9 @@ class BoardSession:
             }
             return [Store(STROKE, stroke.stroke, request)]
         return [Publish(message.to_wire(self.participant.id))]
+
+    def _drop_and_refuse(self, stroke_id, refused):
+        return [Publish(protocol.stroke_drop(stroke_id, self.participant.id)), *self.refuse(refused)]
 
     def _spend_action(self, ref):
         if not self.action_budget.take():

@@ -18,7 +18,7 @@ from django.apps import apps
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connections, transaction
 from django.utils import timezone
 
-from draw.history import BoardHistory
+from draw.history import STROKE, BoardHistory
 from draw.models import Board, BoardEvent
 from draw.outages import OutageLog
 
@@ -147,7 +147,7 @@ class BoardStore:
         connection = connections[DEFAULT_DB_ALIAS]
         sql = self._statements_for(connection)
         author = participant.id
-        board = self._row_for(name)
+        board = self._row_for(name, kind)
         try:
             with transaction.atomic(), connection.cursor() as cursor:
                 # The row lock serialises writers of one board across processes: seqs stay
@@ -199,8 +199,14 @@ class BoardStore:
                 if outage is not None:
                     outage.recovered()
 
-    def _row_for(self, name):
-        """The board's row, made with the configured size by the first commit to it."""
+    def _row_for(self, name, kind):
+        """The board's row, made with the configured size by the first stroke committed to it."""
+        if kind != STROKE:
+            board = Board.objects.filter(name=name).first()
+            if board is None:
+                # An edit of a board nobody drew on changes nothing: refused, and nothing stored.
+                BoardHistory().resolve(kind, "", {"strokes": []})
+            return board
         board, _ = Board.objects.get_or_create(
             name=name, defaults={"width": self.limits.board_width, "height": self.limits.board_height}
         )
