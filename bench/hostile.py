@@ -101,6 +101,7 @@ class Tally:
     errors: Counter = field(default_factory=Counter)
     closes: Counter = field(default_factory=Counter)
     received: Counter = field(default_factory=Counter)
+    visits: Counter = field(default_factory=Counter)
     connections: int = 0
     own_closes: int = 0
     connect_failures: int = 0
@@ -123,6 +124,7 @@ class Tally:
             "errors": dict(self.errors),
             "closes": {str(code): count for code, count in sorted(self.closes.items())},
             "received": dict(self.received),
+            "visits": dict(self.visits),
             "connections": self.connections,
             "own_closes": self.own_closes,
             "connect_failures": self.connect_failures,
@@ -222,8 +224,12 @@ class Connection:
         return codes
 
     def expect(self, ref):
+        """A future for the server's answer (ack or error) naming `ref`; None once closed."""
         future = asyncio.get_running_loop().create_future()
-        self.replies[ref] = future
+        if self.socket is not None and self.socket.closed.done():
+            future.set_result(None)
+        else:
+            self.replies[ref] = future
         return future
 
     def answer(self, ref, message):
@@ -796,14 +802,15 @@ async def wander(socket):
     conn.socket.closed.add_done_callback(lambda _: socket._closed(conn))
     if bad:
         conn.closers.add(protocol.CLOSE_BOARD_NOT_FOUND)
-        socket.tally.sent["wander_bad_name"] += 1
+        socket.tally.visits["bad name"] += 1
         try:
             await asyncio.wait_for(asyncio.shield(conn.socket.closed), ANSWER_TIMEOUT)
         except TimeoutError:
-            socket.tally.not_closed["wander_bad_name"] += 1
+            socket.tally.not_closed["bad board name"] += 1
             conn.leaving = True
             await conn.socket.close()
         return
+    socket.tally.visits["new board"] += 1
     socket.tally.wander_boards.append(name)
     if not await welcomed(conn):
         socket.tally.stalls += 1
@@ -889,8 +896,13 @@ async def attack_in_process(*args):
 # --- the honest side ---------------------------------------------------------------------------
 
 
+# The honest drawer's strokes and the pauses between them, in seconds.
+STROKE_SECONDS = (0.2, 0.6)
+PAUSE_SECONDS = (0.1, 0.3)
+
+
 def quick_strokes(rng, start, drawer=0, rate=60):
-    """Short strokes (0.2-0.6 s, pauses 0.1-0.3 s) from `start` on, as a hand scribbling notes."""
+    """Short strokes from `start` on, as a hand scribbling notes; ids as bench/pointer.py makes them."""
     at = start
     while True:
         start_ms = int(at * 1000) + 1
@@ -903,7 +915,7 @@ def quick_strokes(rng, start, drawer=0, rate=60):
             stroke=pointer.stroke_id(drawer, start_ms, rate),
             start=start_ms / 1000,
             interval=1 / rate,
-            point_count=max(2, round(rng.uniform(0.2, 0.6) * rate)),
+            point_count=max(2, round(rng.uniform(*STROKE_SECONDS) * rate)),
             color=rng.choice(COLORS),
             width=rng.choice((2, 3, 4, 6, 8)),
             center=center,
@@ -912,7 +924,7 @@ def quick_strokes(rng, start, drawer=0, rate=60):
             phase=(rng.uniform(0, 6.28), rng.uniform(0, 6.28)),
         )
         yield plan
-        at = plan.end_time + rng.uniform(0.1, 0.3)
+        at = plan.end_time + rng.uniform(*PAUSE_SECONDS)
 
 
 class HonestDrawer:
@@ -944,7 +956,7 @@ class HonestDrawer:
 
     def _check_budgets(self, limits):
         # The browser keeps a tenth under the server's budgets; so does this drawer, with room to spare.
-        strokes_per_second = 1 / (0.2 + 0.1)
+        strokes_per_second = 1 / (STROKE_SECONDS[0] + PAUSE_SECONDS[0])
         if (
             self.RATE > 0.9 * limits["max_points_per_second"]
             or strokes_per_second > 0.9 * limits["max_actions_per_second"]
