@@ -1331,34 +1331,57 @@ def figures(result, spec, marks, alive, health, tracebacks):
 
 def table(figures):
     """The hostile run's figures as text."""
-    lines = [
-        f"hostile: {figures['spec']['sockets']} hostile sockets, {figures['spec']['frames']:,} frames, "
-        "1 honest drawer, 1 viewer, 1 Daphne, in-memory layer",
-        f"  hostile frames sent          {figures['hostile_frames_sent']:,} in {figures['attack_seconds']} s "
-        f"({figures['hostile_frames_per_s']:,}/s), {figures['hostile_connections']:,} connections",
-        "  errors by code               "
-        + ", ".join(f"{code} {count:,}" for code, count in sorted(figures["errors_by_code"].items())),
-        "  closes by code               "
-        + ", ".join(f"{code} {count:,}" for code, count in sorted(figures["closes_by_code"].items())),
-        f"  close frames not read in time {figures['close_frames_lost']} (seen as 1006), "
-        f"unexpected closes {len(figures['unexpected_closes'])}",
-        f"  honest strokes               drawn {figures['honest_strokes_drawn']} "
-        f"({figures['honest_strokes_drawn_during_attack']} during the attack), "
-        f"acked {figures['honest_strokes_acked']}, lost {figures['honest_strokes_lost']}",
-        f"  honest errors / closes       {figures['honest_errors']} / {figures['honest_closes'] or 'none'}",
-    ]
-    for phase, label in (("latency_quiet", "without attack"), ("latency_attack", "during attack")):
+    spec = figures["spec"]
+
+    def counts(by_code):
+        return ", ".join(f"{code} {count:,}" for code, count in sorted(by_code.items()))
+
+    def latency(phase):
         latency = figures[phase]
-        lines.append(
-            f"  honest latency {label:<14}p50 {latency['p50_ms']} ms, p99 {latency['p99_ms']} ms, "
-            f"max {latency['max_ms']} ms ({latency['points']:,} points)"
+        return (
+            f"p50 {latency['p50_ms']} ms, p99 {latency['p99_ms']} ms, max {latency['max_ms']} ms "
+            f"({latency['points']:,} points)"
         )
-    lines += [
-        f"  server RSS                   {figures['server_rss_mb_before']} MB before, "
-        f"{figures['server_rss_mb_after']} MB after, {figures['server_rss_mb_peak']} MB peak",
-        f"  server CPU during attack     {figures['server_cpu_percent']} % of one core "
-        f"(machine {figures['machine_cpu_percent']} % of {100 * os.cpu_count()})",
-        f"  server alive, /healthz       {figures['server_alive']}, {figures['healthz']!r}",
-        f"  tracebacks in the server log {figures['server_log_tracebacks']}",
-    ]
-    return "\n".join(lines)
+
+    rows = (
+        (
+            "hostile frames sent",
+            f"{figures['hostile_frames_sent']:,} in {figures['attack_seconds']} s "
+            f"({figures['hostile_frames_per_s']:,}/s) on {figures['hostile_connections']:,} connections",
+        ),
+        ("errors by code", counts(figures["errors_by_code"])),
+        ("closes by code", counts(figures["closes_by_code"])),
+        (
+            "closes not as earned",
+            f"{figures['close_frames_lost']} close frames reset away (seen as 1006), "
+            f"{len(figures['unexpected_closes'])} unexpected",
+        ),
+        (
+            "honest strokes",
+            f"drawn {figures['honest_strokes_drawn']} ({figures['honest_strokes_drawn_during_attack']} "
+            f"during the attack), acked {figures['honest_strokes_acked']}, "
+            f"lost {figures['honest_strokes_lost']}",
+        ),
+        ("honest errors, closes", f"{figures['honest_errors']}, {figures['honest_closes'] or 'none'}"),
+        ("honest latency, no attack", latency("latency_quiet")),
+        ("honest latency, attack", latency("latency_attack")),
+        (
+            "server RSS",
+            f"{figures['server_rss_mb_before']} MB before, {figures['server_rss_mb_after']} MB after, "
+            f"{figures['server_rss_mb_peak']} MB peak",
+        ),
+        (
+            "server CPU, attack",
+            f"{figures['server_cpu_percent']} % of one core "
+            f"(machine {figures['machine_cpu_percent']} % of {100 * os.cpu_count()}; "
+            f"attacker {figures['attacker_cpu_seconds']} CPU s)",
+        ),
+        ("server alive, /healthz", f"{figures['server_alive']}, {figures['healthz']!r}"),
+        ("server log tracebacks", f"{figures['server_log_tracebacks']}"),
+        ("final board", f"{figures['final_board_strokes']:,} strokes on show, seq {figures['final_seq']:,}"),
+    )
+    title = (
+        f"hostile: {spec['sockets']} hostile sockets, {spec['frames']:,} frames, "
+        "1 honest drawer, 1 viewer, 1 Daphne, in-memory layer"
+    )
+    return "\n".join([title, *(f"  {label:<27}{value}" for label, value in rows)])
