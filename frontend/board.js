@@ -13,6 +13,9 @@ import { EVENT, STROKE_BEGIN, STROKE_DROP, STROKE_END, STROKE_POINTS } from './p
 
 export const REPAINT = Object.freeze({ repaint: true });
 export const GAP = Object.freeze({ gap: true });
+// An event shows a stroke this board never had: it was hidden before this browser's snapshot,
+// which carries visible strokes only. A fresh snapshot has it.
+export const MISSING = Object.freeze({ missing: true });
 
 // The author of strokes drawn here before the server has said who "here" is. Not a valid
 // participant id, so it never names anyone else's stroke.
@@ -43,7 +46,8 @@ function addStroke(board, stroke) {
 /**
  * Apply a live message, or a committed event, from `author`.
  * Returns {stroke, from} (paint that stroke from point `from` on), REPAINT, GAP (an event
- * is missing: resync), or null when nothing changed.
+ * is missing: resync), MISSING (a stroke is missing: resync from a fresh snapshot), or null
+ * when nothing changed.
  */
 export function applyMessage(board, message, author = message.author) {
   switch (message.type) {
@@ -79,6 +83,7 @@ export function applyMessage(board, message, author = message.author) {
 export function applyEvent(board, event) {
   if (event.seq <= board.seq) return null;
   if (event.seq > board.seq + 1) return GAP;
+  if ((event.show ?? []).some(([author, id]) => !findStroke(board, author, id))) return MISSING;
   board.seq = event.seq;
   if (event.kind === 'stroke') {
     const existing = findStroke(board, event.author, event.stroke);

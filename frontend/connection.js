@@ -31,6 +31,7 @@ export class Connection {
     this.queue = new OutgoingQueue(this.live.pointsPerMessage);
     this.backoff = new ReconnectBackoff();
     this.socket = null;
+    this.freshSnapshot = false;
     this.welcomed = false;
     this.lastSend = 0;
     this.sendTimer = null;
@@ -49,7 +50,10 @@ export class Connection {
     if (this.stopped) return;
     const token = sessionStorage.getItem(this.tokenKey) ?? '';
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    const query = `token=${encodeURIComponent(token)}&since=${this.since()}`;
+    // since=0 asks for a whole snapshot instead of the events after the board's seq.
+    const since = this.freshSnapshot ? 0 : this.since();
+    this.freshSnapshot = false;
+    const query = `token=${encodeURIComponent(token)}&since=${since}`;
     const socket = new WebSocket(`${scheme}//${location.host}${this.url}?${query}`);
     this.socket = socket;
     this.welcomed = false;
@@ -119,8 +123,12 @@ export class Connection {
     this.open();
   }
 
-  /** Reconnect and resume from the board's seq (an event went missing). */
-  resync() {
+  /**
+   * Reconnect and resume from the board's seq (an event went missing), or with `fresh`, from
+   * a whole snapshot (a stroke went missing).
+   */
+  resync({ fresh = false } = {}) {
+    if (fresh) this.freshSnapshot = true;
     this.socket?.close(CLOSE_RESYNC, 'resync');
   }
 

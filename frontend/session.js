@@ -10,6 +10,7 @@ import {
   dropPreviews,
   findStroke,
   GAP,
+  MISSING,
   reassignAuthor,
   removeStroke,
   setVisible,
@@ -46,7 +47,7 @@ const RELAYED = new Set([EVENT, STROKE_BEGIN, STROKE_POINTS, STROKE_END, STROKE_
 export class Session {
   /**
    * board: board.js state; outbox: Outbox; delivery: Delivery (or its like);
-   * connection: {limits, send(message), resync(), forgetLive(ref)};
+   * connection: {limits, send(message), resync({fresh}), forgetLive(ref)};
    * painter: {paintChange(change), repaint()}; notify(text): a short message for the person drawing.
    */
   constructor({ board, outbox, delivery, connection, painter, notify, random = Math.random }) {
@@ -125,8 +126,8 @@ export class Session {
     // Own live messages were painted when they were made; committed events count for all.
     if (message.type !== EVENT && message.author === this.me) return null;
     const change = applyMessage(this.board, message);
-    if (change === GAP) {
-      this.connection.resync();
+    if (change === GAP || change === MISSING) {
+      this.connection.resync({ fresh: change === MISSING });
       return GAP;
     }
     this.painter.paintChange(change);

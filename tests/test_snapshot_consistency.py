@@ -24,6 +24,7 @@ class JoinerBoard:
         self.seq = self.joined_at = None
         self.strokes = {}
         self.received = 0
+        self.needs_snapshot = False
         # Broken promises of the protocol, each described; a consistent board has none.
         self.faults = []
 
@@ -41,10 +42,15 @@ class JoinerBoard:
             self.seq = self.joined_at = part["seq"]
 
     def event(self, event):
-        if event["seq"] <= self.seq:
+        if event["seq"] <= self.seq or self.needs_snapshot:
             return
         if event["seq"] != self.seq + 1:
             self.faults.append(f"event {event['seq']} after {self.seq}: a gap")
+        if any(tuple(key) not in self.strokes for key in event.get("show", ())):
+            # Hidden before this joiner's snapshot, which carries visible strokes only: as the
+            # browser does, it asks for a fresh snapshot, which has the stroke.
+            self.needs_snapshot = True
+            return
         self.seq = event["seq"]
         if event["kind"] == "stroke":
             self.strokes[(event["author"], event["stroke"])] = {"points": event["points"], "visible": True}
@@ -53,11 +59,7 @@ class JoinerBoard:
             if (author, stroke_id) in self.strokes:
                 self.strokes[(author, stroke_id)]["visible"] = False
         for author, stroke_id in event.get("show", ()):
-            stroke = self.strokes.get((author, stroke_id))
-            if stroke is None:
-                self.faults.append(f"event {event['seq']} shows {author}/{stroke_id}, never received")
-            else:
-                stroke["visible"] = True
+            self.strokes[(author, stroke_id)]["visible"] = True
 
     def frame(self, frame):
         if frame["type"] == "snapshot":
@@ -114,9 +116,17 @@ async def test_a_joiner_sees_a_stroke_hidden_before_it_joined_and_shown_after(hi
     board.snapshot({"index": 0, "total": len(strokes), "seq": seq, "strokes": strokes})
     await alice.send_json_to({"type": show, "id": "again"})
     final = (await ack_of(alice, "again"))["seq"]
-    while board.seq < final:
+    while board.seq < final and not board.needs_snapshot:
         board.frame(await carol.receive_json_from(timeout=5))
+    # The show named a stroke carol never had: she reconnects for a fresh snapshot.
+    assert board.needs_snapshot
+    await carol.disconnect()
+    carol, _ = await connect("shown-again", since=0)
+    seq, strokes = await read_snapshot(carol)
+    board = JoinerBoard()
+    board.snapshot({"index": 0, "total": len(strokes), "seq": seq, "strokes": strokes})
 
+    assert seq == final
     assert board.faults == []
     assert board.visible() == await database_sync_to_async(shown_in_store)("shown-again")
     await alice.disconnect()
@@ -132,8 +142,8 @@ JOINERS_AT_ONCE = 5
 class Drawer:
     """Commits strokes without pause, erasing, undoing and clearing as it goes."""
 
-    # It never shows a stroke again (an undo of an erase, say): a joiner cannot follow that yet,
-    # see test_a_joiner_sees_a_stroke_hidden_before_it_joined_and_shown_after.
+    # It never shows a stroke again (an undo of an erase, say): a joiner would then need a fresh
+    # snapshot, see test_a_joiner_sees_a_stroke_hidden_before_it_joined_and_shown_after.
 
     def __init__(self, socket, welcome):
         self.socket, self.you = socket, welcome["you"]
@@ -199,8 +209,10 @@ async def joiner(server, board, joined, final, delay):
             state.faults.append(f"snapshot at {state.seq}, welcome at {welcome['seq']}")
         joined.release()
         target = await final
-        while state.seq < target and not state.faults:
+        while state.seq < target and not state.faults and not state.needs_snapshot:
             state.frame(json.loads(await asyncio.wait_for(socket.recv(), timeout=20)))
+        if state.needs_snapshot:
+            state.faults.append("asked for a fresh snapshot, though no stroke was shown again")
     return state
 
 

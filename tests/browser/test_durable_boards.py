@@ -120,6 +120,21 @@ def test_undo_and_redo_from_the_keyboard_reach_everyone(server, open_page):
     assert near(wait_for_colour(bob, 800, 450, RED), RED)
 
 
+def test_a_clear_undone_after_someone_joined_brings_the_drawing_back_for_them_too(server, open_page):
+    """The late page never had the cleared strokes: it fetches a fresh snapshot to show them."""
+    alice = open_page(f"{server.http_url}/b/undo-clear-test/", "alice", **LAPTOP)
+    pick(alice, "Red")
+    draw_line(alice, (200, 450), (1400, 450))
+    alice.once("dialog", lambda dialog: dialog.accept())
+    alice.get_by_role("button", name="Clear", exact=True).click()
+    assert near(wait_for_colour(alice, 800, 450, WHITE), WHITE)
+    late = open_page(f"{server.http_url}/b/undo-clear-test/", "late", **LAPTOP)
+    assert near(wait_for_colour(late, 800, 450, WHITE), WHITE)
+    alice.keyboard.press("Control+z")
+    assert near(wait_for_colour(late, 800, 450, RED), RED)
+    assert near(wait_for_colour(alice, 800, 450, RED), RED)
+
+
 def test_eraser_removes_the_whole_stroke_for_everyone(server, open_page):
     alice = open_page(f"{server.http_url}/b/erase-test/", "alice", **LAPTOP)
     bob = open_page(f"{server.http_url}/b/erase-test/", "bob", **LAPTOP)

@@ -11,6 +11,7 @@ import {
   dropPreviews,
   findStroke,
   GAP,
+  MISSING,
   reassignAuthor,
   REPAINT,
   strokeKey,
@@ -73,6 +74,14 @@ test('an event the board already has changes nothing, a missing one asks for a r
   applyMessage(board, committed(1, 's1'));
   assert.equal(applyMessage(board, committed(1, 's1')), null);
   assert.equal(applyMessage(board, committed(3, 's3')), GAP);
+  assert.equal(board.seq, 1);
+});
+
+test('an event showing a stroke the board never had is MISSING and changes nothing', () => {
+  const board = createBoard(1600, 900);
+  applyMessage(board, committed(1, 's1'));
+  const undo = { type: 'event', seq: 2, kind: 'undo', author: 'bob', show: [['ann', 's1'], ['bob', 'gone']] };
+  assert.equal(applyMessage(board, undo), MISSING);
   assert.equal(board.seq, 1);
 });
 

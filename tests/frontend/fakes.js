@@ -56,13 +56,15 @@ export class RecordingConnection {
     this.limits = { ...limits };
     this.sent = [];
     this.resyncs = 0;
+    this.freshResyncs = 0;
     this.forgotten = [];
   }
   send(message) {
     this.sent.push(message);
     return true;
   }
-  resync() {
+  resync({ fresh = false } = {}) {
+    if (fresh) this.freshResyncs += 1;
     this.resyncs += 1;
   }
   forgetLive(ref) {

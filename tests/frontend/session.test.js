@@ -201,6 +201,19 @@ test('a gap in the events resyncs and stops applying the batch', () => {
   assert.equal(board.strokes.size, 0);
 });
 
+test('an event showing a stroke this browser never had asks for a fresh snapshot', () => {
+  // The stroke was hidden before this browser joined, so its snapshot did not carry it.
+  const { session, board, connection } = newSession();
+  welcome(session);
+  emptySnapshot(session, 3);
+  session.receive({
+    type: 'batch',
+    messages: [{ type: 'event', seq: 4, kind: 'undo', author: ANN, show: [[ANN, 'hidden-before']] }],
+  });
+  assert.equal(connection.freshResyncs, 1);
+  assert.equal(board.seq, 3);
+});
+
 function withWaitingStroke() {
   const setup = newSession();
   welcome(setup.session);
