@@ -46,6 +46,10 @@ class CommittedStroke:
     def key(self):
         return (self.author, self.stroke)
 
+    @property
+    def point_count(self):
+        return len(self.points) // 2
+
     def to_compact(self):
         """The snapshot form: [id, author, colour, width, points, seq]."""
         return [self.stroke, self.author, self.color, self.width, self.points, self.seq]
@@ -76,16 +80,19 @@ def stroke_keys(listed):
 class BoardHistory:
     """The board after applying events up to `seq`, with each author's undo and redo stacks.
 
-    `max_visible` bounds the strokes on show: a stroke, or an undo or redo that would show
-    strokes, past it is refused (`board_full`), so no event can grow beyond what a frame carries.
+    `max_visible` bounds the strokes on show and `max_visible_points` their points: a stroke, or
+    an undo or redo that would show strokes, past either is refused (`board_full`), so no event
+    grows beyond what a frame carries and no board beyond what memory holds.
     """
 
     seq: int = 0
     max_visible: int = 20000
+    max_visible_points: int = 2_000_000
     strokes: dict = field(default_factory=dict)
     undo_stacks: dict = field(default_factory=dict)
     redo_stacks: dict = field(default_factory=dict)
     visible_count: int = 0
+    visible_points: int = 0
 
     # --- reading ---------------------------------------------------------------
 
@@ -110,7 +117,7 @@ class BoardHistory:
         if kind == STROKE:
             if not request["points"]:
                 raise ProtocolError("empty_stroke", "a stroke needs at least one point")
-            self._check_room(1)
+            self._check_room(1, len(request["points"]) // 2)
             return {key: request[key] for key in ("stroke", "color", "width", "points")}
         if kind == ERASE:
             hide = [key for key in dict.fromkeys(stroke_keys(request["strokes"])) if self._is_visible(key)]
@@ -147,16 +154,22 @@ class BoardHistory:
         return stroke is not None and not stroke.visible
 
     def _checked(self, action):
-        self._check_room(sum(1 for key in action.shown if self._exists_hidden(key)))
+        shown = [self.strokes[key] for key in action.shown if self._exists_hidden(key)]
+        self._check_room(len(shown), sum(stroke.point_count for stroke in shown))
         return action.effect()
 
-    def _check_room(self, more):
-        if more and self.visible_count + more > self.max_visible:
-            raise ProtocolError(
-                "board_full",
-                f"this board is full ({self.visible_count} strokes on show, at most {self.max_visible}); "
-                "erase or clear some strokes, or start a new board",
-            )
+    def _check_room(self, strokes, points):
+        if not strokes:
+            return
+        if self.visible_count + strokes > self.max_visible:
+            shows = f"{self.visible_count} strokes on show, at most {self.max_visible}"
+        elif self.visible_points + points > self.max_visible_points:
+            shows = f"{self.visible_points} points on show, at most {self.max_visible_points}"
+        else:
+            return
+        raise ProtocolError(
+            "board_full", f"this board is full ({shows}); erase or clear some strokes, or start a new board"
+        )
 
     # --- replaying ---------------------------------------------------------------
 
@@ -173,8 +186,10 @@ class BoardHistory:
             previous = self.strokes.get(stroke.key)
             if previous is not None and previous.visible:
                 self.visible_count -= 1
+                self.visible_points -= previous.point_count
             self.strokes[stroke.key] = stroke
             self.visible_count += 1
+            self.visible_points += stroke.point_count
             self._record(author, Action(shown=(stroke.key,)))
         elif kind in (ERASE, CLEAR):
             self._record(author, self._change(event))
@@ -205,6 +220,7 @@ class BoardHistory:
         if stroke is not None and stroke.visible != visible:
             stroke.visible = visible
             self.visible_count += 1 if visible else -1
+            self.visible_points += stroke.point_count if visible else -stroke.point_count
 
     def _record(self, author, action):
         self.undo_stacks.setdefault(author, []).append(action)

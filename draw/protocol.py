@@ -63,7 +63,7 @@ ERROR_CODES = {
     "unknown_stroke": "points or end for a stroke this connection has not begun, or has ended",
     "stroke_too_long": "the stroke would exceed max_points_per_stroke points",
     "empty_stroke": "a stroke ended without a single point",
-    "board_full": "the board shows max_strokes_per_board strokes; erase or clear some first",
+    "board_full": "the board is full (max_strokes_per_board strokes or max_points_per_board points)",
     "nothing_to_undo": "you have nothing to undo",
     "nothing_to_redo": "you have nothing to redo",
     "nothing_to_erase": "none of those strokes is on the board",
@@ -105,6 +105,7 @@ class Limits:
     max_points_per_stroke: int = 5000
     max_open_strokes: int = 10
     max_strokes_per_board: int = 20000
+    max_points_per_board: int = 2000000
     max_actions_per_second: int = 10
     max_action_burst: int = 30
     max_errors_per_minute: int = 30

@@ -88,11 +88,13 @@ class _CachedBoard:
 
     __slots__ = ("board_id", "width", "height", "history")
 
-    def __init__(self, board_id, width, height, max_visible):
+    def __init__(self, board_id, width, height, limits):
         self.board_id = board_id
         self.width = width
         self.height = height
-        self.history = BoardHistory(max_visible=max_visible)
+        self.history = BoardHistory(
+            max_visible=limits.max_strokes_per_board, max_visible_points=limits.max_points_per_board
+        )
 
 
 class BoardStore:
@@ -218,7 +220,7 @@ class BoardStore:
             cached = self._cache.get(name)
             if cached is None or cached.board_id != board_id:
                 # New to this process, or the board was deleted and made again since.
-                cached = _CachedBoard(board_id, width, height, self.limits.max_strokes_per_board)
+                cached = _CachedBoard(board_id, width, height, self.limits)
                 self._cache[name] = cached
             self._cache.move_to_end(name)
             while len(self._cache) > self.max_cached_boards:

@@ -267,6 +267,8 @@ SKETCHSITE = {
     "MAX_OPEN_STROKES": env_int("SKETCHSITE_MAX_OPEN_STROKES", 10, minimum=1),
     "MAX_POINTS_PER_STROKE": env_int("SKETCHSITE_MAX_POINTS_PER_STROKE", 5000, minimum=2),
     "MAX_STROKES_PER_BOARD": env_int("SKETCHSITE_MAX_STROKES_PER_BOARD", 20000, minimum=1),
+    # Points on show on one board: with the strokes, what bounds a board's memory in each process.
+    "MAX_POINTS_PER_BOARD": env_int("SKETCHSITE_MAX_POINTS_PER_BOARD", 2000000, minimum=1000),
     "MAX_ERASE_STROKES": env_int("SKETCHSITE_MAX_ERASE_STROKES", 500, minimum=1),
     # Strokes per snapshot frame for a joining client (it shows progress between frames).
     "SNAPSHOT_CHUNK": env_int("SKETCHSITE_SNAPSHOT_CHUNK", 250, minimum=1),

@@ -172,3 +172,19 @@ def test_visible_count_follows_every_kind_of_event():
     assert log.visible() == ["a2"]
     assert log.board.visible_count == 1
     assert BoardHistory().apply_all(log.events).visible_count == 1
+
+
+def test_a_board_is_full_by_its_points_on_show_too():
+    log = Log()
+    log.board.max_visible_points = 5
+    log.commit("stroke", "ann", stroke="a1", color="#000000", width=4, points=[1, 1] * 4)
+    with pytest.raises(EditRefused) as refused:
+        log.commit("stroke", "ann", stroke="a2", color="#000000", width=4, points=[2, 2] * 2)
+    assert refused.value.code == "board_full" and "points on show" in refused.value.reason
+    log.commit("erase", "bob", strokes=[["ann", "a1"]])
+    log.commit("stroke", "ann", stroke="a2", color="#000000", width=4, points=[2, 2] * 2)
+    assert log.board.visible_points == 2
+    # Undoing the erase would show four more points.
+    with pytest.raises(EditRefused):
+        log.commit("undo", "bob")
+    assert BoardHistory().apply_all(log.events).visible_points == 2

@@ -2,12 +2,12 @@
 
 import io
 import re
-import time
 import urllib.request
 
 import pytest
 from PIL import Image
 
+from tests.browser.conftest import wait_until
 from tests.browser.test_live_canvas import (
     BLUE,
     LAPTOP,
@@ -28,15 +28,6 @@ WHITE = (255, 255, 255)
 def draw_line(page, start, end):
     drag(page, [start, end], steps=6)
     page.mouse.up()
-
-
-def wait_until(predicate, timeout=10.0):
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.05)
-    return True
 
 
 def committed_count(page):

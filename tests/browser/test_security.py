@@ -1,11 +1,9 @@
 """Under the site's Content-Security-Policy the board loads, connects and draws, and the admin
 works, with not one violation reported by the browser."""
 
-import time
-
 import pytest
 
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -21,15 +19,6 @@ document.addEventListener('securitypolicyviolation', (event) => {
   });
 });
 """
-
-
-def wait_until(predicate, timeout=10.0):
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.05)
-    return True
 
 
 @pytest.fixture
