@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 
 from draw import protocol
+from draw.history import BoardHistory
+from draw.participants import Participant
 
 CASES = json.loads((Path(__file__).parent / "fixtures" / "protocol.json").read_text())
 LIMITS = protocol.Limits(**CASES["limits"])
@@ -70,3 +72,41 @@ def test_deeply_nested_json_is_bad_json_not_a_crash():
     with pytest.raises(protocol.ProtocolError) as refused:
         protocol.parse("[" * 100_000 + "]" * 100_000, protocol.Limits(max_message_bytes=10**6))
     assert refused.value.code == "bad_json"
+
+
+def server_examples(kind):
+    return [example["message"] for example in CASES["server_examples"] if example["message"]["type"] == kind]
+
+
+def test_the_fixtures_server_examples_are_what_the_server_makes():
+    """The browser's tests read these examples; the server's encoders make the same shapes."""
+    (welcome,) = server_examples(protocol.WELCOME)
+    made = protocol.welcome(
+        welcome["board"], Participant(welcome["you"]), welcome["token"], welcome["seq"], LIMITS
+    )
+    assert made == welcome
+    for part in server_examples(protocol.SNAPSHOT):
+        assert protocol.snapshot(part["seq"], part["strokes"], part["index"], part["total"]) == part
+    for ack in server_examples(protocol.ACK):
+        assert protocol.ack(ack["ref"], ack["seq"]) == ack
+    for drop in server_examples(protocol.STROKE_DROP):
+        assert protocol.stroke_drop(drop["stroke"], drop["author"]) == drop
+    for error in server_examples(protocol.ERROR):
+        assert error["code"] in protocol.ERROR_CODES
+        assert protocol.error(error["code"], error["message"], error.get("ref")) == error
+    events = server_examples(protocol.EVENT) + [
+        message for batch in server_examples(protocol.BATCH) for message in batch["messages"]
+    ]
+    assert {message["type"] for message in events} <= {
+        protocol.EVENT,
+        protocol.STROKE_BEGIN,
+        protocol.STROKE_POINTS,
+    }
+    # Committed events replay in order, their hide and show lists naming [author, id] pairs.
+    replayed = BoardHistory().apply_all(
+        {key: value for key, value in message.items() if key != "type"}
+        for message in sorted(
+            (message for message in events if message["type"] == protocol.EVENT), key=lambda m: m["seq"]
+        )
+    )
+    assert replayed.seq == max(message["seq"] for message in events if message["type"] == protocol.EVENT)
