@@ -10,10 +10,23 @@ from draw import frames, metrics, protocol
 from draw.boards import group_name, is_valid_board_name
 from draw.participants import participant_from_token, token_for
 from draw.protocol import ProtocolError
-from draw.session import MAX_CATCH_UP_EVENTS, BoardSession, Close, Publish, Reply, Store
+from draw.session import INVALID, MAX_CATCH_UP_EVENTS, BoardSession, Close, Publish, Reply, Store
 from draw.transport import BoardSocket
 
-_BATCHES_OUT = metrics.FRAMES_OUT.labels(protocol.BATCH)
+# Counters bound to their labels once: labels() takes a lock and a lookup on every call.
+_FRAMES_IN = {kind: metrics.FRAMES_IN.labels(kind) for kind in (*protocol.CLIENT_MESSAGE_TYPES, INVALID)}
+_FRAMES_OUT = {
+    kind: metrics.FRAMES_OUT.labels(kind)
+    for kind in (
+        protocol.WELCOME,
+        protocol.SNAPSHOT,
+        protocol.BATCH,
+        protocol.EVENT,
+        protocol.ACK,
+        protocol.ERROR,
+    )
+}
+_BATCHES_OUT = _FRAMES_OUT[protocol.BATCH]
 
 
 class BoardConsumer(BoardSocket):
@@ -59,12 +72,14 @@ class BoardConsumer(BoardSocket):
         await self.send_message(
             protocol.welcome(board, participant, token_for(participant), state.seq, session.limits)
         )
+        catch_up_frames = _FRAMES_OUT[protocol.SNAPSHOT if events is None else protocol.BATCH]
         for text in session.catch_up_frames(state, events, self.snapshot_chunk, self.max_frame_bytes):
+            catch_up_frames.inc()
             await self.send_text_paced(text)
         # Strokes being drawn right now: this process's at once, other processes' by reply.
         open_here = self.membership.relay.open_strokes(exclude=self.membership)
         for text in frames.encode_batches(open_here, self.max_frame_bytes):
-            await self.send_text(text)
+            await self.deliver(text)
         try:
             await self.membership.announce()
         except Exception as error:  # noqa: BLE001 - the layer's failure is the relay's outage
@@ -75,7 +90,7 @@ class BoardConsumer(BoardSocket):
         if self.session is None:
             return
         await self.act(self.session.receive_text(text))
-        metrics.FRAMES_IN.labels(self.session.last_message_type).inc()
+        _FRAMES_IN[self.session.last_message_type].inc()
 
     async def receive_binary(self):
         if self.session is not None:
@@ -108,7 +123,7 @@ class BoardConsumer(BoardSocket):
         return self.session.stored(store, commit)
 
     async def send_message(self, message):
-        metrics.FRAMES_OUT.labels(message["type"]).inc()
+        _FRAMES_OUT[message["type"]].inc()
         if message["type"] == protocol.ERROR:
             metrics.REFUSALS.labels(message["code"]).inc()
         await self.send_text(protocol.encode(message))
