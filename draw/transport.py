@@ -24,7 +24,7 @@ from autobahn.exception import Disconnected
 from draw import metrics, protocol
 
 # How often a paced send looks whether the socket has drained.
-_DRAIN_POLL_SECONDS = 0.01
+_DRAIN_POLL_SECONDS = 0.002
 
 
 def _backlog_of(send):
