@@ -25,7 +25,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from websockets.protocol import State
-from websockets.uri import parse_uri
 
 from bench import pointer
 from bench.clients import decode
@@ -38,7 +37,7 @@ from bench.metrics import (
     wait_for_quiet_machine,
 )
 from bench.outgoing import PacedSender, stroke_begin, stroke_end, stroke_points
-from bench.wsclient import BoardSocket, HandshakeFailed
+from bench.wsclient import BoardSocket, HandshakeFailed, open_socket
 from draw import protocol
 
 HOSTILE = "hostile"
@@ -187,13 +186,7 @@ class RawSocket(BoardSocket):
 
 async def open_raw(url, origin, on_text, timeout=ANSWER_TIMEOUT):
     """Connect, finish the handshake, and return the open RawSocket."""
-    uri = parse_uri(url)
-    loop = asyncio.get_running_loop()
-    _, socket = await asyncio.wait_for(
-        loop.create_connection(lambda: RawSocket(url, origin, on_text), uri.host, uri.port), timeout
-    )
-    await asyncio.wait_for(asyncio.shield(socket.opened), timeout)
-    return socket
+    return await open_socket(url, origin, on_text, timeout, socket_class=RawSocket)
 
 
 class Connection:

@@ -112,12 +112,13 @@ class BoardSocket(asyncio.Protocol):
                 self._transport.write_eof()
 
 
-async def open_socket(url, origin, on_text, timeout=30.0):
-    """Connect, finish the handshake, and return the open BoardSocket."""
+async def open_socket(url, origin, on_text, timeout=30.0, socket_class=None):
+    """Connect, finish the handshake, and return the open socket (a BoardSocket, or `socket_class`)."""
+    socket_class = socket_class or BoardSocket
     uri = parse_uri(url)
     loop = asyncio.get_running_loop()
     _, socket = await asyncio.wait_for(
-        loop.create_connection(lambda: BoardSocket(url, origin, on_text), uri.host, uri.port), timeout
+        loop.create_connection(lambda: socket_class(url, origin, on_text), uri.host, uri.port), timeout
     )
     await asyncio.wait_for(asyncio.shield(socket.opened), timeout)
     return socket
