@@ -84,7 +84,8 @@ class BoardConsumer(BoardSocket):
             await self.membership.announce()
         except Exception as error:  # noqa: BLE001 - the layer's failure is the relay's outage
             self.membership.relay.outage.failed(error)
-        await self.membership.release()
+        if not await self.membership.release():
+            await self.close(protocol.CLOSE_TOO_SLOW, "this connection fell too far behind")
 
     async def receive_text(self, text):
         if self.session is None:

@@ -49,26 +49,40 @@ class Membership:
         self.relay = relay
         self.key = key
         self.member = member
-        # Frames that arrive while the member catches up; None once it is live.
+        # Frames that arrive while the member catches up; None once it is live. A member whose
+        # catch-up takes so long that more than the hub's max_held_bytes arrive meanwhile is
+        # too far behind to be worth holding for.
         self.held = []
+        self.held_bytes = 0
+        self.overflowed = False
 
     def publish(self, wire_message):
         self.relay.publish(wire_message)
 
     async def deliver(self, text):
         if self.held is not None:
+            if self.overflowed:
+                return
+            self.held_bytes += len(text)
+            if self.held_bytes > self.relay.hub.max_held_bytes:
+                self.held, self.overflowed = [], True
+                return
             self.held.append(text)
             return
         await self.member.deliver(text)
 
     async def release(self):
-        """The member has the board's state: send what was held, in order, then go live."""
+        """The member has the board's state: send what was held, in order, then go live.
+
+        False, and nothing sent, when more arrived meanwhile than the hub holds for a member.
+        """
         # Frames that arrive while the held ones go out are held too, so order is kept.
-        while self.held:
+        while self.held and not self.overflowed:
             held, self.held = self.held, []
             for text in held:
                 await self.member.deliver(text)
         self.held = None
+        return not self.overflowed
 
     async def announce(self):
         """Ask the other processes for the strokes their people are drawing, for this member."""
@@ -209,10 +223,11 @@ class BoardRelay:
 class RelayHub:
     """The board relays of one process: created once by the application and handed to consumers."""
 
-    def __init__(self, channel_layer, tick_seconds, max_frame_bytes):
+    def __init__(self, channel_layer, tick_seconds, max_frame_bytes, max_held_bytes):
         self.channel_layer = channel_layer
         self.tick_seconds = tick_seconds
         self.max_frame_bytes = max_frame_bytes
+        self.max_held_bytes = max_held_bytes
         self.boards = {}
         self.keys = itertools.count(1)
         self.join_outage = OutageLog(logger, "channel layer (joining boards)")

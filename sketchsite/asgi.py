@@ -23,7 +23,11 @@ def build_application(store=None, limits=None, channel_layer=None):
     config = settings.SKETCHSITE
     draw_app = apps.get_app_config("draw")
     hub = RelayHub(
-        channel_layer or get_channel_layer(), config["RELAY_TICK_MS"] / 1000, config["OUTGOING_FRAME_BYTES"]
+        channel_layer or get_channel_layer(),
+        tick_seconds=config["RELAY_TICK_MS"] / 1000,
+        max_frame_bytes=config["OUTGOING_FRAME_BYTES"],
+        # What a joiner may fall behind while its catch-up goes out: as much as a live socket.
+        max_held_bytes=config["MAX_BACKLOG_BYTES"],
     )
     routes = websocket_routes(
         hub=hub,
