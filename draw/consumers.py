@@ -1,5 +1,6 @@
 """The board websocket: accept, parse through the board session, act on what it decides."""
 
+import logging
 import time
 from urllib.parse import parse_qs
 
@@ -13,10 +14,12 @@ from draw.protocol import ProtocolError
 from draw.session import INVALID, MAX_CATCH_UP_EVENTS, BoardSession, Close, Publish, Reply, Store
 from draw.transport import BoardSocket
 
+logger = logging.getLogger(__name__)
+
 # Counters bound to their labels once: labels() takes a lock and a lookup on every call.
 _FRAMES_IN = {kind: metrics.FRAMES_IN.labels(kind) for kind in (*protocol.CLIENT_MESSAGE_TYPES, INVALID)}
 _FRAMES_OUT = {
-    kind: metrics.FRAMES_OUT.labels(kind)
+    kind: metrics.FRAMES_OUT_BATCH if kind == protocol.BATCH else metrics.FRAMES_OUT.labels(kind)
     for kind in (
         protocol.WELCOME,
         protocol.SNAPSHOT,
@@ -26,7 +29,6 @@ _FRAMES_OUT = {
         protocol.ERROR,
     )
 }
-_BATCHES_OUT = _FRAMES_OUT[protocol.BATCH]
 
 
 class BoardConsumer(BoardSocket):
@@ -62,9 +64,11 @@ class BoardConsumer(BoardSocket):
                 events = await database_sync_to_async(self.store.events_since)(
                     board, since, MAX_CATCH_UP_EVENTS
                 )
-        except Exception:  # noqa: BLE001 - whatever failed was logged where it failed
-            # The database or the channel layer is away (logged where it failed); the browser
-            # comes back after its backoff.
+        except Exception as error:  # noqa: BLE001 - the browser is told, whatever it was
+            # The database or the channel layer is away (logged once per outage where it
+            # failed); the browser comes back after its backoff. Anything else is a bug: logged.
+            if not (isinstance(error, DatabaseError) or self.hub.join_outage.ongoing):
+                logger.exception("could not open board %s for a browser", board)
             await self.close(protocol.CLOSE_TRY_AGAIN_LATER, "the board cannot be opened just now")
             return
         self.session = session
@@ -79,7 +83,8 @@ class BoardConsumer(BoardSocket):
         # Strokes being drawn right now: this process's at once, other processes' by reply.
         open_here = self.membership.relay.open_strokes(exclude=self.membership)
         for text in frames.encode_batches(open_here, self.max_frame_bytes):
-            await self.deliver(text)
+            _FRAMES_OUT[protocol.BATCH].inc()
+            await self.send_text(text)
         try:
             await self.membership.announce()
         except Exception as error:  # noqa: BLE001 - the layer's failure is the relay's outage
@@ -132,7 +137,7 @@ class BoardConsumer(BoardSocket):
     # --- as a member of the board's relay (draw/relay.py) ------------------------------
 
     async def deliver(self, text):
-        _BATCHES_OUT.inc()
+        # The relay counts these frames, once per batch.
         await self.send_text(text)
 
     def open_stroke_begins(self):

@@ -14,6 +14,8 @@ FRAMES_IN = Counter(
     ["type"],
 )
 FRAMES_OUT = Counter("sketchsite_frames_out", "Frames sent to browsers, by message type.", ["type"])
+# The relay's batches, the bulk of what goes out, bound to their label once.
+FRAMES_OUT_BATCH = FRAMES_OUT.labels("batch")
 RELAY_FLUSHES = Counter("sketchsite_relay_flushes", "Ticks in which a board's relay sent a batch.")
 RELAY_BATCH_MESSAGES = Histogram(
     "sketchsite_relay_batch_messages",

@@ -194,9 +194,15 @@ class BoardRelay:
                 memberships = [joiner] if joiner is not None else []
             else:
                 memberships = list(self.memberships.values())
+            text = message["text"]
+            metrics.FRAMES_OUT_BATCH.inc(len(memberships))
             for membership in memberships:
                 try:
-                    await membership.deliver(message["text"])
+                    # Straight to a live member: this runs once per browser per tick.
+                    if membership.held is None:
+                        await membership.member.deliver(text)
+                    else:
+                        await membership.deliver(text)
                 except Exception:
                     # This loop is the board's only way out of the process: one browser's
                     # failure must not end it for everyone else.

@@ -69,6 +69,7 @@ class BoardSocket:
         self.scope = scope
         self._send = send
         self._backlog = _backlog_of(send)
+        self._backlog_watermark = self.max_backlog_bytes // 4
         try:
             while True:
                 message = await receive()
@@ -128,8 +129,11 @@ class BoardSocket:
         except Disconnected:
             self.closing = True
             return
-        if self._backlog is not None:
-            await self._check_backlog()
+        # Inline, not a call: this runs once per browser per relay tick.
+        if self._backlog is not None and self._backlog() > self._backlog_watermark:
+            await self._fell_behind()
+        else:
+            self._behind_since = None
 
     async def send_text_paced(self, text):
         """Send one frame of a long catch-up once the socket has taken most of the previous ones.
@@ -139,20 +143,17 @@ class BoardSocket:
         """
         if self._backlog is not None:
             started = time.monotonic()
-            while not self.closing and self._backlog() > self.max_backlog_bytes // 4:
+            while not self.closing and self._backlog() > self._backlog_watermark:
                 if time.monotonic() - started > self.backlog_seconds:
                     await self.close(protocol.CLOSE_TOO_SLOW, "this connection fell too far behind")
                     return
                 await asyncio.sleep(_DRAIN_POLL_SECONDS)
         await self.send_text(text)
 
-    async def _check_backlog(self):
-        backlog = self._backlog()
-        if backlog <= self.max_backlog_bytes // 4:
-            self._behind_since = None
-            return
+    async def _fell_behind(self):
+        """The socket holds more than a quarter of the bound unsent: close it if it stays so."""
         now = time.monotonic()
         if self._behind_since is None:
             self._behind_since = now
-        if backlog > self.max_backlog_bytes or now - self._behind_since > self.backlog_seconds:
+        if self._backlog() > self.max_backlog_bytes or now - self._behind_since > self.backlog_seconds:
             await self.close(protocol.CLOSE_TOO_SLOW, "this connection fell too far behind")
