@@ -136,9 +136,8 @@ class BoardConsumer(BoardSocket):
 
     # --- as a member of the board's relay (draw/relay.py) ------------------------------
 
-    async def deliver(self, text):
-        # The relay counts these frames, once per batch.
-        await self.send_text(text)
+    # A frame of the board's live traffic, straight to the socket (the relay counts them).
+    deliver = BoardSocket.send_text
 
     def open_stroke_begins(self):
         return self.session.open_stroke_begins() if self.session is not None else []

@@ -23,6 +23,8 @@ from autobahn.exception import Disconnected
 
 from draw import metrics, protocol
 
+# Live sends between two looks at the socket's backlog.
+_SENDS_PER_BACKLOG_CHECK = 4
 # How often a paced send looks whether the socket has drained.
 _DRAIN_POLL_SECONDS = 0.002
 
@@ -70,6 +72,7 @@ class BoardSocket:
         self._send = send
         self._backlog = _backlog_of(send)
         self._backlog_watermark = self.max_backlog_bytes // 4
+        self._sends_unchecked = 0
         try:
             while True:
                 message = await receive()
@@ -129,11 +132,15 @@ class BoardSocket:
         except Disconnected:
             self.closing = True
             return
-        # Inline, not a call: this runs once per browser per relay tick.
-        if self._backlog is not None and self._backlog() > self._backlog_watermark:
-            await self._fell_behind()
-        else:
-            self._behind_since = None
+        # Inline and only every few frames: this runs once per browser per relay tick, and a
+        # backlog grows by a few frames at most between two looks.
+        self._sends_unchecked += 1
+        if self._sends_unchecked >= _SENDS_PER_BACKLOG_CHECK and self._backlog is not None:
+            self._sends_unchecked = 0
+            if self._backlog() > self._backlog_watermark:
+                await self._fell_behind()
+            else:
+                self._behind_since = None
 
     async def send_text_paced(self, text):
         """Send one frame of a long catch-up once the socket has taken most of the previous ones.
