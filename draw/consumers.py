@@ -34,11 +34,12 @@ _FRAMES_OUT = {
 class BoardConsumer(BoardSocket):
     """One browser on one board. The application gives it `hub`, `store`, `limits` and framing sizes."""
 
+    # Given by the application (sketchsite/asgi.py), from the settings.
     hub = None
     store = None
     limits = None
-    snapshot_chunk = 250
-    max_frame_bytes = 262144
+    snapshot_chunk = None
+    max_frame_bytes = None
 
     session = None
     membership = None

@@ -28,9 +28,6 @@ UNDO = "undo"
 REDO = "redo"
 EVENT_KINDS = (STROKE, ERASE, CLEAR, UNDO, REDO)
 
-# A refusal of an edit is a protocol refusal like any other.
-EditRefused = ProtocolError
-
 
 @dataclass(slots=True)
 class CommittedStroke:

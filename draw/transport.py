@@ -46,8 +46,9 @@ def _backlog_of(send):
 class BoardSocket:
     """One websocket, handled by connect / receive_text / receive_binary / disconnected."""
 
-    max_backlog_bytes = 4 * 1024 * 1024
-    backlog_seconds = 20.0
+    # Given with as_asgi(): SKETCHSITE_MAX_BACKLOG_BYTES and SKETCHSITE_BACKLOG_SECONDS.
+    max_backlog_bytes = None
+    backlog_seconds = None
 
     @classmethod
     def as_asgi(cls, **initkwargs):

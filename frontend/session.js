@@ -42,7 +42,8 @@ import {
 // How often a stroke whose live copy was refused goes again, whole, before it is given up.
 export const MAX_RESENDS = 3;
 
-const RELAYED = new Set([EVENT, STROKE_BEGIN, STROKE_POINTS, STROKE_END, STROKE_DROP]);
+// What the server relays (a stroke's end is not: its committed event takes its place).
+const RELAYED = new Set([EVENT, STROKE_BEGIN, STROKE_POINTS, STROKE_DROP]);
 
 export class Session {
   /**

@@ -4,10 +4,9 @@ Importable without Django settings: the tests and the benchmark build the comman
 process that never loads them.
 """
 
-import os
 import sys
 
-from django.core.exceptions import ImproperlyConfigured
+from sketchsite.environment import env_int
 
 APPLICATION = "sketchsite.asgi:application"
 TRANSPORT_LIMIT_VARIABLE = "SKETCHSITE_TRANSPORT_MAX_MESSAGE_BYTES"
@@ -26,18 +25,9 @@ APPLICATION_CLOSE_TIMEOUT_SECONDS = 5
 
 def transport_max_message_bytes(environ=None):
     """The transport limit in `environ` (the server's environment), read as settings reads it."""
-    raw = (os.environ if environ is None else environ).get(TRANSPORT_LIMIT_VARIABLE)
-    if raw is None or raw == "":
-        return TRANSPORT_LIMIT_DEFAULT
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ImproperlyConfigured(f"{TRANSPORT_LIMIT_VARIABLE} must be an integer, not {raw!r}") from None
-    if value < TRANSPORT_LIMIT_MINIMUM:
-        raise ImproperlyConfigured(
-            f"{TRANSPORT_LIMIT_VARIABLE} must be at least {TRANSPORT_LIMIT_MINIMUM}, not {value}"
-        )
-    return value
+    return env_int(
+        TRANSPORT_LIMIT_VARIABLE, TRANSPORT_LIMIT_DEFAULT, minimum=TRANSPORT_LIMIT_MINIMUM, environ=environ
+    )
 
 
 def daphne_arguments(host, port, application=APPLICATION, transport_limit=None, environ=None):

@@ -2,7 +2,8 @@
 
 import pytest
 
-from draw.history import BoardHistory, EditRefused
+from draw.history import BoardHistory
+from draw.protocol import ProtocolError
 
 
 class Log:
@@ -63,7 +64,7 @@ def test_redo_brings_back_what_undo_took_and_a_new_stroke_forgets_redo():
     log.commit("undo", "ann")
     log.stroke("ann", "a2")
     assert not log.board.can_redo("ann")
-    with pytest.raises(EditRefused) as refused:
+    with pytest.raises(ProtocolError) as refused:
         log.commit("redo", "ann")
     assert refused.value.code == "nothing_to_redo"
 
@@ -114,7 +115,7 @@ def test_clear_hides_everything_and_undo_restores_it():
     ],
 )
 def test_edits_that_would_change_nothing_are_refused(kind, request_, code):
-    with pytest.raises(EditRefused) as refused:
+    with pytest.raises(ProtocolError) as refused:
         BoardHistory().resolve(kind, "ann", request_)
     assert refused.value.code == code
 
@@ -139,7 +140,7 @@ def test_a_board_is_full_by_its_visible_strokes_and_clear_makes_room():
     log = Log(max_visible=2)
     log.stroke("ann", "a1")
     log.stroke("ann", "a2")
-    with pytest.raises(EditRefused) as refused:
+    with pytest.raises(ProtocolError) as refused:
         log.stroke("ann", "a3")
     assert refused.value.code == "board_full"
     assert "erase or clear" in refused.value.reason
@@ -147,14 +148,14 @@ def test_a_board_is_full_by_its_visible_strokes_and_clear_makes_room():
     log.stroke("ann", "a3")
     assert log.visible() == ["a3"]
     # Undoing the clear would put three strokes on show.
-    with pytest.raises(EditRefused) as refused:
+    with pytest.raises(ProtocolError) as refused:
         log.commit("undo", "bob")
     assert refused.value.code == "board_full"
     assert log.board.visible_count == 1
 
 
 def test_a_stroke_without_points_is_refused():
-    with pytest.raises(EditRefused) as refused:
+    with pytest.raises(ProtocolError) as refused:
         BoardHistory().resolve(
             "stroke", "ann", {"stroke": "s1", "color": "#000000", "width": 2, "points": []}
         )
@@ -178,13 +179,13 @@ def test_a_board_is_full_by_its_points_on_show_too():
     log = Log()
     log.board.max_visible_points = 5
     log.commit("stroke", "ann", stroke="a1", color="#000000", width=4, points=[1, 1] * 4)
-    with pytest.raises(EditRefused) as refused:
+    with pytest.raises(ProtocolError) as refused:
         log.commit("stroke", "ann", stroke="a2", color="#000000", width=4, points=[2, 2] * 2)
     assert refused.value.code == "board_full" and "points on show" in refused.value.reason
     log.commit("erase", "bob", strokes=[["ann", "a1"]])
     log.commit("stroke", "ann", stroke="a2", color="#000000", width=4, points=[2, 2] * 2)
     assert log.board.visible_points == 2
     # Undoing the erase would show four more points.
-    with pytest.raises(EditRefused):
+    with pytest.raises(ProtocolError):
         log.commit("undo", "bob")
     assert BoardHistory().apply_all(log.events).visible_points == 2
