@@ -72,11 +72,8 @@ def board_export(request, board, format):
             scale = export.export_scale(request.GET.get("scale"), settings.SKETCHSITE["EXPORT_MAX_SCALE"])
         except ValueError:
             return HttpResponseBadRequest("scale must be a number, such as 2", content_type="text/plain")
-    try:
-        state = store.board_state(board)
-    except Board.DoesNotExist:
-        state = None
-    if state is None or not state.exists:
+    state = store.board_state(board)
+    if not state.exists:
         raise Http404("no such board")
     # The same seq, scale and format always draw the same bytes.
     etag = f'"{state.seq}-{scale:g}-{format}"'

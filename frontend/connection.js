@@ -136,10 +136,6 @@ export class Connection {
     return this.welcomed && this.socket?.readyState === WebSocket.OPEN;
   }
 
-  isLive(strokeId) {
-    return this.live.isLive(strokeId);
-  }
-
   forgetLive(strokeId) {
     this.live.forget(strokeId);
   }
