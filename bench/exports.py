@@ -17,8 +17,6 @@ import subprocess
 import sys
 import time
 
-from PIL import Image, ImageDraw
-
 from bench.servers import PROJECT_ROOT
 
 EXPORT = "export"
@@ -166,9 +164,9 @@ def per_point_png(width, height, strokes, scale):
     Pillow's joint="curve" line through a list of point tuples, then one ellipse per point,
     saved with optimize=True.
     """
-    size = (max(1, round(width * scale)), max(1, round(height * scale)))
-    image = Image.new("RGB", size, "#ffffff")
-    canvas = ImageDraw.Draw(image)
+    from draw.export import blank_canvas
+
+    image, canvas = blank_canvas(width, height, scale)
     for stroke in strokes:
         line_width = max(1, round(stroke.width * scale))
         radius = line_width / 2
@@ -189,9 +187,9 @@ def curve_joint_png(width, height, strokes, scale):
 
     Pillow draws those joins in Python, a pie slice (and a gap-filling line) per point.
     """
-    size = (max(1, round(width * scale)), max(1, round(height * scale)))
-    image = Image.new("RGB", size, "#ffffff")
-    canvas = ImageDraw.Draw(image)
+    from draw.export import blank_canvas
+
+    image, canvas = blank_canvas(width, height, scale)
     for stroke in strokes:
         line_width = max(1, round(stroke.width * scale))
         radius = line_width / 2

@@ -61,11 +61,16 @@ def to_svg(width, height, strokes):
     return "\n".join(parts)
 
 
-def to_png(width, height, strokes, scale=1.0):
-    """PNG bytes of the board at `scale` pixels per board unit."""
+def blank_canvas(width, height, scale):
+    """(image, canvas) of an empty board at `scale` pixels per board unit."""
     size = (max(1, round(width * scale)), max(1, round(height * scale)))
     image = Image.new("RGB", size, BACKGROUND)
-    canvas = ImageDraw.Draw(image)
+    return image, ImageDraw.Draw(image)
+
+
+def to_png(width, height, strokes, scale=1.0):
+    """PNG bytes of the board at `scale` pixels per board unit."""
+    image, canvas = blank_canvas(width, height, scale)
     for stroke in strokes:
         _draw_stroke(canvas, stroke, scale)
     output = io.BytesIO()
