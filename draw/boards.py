@@ -7,6 +7,12 @@ BOARD_NAME_PATTERN = r"[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?"
 _BOARD_NAME = re.compile(BOARD_NAME_PATTERN)
 CLASSIC_BOARD = "draw"
 
+# Join codes: six of the capitals and digits nobody confuses when read off a projector
+# (no I, O, 0 or 1).
+JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+JOIN_CODE_LENGTH = 6
+_JOIN_CODE = re.compile(rf"[{JOIN_CODE_ALPHABET}]{{{JOIN_CODE_LENGTH}}}")
+
 _ADJECTIVES = (
     "amber azure bold brave bright calm clever cosmic crisp daring eager fancy gentle golden "
     "happy jolly kind lively lucky merry mighty misty noble quick quiet rapid shiny silver "
@@ -31,3 +37,15 @@ def group_name(board):
 def random_board_name():
     """A readable name to say out loud in a classroom, e.g. 'swift-otter-42'."""
     return f"{secrets.choice(_ADJECTIVES)}-{secrets.choice(_ANIMALS)}-{secrets.randbelow(90) + 10}"
+
+
+def new_join_code():
+    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+
+
+def normal_join_code(text):
+    """A typed code as stored (upper case, without spaces or dashes), or None if it cannot be one."""
+    if not isinstance(text, str):
+        return None
+    code = text.strip().upper().replace(" ", "").replace("-", "")
+    return code if _JOIN_CODE.fullmatch(code) else None

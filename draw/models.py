@@ -12,6 +12,20 @@ class Board(models.Model):
     last_seq = models.BigIntegerField(default=0)
     # Strokes on show (hidden ones are still in the log); a board is full by this count.
     stroke_count = models.PositiveIntegerField(default=0)
+    # Class mode (draw/classroom.py). The host key itself is never stored: only its hash, and
+    # the salt it is derived from (draw/hostkeys.py). No hash: nobody hosts the board.
+    host_key_salt = models.CharField(max_length=32, blank=True, default="")
+    host_key_hash = models.CharField(max_length=64, blank=True, default="")
+    join_code = models.CharField(max_length=6, unique=True, null=True, blank=True)
+    pens_down = models.BooleanField(default=False)
+    anonymous = models.BooleanField(default=False)
+    names_visible = models.BooleanField(default=False)
+    student_laser = models.BooleanField(default=False)
+    badge = models.BooleanField(default=True, help_text="The projector shows its join badge.")
+    # Bumped with every change of the settings above, so processes apply the newest only.
+    class_version = models.PositiveIntegerField(default=0)
+    # Participant ids the host removed; their tokens are refused on this board.
+    removed_participants = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -20,6 +34,10 @@ class Board(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def hosted(self):
+        return bool(self.host_key_hash)
 
     def get_absolute_url(self):
         from django.urls import reverse
@@ -33,13 +51,13 @@ class BoardEventQuerySet(models.QuerySet):
 
 
 class BoardEvent(models.Model):
-    """One committed event: a stroke, an erase, a clear, an undo or a redo."""
+    """One committed event: a stroke, an erase, a clear, an undo, a redo or a host's remove_ink."""
 
-    KINDS = [(kind, kind) for kind in ("stroke", "erase", "clear", "undo", "redo")]
+    KINDS = [(kind, kind) for kind in ("stroke", "erase", "clear", "undo", "redo", "remove_ink")]
 
     board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="events")
     seq = models.BigIntegerField()
-    kind = models.CharField(max_length=8, choices=KINDS)
+    kind = models.CharField(max_length=16, choices=KINDS)
     author = models.CharField(max_length=32)
     # The client-made id (stroke id, or edit id), unique per author: sending the same thing
     # twice stores it once, and one participant's ids never collide with another's.

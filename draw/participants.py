@@ -1,9 +1,18 @@
-"""Who is drawing: a Participant value, carried across reconnects by a signed token."""
+"""Who is on a board: a Participant value (id, role, name), carried across reconnects by a signed token."""
 
 import secrets
+import unicodedata
 from dataclasses import dataclass
 
 from django.core import signing
+
+HOST = "host"
+STUDENT = "student"
+VIEWER = "viewer"
+ROLES = (HOST, STUDENT, VIEWER)
+
+# Display names: what fits beside a stroke's tip and in the people list.
+MAX_NAME_LENGTH = 24
 
 _SALT = "sketchsite.participant"
 _ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
@@ -11,26 +20,53 @@ _ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
 @dataclass(frozen=True, slots=True)
 class Participant:
-    """One person on a board: the id that authors their strokes (role and name come with class mode)."""
+    """One person on a board: the id that authors their strokes, their role here, and their name."""
 
     id: str
+    role: str = STUDENT
+    # None: no name given, or the board is anonymous.
+    name: str | None = None
 
 
-def new_participant():
-    return Participant("".join(secrets.choice(_ALPHABET) for _ in range(10)))
+def new_participant_id():
+    return "".join(secrets.choice(_ALPHABET) for _ in range(10))
 
 
-def token_for(participant):
-    return signing.dumps(participant.id, salt=_SALT, compress=False)
+def token_for(participant_id, name=None):
+    """A token that brings this participant, and its name, back on a later connection."""
+    value = participant_id if name is None else [participant_id, name]
+    return signing.dumps(value, salt=_SALT, compress=False)
 
 
-def participant_from_token(token):
-    """The participant a token was issued to, or a new one when the token is missing or forged."""
+def identity_from_token(token):
+    """(participant id, name) a token was issued for; a new id and no name when missing or forged."""
     if token:
         try:
-            participant_id = signing.loads(token, salt=_SALT)
+            value = signing.loads(token, salt=_SALT)
         except signing.BadSignature:
-            participant_id = None
+            value = None
+        participant_id, name = (value, None) if isinstance(value, str) else _pair(value)
         if isinstance(participant_id, str) and 1 <= len(participant_id) <= 32:
-            return Participant(participant_id)
-    return new_participant()
+            return participant_id, name
+    return new_participant_id(), None
+
+
+def _pair(value):
+    if isinstance(value, list) and len(value) == 2 and isinstance(value[1], str):
+        return value[0], clean_name(value[1])
+    return None, None
+
+
+def clean_name(text):
+    """A display name as shown: trimmed, inner whitespace as single spaces, 1-24 characters.
+
+    None when nothing printable is left or it is too long. Names are escaped wherever they
+    are shown; this only keeps them to one readable line.
+    """
+    if not isinstance(text, str):
+        return None
+    text = "".join(" " if unicodedata.category(char)[0] in "CZ" else char for char in text)
+    text = " ".join(text.split())
+    if not 1 <= len(text) <= MAX_NAME_LENGTH:
+        return None
+    return text

@@ -19,9 +19,15 @@ from django.apps import apps
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connections, transaction
 from django.utils import timezone
 
+from draw import hostkeys
+from draw.boards import new_join_code
+from draw.classroom import ClassSettings
 from draw.history import STROKE, BoardHistory
 from draw.models import Board, BoardEvent
 from draw.outages import OutageLog
+
+# Tries at a join code no board has before giving up (32^6 codes: a clash is rare already).
+JOIN_CODE_ATTEMPTS = 20
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +42,10 @@ class BoardState:
     height: int
     seq: int
     strokes: tuple
+    classroom: ClassSettings = ClassSettings()
+    host_key_hash: str = ""
+    join_code: str | None = None
+    removed: frozenset = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +94,19 @@ class _CommitStatements:
         self.time_field = event.get_field("created_at")
 
 
+_STATE_FIELDS = (
+    "pk",
+    "width",
+    "height",
+    "last_seq",
+    "host_key_hash",
+    "join_code",
+    "removed_participants",
+    "class_version",
+    *ClassSettings.__dataclass_fields__.keys() - {"hosted", "version"},
+)
+
+
 class _BoardRow(NamedTuple):
     pk: int
     width: int
@@ -124,13 +147,25 @@ class BoardStore:
             return self._read(name)
 
     def _read(self, name):
-        board = Board.objects.filter(name=name).values("pk", "width", "height", "last_seq").first()
+        board = Board.objects.filter(name=name).values(*_STATE_FIELDS).first()
         if board is None:
             return BoardState(name, False, self.limits.board_width, self.limits.board_height, 0, ())
         cached = self._caught_up(name, board["pk"], board["width"], board["height"], board["last_seq"])
         with self._lock:
             strokes = tuple(cached.history.visible_strokes())
-            return BoardState(name, True, cached.width, cached.height, cached.history.seq, strokes)
+            seq = cached.history.seq
+        return BoardState(
+            name,
+            True,
+            cached.width,
+            cached.height,
+            seq,
+            strokes,
+            classroom=ClassSettings.from_row(board),
+            host_key_hash=board["host_key_hash"],
+            join_code=board["join_code"],
+            removed=frozenset(board["removed_participants"]),
+        )
 
     def events_since(self, name, seq, limit):
         """Up to `limit` committed events of the board after `seq`, as history events."""
@@ -194,6 +229,75 @@ class BoardStore:
             history.apply(event)
         return Commit(seq=seq, event=event, duplicate=False)
 
+    # --- class mode ----------------------------------------------------------------
+
+    def create(self, name, hosted=True):
+        """Make a board's row (its join code, and a host key when `hosted`); the host key, or None.
+
+        None too when the board exists already: its host link is the host's to share.
+        """
+        try:
+            with transaction.atomic():
+                board = self._new_row(name, hosted)
+        except IntegrityError:
+            if Board.objects.filter(name=name).exists():
+                return None
+            raise
+        return hostkeys.host_key(name, board.host_key_salt) if hosted else None
+
+    def host_key(self, name, reset=False):
+        """The board's host key, given it a host first if it has none (or a new one on `reset`)."""
+        with transaction.atomic():
+            board = Board.objects.select_for_update().filter(name=name).first()
+            if board is None:
+                board = self._new_row(name, hosted=True)
+            elif reset or not board.host_key_hash:
+                board.host_key_salt = hostkeys.new_salt()
+                key = hostkeys.host_key(name, board.host_key_salt)
+                board.host_key_hash = hostkeys.key_hash(key)
+                board.class_version += 1
+                board.save(update_fields=["host_key_salt", "host_key_hash", "class_version", "updated_at"])
+            return hostkeys.host_key(name, board.host_key_salt)
+
+    def set_class(self, name, changes):
+        """Store changed class settings; the board's ClassSettings afterwards."""
+        with self._watching(name), transaction.atomic():
+            board = Board.objects.select_for_update().filter(name=name).first()
+            if board is None:
+                board = self._new_row(name, hosted=False)
+            settings = ClassSettings.from_row(board).changed(changes)
+            for setting, value in changes.items():
+                setattr(board, setting, value)
+            board.class_version = settings.version
+            board.save(update_fields=[*changes, "class_version", "updated_at"])
+            return settings
+
+    def remove_participant(self, name, participant_id, max_removed):
+        """Refuse this participant's token on the board from now on (the newest `max_removed` kept)."""
+        with self._watching(name), transaction.atomic():
+            board = Board.objects.select_for_update().filter(name=name).first()
+            if board is None:
+                board = self._new_row(name, hosted=False)
+            removed = [pid for pid in board.removed_participants if pid != participant_id]
+            board.removed_participants = [*removed, participant_id][-max_removed:]
+            board.save(update_fields=["removed_participants", "updated_at"])
+
+    def _new_row(self, name, hosted):
+        """A new board row with a join code no other board has (inside the caller's transaction)."""
+        salt = hostkeys.new_salt() if hosted else ""
+        fields = {
+            "name": name,
+            "width": self.limits.board_width,
+            "height": self.limits.board_height,
+            "host_key_salt": salt,
+            "host_key_hash": hostkeys.key_hash(hostkeys.host_key(name, salt)) if hosted else "",
+        }
+        for _ in range(JOIN_CODE_ATTEMPTS):
+            code = new_join_code()
+            if not Board.objects.filter(join_code=code).exists():
+                return Board.objects.create(join_code=code, **fields)
+        raise RuntimeError("no free join code found")
+
     # --- internals -----------------------------------------------------------------
 
     @contextmanager
@@ -229,9 +333,11 @@ class BoardStore:
                 # An edit of a board nobody drew on changes nothing: refused, and nothing stored.
                 BoardHistory().resolve(kind, "", {"strokes": []})
             return board
-        board, _ = Board.objects.get_or_create(
-            name=name, defaults={"width": self.limits.board_width, "height": self.limits.board_height}
-        )
+        board = Board.objects.filter(name=name).first()
+        if board is None:
+            # A board made by its first stroke has nobody hosting it (an open canvas).
+            self.create(name, hosted=False)
+            board = Board.objects.get(name=name)
         return board
 
     def _caught_up(self, name, board_id, width, height, last_seq):

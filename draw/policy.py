@@ -1,0 +1,45 @@
+"""Who may do what on a board: every rule of class mode in one pure function, `can()`.
+
+The server asks it before anything a message asks for happens; the page mirrors it
+(frontend/policy.js) only to hide what would be refused.
+"""
+
+from draw.participants import HOST, STUDENT
+
+DRAW = "draw"  # begin a stroke
+ERASE_OWN = "erase_own"  # erase, or undo and redo, one's own strokes
+ERASE_ANY = "erase_any"  # erase strokes of others
+CLEAR = "clear"
+REMOVE_INK = "remove_ink"  # hide every stroke of one participant
+REMOVE = "remove"  # close a participant's sockets and refuse its token
+SET_CLASS = "set_class"
+LASER = "laser"
+
+ACTIONS = (DRAW, ERASE_OWN, ERASE_ANY, CLEAR, REMOVE_INK, REMOVE, SET_CLASS, LASER)
+
+_HOST_ONLY = frozenset({ERASE_ANY, REMOVE_INK, REMOVE, SET_CLASS})
+
+
+def can(participant, action, settings):
+    """Whether `participant` may do `action` on a board with these ClassSettings."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown action {action!r}")
+    if participant.role == HOST:
+        return True
+    if participant.role != STUDENT or action in _HOST_ONLY:
+        return False
+    if action == DRAW:
+        return not settings.pens_down
+    if action == CLEAR:
+        # A board nobody hosts is an open canvas, as before class mode.
+        return not settings.hosted
+    if action == LASER:
+        return settings.student_laser
+    return True  # ERASE_OWN
+
+
+def refusal_code(participant, action, settings):
+    """The error code refusing `action`: `locked` for a student's drawing while pens are down."""
+    if action == DRAW and participant.role == STUDENT and settings.pens_down:
+        return "locked"
+    return "forbidden"
