@@ -5,6 +5,7 @@ server at start with ImproperlyConfigured naming the variable.
 """
 
 import os
+import re
 import secrets
 import socket
 import time
@@ -190,6 +191,16 @@ def check_frame_limits(sketchsite):
         )
 
 
+def public_url(raw):
+    """SKETCHSITE_PUBLIC_URL as join links start with: an origin, without a trailing slash."""
+    url = raw.strip().rstrip("/")
+    if url and not re.fullmatch(r"https?://[^/\s]+", url):
+        raise ImproperlyConfigured(
+            f"SKETCHSITE_PUBLIC_URL must be an address such as https://draw.example.org, not {raw!r}"
+        )
+    return url
+
+
 # Board and wire limits. Each is enforced by draw/protocol.py or the consumer.
 SKETCHSITE = {
     "BOARD_WIDTH": env_int("SKETCHSITE_BOARD_WIDTH", 1600, minimum=100, maximum=10000),
@@ -224,12 +235,25 @@ SKETCHSITE = {
     "BACKLOG_SECONDS": env_int("SKETCHSITE_BACKLOG_SECONDS", 20, minimum=1),
     # Board histories a process keeps in memory (least recently used go first).
     "MAX_CACHED_BOARDS": env_int("SKETCHSITE_MAX_CACHED_BOARDS", 100, minimum=1),
+    # Class mode: laser positions one connection may send a second, people listed in presence
+    # (and away people each process remembers per board), how long presence changes are
+    # gathered before they go out, and how often each process repeats its part of the
+    # roster (a part not heard for three heartbeats is a stopped process's, and goes).
+    "MAX_LASER_PER_SECOND": env_int("SKETCHSITE_MAX_LASER_PER_SECOND", 30, minimum=1),
+    "MAX_PEOPLE": env_int("SKETCHSITE_MAX_PEOPLE", 200, minimum=1),
+    "PRESENCE_INTERVAL_MS": env_int("SKETCHSITE_PRESENCE_INTERVAL_MS", 200, minimum=10, maximum=1000),
+    "PRESENCE_HEARTBEAT_SECONDS": env_int("SKETCHSITE_PRESENCE_HEARTBEAT_SECONDS", 10, minimum=1),
     # Exports: largest PNG scale, how many renders run at once (HTTP 429 beyond), and how
     # many finished exports are kept, by entries and by bytes.
     "EXPORT_MAX_SCALE": env_int("SKETCHSITE_EXPORT_MAX_SCALE", 4, minimum=1, maximum=8),
     "EXPORT_MAX_RENDERS": env_int("SKETCHSITE_EXPORT_MAX_RENDERS", 2, minimum=1),
     "EXPORT_CACHE_ENTRIES": env_int("SKETCHSITE_EXPORT_CACHE_ENTRIES", 64, minimum=0),
     "EXPORT_CACHE_BYTES": env_int("SKETCHSITE_EXPORT_CACHE_BYTES", 67108864, minimum=0),
+    # Where students' devices reach the site, for join links and QR codes; unset, each request's
+    # own address is used, or this machine's LAN address when that is a loopback one.
+    "PUBLIC_URL": public_url(env_str("SKETCHSITE_PUBLIC_URL", "")),
+    # Participants a board's host removed that the board keeps refusing (the newest are kept).
+    "MAX_REMOVED_PARTICIPANTS": env_int("SKETCHSITE_MAX_REMOVED_PARTICIPANTS", 500, minimum=1),
 }
 check_frame_limits(SKETCHSITE)
 
