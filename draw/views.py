@@ -1,6 +1,9 @@
+import io
 import itertools
 import secrets
+from urllib.parse import quote
 
+import segno
 from django.conf import settings
 from django.http import (
     Http404,
@@ -14,10 +17,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import parse_etags
 
-from draw import export, store
-from draw.boards import CLASSIC_BOARD, random_board_name
+from draw import addresses, export, store
+from draw.boards import CLASSIC_BOARD, normal_join_code, random_board_name
 from draw.exporter import RendersBusy, default_exporter
 from draw.models import Board
+from draw.participants import MAX_NAME_LENGTH, clean_name, new_participant_id, token_for
 
 # Readable names tried before a random tail is added to them.
 NEW_BOARD_READABLE_ATTEMPTS = 3
@@ -28,31 +32,127 @@ def classic_board(request):
 
 
 def board(request, board):
+    return render(
+        request, "draw/board.html", {"board": board, "client_config": client_config(request, board, "board")}
+    )
+
+
+def board_show(request, board):
+    """The projector page: the board fitted to the screen, read only, with the join badge."""
+    return render(
+        request, "draw/show.html", {"board": board, "client_config": client_config(request, board, "show")}
+    )
+
+
+def client_config(request, board, page):
+    """What the board page and the projector page tell their script (json_script `board-config`)."""
     # The board's own size, from its row; a board not drawn on yet has the configured size.
     limits = store.default_store().limits
-    size = Board.objects.filter(name=board).values_list("width", "height").first()
-    client_config = {
+    row = Board.objects.filter(name=board).values("width", "height", "join_code").first()
+    size = (row["width"], row["height"]) if row else (limits.board_width, limits.board_height)
+    join = None
+    if row and row["join_code"]:
+        code = row["join_code"]
+        join = {
+            "code": code,
+            "url": addresses.join_url(addresses.public_base_url(request), code),
+            "qr": reverse("board-join-qr", kwargs={"board": board}),
+        }
+    return {
         "board": board,
+        "page": page,
         "socketPath": f"/ws/boards/{board}/",
-        "size": list(size or (limits.board_width, limits.board_height)),
+        "size": list(size),
         "newBoardUrl": reverse("new-board"),
         "exportUrls": {
             "png": reverse("board-export", kwargs={"board": board, "format": "png"}),
             "svg": reverse("board-export", kwargs={"board": board, "format": "svg"}),
         },
+        "join": join,
     }
-    return render(request, "draw/board.html", {"board": board, "client_config": client_config})
 
 
 def new_board(request):
-    """Redirect to a board of a name no board has yet."""
+    """Make a board with a host under a name no board has yet, and open it as its host."""
     for attempt in itertools.count():
         name = random_board_name()
         if attempt >= NEW_BOARD_READABLE_ATTEMPTS:
             # Readable names can run short on a long-lived server; a random tail ends the search.
             name = f"{name}-{secrets.token_hex(3)}"
-        if not Board.objects.filter(name=name).exists():
-            return redirect("board", board=name)
+        key = store.default_store().create(name, hosted=True)
+        if key is not None:
+            return redirect(addresses.host_url("", name, key))
+
+
+def join(request):
+    """Ask for a board's join code; a known one goes on to the name step."""
+    typed = request.GET.get("code")
+    if typed is None:
+        return render(request, "draw/join_code.html", {"code": ""})
+    code = normal_join_code(typed)
+    if code is not None and Board.objects.filter(join_code=code).exists():
+        return redirect("join-board", code=code)
+    return _unknown_code(request, typed)
+
+
+def join_board(request, code):
+    """Ask for a display name (none on an anonymous board), then open the board with a token for it."""
+    normal = normal_join_code(code)
+    board = Board.objects.filter(join_code=normal).only("name", "anonymous").first() if normal else None
+    if board is None:
+        return _unknown_code(request, code)
+    canonical = reverse("join-board", kwargs={"code": normal})
+    if request.path != canonical:
+        # One address per board, as printed and projected: upper case, no slash at the end.
+        return redirect(canonical)
+    if board.anonymous:
+        return _open_as_participant(board.name, None)
+    if request.method != "POST":
+        return render(request, "draw/join_name.html", _name_form(board, ""))
+    typed = request.POST.get("name", "")
+    name = clean_name(typed)
+    if name is None:
+        error = f"Type a name of 1 to {MAX_NAME_LENGTH} characters, such as your first name."
+        return render(request, "draw/join_name.html", _name_form(board, typed, error))
+    return _open_as_participant(board.name, name)
+
+
+def _name_form(board, name, error=None):
+    return {"board": board.name, "name": name, "error": error, "max_name_length": MAX_NAME_LENGTH}
+
+
+def _unknown_code(request, typed):
+    error = "No board has that code. Check the code on the board and type it again."
+    return render(request, "draw/join_code.html", {"code": typed[:40], "error": error}, status=404)
+
+
+def _open_as_participant(board, name):
+    token = token_for(new_participant_id(), name)
+    # In the fragment, so the token stays out of server logs; the board page takes it out of
+    # the address bar.
+    return redirect(f"{reverse('board', kwargs={'board': board})}#t={quote(token, safe='')}")
+
+
+def board_join_qr(request, board):
+    """The QR code of the board's join URL, to project or print."""
+    code = Board.objects.filter(name=board).values_list("join_code", flat=True).first()
+    if not code:
+        raise Http404("no such board")
+    url = addresses.join_url(addresses.public_base_url(request), code)
+    response = HttpResponse(join_qr_svg(url), content_type="image/svg+xml")
+    # The public address can change (another network, SKETCHSITE_PUBLIC_URL), the code cannot.
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+def join_qr_svg(url):
+    """`url` as a QR code: black modules on white with the standard quiet zone, in whole pixels."""
+    qr = segno.make(url, error="m")
+    out = io.BytesIO()
+    # Whole pixels a module keep its edges sharp at its own size; the viewBox (from `unit`) lets
+    # a page scale it to the projector.
+    qr.save(out, kind="svg", scale=8, border=4, dark="#000", light="#fff", unit="px", xmldecl=False)
+    return out.getvalue()
 
 
 def bad_board_name(request, board):

@@ -13,7 +13,12 @@ urlpatterns = [
         views.board_export,
         name="board-export",
     ),
+    re_path(rf"^b/(?P<board>{BOARD_NAME_PATTERN})/show$", views.board_show, name="board-show"),
+    re_path(rf"^b/(?P<board>{BOARD_NAME_PATTERN})/join\.svg$", views.board_join_qr, name="board-join-qr"),
     re_path(r"^b/(?P<board>[^/]*)/?$", views.bad_board_name),
+    path("j/", views.join, name="join"),
+    # Any case, spaces or dashes, as a code is typed into an address bar; the view settles on one form.
+    re_path(r"^j/(?P<code>[^/]{1,40})/?$", views.join_board, name="join-board"),
     path("healthz", views.health, name="health"),
     path("readyz", operations.readiness, name="readiness"),
     path("metrics", operations.metrics, name="metrics"),
