@@ -54,6 +54,8 @@ export function applyMessage(board, message, author = message.author) {
     case STROKE_BEGIN: {
       if (findStroke(board, author, message.stroke)) return null;
       const stroke = newStroke(message.stroke, author, message.color, message.width, message.points ?? []);
+      // The author's display name, shown beside the tip while the stroke is drawn.
+      stroke.name = typeof message.name === 'string' ? message.name : null;
       addStroke(board, stroke);
       return { stroke, from: 0 };
     }
@@ -175,6 +177,13 @@ export function dropPreviews(board, author) {
     }
   }
   return dropped;
+}
+
+/** Strokes being drawn by others than `me`: begun, neither committed nor dropped yet. */
+export function strokesInProgress(board, me) {
+  const strokes = [];
+  for (const stroke of board.strokes.values()) if (!stroke.committed && stroke.author !== me) strokes.push(stroke);
+  return strokes;
 }
 
 /** The authors of the strokes with this id on the board, in drawing order. */

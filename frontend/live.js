@@ -5,13 +5,13 @@
 // itself. Pure: the clock comes in at construction.
 
 import { TokenBucket } from './budget.js';
-import { CLEAR, DEFAULT_LIMITS, ERASE, REDO, STROKE_BEGIN, STROKE_END, STROKE_POINTS, UNDO } from './protocol.js';
+import { CLEAR, DEFAULT_LIMITS, ERASE, REDO, REMOVE_INK, STROKE_BEGIN, STROKE_END, STROKE_POINTS, UNDO } from './protocol.js';
 
 // The buckets run a tenth under the server's: frames bunch up on the way, and the server
 // counts them when they arrive, not when they left.
 const HEADROOM = 0.9;
 
-const EDITS = new Set([UNDO, REDO, CLEAR, ERASE]);
+const EDITS = new Set([UNDO, REDO, CLEAR, ERASE, REMOVE_INK]);
 
 export class LiveStrokes {
   constructor(limits = DEFAULT_LIMITS, clock = () => performance.now()) {

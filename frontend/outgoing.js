@@ -1,7 +1,8 @@
 // Outgoing messages between two sends: consecutive points of one stroke merge into one
-// message, so a fast pointer costs one frame per send interval, not one per event.
+// message, so a fast pointer costs one frame per send interval, not one per event, and a
+// laser position replaces one still waiting (only the newest matters).
 
-import { STROKE_END, STROKE_POINTS } from './protocol.js';
+import { LASER, STROKE_END, STROKE_POINTS } from './protocol.js';
 
 export class OutgoingQueue {
   constructor(maxPointsPerMessage) {
@@ -14,6 +15,15 @@ export class OutgoingQueue {
   }
 
   push(message) {
+    if (message.type === LASER) {
+      const waiting = this.messages.findLastIndex((queued) => queued.type === LASER);
+      // A release must not be lost to a later position, nor a position jump ahead of it.
+      if (waiting >= 0 && this.messages[waiting].at !== null) {
+        this.messages.splice(waiting, 1);
+      }
+      this.messages.push(message);
+      return;
+    }
     const last = this.messages[this.messages.length - 1];
     const mergeable =
       last &&

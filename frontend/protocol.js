@@ -1,8 +1,8 @@
-// Sketchsite wire protocol v2, browser side. Mirrors draw/protocol.py: same message
+// Sketchsite wire protocol v3, browser side. Mirrors draw/protocol.py: same message
 // types, same limits, same checks, same error codes; docs/protocol.md documents both and
 // tests/fixtures/protocol.json drives the tests of both.
 
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 export const STROKE_BEGIN = 'stroke.begin';
 export const STROKE_POINTS = 'stroke.points';
@@ -11,6 +11,10 @@ export const UNDO = 'undo';
 export const REDO = 'redo';
 export const ERASE = 'erase';
 export const CLEAR = 'clear';
+export const CLASS = 'class';
+export const REMOVE_INK = 'remove.ink';
+export const REMOVE = 'remove';
+export const LASER = 'laser';
 
 export const WELCOME = 'welcome';
 export const SNAPSHOT = 'snapshot';
@@ -19,6 +23,8 @@ export const EVENT = 'event';
 export const ACK = 'ack';
 export const STROKE_DROP = 'stroke.drop';
 export const ERROR = 'error';
+export const PRESENCE = 'presence';
+// `class` and `laser` travel both ways: the server relays and announces them under the same names.
 
 // The browser's own close: an event went missing, so it reconnects at once to catch up.
 export const CLOSE_RESYNC = 4000;
@@ -26,7 +32,7 @@ export const CLOSE_UNSUPPORTED_DATA = 4003;
 export const CLOSE_BOARD_NOT_FOUND = 4004;
 export const CLOSE_POLICY_VIOLATION = 4008;
 export const CLOSE_MESSAGE_TOO_BIG = 4009;
-// Kept for "removed by the host"; nothing sends it yet.
+// The host removed this participant: every reconnect would be closed the same way.
 export const CLOSE_REMOVED = 4010;
 export const CLOSE_TOO_SLOW = 4011;
 // The board cannot be opened just now (database or channel layer away). The standard code
@@ -60,6 +66,9 @@ export const ERROR_CODES = Object.freeze({
   nothing_to_erase: 'none of those strokes is on the board',
   nothing_to_clear: 'the board is already empty',
   store_unavailable: 'the board could not be stored just now; send it again later',
+  forbidden: 'your role may not do this',
+  locked: 'pens are down: the host has paused drawing',
+  nothing_to_remove: 'that participant has no strokes on the board',
 });
 
 // Refusals about the moment, not the message: the stroke or edit stays in the outbox and
@@ -70,6 +79,19 @@ export const RETRYABLE_CODES = Object.freeze(new Set(['rate_limited', 'store_una
 export const RESEND_CODES = Object.freeze(
   new Set(['rate_limited', 'too_many_strokes', 'unknown_stroke', 'duplicate_stroke']),
 );
+
+/** The class settings a host may change with a `class` message; `hosted` comes with the host link. */
+export const SETTABLE_CLASS_SETTINGS = Object.freeze(['pens_down', 'anonymous', 'names_visible', 'student_laser', 'badge']);
+
+/** A board's class settings as the server starts them, until a welcome says otherwise. */
+export const DEFAULT_CLASS = Object.freeze({
+  hosted: false,
+  pens_down: false,
+  anonymous: false,
+  names_visible: false,
+  student_laser: false,
+  badge: true,
+});
 
 /** The server's defaults, used until its welcome says otherwise. */
 export const DEFAULT_LIMITS = Object.freeze({
@@ -87,6 +109,8 @@ export const DEFAULT_LIMITS = Object.freeze({
   maxActionsPerSecond: 10,
   maxActionBurst: 30,
   maxErrorsPerMinute: 30,
+  maxLaserPerSecond: 30,
+  maxPeople: 200,
 });
 
 // welcome.limits names (snake_case, as the server's Limits) for each limit here.
@@ -103,6 +127,8 @@ const ANNOUNCED_LIMITS = Object.freeze({
   maxActionsPerSecond: 'max_actions_per_second',
   maxActionBurst: 'max_action_burst',
   maxErrorsPerMinute: 'max_errors_per_minute',
+  maxLaserPerSecond: 'max_laser_per_second',
+  maxPeople: 'max_people',
 });
 export const ANNOUNCED_LIMIT_NAMES = Object.freeze(Object.values(ANNOUNCED_LIMITS));
 
@@ -143,6 +169,26 @@ export function strokePoints(stroke, points) {
 
 export function strokeEnd(stroke, points = []) {
   return { type: STROKE_END, stroke, points };
+}
+
+/** Change some class settings (host only); the others stay. */
+export function classSet(changes) {
+  return { type: CLASS, set: { ...changes } };
+}
+
+/** Hide every visible stroke of one participant in one undoable edit (host only). */
+export function removeInk(participant, id = newId()) {
+  return { type: REMOVE_INK, id, participant };
+}
+
+/** Close every socket of one participant and refuse its token on this board (host only). */
+export function remove(participant) {
+  return { type: REMOVE, participant };
+}
+
+/** Where this laser pointer is, in board units, or null when released. */
+export function laser(at) {
+  return { type: LASER, at };
 }
 
 /** An undo, redo or clear; `id` makes a resent edit count once. */
@@ -221,6 +267,45 @@ const PARSERS = {
       strokes.map(([author, stroke]) => [author, stroke]),
       id,
     );
+  },
+  [CLASS](message) {
+    allowFields(message, ['type', 'set']);
+    const changes = message.set;
+    if (changes === null || typeof changes !== 'object' || Array.isArray(changes) || !Object.keys(changes).length) {
+      throw new ProtocolError('bad_field', "'set' must be an object of class settings to change");
+    }
+    for (const [name, value] of Object.entries(changes)) {
+      if (!SETTABLE_CLASS_SETTINGS.includes(name)) {
+        throw new ProtocolError('bad_field', `'${name.slice(0, 40)}' is not a class setting a host may change`);
+      }
+      if (typeof value !== 'boolean') throw new ProtocolError('bad_field', `'${name}' must be true or false`);
+    }
+    return classSet(changes);
+  },
+  [REMOVE_INK](message) {
+    allowFields(message, ['type', 'id', 'participant']);
+    const id = clientId(message, 'id');
+    if (!isParticipantId(message.participant)) {
+      throw new ProtocolError('bad_field', "'participant' must be a participant id", id);
+    }
+    return removeInk(message.participant, id);
+  },
+  [REMOVE](message) {
+    allowFields(message, ['type', 'participant']);
+    if (!isParticipantId(message.participant)) {
+      throw new ProtocolError('bad_field', "'participant' must be a participant id");
+    }
+    return remove(message.participant);
+  },
+  [LASER](message, limits) {
+    allowFields(message, ['type', 'at']);
+    const { at } = message;
+    if (at === null) return laser(null);
+    if (!Array.isArray(at) || at.length !== 2 || !at.every(isInteger)) {
+      throw new ProtocolError('bad_field', "'at' must be [x, y] in integers, or null");
+    }
+    checkPoints(at, limits, null, false);
+    return laser([at[0], at[1]]);
   },
   [STROKE_BEGIN](message, limits) {
     allowFields(message, ['type', 'stroke', 'color', 'width', 'points']);

@@ -1,6 +1,8 @@
 // This browser on one board: applies what the server says, and what is drawn here, to the
-// board; decides what goes out, what goes again and what is taken back. Holds no socket:
-// the connection, the outbox's delivery and the painter come in, so its tests need no browser.
+// board; decides what goes out, what goes again and what is taken back; knows this
+// participant's role and the board's class settings, and passes presence and lasers on.
+// Holds no socket and no page: the connection, the outbox's delivery, the painter and a
+// listener for the class come in, so its tests need no browser.
 
 import { retryDelay } from './backoff.js';
 import {
@@ -16,16 +18,25 @@ import {
   setVisible,
   UNKNOWN_AUTHOR,
 } from './board.js';
+import { can, ERASE_ANY, HOST, STUDENT } from './policy.js';
 import {
   ACK,
   BATCH,
+  CLASS,
+  classSet,
+  DEFAULT_CLASS,
   edit,
   ERASE,
   erase,
   ERROR,
   EVENT,
   isStrokePair,
+  LASER,
+  laser,
   newId,
+  PRESENCE,
+  remove,
+  removeInk,
   RESEND_CODES,
   RETRYABLE_CODES,
   SNAPSHOT,
@@ -45,15 +56,37 @@ export const MAX_RESENDS = 3;
 // What the server relays (a stroke's end is not: its committed event takes its place).
 const RELAYED = new Set([EVENT, STROKE_BEGIN, STROKE_POINTS, STROKE_DROP]);
 
+// Refusals of the role or of pens down: the stroke is taken back even while still being drawn.
+const ROLE_REFUSALS = new Set(['forbidden', 'locked']);
+
+// What the page may offer before the server has said who this is: what a student of a hosted
+// board may do, so nothing appears that a moment later would vanish.
+const UNKNOWN_ROLE = Object.freeze({ role: STUDENT });
+const UNKNOWN_CLASS = Object.freeze({ ...DEFAULT_CLASS, hosted: true });
+
+const QUIET = Object.freeze({
+  welcomed() {},
+  classChanged() {},
+  presenceChanged() {},
+  laserMoved() {},
+});
+
 export class Session {
   /**
    * board: board.js state; outbox: Outbox; delivery: Delivery (or its like);
    * connection: {limits, send(message), resync({fresh}), forgetLive(ref)};
-   * painter: {paintChange(change), repaint()}; notify(text): a short message for the person drawing.
+   * painter: {paintChange(change), repaint()}; notify(text): a short message for the person drawing;
+   * listener: any of {welcomed({role, name, settings}), classChanged(settings),
+   * presenceChanged({count, people}), laserMoved(author, at)}.
    */
-  constructor({ board, outbox, delivery, connection, painter, notify, random = Math.random }) {
+  constructor({ board, outbox, delivery, connection, painter, notify, listener = {}, random = Math.random }) {
     Object.assign(this, { board, outbox, delivery, connection, painter, notify, random });
+    this.listener = { ...QUIET, ...listener };
     this.me = UNKNOWN_AUTHOR;
+    this.role = null; // until the welcome
+    this.name = null;
+    this.settings = UNKNOWN_CLASS;
+    this.presence = { count: 0, people: null };
     this.socketStatus = { state: 'connecting', text: 'Connecting…' };
     this.loading = null; // {received, total} while a snapshot comes in
     // What the board still needs before the outbox may go: 'welcome', 'catch-up', 'snapshot' or nothing.
@@ -83,7 +116,10 @@ export class Session {
         this.painter.repaint();
         break;
       case BATCH:
-        for (const relayed of message.messages) if (this.relayed(relayed) === GAP) break;
+        for (const relayed of message.messages) {
+          if (this.classMessage(relayed)) continue;
+          if (this.relayed(relayed) === GAP) break;
+        }
         break;
       case ACK:
         this.delivery.settle(message.ref);
@@ -92,7 +128,7 @@ export class Session {
         this.refused(message);
         break;
       default:
-        if (RELAYED.has(message.type)) this.relayed(message);
+        if (!this.classMessage(message) && RELAYED.has(message.type)) this.relayed(message);
         break;
     }
     if (this.awaiting === 'catch-up' && !this.loading && this.board.seq >= this.welcomeSeq) this.awaiting = null;
@@ -107,6 +143,10 @@ export class Session {
     reassignAuthor(this.board, previous, this.me);
     dropPreviews(this.board, this.me);
     this.painter.repaint();
+    this.role = welcome.role;
+    this.name = welcome.name ?? null;
+    this.settings = { ...DEFAULT_CLASS, ...welcome.class };
+    this.listener.welcomed({ role: this.role, name: this.name, settings: this.settings });
     this.delivery.hold();
     this.welcomeSeq = welcome.seq;
     this.loading = null;
@@ -121,6 +161,26 @@ export class Session {
   loaded() {
     this.outbox.addressErases(this.me, (id) => authorsOf(this.board, id));
     this.delivery.restart();
+  }
+
+  // Class settings, presence and lasers: volatile, apart from the board. True when handled.
+  classMessage(message) {
+    switch (message.type) {
+      case CLASS:
+        this.settings = { ...DEFAULT_CLASS, ...message.class };
+        this.listener.classChanged(this.settings);
+        return true;
+      case PRESENCE:
+        this.presence = { count: message.count, people: message.people ?? null };
+        this.listener.presenceChanged(this.presence);
+        return true;
+      case LASER:
+        // My own pointer was drawn when it moved here.
+        if (message.author !== this.me) this.listener.laserMoved(message.author, message.at);
+        return true;
+      default:
+        return false;
+    }
   }
 
   relayed(message) {
@@ -158,6 +218,14 @@ export class Session {
     if (item) {
       this.takeBack(item);
       this.delivery.settle(ref);
+    } else if (ref && ROLE_REFUSALS.has(code) && removeStroke(this.board, this.me, ref)) {
+      // Refused at its begin: the rest of the stroke is drawn into nothing.
+      this.painter.repaint();
+    }
+    if (code === 'locked' && !this.settings.pens_down) {
+      // The class message saying so is on its way or was missed: the page shows pens down now.
+      this.settings = { ...this.settings, pens_down: true };
+      this.listener.classChanged(this.settings);
     }
     this.notify(error.message);
   }
@@ -193,6 +261,49 @@ export class Session {
       this.outbox.addEdit(message);
     }
     this.delivery.pump();
+  }
+
+  /** May this participant do `action` (policy.js) now? */
+  can(action) {
+    return this.role === null ? can(UNKNOWN_ROLE, action, this.settings) : can({ role: this.role }, action, this.settings);
+  }
+
+  get isHost() {
+    return this.role === HOST;
+  }
+
+  /** May this participant erase a stroke by `author`? A student only their own. */
+  mayErase(author) {
+    return author === this.me || this.can(ERASE_ANY);
+  }
+
+  /** Change some class settings (host); false when it could not go out. */
+  setClass(changes) {
+    return this.sendNow(classSet(changes));
+  }
+
+  /** Hide every stroke of a participant: an edit like any other, acknowledged and undoable. */
+  removeInkOf(participant) {
+    this.queueEdit(removeInk(participant));
+  }
+
+  /** Close a participant's sockets for good (host); false when it could not go out. */
+  removeParticipant(participant) {
+    return this.sendNow(remove(participant));
+  }
+
+  /** This laser pointer moved to `at` (board units), or was released (null): shown here, then sent. */
+  moveLaser(at) {
+    this.listener.laserMoved(this.me, at);
+    this.connection.send(laser(at));
+  }
+
+  // A command that is no edit goes now or not at all: a setting or a removal made offline
+  // would land much later, when the class has moved on.
+  sendNow(message) {
+    if (this.connection.send(message)) return true;
+    this.notify('Not connected: try again in a moment');
+    return false;
   }
 
   /** undo, redo or clear. */

@@ -66,3 +66,17 @@ test('the caller keeps its own points array', () => {
   queue.push(strokePoints('s1', [2, 2]));
   assert.deepEqual(points, [1, 1]);
 });
+
+test('a laser position replaces one still waiting, but never a release', () => {
+  const queue = new OutgoingQueue(500);
+  queue.push({ type: 'laser', at: [1, 1] });
+  queue.push(strokePoints('s1', [1, 2]));
+  queue.push({ type: 'laser', at: [2, 2] });
+  assert.deepEqual(queue.drain(), [strokePoints('s1', [1, 2]), { type: 'laser', at: [2, 2] }]);
+  queue.push({ type: 'laser', at: null });
+  queue.push({ type: 'laser', at: [3, 3] });
+  assert.deepEqual(queue.drain(), [
+    { type: 'laser', at: null },
+    { type: 'laser', at: [3, 3] },
+  ]);
+});

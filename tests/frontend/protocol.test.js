@@ -5,13 +5,20 @@ import { test } from 'node:test';
 
 import {
   ANNOUNCED_LIMIT_NAMES,
+  classSet,
   CLIENT_MESSAGE_TYPES,
+  CLOSE_REMOVED,
+  DEFAULT_CLASS,
   DEFAULT_LIMITS,
   ERROR_CODES,
   isStrokePair,
+  laser,
   limitsFromWelcome,
   newId,
   parse,
+  remove,
+  removeInk,
+  SETTABLE_CLASS_SETTINGS,
   PROTOCOL_VERSION,
   ProtocolError,
   RESEND_CODES,
@@ -97,14 +104,14 @@ test('a limit a welcome leaves out keeps its default', () => {
   assert.equal(read.maxActionsPerSecond, DEFAULT_LIMITS.maxActionsPerSecond);
 });
 
-test('a welcome of this version is spoken, one of version 1 or none is not', () => {
+test('a welcome of this version is spoken, one of version 2 or none is not', () => {
   const welcome = serverExample('welcome');
-  assert.equal(PROTOCOL_VERSION, 2);
+  assert.equal(PROTOCOL_VERSION, 3);
   assert.equal(speaksOurVersion(welcome), true);
-  assert.equal(speaksOurVersion({ ...welcome, v: 1 }), false);
-  assert.equal(speaksOurVersion({ ...welcome, v: '2' }), false);
+  assert.equal(speaksOurVersion({ ...welcome, v: 2 }), false);
+  assert.equal(speaksOurVersion({ ...welcome, v: '3' }), false);
   const { v, ...unversioned } = welcome;
-  assert.equal(v, 2);
+  assert.equal(v, 3);
   assert.equal(speaksOurVersion(unversioned), false);
 });
 
@@ -124,4 +131,80 @@ test('new stroke ids are valid and distinct', () => {
   const ids = new Set(Array.from({ length: 1000 }, newId));
   assert.equal(ids.size, 1000);
   for (const id of ids) assert.match(id, /^[A-Za-z0-9_-]{1,32}$/);
+});
+
+test('the builders make the frames of the fixture, which parse to themselves', () => {
+  const frame = (name) => cases.valid.find((c) => c.name === name).frame;
+  const built = [
+    [classSet({ pens_down: true }), 'class: pens down'],
+    [removeInk('q7w2mbx9ka', 'e41'), 'remove.ink'],
+    [remove('q7w2mbx9ka'), 'remove'],
+    [laser([640, 360]), 'laser'],
+    [laser(null), 'laser released'],
+  ];
+  for (const [message, name] of built) {
+    assert.deepEqual(message, frame(name), name);
+    assert.deepEqual(parse(JSON.stringify(message), limits), message, name);
+  }
+});
+
+test('a remove.ink gets a fresh id unless given one', () => {
+  const first = removeInk('q7w2mbx9ka');
+  assert.match(first.id, /^[A-Za-z0-9_-]{1,32}$/);
+  assert.notEqual(removeInk('q7w2mbx9ka').id, first.id);
+});
+
+test('a class change copies its settings', () => {
+  const changes = { badge: false };
+  const message = classSet(changes);
+  changes.badge = true;
+  assert.deepEqual(message.set, { badge: false });
+});
+
+test('a refused remove.ink names the edit', () => {
+  assert.throws(
+    () => parse(JSON.stringify({ type: 'remove.ink', id: 'e41', participant: 'not ok' }), limits),
+    (error) => error.code === 'bad_field' && error.ref === 'e41',
+  );
+});
+
+test('the class mode refusals say what the server says', () => {
+  assert.equal(ERROR_CODES.forbidden, 'your role may not do this');
+  assert.equal(ERROR_CODES.locked, 'pens are down: the host has paused drawing');
+  assert.equal(ERROR_CODES.nothing_to_remove, 'that participant has no strokes on the board');
+  assert.equal(CLOSE_REMOVED, 4010);
+  for (const { message } of cases.server_examples) {
+    if (['forbidden', 'locked', 'nothing_to_remove'].includes(message.code)) {
+      assert.equal(message.message, ERROR_CODES[message.code]);
+    }
+  }
+});
+
+test('every class setting in the examples is a known one, each a boolean', () => {
+  const settings = cases.server_examples
+    .map(({ message }) => (message.type === 'welcome' || message.type === 'class' ? message.class : null))
+    .filter(Boolean);
+  assert.ok(settings.length >= 3);
+  for (const each of settings) {
+    assert.deepEqual(Object.keys(each).sort(), Object.keys(DEFAULT_CLASS).sort());
+    assert.ok(Object.values(each).every((value) => typeof value === 'boolean'));
+  }
+  assert.deepEqual(
+    [...SETTABLE_CLASS_SETTINGS, 'hosted'].sort(),
+    Object.keys(DEFAULT_CLASS).sort(),
+  );
+});
+
+test('presence people carry an id, a name or null, a role and whether they are online', () => {
+  const withPeople = cases.server_examples.filter(({ message }) => message.type === 'presence' && message.people);
+  assert.ok(withPeople.length >= 1);
+  for (const { message } of withPeople) {
+    assert.ok(Number.isInteger(message.count));
+    for (const person of message.people) {
+      assert.deepEqual(Object.keys(person).sort(), ['id', 'name', 'online', 'role']);
+      assert.ok(person.name === null || typeof person.name === 'string');
+      assert.ok(['host', 'student', 'viewer'].includes(person.role));
+      assert.equal(typeof person.online, 'boolean');
+    }
+  }
 });

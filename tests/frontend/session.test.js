@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 
-import { createBoard, findStroke, UNKNOWN_AUTHOR } from '../../frontend/board.js';
+import { createBoard, findStroke, strokesInProgress, UNKNOWN_AUTHOR } from '../../frontend/board.js';
 import { Outbox } from '../../frontend/outbox.js';
 import { DEFAULT_LIMITS, erase, strokeBegin, strokeEnd, strokePoints } from '../../frontend/protocol.js';
 import { MAX_RESENDS, Session } from '../../frontend/session.js';
@@ -68,10 +68,11 @@ test('every server example applies through the session, in order, to the board i
     `${ANN}/s1`,
     `${ME}/s1 (hidden)`,
     `${ANN}/k3Jd9aQm2LxP0bVz`,
-    `${ME}/mine2`,
+    `${ME}/mine2 (hidden)`,
+    `${ANN}/live2`,
   ]);
   assert.deepEqual(findStroke(board, ME, 'mine2').points, [50, 50, 60, 60]);
-  assert.equal(board.seq, 9);
+  assert.equal(board.seq, 11);
   assert.equal(outbox.size, 0, 'the ack settled my stroke');
   assert.equal(connection.resyncs, 0);
   const errors = examples.filter((e) => e.message.type === 'error');
@@ -306,4 +307,164 @@ test('the status shows loading progress and what waits', () => {
   assert.deepEqual(session.status(), { state: 'connecting', text: 'Loading 1 of 400 strokes… · 1 waiting' });
   session.socketStatus = { state: 'failed', text: 'Sketchsite was updated: reload the page' };
   assert.equal(session.status().state, 'failed');
+});
+
+function classSession() {
+  const setup = newSession();
+  const heard = [];
+  setup.session.listener = {
+    welcomed: (welcomed) => heard.push(['welcomed', welcomed]),
+    classChanged: (settings) => heard.push(['class', settings]),
+    presenceChanged: (presence) => heard.push(['presence', presence]),
+    laserMoved: (author, at) => heard.push(['laser', author, at]),
+  };
+  return { ...setup, heard };
+}
+
+test('the welcome says my role, my name and the class settings, and the listener hears them', () => {
+  const { session, heard } = classSession();
+  assert.equal(session.role, null);
+  session.receive(example('welcome'));
+  assert.equal(session.role, 'student');
+  assert.equal(session.name, 'Ada');
+  assert.deepEqual(session.settings, example('welcome').class);
+  assert.deepEqual(heard, [['welcomed', { role: 'student', name: 'Ada', settings: example('welcome').class }]]);
+});
+
+test('before the welcome the page offers what a student of a hosted board may do', () => {
+  const { session } = newSession();
+  assert.equal(session.can('draw'), true);
+  assert.equal(session.can('erase_own'), true);
+  assert.equal(session.can('clear'), false);
+  assert.equal(session.can('laser'), false);
+  assert.equal(session.can('set_class'), false);
+});
+
+test('class and presence messages, alone or in a batch, replace what was known', () => {
+  const { session, heard } = classSession();
+  welcome(session);
+  emptySnapshot(session);
+  session.receive(example('class: pens down'));
+  assert.equal(session.settings.pens_down, true);
+  assert.equal(session.can('draw'), false);
+  assert.equal(session.can('erase_own'), true);
+  session.receive({ type: 'batch', messages: [example('presence, with people'), example('presence, count only')] });
+  assert.deepEqual(session.presence, { count: 2, people: null });
+  assert.deepEqual(
+    heard.filter(([kind]) => kind !== 'welcomed').map(([kind]) => kind),
+    ['class', 'presence', 'presence'],
+  );
+});
+
+test('a host may do everything; a student erases only their own strokes', () => {
+  const host = newSession().session;
+  host.receive({ ...example('welcome'), role: 'host', you: ANN });
+  assert.equal(host.isHost, true);
+  assert.equal(host.mayErase(ME), true);
+  assert.equal(host.can('clear'), true);
+  const student = newSession().session;
+  welcome(student);
+  assert.equal(student.isHost, false);
+  assert.equal(student.mayErase(ME), true);
+  assert.equal(student.mayErase(ANN), false);
+  assert.equal(student.can('clear'), false, 'the board has a host');
+  student.receive({ type: 'class', class: { ...example('welcome').class, hosted: false } });
+  assert.equal(student.can('clear'), true, 'a board nobody hosts is an open canvas');
+});
+
+test("others' lasers reach the listener; my own echo does not, it was shown when it moved", () => {
+  const { session, heard, connection } = classSession();
+  welcome(session);
+  session.receive(example('laser'));
+  session.receive({ type: 'laser', author: ME, at: [1, 1] });
+  session.receive({ type: 'batch', messages: [example('laser released')] });
+  session.moveLaser([5, 6]);
+  assert.deepEqual(
+    heard.filter(([kind]) => kind === 'laser'),
+    [
+      ['laser', ANN, [640, 360]],
+      ['laser', ANN, null],
+      ['laser', ME, [5, 6]],
+    ],
+  );
+  assert.deepEqual(connection.sent, [{ type: 'laser', at: [5, 6] }]);
+});
+
+test('a stroke refused because pens are down is taken back at once, and the page shows pens down', () => {
+  const { session, board, heard, notices, connection } = classSession();
+  welcome(session);
+  emptySnapshot(session);
+  session.emit(strokeBegin('s9', '#000000', 4, [1, 1]));
+  session.receive(example('error: locked'));
+  assert.equal(findStroke(board, ME, 's9'), undefined);
+  assert.deepEqual(connection.forgotten, ['s9']);
+  assert.equal(session.settings.pens_down, true);
+  assert.deepEqual(heard.at(-1), ['class', { ...example('welcome').class, pens_down: true }]);
+  assert.deepEqual(notices, [example('error: locked').message]);
+  // The rest of the stroke goes nowhere.
+  session.emit(strokePoints('s9', [2, 2]));
+  session.emit(strokeEnd('s9'));
+  assert.equal(findStroke(board, ME, 's9'), undefined);
+});
+
+test('a stroke from the outbox refused as forbidden is taken back and the reason shown', () => {
+  const { session, board, outbox, notices } = withWaitingStroke();
+  session.receive({ ...example('error: forbidden'), ref: 's1' });
+  assert.equal(outbox.size, 0);
+  assert.equal(board.strokes.size, 0);
+  assert.deepEqual(notices, ['your role may not do this']);
+});
+
+test('a forbidden erase shows its strokes again', () => {
+  const { session, board, outbox } = newSession();
+  welcome(session, { seq: 1 });
+  session.receive({ type: 'snapshot', seq: 1, index: 0, total: 1, strokes: [['a', ANN, '#000000', 4, [1, 1], 1]] });
+  findStroke(board, ANN, 'a').visible = false;
+  session.queueEdit(erase([[ANN, 'a']], 'e7'));
+  session.receive(example('error: forbidden'));
+  assert.equal(findStroke(board, ANN, 'a').visible, true);
+  assert.equal(outbox.size, 0);
+});
+
+test('removing ink is an edit in the outbox, settled by its ack or dropped when there is nothing to remove', () => {
+  const { session, outbox, delivery, notices } = newSession();
+  welcome(session);
+  emptySnapshot(session);
+  session.removeInkOf(ANN);
+  assert.equal(outbox.size, 1);
+  const { edit } = outbox.items[0];
+  assert.equal(edit.type, 'remove.ink');
+  assert.equal(edit.participant, ANN);
+  assert.deepEqual(delivery.called('pump'), [['pump']]);
+  session.receive({ type: 'error', code: 'nothing_to_remove', message: 'that participant has no strokes on the board', ref: edit.id });
+  assert.equal(outbox.size, 0);
+  assert.deepEqual(notices, ['that participant has no strokes on the board']);
+  session.removeInkOf(ANN);
+  session.receive({ type: 'ack', ref: outbox.items[0].ref, seq: 1 });
+  assert.equal(outbox.size, 0);
+});
+
+test('class changes and removals go at once, or say the page is not connected', () => {
+  const { session, connection, notices } = newSession();
+  assert.equal(session.setClass({ pens_down: true }), true);
+  assert.equal(session.removeParticipant(ANN), true);
+  assert.deepEqual(connection.sent, [
+    { type: 'class', set: { pens_down: true } },
+    { type: 'remove', participant: ANN },
+  ]);
+  connection.send = () => false;
+  assert.equal(session.setClass({ badge: false }), false);
+  assert.equal(notices.length, 1);
+});
+
+test("a live stroke's author name is kept while it is drawn", () => {
+  const { session, board } = newSession();
+  welcome(session);
+  emptySnapshot(session, 9);
+  const batch = example("batch of a live stroke with its author's name, and its committed event");
+  session.receive({ type: 'batch', messages: batch.messages.slice(0, 2) });
+  assert.equal(findStroke(board, ANN, 'live2').name, 'Ms Rivera');
+  assert.deepEqual(strokesInProgress(board, ME).map((stroke) => stroke.id), ['live2']);
+  session.receive({ type: 'batch', messages: batch.messages.slice(2) });
+  assert.deepEqual(strokesInProgress(board, ME), []);
 });
