@@ -1,8 +1,9 @@
-"""`manage.py serve`: bring the database up to date, print the addresses people can open, run Daphne."""
+"""`manage.py serve`: bring the database up to date, print the addresses people can open, run Daphne.
 
-import socket
+Beside them it prints the teacher's host link of the classic board, made on the first run and the
+same on every later one (`manage.py hostlink draw --reset` changes it).
+"""
 
-import psutil
 from daphne.cli import CommandLineInterface
 from django.conf import settings
 from django.core.management import call_command
@@ -10,22 +11,23 @@ from django.core.management.base import BaseCommand
 from django.db import connections
 from django.db.migrations.executor import MigrationExecutor
 
+from draw import addresses, store
+from draw.boards import CLASSIC_BOARD
+from draw.models import Board
 from sketchsite.daphne_command import daphne_arguments
-
-
-def lan_addresses():
-    """IPv4 addresses of this machine's network interfaces other than loopback."""
-    found = []
-    for addresses in psutil.net_if_addrs().values():
-        for address in addresses:
-            if address.family == socket.AF_INET and not address.address.startswith("127."):
-                found.append(address.address)
-    return sorted(set(found))
 
 
 def unapplied_migrations(database="default"):
     executor = MigrationExecutor(connections[database])
     return executor.migration_plan(executor.loader.graph.leaf_nodes())
+
+
+def write_class_links(out, board, base, reset=False):
+    """Print a board's host link and where its students join (giving it a host first if it has none)."""
+    key = store.default_store().host_key(board, reset=reset)
+    code = Board.objects.filter(name=board).values_list("join_code", flat=True).get()
+    out.write(f"Teacher (host) link: {addresses.host_url(base, board, key)}")
+    out.write(f"Students join at {addresses.join_url(base, code)} (code {code})")
 
 
 class Command(BaseCommand):
@@ -45,8 +47,9 @@ class Command(BaseCommand):
         self.stdout.write("Sketchsite is running. Open the board at:")
         self.stdout.write(f"  this computer:  http://localhost:{port}/")
         if host in ("0.0.0.0", "::"):
-            for address in lan_addresses():
+            for address in addresses.lan_addresses():
                 self.stdout.write(f"  on the network: http://{address}:{port}/")
+        write_class_links(self.stdout, CLASSIC_BOARD, addresses.server_base_url(host, port))
         layer = "Redis" if settings.REDIS_URL else "in-memory"
         database = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
         self.stdout.write(f"Channel layer: {layer}; database: {database}. Stop with Ctrl+C.")
