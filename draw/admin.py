@@ -1,14 +1,37 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count
+from django.utils.html import format_html
 
+from draw import addresses, store
 from draw.models import Board, BoardEvent
 
 
 @admin.register(Board)
 class BoardAdmin(admin.ModelAdmin):
-    list_display = ["name", "stroke_count", "event_count", "last_seq", "size", "created_at", "updated_at"]
-    search_fields = ["name"]
-    readonly_fields = ["last_seq", "stroke_count", "created_at", "updated_at"]
+    list_display = [
+        "name",
+        "hosted",
+        "join_code",
+        "stroke_count",
+        "event_count",
+        "last_seq",
+        "size",
+        "created_at",
+        "updated_at",
+    ]
+    search_fields = ["name", "join_code"]
+    # The key's salt and hash change together, through the action below, or every host link breaks.
+    readonly_fields = [
+        "last_seq",
+        "stroke_count",
+        "join_code",
+        "host_key_salt",
+        "host_key_hash",
+        "class_version",
+        "created_at",
+        "updated_at",
+    ]
+    actions = ["reset_host_key"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(event_total=Count("events"))
@@ -20,6 +43,19 @@ class BoardAdmin(admin.ModelAdmin):
     @admin.display(description="size (board units)")
     def size(self, board):
         return f"{board.width} × {board.height}"
+
+    @admin.display(description="host", boolean=True, ordering="host_key_hash")
+    def hosted(self, board):
+        return board.hosted
+
+    @admin.action(description="Reset host key")
+    def reset_host_key(self, request, queryset):
+        """A new host link for each board; earlier ones open it as a student from now on."""
+        base = addresses.public_base_url(request)
+        for name in queryset.values_list("name", flat=True):
+            link = addresses.host_url(base, name, store.default_store().host_key(name, reset=True))
+            message = format_html('New host link of {}: <a href="{}">{}</a>', name, link, link)
+            self.message_user(request, message, messages.SUCCESS)
 
 
 @admin.register(BoardEvent)

@@ -1,8 +1,12 @@
-"""Boards and their size are visible in the Django admin."""
+"""Boards, their size, host and join code are visible in the Django admin; a host key can be reset."""
+
+import re
 
 import pytest
+from django.contrib import messages
 
-from draw import store
+from draw import hostkeys, store
+from draw.models import Board
 from draw.participants import Participant
 
 pytestmark = pytest.mark.django_db
@@ -24,3 +28,34 @@ def test_admin_lists_boards_with_their_stroke_and_event_counts(admin_client):
     assert '<td class="field-stroke_count">2</td>' in page
     assert '<td class="field-event_count">4</td>' in page
     assert "1600 × 900" in page
+
+
+def test_admin_lists_whether_a_board_has_a_host_and_its_join_code(admin_client):
+    store.default_store().create("art-class", hosted=True)
+    store.default_store().create("open-canvas", hosted=False)
+    page = admin_client.get("/admin/draw/board/").content.decode()
+    for name in ("art-class", "open-canvas"):
+        assert f'<td class="field-join_code">{store.board_state(name).join_code}</td>' in page
+    hosted = re.findall(r'<td class="field-hosted"><img src="[^"]*icon-(yes|no)\.svg"', page)
+    # Listed by name: art-class, then open-canvas.
+    assert hosted == ["yes", "no"]
+
+
+def test_admin_reset_host_key_shows_the_new_host_link(admin_client, settings):
+    settings.SKETCHSITE = {**settings.SKETCHSITE, "PUBLIC_URL": "https://draw.school.example"}
+    old = store.default_store().create("art-class", hosted=True)
+    board = Board.objects.get(name="art-class")
+    response = admin_client.post(
+        "/admin/draw/board/",
+        {"action": "reset_host_key", "_selected_action": [board.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    [message] = list(response.context["messages"])
+    assert message.level == messages.SUCCESS
+    link = re.search(r"https://draw\.school\.example/b/art-class/#host=(\w+)", str(message))
+    assert link, str(message)
+    new = link.group(1)
+    stored = store.board_state("art-class").host_key_hash
+    assert hostkeys.is_host_key(new, stored) and not hostkeys.is_host_key(old, stored)
+    assert f'<a href="{link.group(0)}">' in response.content.decode()
