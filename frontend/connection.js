@@ -1,13 +1,15 @@
 // The board's websocket: sends queued messages at most once per send interval and within
 // the connection's budgets (live.js), hands every frame from the server to onMessage,
 // reconnects by itself on the schedule of backoff.js (resuming from the last seq the
-// board holds), and reports its state through onStatus.
+// board holds), and reports its state through onStatus. A host presents its key at every
+// connect; a projector asks for a read-only connection.
 
 import { ReconnectBackoff } from './backoff.js';
 import { LiveStrokes } from './live.js';
 import { OutgoingQueue } from './outgoing.js';
 import {
   CLOSE_BOARD_NOT_FOUND,
+  CLOSE_REMOVED,
   CLOSE_RESYNC,
   DEFAULT_LIMITS,
   encode,
@@ -18,14 +20,25 @@ import {
 
 export const SEND_INTERVAL_MS = 33; // about 30 frames a second per drawer, however fast the pointer
 
+export const REMOVED_TEXT = 'The host removed you from this board';
+
+/** The socket's query string: who this is, where the board stands, and how it takes part. */
+export function socketQuery({ token, since, hostKey = null, viewer = false }) {
+  const params = new URLSearchParams({ token: token ?? '', since: String(since) });
+  if (hostKey) params.set('host', hostKey);
+  if (viewer) params.set('view', '1');
+  return params.toString();
+}
+
 export class Connection {
   /**
    * url: the board's socket path; tokenKey: where the participant token is kept;
+   * hostKey(): the board's host key if this browser has it; viewer: a read-only projector;
    * since(): the last seq the board holds; onMessage(message), the welcome included;
    * onStatus({state, text}).
    */
-  constructor({ url, tokenKey, since, onMessage, onStatus }) {
-    Object.assign(this, { url, tokenKey, since, onMessage, onStatus });
+  constructor({ url, tokenKey, hostKey = () => null, viewer = false, since, onMessage, onStatus }) {
+    Object.assign(this, { url, tokenKey, hostKey, viewer, since, onMessage, onStatus });
     this.limits = { ...DEFAULT_LIMITS };
     this.live = new LiveStrokes(this.limits);
     this.queue = new OutgoingQueue(this.live.pointsPerMessage);
@@ -53,7 +66,7 @@ export class Connection {
     // since=0 asks for a whole snapshot instead of the events after the board's seq.
     const since = this.freshSnapshot ? 0 : this.since();
     this.freshSnapshot = false;
-    const query = `token=${encodeURIComponent(token)}&since=${since}`;
+    const query = socketQuery({ token, since, hostKey: this.hostKey(), viewer: this.viewer });
     const socket = new WebSocket(`${scheme}//${location.host}${this.url}?${query}`);
     this.socket = socket;
     this.welcomed = false;
@@ -96,6 +109,11 @@ export class Connection {
     this.queue.drain();
     if (event.code === CLOSE_BOARD_NOT_FOUND) {
       this.stop(event.reason || 'No such board');
+      return;
+    }
+    if (event.code === CLOSE_REMOVED) {
+      // Every reconnect with this token would be closed the same way.
+      this.stop(REMOVED_TEXT);
       return;
     }
     const delay = this.backoff.closed(event.code, performance.now());
