@@ -140,17 +140,18 @@ def board_join_qr(request, board):
         raise Http404("no such board")
     url = addresses.join_url(addresses.public_base_url(request), code)
     response = HttpResponse(join_qr_svg(url), content_type="image/svg+xml")
-    # The public address can change (another network, SKETCHSITE_PUBLIC_URL), the code cannot.
+    # The public address can change (another network, SKETCHSITE_PUBLIC_URL): asked about each time.
     response["Cache-Control"] = "no-cache"
     return response
 
 
 def join_qr_svg(url):
     """`url` as a QR code: black modules on white with the standard quiet zone, in whole pixels."""
-    qr = segno.make(url, error="m")
+    # A full QR code even for a short URL: phone cameras do not read Micro QR codes.
+    qr = segno.make_qr(url, error="m")
     out = io.BytesIO()
-    # Whole pixels a module keep its edges sharp at its own size; the viewBox (from `unit`) lets
-    # a page scale it to the projector.
+    # A whole number of pixels per module keeps the edges sharp at the code's own size; the
+    # viewBox (from `unit`) lets a page scale it up for the projector.
     qr.save(out, kind="svg", scale=8, border=4, dark="#000", light="#fff", unit="px", xmldecl=False)
     return out.getvalue()
 

@@ -344,7 +344,7 @@ def test_the_join_qr_code_is_segnos_svg_of_the_join_url(client):
     # The quiet zone: four light modules before the first dark one.
     assert re.search(r'class="qrline"[^>]* d="M4 4\.5h', svg)
     png = io.BytesIO()
-    segno.make(url, error="m").save(png, kind="png", scale=4, border=4)
+    segno.make_qr(url, error="m").save(png, kind="png", scale=4, border=4)
     assert decoded(Image.open(png)) == [url]
 
 
