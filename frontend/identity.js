@@ -7,6 +7,11 @@ export function tokenStorageKey(board) {
   return `sketchsite.token.${board}`;
 }
 
+// The projector's own: a tab that was a participant on this board does not lend it its identity.
+export function viewerTokenStorageKey(board) {
+  return `sketchsite.token.${board}.show`;
+}
+
 export function hostKeyStorageKey(board) {
   return `sketchsite.host.${board}`;
 }

@@ -1,28 +1,44 @@
-// Wiring only: board state, sketch, toolbar, tools, outbox, connection and session meet here.
+// Wiring only: board state, sketch, overlay, toolbar, tools, class panel, outbox, connection
+// and session meet here.
 
-import { createBoard } from './board.js';
+import { createBoard, strokesInProgress } from './board.js';
 import { Connection } from './connection.js';
 import { Delivery } from './delivery.js';
+import { adoptFragment, hostKeyStorageKey, tokenStorageKey } from './identity.js';
 import { Outbox } from './outbox.js';
+import { CLEAR, DRAW, LASER, STUDENT } from './policy.js';
 import { Session } from './session.js';
 import { createSketch } from './sketch.js';
-import { attachEraser } from './tools/eraser.js';
-import { attachPen } from './tools/pen.js';
+import { attachEraser, TOOL as ERASER } from './tools/eraser.js';
+import { attachLaser, TOOL as LASER_POINTER } from './tools/laser.js';
+import { attachPen, TOOL as PEN } from './tools/pen.js';
+import { copyText } from './ui/clipboard.js';
+import { createClassPanel } from './ui/classpanel.js';
 import { attachShortcuts } from './ui/keyboard.js';
+import { createOverlay } from './ui/overlay.js';
+import { createPeopleMenu } from './ui/people.js';
+import { createPensDownBanner } from './ui/pensdown.js';
 import { createToolbar } from './ui/toolbar.js';
 
+// How often the host's people list looks again at who is drawing.
+const DRAWING_REFRESH_MS = 250;
+const TOOLS = [PEN, ERASER, LASER_POINTER];
+
 const config = JSON.parse(document.getElementById('board-config').textContent);
+adoptFragment(config.board, { location, history, localStorage, sessionStorage });
+const hostKey = () => localStorage.getItem(hostKeyStorageKey(config.board));
 const board = createBoard(config.size[0], config.size[1]);
 const outbox = new Outbox(window.localStorage, `sketchsite.outbox.${config.board}`);
+const container = document.getElementById('board');
 
-const sketch = createSketch(document.getElementById('board'), board, {
+const sketch = createSketch(container, board, {
   onReady(canvas) {
     const getView = () => sketch.view;
     attachPen(canvas, {
       board,
       getView,
       getStyle: () => toolbar.style(),
-      isActive: () => toolbar.tool() === 'pen',
+      isActive: () => toolbar.tool() === PEN.name && session.can(DRAW),
       maxPointsPerStroke: () => connection.limits.maxPointsPerStroke,
       emit: (message) => {
         session.emit(message);
@@ -32,31 +48,63 @@ const sketch = createSketch(document.getElementById('board'), board, {
     attachEraser(canvas, {
       board,
       getView,
-      isActive: () => toolbar.tool() === 'eraser',
+      isActive: () => toolbar.tool() === ERASER.name,
+      mayErase: (author) => session.mayErase(author),
       repaint: () => sketch.repaint(),
       onErase: (message) => {
         session.queueEdit(message);
         showStatus();
       },
     });
+    attachLaser(canvas, {
+      board,
+      getView,
+      isActive: () => toolbar.tool() === LASER_POINTER.name && session.can(LASER),
+      getInterval: () => 1000 / connection.limits.maxLaserPerSecond,
+      move: (at) => session.moveLaser(at),
+    });
   },
 });
+const overlay = createOverlay(container, { board, getView: () => sketch.view, me: () => session.me });
 
 const toolbar = createToolbar(document.getElementById('toolbar'), {
   boardName: config.board,
   newBoardUrl: config.newBoardUrl,
   exportUrls: config.exportUrls,
+  tools: TOOLS,
   onCommand: runCommand,
 });
-attachShortcuts(window, { onCommand: runCommand, onTool: (tool) => toolbar.chooseTool(tool) });
+attachShortcuts(window, { tools: TOOLS, onCommand: runCommand, onTool: (tool) => toolbar.chooseTool(tool) });
+const peopleMenu = createPeopleMenu(document.getElementById('toolbar'));
+const pensDown = createPensDownBanner(document.querySelector('[data-role=pens-down]'));
+const classPanel = createClassPanel(
+  document.querySelector('[data-role=class-panel]'),
+  document.querySelector('[data-role=class-toggle]'),
+  {
+    board: config.board,
+    join: config.join,
+    hostKey,
+    me: () => session.me,
+    onSet: (changes) => session.setClass(changes),
+    onRemoveInk: (participant) => {
+      session.removeInkOf(participant);
+      showStatus();
+    },
+    onRemove: (participant) => session.removeParticipant(participant),
+    copy: copyText,
+  },
+);
 
 const connection = new Connection({
   url: config.socketPath,
-  tokenKey: `sketchsite.token.${config.board}`,
+  tokenKey: tokenStorageKey(config.board),
+  hostKey,
   since: () => board.seq,
   onStatus: (status) => {
     session.socketStatus = status;
     showStatus();
+    // A stopped connection does not come back by itself: say so where it cannot be missed.
+    if (status.state === 'failed') toolbar.notify(status.text, { lasting: true });
   },
   onMessage: (message) => {
     session.receive(message);
@@ -69,12 +117,52 @@ const session = new Session({
   outbox,
   delivery,
   connection,
-  painter: sketch,
+  painter: {
+    paintChange(change) {
+      sketch.paintChange(change);
+      boardChanged();
+    },
+    repaint() {
+      sketch.repaint();
+      boardChanged();
+    },
+  },
   notify: (text) => toolbar.notify(text),
+  listener: {
+    welcomed() {
+      // Pointers of the last socket will send no release.
+      overlay.forgetLasers();
+      showClass();
+    },
+    classChanged: showClass,
+    presenceChanged(presence) {
+      peopleMenu.show(presence);
+      if (session.isHost) classPanel.showPeople(presence);
+    },
+    laserMoved: (author, at) => overlay.moveLaser(author, at),
+  },
 });
 
+function showClass() {
+  toolbar.permit({ [CLEAR]: session.can(CLEAR), [LASER_POINTER.name]: session.can(LASER) });
+  pensDown.show(session.role === STUDENT && session.settings.pens_down);
+  classPanel.setAvailable(session.isHost);
+  classPanel.showSettings(session.settings);
+}
+
+let drawingTimer = null;
+function boardChanged() {
+  overlay.boardChanged();
+  if (!session.isHost || drawingTimer !== null) return;
+  drawingTimer = setTimeout(() => {
+    drawingTimer = null;
+    classPanel.showDrawing(new Set(strokesInProgress(board, session.me).map((stroke) => stroke.author)));
+  }, DRAWING_REFRESH_MS);
+}
+
 function runCommand(command) {
-  if (command === 'clear' && !window.confirm('Clear the board for everyone? You can undo it.')) return;
+  if (command === CLEAR && !session.can(CLEAR)) return;
+  if (command === CLEAR && !window.confirm('Clear the board for everyone? You can undo it.')) return;
   session.command(command);
   showStatus();
 }
@@ -83,6 +171,7 @@ function showStatus() {
   toolbar.showStatus(session.status());
 }
 
+showClass();
 connection.start();
 
 // A handle for people debugging in the console and for the browser tests.
@@ -92,8 +181,11 @@ window.sketchsite = {
   outbox,
   session,
   sketch,
+  overlay,
+  toolbar,
   draw: (points) => {
     session.drawStroke(points, toolbar.style());
     showStatus();
   },
+  laser: (at) => session.moveLaser(at),
 };

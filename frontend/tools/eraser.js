@@ -1,13 +1,17 @@
-// The stroke eraser: dragging over the board removes every whole stroke it touches.
+// The stroke eraser: dragging over the board removes every whole stroke it touches that this
+// participant may erase (a student only their own; the server enforces it too).
 // Touched strokes disappear at once; one erase message goes out when the pointer lifts.
 
 import { clampToBoard, setVisible, strokeKey, strokesNear } from '../board.js';
 import { erase } from '../protocol.js';
 import { screenToBoard } from '../view.js';
 
+export const TOOL = Object.freeze({ name: 'eraser', label: 'Eraser', shortcut: 'e', title: 'Eraser (E)' });
+
 export const ERASER_RADIUS = 12; // board units
 
-export function attachEraser(canvas, { board, getView, isActive, onErase, repaint }) {
+/** mayErase(author): whether strokes by `author` may be erased here. */
+export function attachEraser(canvas, { board, getView, isActive, mayErase = () => true, onErase, repaint }) {
   const touched = new Map(); // pointerId -> Map of stroke key -> [author, id]
 
   function rub(event) {
@@ -16,7 +20,7 @@ export function attachEraser(canvas, { board, getView, isActive, onErase, repain
       board,
       ...screenToBoard(getView(), event.clientX - rect.left, event.clientY - rect.top),
     );
-    const pairs = strokesNear(board, x, y, ERASER_RADIUS);
+    const pairs = strokesNear(board, x, y, ERASER_RADIUS).filter(([author]) => mayErase(author));
     if (!pairs.length) return;
     const rubbed = touched.get(event.pointerId);
     for (const [author, id] of pairs) rubbed.set(strokeKey(author, id), [author, id]);

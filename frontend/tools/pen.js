@@ -5,6 +5,8 @@ import { clampToBoard } from '../board.js';
 import { newId, strokeBegin, strokeEnd, strokePoints } from '../protocol.js';
 import { screenToBoard } from '../view.js';
 
+export const TOOL = Object.freeze({ name: 'pen', label: 'Pen', shortcut: 'p', title: 'Pen (P)' });
+
 export function attachPen(canvas, { board, getView, getStyle, isActive, maxPointsPerStroke, emit }) {
   const active = new Map(); // pointerId -> {stroke, lastX, lastY}
 

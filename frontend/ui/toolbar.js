@@ -1,5 +1,6 @@
 // The toolbar: tools, colours, widths, undo/redo/clear, export, board name, "new board",
-// the connection status and short notices.
+// the connection status and short notices. Tools come from their modules' TOOL entries; what
+// the participant's role may not use is hidden (permit()).
 
 export const PALETTE = [
   { name: 'Black', color: '#1e1e1e' },
@@ -22,26 +23,25 @@ export const WIDTHS = [
   { name: 'Thick', width: 20 },
 ];
 
-export function createToolbar(root, { boardName, newBoardUrl, exportUrls, onCommand }) {
+/** tools: TOOL entries ({name, label, title}) of the tool modules, the first one chosen at first. */
+export function createToolbar(root, { boardName, newBoardUrl, exportUrls, tools: toolList, onCommand }) {
   const style = { color: PALETTE[0].color, width: WIDTHS[1].width };
-  let tool = 'pen';
+  let tool = toolList[0].name;
 
   const tools = root.querySelector('[data-role=tools]');
   const toolButtons = {};
-  for (const [name, label] of [
-    ['pen', 'Pen (P)'],
-    ['eraser', 'Eraser (E)'],
-  ]) {
-    const button = textButton(label.split(' ')[0], label, () => chooseTool(name));
+  for (const { name, label, title } of toolList) {
+    const button = textButton(label, title, () => chooseTool(name));
     button.dataset.tool = name;
     toolButtons[name] = button;
     tools.append(button);
   }
   function chooseTool(name) {
+    if (!toolButtons[name] || toolButtons[name].hidden) return;
     tool = name;
     select(tools, toolButtons[name]);
   }
-  select(tools, toolButtons.pen);
+  select(tools, toolButtons[tool]);
 
   const commands = root.querySelector('[data-role=commands]');
   for (const [command, label, title] of [
@@ -49,7 +49,9 @@ export function createToolbar(root, { boardName, newBoardUrl, exportUrls, onComm
     ['redo', 'Redo', 'Redo (Ctrl+Shift+Z)'],
     ['clear', 'Clear', 'Clear the board for everyone (undoable)'],
   ]) {
-    commands.append(textButton(label, title, () => onCommand(command)));
+    const button = textButton(label, title, () => onCommand(command));
+    button.dataset.command = command;
+    commands.append(button);
   }
   const exports = root.querySelector('[data-role=export]');
   for (const [format, url] of Object.entries(exportUrls)) {
@@ -96,17 +98,29 @@ export function createToolbar(root, { boardName, newBoardUrl, exportUrls, onComm
     style: () => ({ ...style }),
     tool: () => tool,
     chooseTool,
+    /**
+     * Show only what may be used: `allowed` maps tool and command names to whether they
+     * may; names left out stay as they are. A chosen tool that goes hidden gives way to the first.
+     */
+    permit(allowed) {
+      for (const [name, may] of Object.entries(allowed)) {
+        const button = toolButtons[name] ?? commands.querySelector(`[data-command="${name}"]`);
+        if (button) button.hidden = !may;
+      }
+      if (toolButtons[tool].hidden) chooseTool(toolList[0].name);
+    },
     showStatus({ state, text }) {
       // Called for every pointer event and every frame received: touch the DOM only when
       // the status changed, or each call costs a text node and a layout.
       if (status.dataset.state !== state) status.dataset.state = state;
       if (status.textContent !== text) status.textContent = text;
     },
-    /** A short message for the person drawing, e.g. why a stroke was refused. */
-    notify(text) {
+    /** A short message for the person drawing, e.g. why a stroke was refused; `lasting` stays. */
+    notify(text, { lasting = false } = {}) {
       notice.textContent = text;
       notice.hidden = false;
       clearTimeout(noticeTimer);
+      if (lasting) return;
       noticeTimer = setTimeout(() => {
         notice.hidden = true;
       }, 6000);

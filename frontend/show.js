@@ -1,0 +1,79 @@
+// Wiring of the projector page: the board fitted to the whole screen, a read-only viewer
+// socket, names beside tips and laser trails as on the board page, and the join badge.
+// No tools: the page draws what the class draws, and sends nothing.
+
+import { createBoard } from './board.js';
+import { Connection } from './connection.js';
+import { Delivery } from './delivery.js';
+import { viewerTokenStorageKey } from './identity.js';
+import { Outbox } from './outbox.js';
+import { Session } from './session.js';
+import { createSketch } from './sketch.js';
+import { createBadge } from './ui/badge.js';
+import { createOverlay } from './ui/overlay.js';
+
+const config = JSON.parse(document.getElementById('board-config').textContent);
+const board = createBoard(config.size[0], config.size[1]);
+// A viewer sends nothing, so its outbox stays empty and needs no storage.
+const outbox = new Outbox(null, 'projector');
+const container = document.getElementById('board');
+const sketch = createSketch(container, board, { onReady() {} });
+const overlay = createOverlay(container, { board, getView: () => sketch.view, me: () => session.me });
+const badge = createBadge(document.querySelector('[data-role=badge]'), config.join);
+const status = document.querySelector('[data-role=status]');
+
+const connection = new Connection({
+  url: config.socketPath,
+  tokenKey: viewerTokenStorageKey(config.board),
+  viewer: true,
+  since: () => board.seq,
+  onStatus: (next) => {
+    session.socketStatus = next;
+    showStatus();
+  },
+  onMessage: (message) => {
+    session.receive(message);
+    showStatus();
+  },
+});
+const delivery = new Delivery(outbox, connection, () => {});
+const session = new Session({
+  board,
+  outbox,
+  delivery,
+  connection,
+  painter: {
+    paintChange(change) {
+      sketch.paintChange(change);
+      overlay.boardChanged();
+    },
+    repaint() {
+      sketch.repaint();
+      overlay.boardChanged();
+    },
+  },
+  // Nobody reads notices on a wall; the status corner says what matters.
+  notify: () => {},
+  listener: {
+    welcomed({ settings }) {
+      overlay.forgetLasers();
+      badge.showSettings(settings);
+    },
+    classChanged: (settings) => badge.showSettings(settings),
+    presenceChanged: (presence) => badge.showCount(presence.count),
+    laserMoved: (author, at) => overlay.moveLaser(author, at),
+  },
+});
+
+// Only trouble shows: a projector that is live needs no pill on the wall.
+function showStatus() {
+  const { state, text } = session.status();
+  status.hidden = state === 'online';
+  if (status.dataset.state !== state) status.dataset.state = state;
+  if (status.textContent !== text) status.textContent = text;
+}
+
+connection.start();
+
+// A handle for people debugging in the console and for the browser tests.
+window.sketchsite = { board, connection, session, sketch, overlay, badge };
