@@ -43,7 +43,8 @@ export function peopleRows(people, drawing, me) {
 /**
  * panel: the [data-role=class-panel] element; toggle: the toolbar's "Class" button.
  * join: the page config's {code, url, qr} or null; hostKey(): this browser's host key;
- * me(): this participant's id; onSet(changes), onRemoveInk(id), onRemove(id).
+ * me(): this participant's id; onSet(changes) (false when it could not be sent),
+ * onRemoveInk(id), onRemove(id); copy(text): resolves to whether it was copied.
  */
 export function createClassPanel(panel, toggle, { board, join, hostKey, me, onSet, onRemoveInk, onRemove, copy }) {
   let settings = null;
@@ -97,7 +98,10 @@ export function createClassPanel(panel, toggle, { board, join, hostKey, me, onSe
     const box = document.createElement('input');
     box.type = 'checkbox';
     box.dataset.setting = name;
-    box.addEventListener('change', () => onSet({ [name]: box.checked }));
+    box.addEventListener('change', () => {
+      // Not sent (offline): the box goes back to what the board has.
+      if (!onSet({ [name]: box.checked })) box.checked = !box.checked;
+    });
     boxes[name] = box;
     row.append(box, document.createTextNode(` ${label}`));
     toggles.append(row);
