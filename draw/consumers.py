@@ -9,9 +9,21 @@ from django.db import DatabaseError
 
 from draw import frames, metrics, protocol
 from draw.boards import group_name, is_valid_board_name
-from draw.participants import participant_from_token, token_for
+from draw.hostkeys import is_host_key
+from draw.participants import HOST, STUDENT, VIEWER, Participant, identity_from_token, token_for
 from draw.protocol import ProtocolError
-from draw.session import INVALID, MAX_CATCH_UP_EVENTS, BoardSession, Close, Publish, Reply, Store
+from draw.session import (
+    INVALID,
+    MAX_CATCH_UP_EVENTS,
+    BoardSession,
+    Close,
+    Publish,
+    RemoveParticipant,
+    Reply,
+    SetClass,
+    Store,
+    Volatile,
+)
 from draw.transport import BoardSocket
 
 logger = logging.getLogger(__name__)
@@ -27,6 +39,7 @@ _FRAMES_OUT = {
         protocol.EVENT,
         protocol.ACK,
         protocol.ERROR,
+        protocol.CLASS,
     )
 }
 
@@ -40,6 +53,7 @@ class BoardConsumer(BoardSocket):
     limits = None
     snapshot_chunk = None
     max_frame_bytes = None
+    max_removed_participants = None
 
     session = None
     membership = None
@@ -51,7 +65,7 @@ class BoardConsumer(BoardSocket):
             await self.close(protocol.CLOSE_BOARD_NOT_FOUND, "no such board")
             return
         query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
-        participant = participant_from_token(query.get("token", [""])[0])
+        participant_id, name = identity_from_token(query.get("token", [""])[0])
         since = _int_or_zero(query.get("since", ["0"])[0])
         try:
             # Join the board before reading it: an event committed meanwhile then arrives both
@@ -59,7 +73,22 @@ class BoardConsumer(BoardSocket):
             # and it could arrive in neither.
             self.membership = await self.hub.join(group_name(board), self)
             state = await database_sync_to_async(self.store.read)(board)
-            session = BoardSession(board, participant, self.limits.for_board(state.width, state.height))
+            relay = self.membership.relay
+            relay.learned_class(state.classroom)
+            if participant_id in state.removed:
+                await self.close(protocol.CLOSE_REMOVED, "removed by the host")
+                return
+            if is_host_key(query.get("host", [""])[0], state.host_key_hash):
+                role = HOST
+            else:
+                role = VIEWER if query.get("view", [""])[0] == "1" else STUDENT
+            participant = Participant(participant_id, role, name)
+            session = BoardSession(
+                board,
+                participant,
+                self.limits.for_board(state.width, state.height),
+                class_settings=lambda: relay.class_settings,
+            )
             events = None
             if session.wants_events_since(since, state.seq):
                 events = await database_sync_to_async(self.store.events_since)(
@@ -74,9 +103,15 @@ class BoardConsumer(BoardSocket):
             return
         self.session = session
         metrics.CACHED_BOARDS.set(self.store.cached_boards)
-        await self.send_message(
-            protocol.welcome(board, participant, token_for(participant), state.seq, session.limits)
+        welcome = protocol.welcome(
+            board,
+            Participant(participant.id, role, session.shown_name()),
+            token_for(participant.id, participant.name),
+            state.seq,
+            session.limits,
+            relay.class_settings,
         )
+        await self.send_message(welcome)
         catch_up_frames = _FRAMES_OUT[protocol.SNAPSHOT if events is None else protocol.BATCH]
         for text in session.catch_up_frames(state, events, self.snapshot_chunk, self.max_frame_bytes):
             catch_up_frames.inc()
@@ -92,6 +127,8 @@ class BoardConsumer(BoardSocket):
             self.membership.relay.outage.failed(error)
         if not await self.membership.release():
             await self.close(protocol.CLOSE_TOO_SLOW, "this connection fell too far behind")
+            return
+        self.membership.enter(participant)
 
     async def receive_text(self, text):
         if self.session is None:
@@ -109,8 +146,12 @@ class BoardConsumer(BoardSocket):
                 await self.send_message(action.message)
             elif isinstance(action, Publish):
                 self.membership.publish(action.message)
+            elif isinstance(action, Volatile):
+                self.membership.publish_volatile(action.key, action.message)
             elif isinstance(action, Store):
                 await self.act(await self.commit(action))
+            elif isinstance(action, SetClass | RemoveParticipant):
+                await self.act(await self.conduct(action))
             elif isinstance(action, Close):
                 await self.close(action.code, action.reason)
 
@@ -128,6 +169,30 @@ class BoardConsumer(BoardSocket):
         finally:
             metrics.COMMIT_SECONDS.observe(time.perf_counter() - started)
         return self.session.stored(store, commit)
+
+    async def conduct(self, action):
+        """Carry out a host's SetClass or RemoveParticipant: store it, then tell every process."""
+        board, relay = self.session.board, self.membership.relay
+        try:
+            if isinstance(action, SetClass):
+                settings = await database_sync_to_async(self.store.set_class)(board, action.changes)
+                await relay.send_class(settings)
+            else:
+                await database_sync_to_async(self.store.remove_participant)(
+                    board, action.participant, self.max_removed_participants
+                )
+                await relay.send_removal(action.participant)
+        except DatabaseError:
+            return [
+                Reply(protocol.error("store_unavailable", "that could not be stored just now; try again"))
+            ]
+        except Exception as error:  # noqa: BLE001 - the channel layer's failure is the relay's outage
+            relay.outage.failed(error)
+            return [Reply(protocol.error("store_unavailable", "that could not reach everyone; try again"))]
+        return []
+
+    async def removed(self):
+        await self.close(protocol.CLOSE_REMOVED, "removed by the host")
 
     async def send_message(self, message):
         _FRAMES_OUT[message["type"]].inc()

@@ -15,6 +15,7 @@ Kinds and their effects (keys travel as [author, id] lists):
   clear   {"hide": [keys]}                             hides every visible stroke
   undo    {"hide": [keys]} or {"show": [keys]}         reverts the author's last action
   redo    {"hide": [keys]} or {"show": [keys]}         re-does the author's last undone action
+  remove_ink {"hide": [keys]}                          a host hides every stroke of one participant
 """
 
 from dataclasses import dataclass, field
@@ -26,7 +27,8 @@ ERASE = "erase"
 CLEAR = "clear"
 UNDO = "undo"
 REDO = "redo"
-EVENT_KINDS = (STROKE, ERASE, CLEAR, UNDO, REDO)
+REMOVE_INK = "remove_ink"
+EVENT_KINDS = (STROKE, ERASE, CLEAR, UNDO, REDO, REMOVE_INK)
 
 
 @dataclass(slots=True)
@@ -121,6 +123,12 @@ class BoardHistory:
             if not hide:
                 raise ProtocolError("nothing_to_erase", "none of those strokes is on the board")
             return Action(hidden=tuple(hide)).effect()
+        if kind == REMOVE_INK:
+            owner = request["participant"]
+            hide = tuple(stroke.key for stroke in self.visible_strokes() if stroke.author == owner)
+            if not hide:
+                raise ProtocolError("nothing_to_remove", "that participant has no strokes on the board")
+            return Action(hidden=hide).effect()
         if kind == CLEAR:
             hide = tuple(stroke.key for stroke in self.visible_strokes())
             if not hide:
@@ -188,7 +196,7 @@ class BoardHistory:
             self.visible_count += 1
             self.visible_points += stroke.point_count
             self._record(author, Action(shown=(stroke.key,)))
-        elif kind in (ERASE, CLEAR):
+        elif kind in (ERASE, CLEAR, REMOVE_INK):
             self._record(author, self._change(event))
         elif kind == UNDO:
             # The undone action is the inverse of what the undo did; redo does it again.

@@ -18,6 +18,8 @@ LASER = "laser"
 ACTIONS = (DRAW, ERASE_OWN, ERASE_ANY, CLEAR, REMOVE_INK, REMOVE, SET_CLASS, LASER)
 
 _HOST_ONLY = frozenset({ERASE_ANY, REMOVE_INK, REMOVE, SET_CLASS})
+# What every student may do on a board that has no host.
+_OPEN_CANVAS = frozenset({CLEAR, ERASE_ANY})
 
 
 def can(participant, action, settings):
@@ -26,13 +28,15 @@ def can(participant, action, settings):
         raise ValueError(f"unknown action {action!r}")
     if participant.role == HOST:
         return True
-    if participant.role != STUDENT or action in _HOST_ONLY:
+    if participant.role != STUDENT:
+        return False
+    if action in _OPEN_CANVAS and not settings.hosted:
+        # A board nobody hosts is an open canvas, everyone equal, as before class mode.
+        return True
+    if action in _HOST_ONLY or action == CLEAR:
         return False
     if action == DRAW:
         return not settings.pens_down
-    if action == CLEAR:
-        # A board nobody hosts is an open canvas, as before class mode.
-        return not settings.hosted
     if action == LASER:
         return settings.student_laser
     return True  # ERASE_OWN

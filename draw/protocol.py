@@ -1,4 +1,4 @@
-"""Sketchsite wire protocol v2: message types, limits, parsing and encoding.
+"""Sketchsite wire protocol v3: message types, limits, parsing and encoding.
 
 Pure module: no Django, no Channels. `parse()` turns one text frame from a
 browser into a typed message or raises ProtocolError with a machine-readable
@@ -11,7 +11,7 @@ import json
 import re
 from dataclasses import dataclass, field, replace
 
-PROTOCOL_VERSION = 2
+PROTOCOL_VERSION = 3
 
 STROKE_ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,32}")
 COLOR_PATTERN = re.compile(r"#[0-9a-fA-F]{6}")
@@ -23,7 +23,8 @@ CLOSE_BOARD_NOT_FOUND = 4004
 CLOSE_UNSUPPORTED_DATA = 4003
 CLOSE_POLICY_VIOLATION = 4008
 CLOSE_MESSAGE_TOO_BIG = 4009
-# 4010 is kept for "removed by the host".
+# The host removed this participant: now, and on every reconnect with its token.
+CLOSE_REMOVED = 4010
 CLOSE_TOO_SLOW = 4011
 # The board cannot be opened right now (database or channel layer away); mirrors 1013, which
 # the websocket server does not let an application send.
@@ -37,6 +38,10 @@ UNDO = "undo"
 REDO = "redo"
 ERASE = "erase"
 CLEAR = "clear"
+REMOVE_INK = "remove.ink"
+REMOVE = "remove"
+CLASS = "class"
+LASER = "laser"
 
 # Server -> client message types.
 WELCOME = "welcome"
@@ -46,6 +51,11 @@ EVENT = "event"
 ACK = "ack"
 STROKE_DROP = "stroke.drop"
 ERROR = "error"
+PRESENCE = "presence"
+# CLASS and LASER go both ways: a host's change, and everyone told of it.
+
+# The class settings a `class` message may set (draw/classroom.py).
+CLASS_SETTINGS = ("pens_down", "anonymous", "names_visible", "student_laser", "badge")
 
 
 # Every refusal's code, and what it means; docs/protocol.md has the same table.
@@ -69,6 +79,9 @@ ERROR_CODES = {
     "nothing_to_erase": "none of those strokes is on the board",
     "nothing_to_clear": "the board is already empty",
     "store_unavailable": "the board could not be stored just now; send it again later",
+    "forbidden": "your role may not do this",
+    "locked": "pens are down: the host has paused drawing",
+    "nothing_to_remove": "that participant has no strokes on the board",
 }
 # Refusals about the moment, not the message: the browser keeps the stroke or edit and sends
 # it again after a backoff.
@@ -109,6 +122,8 @@ class Limits:
     max_actions_per_second: int = 10
     max_action_burst: int = 30
     max_errors_per_minute: int = 30
+    max_laser_per_second: int = 30
+    max_people: int = 200
 
     @classmethod
     def from_settings(cls, sketchsite_settings):
@@ -136,8 +151,8 @@ class StrokeBegin:
     width: int
     points: list = field(default_factory=list)
 
-    def to_wire(self, author):
-        return {
+    def to_wire(self, author, name=None):
+        wire = {
             "type": STROKE_BEGIN,
             "stroke": self.stroke,
             "author": author,
@@ -145,6 +160,10 @@ class StrokeBegin:
             "width": self.width,
             "points": self.points,
         }
+        if name is not None:
+            # Shown beside the stroke's tip while it is drawn: no separate cursor stream.
+            wire["name"] = name
+        return wire
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,15 +187,49 @@ class StrokeEnd:
 
 @dataclass(frozen=True, slots=True)
 class Edit:
-    """undo, redo, clear or erase; `id` is client-made so a resent edit is stored once."""
+    """undo, redo, clear, erase or remove_ink; `id` is client-made so a resent edit is stored once."""
 
     kind: str
     id: str
     # erase: the (author, stroke) pairs it names.
     strokes: tuple = ()
+    # remove_ink: whose strokes it hides.
+    participant: str | None = None
+
+    @property
+    def TYPE(self):  # noqa: N802 - the same name as the other messages' class constant
+        """The message type on the wire (`remove.ink` is stored as the event kind `remove_ink`)."""
+        return REMOVE_INK if self.kind == "remove_ink" else self.kind
 
     def request(self):
-        return {"strokes": [list(key) for key in self.strokes]}
+        return {"strokes": [list(key) for key in self.strokes], "participant": self.participant}
+
+
+@dataclass(frozen=True, slots=True)
+class ClassChange:
+    """A host's change of some class settings."""
+
+    TYPE = CLASS
+
+    changes: dict
+
+
+@dataclass(frozen=True, slots=True)
+class Remove:
+    """A host removing a participant from the board."""
+
+    TYPE = REMOVE
+
+    participant: str
+
+
+@dataclass(frozen=True, slots=True)
+class Laser:
+    """Where a laser pointer is now, or None once released. Volatile: never stored."""
+
+    TYPE = LASER
+
+    at: tuple | None
 
 
 def decode(text):
@@ -274,6 +327,43 @@ def _parse_erase(message, limits):
     return Edit(kind=ERASE, id=edit_id, strokes=tuple((author, stroke) for author, stroke in strokes))
 
 
+def _parse_remove_ink(message, limits):
+    _allow_fields(message, {"type", "id", "participant"})
+    edit_id = _client_id(message, "id")
+    return Edit(kind="remove_ink", id=edit_id, participant=_client_id(message, "participant"))
+
+
+def _parse_remove(message, limits):
+    _allow_fields(message, {"type", "participant"})
+    return Remove(participant=_client_id(message, "participant"))
+
+
+def _parse_class(message, limits):
+    _allow_fields(message, {"type", "set"})
+    changes = message.get("set")
+    if not isinstance(changes, dict) or not changes:
+        raise ProtocolError("bad_field", "'set' must be an object of class settings to change")
+    for name, value in changes.items():
+        if name not in CLASS_SETTINGS:
+            raise ProtocolError("bad_field", f"{name[:40]!r} is not a class setting")
+        if type(value) is not bool:
+            raise ProtocolError("bad_field", f"class setting {name!r} must be true or false")
+    return ClassChange(changes=dict(changes))
+
+
+def _parse_laser(message, limits):
+    _allow_fields(message, {"type", "at"})
+    if "at" not in message:
+        raise ProtocolError("bad_field", "'at' must be [x, y] or null")
+    at = message["at"]
+    if at is None:
+        return Laser(at=None)
+    if not isinstance(at, list) or len(at) != 2:
+        raise ProtocolError("bad_field", "'at' must be [x, y] or null")
+    x, y = _points(at, limits, None)
+    return Laser(at=(x, y))
+
+
 def _is_stroke_key(key):
     return (
         isinstance(key, list)
@@ -290,6 +380,10 @@ _PARSERS = {
     REDO: _parse_plain_edit,
     CLEAR: _parse_plain_edit,
     ERASE: _parse_erase,
+    REMOVE_INK: _parse_remove_ink,
+    REMOVE: _parse_remove,
+    CLASS: _parse_class,
+    LASER: _parse_laser,
 }
 
 CLIENT_MESSAGE_TYPES = frozenset(_PARSERS)
@@ -343,8 +437,8 @@ def _points(points, limits, stroke, allow_empty=False):
     return points
 
 
-def welcome(board, participant, token, seq, limits):
-    """The first frame on every connection: who you are, the board's seq and every limit."""
+def welcome(board, participant, token, seq, limits, class_settings):
+    """The first frame on every connection: who you are, the board's seq, its class settings, every limit."""
     return {
         "type": WELCOME,
         "v": PROTOCOL_VERSION,
@@ -354,7 +448,27 @@ def welcome(board, participant, token, seq, limits):
         "seq": seq,
         "size": [limits.board_width, limits.board_height],
         "limits": limits.announced(),
+        "role": participant.role,
+        "name": participant.name,
+        "class": class_settings.to_wire(),
     }
+
+
+def class_settings(settings):
+    """The board's class settings changed (ClassSettings)."""
+    return {"type": CLASS, "class": settings.to_wire()}
+
+
+def presence(count, people=None):
+    """Who is on the board: how many now, and for those who may see them, who (Person values)."""
+    message = {"type": PRESENCE, "count": count}
+    if people is not None:
+        message["people"] = [person.to_wire() for person in people]
+    return message
+
+
+def laser(author, at):
+    return {"type": LASER, "author": author, "at": None if at is None else list(at)}
 
 
 def snapshot(seq, strokes, index, total):

@@ -10,21 +10,39 @@ per tick, instead of one per point and per browser (docs/performance.md has the 
 The relay owns its members: who is on the board in this process, and whether each one
 is still catching up. A member that is catching up has its batches held, and released in
 order once its catch-up is out, so the board's state always comes before live traffic.
+
+Durable and volatile apart: strokes and edits go to every member in order. A laser's
+position and presence are volatile: only the newest per sender is kept between flushes,
+and a member that is catching up or has a backlog simply misses them.
+
+Class mode crosses processes here too: a host's change of the class settings and a
+removal go to every process holding the board, and each process sends its part of the
+board's roster (draw/presence.py) to the others, merging what it hears into the people
+list its members see.
 """
 
 import asyncio
 import itertools
 import logging
 import time
+from dataclasses import replace
 from typing import Protocol
 
-from draw import frames, metrics
+from draw import frames, metrics, protocol
+from draw.classroom import ClassSettings
 from draw.outages import OutageLog
+from draw.participants import HOST
+from draw.presence import LocalPeople, Roster
 
 logger = logging.getLogger(__name__)
 
 BATCH_EVENT = "board.batch"
 JOINED_EVENT = "board.joined"
+CLASS_EVENT = "board.class"
+REMOVE_EVENT = "board.remove"
+ROSTER_EVENT = "board.roster"
+# A roster part not heard again for this many heartbeats belongs to a stopped process.
+ROSTER_EXPIRY_HEARTBEATS = 3
 # Group membership lapses after the layer's group_expiry (a day); renew it well before.
 GROUP_RENEW_SECONDS = 3600
 # After the channel layer fails (Redis restarting), rejoin after this, doubling up to the max.
@@ -35,11 +53,19 @@ REJOIN_MAX_SECONDS = 2.0
 class BoardMember(Protocol):
     """What the relay needs of a browser on the board."""
 
+    participant: object  # draw.participants.Participant, once known
+
     async def deliver(self, text):
         """Write one encoded frame of the board's live traffic to the browser."""
 
+    def is_behind(self):
+        """Whether the browser has a backlog: volatile frames skip it."""
+
     def open_stroke_begins(self):
         """`stroke.begin` messages, points so far included, of the strokes it is drawing."""
+
+    async def removed(self):
+        """The host removed this member's participant: close its socket."""
 
 
 class Membership:
@@ -55,9 +81,19 @@ class Membership:
         self.held = []
         self.held_bytes = 0
         self.overflowed = False
+        # Who it is, once the board's state has said (draw/participants.Participant).
+        self.participant = None
 
     def publish(self, wire_message):
         self.relay.publish(wire_message)
+
+    def publish_volatile(self, key, wire_message):
+        self.relay.publish_volatile(key, wire_message)
+
+    def enter(self, participant):
+        """The member is on the board as `participant`: it counts in the board's presence."""
+        self.participant = participant
+        self.relay.people_changed(entered=participant)
 
     async def deliver(self, text):
         if self.held is not None:
@@ -97,7 +133,16 @@ class BoardRelay:
         self.group = group
         self.memberships = {}
         self.pending = []
+        self.pending_volatile = {}
         self.flusher = None
+        # The newest class settings this process has read or heard (ClassSettings.version).
+        self.class_settings = ClassSettings()
+        self.local_people = LocalPeople(max_away=hub.max_people)
+        self.roster = Roster(expiry_seconds=ROSTER_EXPIRY_HEARTBEATS * hub.presence_heartbeat_seconds)
+        self.part_sender = None
+        self.presence_pusher = None
+        self.heartbeat = None
+        self.asked_for_parts = False
         self.last_flush = 0.0
         self.channel = None
         self.listener = None
@@ -112,11 +157,17 @@ class BoardRelay:
         self.channel = await layer.new_channel()
         await layer.group_add(self.group, self.channel)
         self.listener = asyncio.create_task(self._listen())
+        self.heartbeat = asyncio.create_task(self._beat())
 
     async def stop(self):
         # Only a relay that started has members to leave it (RelayHub.join).
         if self.flusher is not None:
             await self.flusher  # what the last people sent still goes out
+        for task in (self.heartbeat, self.part_sender, self.presence_pusher):
+            if task is not None:
+                task.cancel()
+        # Everyone here has gone: the other processes show them away.
+        await self._send_part()
         self.listener.cancel()
         try:
             await self.hub.channel_layer.group_discard(self.group, self.channel)
@@ -129,6 +180,37 @@ class BoardRelay:
         if self.flusher is None:
             self.flusher = asyncio.create_task(self._flush_loop())
 
+    def publish_volatile(self, key, wire_message):
+        """Queue a volatile message: a newer one of the same key replaces it before it goes."""
+        self.pending_volatile[key] = wire_message
+        if self.flusher is None:
+            self.flusher = asyncio.create_task(self._flush_loop())
+
+    async def send_class(self, settings):
+        """The class settings changed (and are stored): every process applies and forwards them."""
+        event = {"type": CLASS_EVENT, "class": settings.to_wire(), "version": settings.version}
+        await self.hub.channel_layer.group_send(self.group, event)
+
+    async def send_removal(self, participant_id):
+        await self.hub.channel_layer.group_send(
+            self.group, {"type": REMOVE_EVENT, "participant": participant_id}
+        )
+
+    def learned_class(self, settings):
+        """Settings read from the database: kept if newer than what this process knows."""
+        if settings.version > self.class_settings.version:
+            self.class_settings = settings
+
+    def people_changed(self, entered=None, left=None):
+        if entered is not None:
+            self.local_people.entered(entered)
+            # The newcomer needs the list even when its participant was here already.
+            self._push_presence_soon()
+        if left is not None:
+            self.local_people.left(left)
+        if self.part_sender is None:
+            self.part_sender = asyncio.create_task(self._send_part_soon())
+
     async def _flush_loop(self):
         # One flusher per board keeps frames in the order the messages were accepted. The
         # first message after a quiet tick goes out at once; then at most one flush a tick,
@@ -138,16 +220,23 @@ class BoardRelay:
             while True:
                 await asyncio.sleep(max(0.0, self.last_flush + self.hub.tick_seconds - loop.time()))
                 messages, self.pending = self.pending, []
-                if not messages:
+                volatile, self.pending_volatile = self.pending_volatile, {}
+                if not messages and not volatile:
                     return
                 self.last_flush = loop.time()
                 metrics.RELAY_FLUSHES.inc()
                 metrics.RELAY_BATCH_MESSAGES.observe(len(messages))
-                for text in frames.encode_batches(messages, self.hub.max_frame_bytes):
+                events = [
+                    {"type": BATCH_EVENT, "text": text}
+                    for text in frames.encode_batches(messages, self.hub.max_frame_bytes)
+                ]
+                events.extend(
+                    {"type": BATCH_EVENT, "text": text, "volatile": True}
+                    for text in frames.encode_batches(list(volatile.values()), self.hub.max_frame_bytes)
+                )
+                for event in events:
                     try:
-                        await self.hub.channel_layer.group_send(
-                            self.group, {"type": BATCH_EVENT, "text": text}
-                        )
+                        await self.hub.channel_layer.group_send(self.group, event)
                     except Exception as error:  # noqa: BLE001 - any layer failure
                         # Live points are a preview and committed events are in the log (a
                         # client that misses one resyncs): a lost batch must not stop the board.
@@ -188,7 +277,10 @@ class BoardRelay:
                 renewed = time.monotonic()
 
     async def _handle(self, message):
-        if message["type"] == BATCH_EVENT:
+        kind = message["type"]
+        if kind == BATCH_EVENT and message.get("volatile"):
+            await self._deliver_volatile(lambda membership: message["text"])
+        elif kind == BATCH_EVENT:
             if "joiner" in message:
                 joiner = self.memberships.get(message["joiner"])
                 memberships = [joiner] if joiner is not None else []
@@ -207,10 +299,101 @@ class BoardRelay:
                     # This loop is the board's only way out of the process: one browser's
                     # failure must not end it for everyone else.
                     logger.exception("could not deliver a batch on %s to one browser", self.group)
-        elif message["type"] == JOINED_EVENT and message["origin"] != self.channel:
+        elif kind == JOINED_EVENT and message["origin"] != self.channel:
             for text in frames.encode_batches(self.open_strokes(), self.hub.max_frame_bytes):
                 reply = {"type": BATCH_EVENT, "text": text, "joiner": message["joiner"]}
                 await self.hub.channel_layer.send(message["origin"], reply)
+        elif kind == CLASS_EVENT:
+            settings = ClassSettings.from_wire(message["class"], message["version"])
+            if settings.version <= self.class_settings.version:
+                return
+            self.class_settings = settings
+            text = protocol.encode(protocol.class_settings(settings))
+            for membership in list(self.memberships.values()):
+                await self._deliver_safely(membership, text)
+            # Who may see names may have changed.
+            self._push_presence_soon()
+        elif kind == REMOVE_EVENT:
+            for membership in list(self.memberships.values()):
+                participant = membership.participant
+                if participant is not None and participant.id == message["participant"]:
+                    await membership.member.removed()
+        elif kind == ROSTER_EVENT:
+            if self.roster.heard(message["origin"], message["part"], time.monotonic()):
+                self._push_presence_soon()
+            if message.get("ask") and message["origin"] != self.channel and self.part_sender is None:
+                self.part_sender = asyncio.create_task(self._send_part_soon())
+
+    async def _deliver_safely(self, membership, text):
+        try:
+            await membership.deliver(text)
+        except Exception:
+            logger.exception("could not deliver to one browser on %s", self.group)
+
+    async def _deliver_volatile(self, text_for):
+        """A volatile frame to each live member that keeps up; `text_for(membership)` or None."""
+        for membership in list(self.memberships.values()):
+            if membership.held is not None or membership.member.is_behind():
+                continue
+            text = text_for(membership)
+            if text is not None:
+                await self._deliver_safely(membership, text)
+
+    # --- presence ------------------------------------------------------------------------
+
+    async def _send_part_soon(self):
+        try:
+            await asyncio.sleep(self.hub.presence_interval_seconds)
+        finally:
+            self.part_sender = None
+        await self._send_part()
+
+    async def _send_part(self):
+        """This process's part of the roster to every process (this one too)."""
+        event = {"type": ROSTER_EVENT, "origin": self.channel, "part": self.local_people.part()}
+        if not self.asked_for_parts:
+            # New to the board here: the other processes send theirs back.
+            event["ask"] = self.asked_for_parts = True
+        try:
+            await self.hub.channel_layer.group_send(self.group, event)
+        except Exception as error:  # noqa: BLE001 - any layer failure
+            self.outage.failed(error)
+
+    async def _beat(self):
+        while True:
+            await asyncio.sleep(self.hub.presence_heartbeat_seconds)
+            await self._send_part()
+            if self.roster.expire(time.monotonic()):
+                self._push_presence_soon()
+
+    def _push_presence_soon(self):
+        if self.presence_pusher is None:
+            self.presence_pusher = asyncio.create_task(self._push_presence())
+
+    async def _push_presence(self):
+        """The merged people list to this process's members, as each may see it."""
+        try:
+            await asyncio.sleep(self.hub.presence_interval_seconds)
+        finally:
+            self.presence_pusher = None
+        settings = self.class_settings
+        people = self.roster.people()
+        count = self.roster.count(people)
+        listed = people[: self.hub.max_people]
+        if settings.anonymous:
+            listed = [replace(person, name=None) for person in listed]
+        with_people = protocol.encode(protocol.presence(count, listed))
+        count_only = protocol.encode(protocol.presence(count))
+
+        def text_for(membership):
+            participant = membership.participant
+            if participant is None:
+                return None
+            if participant.role == HOST or (participant.role == "student" and settings.names_visible):
+                return with_people
+            return count_only
+
+        await self._deliver_volatile(text_for)
 
     async def _rejoin(self):
         wait = REJOIN_FIRST_SECONDS
@@ -229,11 +412,23 @@ class BoardRelay:
 class RelayHub:
     """The board relays of one process: created once by the application and handed to consumers."""
 
-    def __init__(self, channel_layer, tick_seconds, max_frame_bytes, max_held_bytes):
+    def __init__(
+        self,
+        channel_layer,
+        tick_seconds,
+        max_frame_bytes,
+        max_held_bytes,
+        max_people=200,
+        presence_interval_seconds=0.2,
+        presence_heartbeat_seconds=10,
+    ):
         self.channel_layer = channel_layer
         self.tick_seconds = tick_seconds
         self.max_frame_bytes = max_frame_bytes
         self.max_held_bytes = max_held_bytes
+        self.max_people = max_people
+        self.presence_interval_seconds = presence_interval_seconds
+        self.presence_heartbeat_seconds = presence_heartbeat_seconds
         self.boards = {}
         self.keys = itertools.count(1)
         self.join_outage = OutageLog(logger, "channel layer (joining boards)")
@@ -268,6 +463,8 @@ class RelayHub:
     async def leave(self, membership):
         relay = membership.relay
         relay.memberships.pop(membership.key, None)
+        if membership.participant is not None:
+            relay.people_changed(left=membership.participant)
         if relay.memberships or self.boards.get(relay.group) is not relay:
             return
         del self.boards[relay.group]

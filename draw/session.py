@@ -2,15 +2,18 @@
 
 A BoardSession takes the frames of one connection and answers with actions for the
 consumer to carry out: Reply (to this browser), Publish (to everyone on the board),
-Store (commit to the board's log, then tell the session how it went) and Close. It
-holds the connection's open strokes and budgets, and knows nothing of sockets, event
-loops or databases, so every rule is tested with plain function calls.
+Volatile (to everyone, coalesced and droppable), Store (commit to the board's log, then
+tell the session how it went), SetClass and RemoveParticipant (a host's, stored with
+the board, then told to every process) and Close. It holds the connection's open
+strokes and budgets, asks draw/policy.py before anything happens, and knows nothing of
+sockets, event loops or databases, so every rule is tested with plain function calls.
 """
 
 import time
 from dataclasses import dataclass
 
-from draw import frames, protocol
+from draw import frames, policy, protocol
+from draw.classroom import ClassSettings
 from draw.history import STROKE
 from draw.protocol import ProtocolError
 from draw.ratelimit import TokenBucket
@@ -34,6 +37,24 @@ class Publish:
 
 
 @dataclass(frozen=True, slots=True)
+class Volatile:
+    """For everyone on the board, newest per `key` only, and dropped first when a socket is behind."""
+
+    key: tuple
+    message: dict
+
+
+@dataclass(frozen=True, slots=True)
+class SetClass:
+    changes: dict
+
+
+@dataclass(frozen=True, slots=True)
+class RemoveParticipant:
+    participant: str
+
+
+@dataclass(frozen=True, slots=True)
 class Store:
     kind: str
     client_id: str
@@ -49,9 +70,11 @@ class Close:
 class BoardSession:
     """What one connection may do on its board, and what each of its messages does."""
 
-    def __init__(self, board, participant, limits, clock=time.monotonic):
+    def __init__(self, board, participant, limits, class_settings=ClassSettings, clock=time.monotonic):
+        """`class_settings()` gives the board's ClassSettings now (they change while connected)."""
         self.board = board
         self.participant = participant
+        self.class_settings = class_settings
         self.limits = limits
         self.open_strokes = OpenStrokes(participant.id, limits.max_open_strokes, limits.max_points_per_stroke)
         rate = limits.max_points_per_second
@@ -63,6 +86,8 @@ class BoardSession:
         )
         errors = limits.max_errors_per_minute
         self.error_budget = TokenBucket(errors / 60, burst=errors, clock=clock)
+        lasers = limits.max_laser_per_second
+        self.laser_budget = TokenBucket(lasers, burst=lasers, clock=clock)
         self.last_message_type = None
 
     # --- joining -------------------------------------------------------------------
@@ -85,7 +110,7 @@ class BoardSession:
         """`stroke.begin` messages, with their points so far, of the strokes being drawn here."""
         return [
             protocol.StrokeBegin(stroke.stroke, stroke.color, stroke.width, list(stroke.points)).to_wire(
-                self.participant.id
+                self.participant.id, self.shown_name()
             )
             for stroke in self.open_strokes.strokes()
         ]
@@ -108,13 +133,41 @@ class BoardSession:
                 # stroke missing a part, and its author's browser sends it again whole.
                 return self._drop_and_refuse(refused.ref, refused)
             return self.refuse(refused)
-        self.last_message_type = message.kind if isinstance(message, protocol.Edit) else message.TYPE
+        self.last_message_type = message.TYPE
         try:
+            self._check_allowed(message)
             return self._handle(message)
         except ProtocolError as refused:
             return self.refuse(refused)
 
+    def shown_name(self):
+        """The name others see beside this participant's strokes: None on an anonymous board."""
+        return None if self.class_settings().anonymous else self.participant.name
+
+    def _check_allowed(self, message):
+        action = _action_of(message, self.participant.id)
+        if action is None:
+            return
+        settings = self.class_settings()
+        if not policy.can(self.participant, action, settings):
+            code = policy.refusal_code(self.participant, action, settings)
+            ref = getattr(message, "stroke", None) or getattr(message, "id", None)
+            raise ProtocolError(code, protocol.ERROR_CODES[code], ref)
+
     def _handle(self, message):
+        if isinstance(message, protocol.ClassChange):
+            return [SetClass(message.changes)]
+        if isinstance(message, protocol.Remove):
+            if message.participant == self.participant.id:
+                raise ProtocolError("bad_field", "you cannot remove yourself")
+            return [RemoveParticipant(message.participant)]
+        if isinstance(message, protocol.Laser):
+            if not self.laser_budget.take():
+                raise ProtocolError(
+                    "rate_limited", f"more than {self.limits.max_laser_per_second} laser moves a second"
+                )
+            wire = protocol.laser(self.participant.id, message.at)
+            return [Volatile((protocol.LASER, self.participant.id), wire)]
         if isinstance(message, protocol.Edit):
             self._spend_action(message.id)
             return [Store(message.kind, message.id, message.request())]
@@ -145,6 +198,8 @@ class BoardSession:
                 "points": stroke.points,
             }
             return [Store(STROKE, stroke.stroke, request)]
+        if isinstance(message, protocol.StrokeBegin):
+            return [Publish(message.to_wire(self.participant.id, self.shown_name()))]
         return [Publish(message.to_wire(self.participant.id))]
 
     def _drop_and_refuse(self, stroke_id, refused):
@@ -214,3 +269,27 @@ class BoardSession:
             Publish(protocol.stroke_drop(stroke.stroke, self.participant.id))
             for stroke in self.open_strokes.discard_all()
         ]
+
+
+# What each kind of message asks the policy for (None: nothing beyond what was allowed before,
+# such as the points of a stroke begun while allowed).
+_EDIT_ACTIONS = {"undo": policy.ERASE_OWN, "redo": policy.ERASE_OWN, "clear": policy.CLEAR}
+
+
+def _action_of(message, me):
+    if isinstance(message, protocol.StrokeBegin):
+        return policy.DRAW
+    if isinstance(message, protocol.Edit):
+        if message.kind == "erase":
+            own = all(author == me for author, _ in message.strokes)
+            return policy.ERASE_OWN if own else policy.ERASE_ANY
+        if message.kind == "remove_ink":
+            return policy.REMOVE_INK
+        return _EDIT_ACTIONS[message.kind]
+    if isinstance(message, protocol.ClassChange):
+        return policy.SET_CLASS
+    if isinstance(message, protocol.Remove):
+        return policy.REMOVE
+    if isinstance(message, protocol.Laser):
+        return policy.LASER
+    return None

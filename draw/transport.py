@@ -143,6 +143,10 @@ class BoardSocket:
             else:
                 self._behind_since = None
 
+    def is_behind(self):
+        """Whether more than a quarter of the backlog bound waits unsent (volatile frames skip it)."""
+        return self._backlog is not None and self._backlog() > self._backlog_watermark
+
     async def send_text_paced(self, text):
         """Send one frame of a long catch-up once the socket has taken most of the previous ones.
 

@@ -17,15 +17,18 @@ export const LASER = 'laser';
 export const ACTIONS = Object.freeze([DRAW, ERASE_OWN, ERASE_ANY, CLEAR, REMOVE_INK, REMOVE, SET_CLASS, LASER]);
 
 const HOST_ONLY = new Set([ERASE_ANY, REMOVE_INK, REMOVE, SET_CLASS]);
+// What every student may do on a board that has no host.
+const OPEN_CANVAS = new Set([CLEAR, ERASE_ANY]);
 
 /** Whether `participant` ({role}) may do `action` on a board with these class settings. */
 export function can(participant, action, settings) {
   if (!ACTIONS.includes(action)) throw new Error(`unknown action '${action}'`);
   if (participant.role === HOST) return true;
-  if (participant.role !== STUDENT || HOST_ONLY.has(action)) return false;
+  if (participant.role !== STUDENT) return false;
+  // A board nobody hosts is an open canvas, everyone equal, as before class mode.
+  if (OPEN_CANVAS.has(action) && !settings.hosted) return true;
+  if (HOST_ONLY.has(action) || action === CLEAR) return false;
   if (action === DRAW) return !settings.pens_down;
-  // A board nobody hosts is an open canvas, as before class mode.
-  if (action === CLEAR) return !settings.hosted;
   if (action === LASER) return settings.student_laser;
   return true; // ERASE_OWN
 }

@@ -28,6 +28,9 @@ def build_application(store=None, limits=None, channel_layer=None):
         max_frame_bytes=config["OUTGOING_FRAME_BYTES"],
         # What a joiner may fall behind while its catch-up goes out: as much as a live socket.
         max_held_bytes=config["MAX_BACKLOG_BYTES"],
+        max_people=config["MAX_PEOPLE"],
+        presence_interval_seconds=config["PRESENCE_INTERVAL_MS"] / 1000,
+        presence_heartbeat_seconds=config["PRESENCE_HEARTBEAT_SECONDS"],
     )
     routes = websocket_routes(
         hub=hub,
@@ -37,6 +40,7 @@ def build_application(store=None, limits=None, channel_layer=None):
         max_frame_bytes=config["OUTGOING_FRAME_BYTES"],
         max_backlog_bytes=config["MAX_BACKLOG_BYTES"],
         backlog_seconds=config["BACKLOG_SECONDS"],
+        max_removed_participants=config["MAX_REMOVED_PARTICIPANTS"],
     )
     return ProtocolTypeRouter(
         {"http": django_asgi_app, "websocket": AllowedHostsOriginValidator(URLRouter(routes))}

@@ -22,7 +22,7 @@ def long_stroke_points(index, count):
 
 async def join_and_read_snapshot(server, board, timeout=60):
     """(welcome, strokes, frame sizes) of a browser joining `board`."""
-    from websockets.asyncio.client import connect
+    from tests.relayed import connect
 
     async with connect(
         f"{server.ws_url}/ws/boards/{board}/", origin=server.http_url, max_size=None
@@ -52,7 +52,7 @@ async def test_a_board_of_fifty_strokes_of_five_thousand_points_is_joinable_and_
     migrate(env)
     server = DaphneServer(env, log_path=tmp_path / "daphne.log").start()
     try:
-        from websockets.asyncio.client import connect
+        from tests.relayed import connect
 
         async with connect(f"{server.ws_url}/ws/boards/long-lines/", origin=server.http_url) as drawer:
             await drawer.recv()  # welcome

@@ -3,11 +3,10 @@
 import json
 
 import pytest
-from channels.testing import WebsocketCommunicator
 
 from draw import protocol
 from tests import site
-from tests.relayed import skip_repeated_begins
+from tests.relayed import BoardCommunicator, skip_repeated_begins
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -17,7 +16,7 @@ ORIGIN = (b"origin", b"http://localhost")
 async def connect(board="draw", token="", since=0):
     """A connected client on `board` and its welcome message; the catch-up is still to read."""
     query = f"?token={token}&since={since}"
-    client = WebsocketCommunicator(site.current.application, f"/ws/boards/{board}/{query}", headers=[ORIGIN])
+    client = BoardCommunicator(site.current.application, f"/ws/boards/{board}/{query}", headers=[ORIGIN])
     connected, _ = await client.connect()
     assert connected
     welcome = await client.receive_json_from(timeout=5)
@@ -229,14 +228,14 @@ async def test_points_beyond_the_rate_limit_are_refused(settings):
 @pytest.mark.parametrize("board", ["Bad_Name", "-dash", "x" * 40])
 async def test_invalid_board_name_closes_with_4004(board):
     """Accepted, then closed, so the browser sees the code and stops retrying."""
-    client = WebsocketCommunicator(site.current.application, f"/ws/boards/{board}/", headers=[ORIGIN])
+    client = BoardCommunicator(site.current.application, f"/ws/boards/{board}/", headers=[ORIGIN])
     connected, _ = await client.connect()
     assert connected
     await assert_closed_with(client, protocol.CLOSE_BOARD_NOT_FOUND)
 
 
 async def test_foreign_origin_is_rejected():
-    client = WebsocketCommunicator(
+    client = BoardCommunicator(
         site.current.application, "/ws/boards/draw/", headers=[(b"origin", b"http://evil.example")]
     )
     connected, _ = await client.connect()

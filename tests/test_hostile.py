@@ -26,7 +26,14 @@ DOCUMENTED_CLOSES = {
     protocol.CLOSE_MESSAGE_TOO_BIG,
     hostile.CLOSE_DROPPED,
 }
-SERVER_MESSAGES = {protocol.WELCOME, protocol.SNAPSHOT, protocol.BATCH, protocol.ACK, protocol.ERROR}
+SERVER_MESSAGES = {
+    protocol.WELCOME,
+    protocol.SNAPSHOT,
+    protocol.BATCH,
+    protocol.ACK,
+    protocol.ERROR,
+    protocol.PRESENCE,
+}
 
 
 @pytest.fixture

@@ -174,9 +174,25 @@ def parsed_or_refused(text, limits):
 
 def assert_clean(message, limits):
     """A parsed message holds nothing a client could smuggle past the rules of docs/protocol.md."""
+    if isinstance(message, protocol.ClassChange):
+        assert message.changes and set(message.changes) <= set(protocol.CLASS_SETTINGS)
+        assert all(type(value) is bool for value in message.changes.values())
+        return
+    if isinstance(message, protocol.Remove):
+        assert protocol.PARTICIPANT_ID_PATTERN.fullmatch(message.participant)
+        return
+    if isinstance(message, protocol.Laser):
+        if message.at is not None:
+            x, y = message.at
+            assert type(x) is int and type(y) is int
+            assert 0 <= x <= limits.board_width and 0 <= y <= limits.board_height
+        return
     if isinstance(message, protocol.Edit):
-        assert message.kind in (protocol.UNDO, protocol.REDO, protocol.CLEAR, protocol.ERASE)
+        assert message.kind in (protocol.UNDO, protocol.REDO, protocol.CLEAR, protocol.ERASE, "remove_ink")
         assert protocol.STROKE_ID_PATTERN.fullmatch(message.id)
+        if message.kind == "remove_ink":
+            assert protocol.PARTICIPANT_ID_PATTERN.fullmatch(message.participant)
+            return
         if message.kind == protocol.ERASE:
             assert 1 <= len(message.strokes) <= limits.max_erase_strokes
             for author, stroke in message.strokes:

@@ -7,8 +7,10 @@ from pathlib import Path
 import pytest
 
 from draw import protocol
+from draw.classroom import ClassSettings
 from draw.history import BoardHistory
 from draw.participants import Participant
+from draw.presence import Person
 
 CASES = json.loads((Path(__file__).parent / "fixtures" / "protocol.json").read_text())
 LIMITS = protocol.Limits(**CASES["limits"])
@@ -26,10 +28,18 @@ def frame_text(frame):
 def as_fixture(message):
     """A parsed message in the fixture's form: its wire type and its fields."""
     if isinstance(message, protocol.Edit):
-        strokes = (
-            {"strokes": [list(key) for key in message.strokes]} if message.kind == protocol.ERASE else {}
-        )
-        return {"type": message.kind, "id": message.id, **strokes}
+        fields = {}
+        if message.kind == protocol.ERASE:
+            fields = {"strokes": [list(key) for key in message.strokes]}
+        elif message.kind == "remove_ink":
+            fields = {"participant": message.participant}
+        return {"type": message.TYPE, "id": message.id, **fields}
+    if isinstance(message, protocol.ClassChange):
+        return {"type": protocol.CLASS, "set": message.changes}
+    if isinstance(message, protocol.Laser):
+        return {"type": protocol.LASER, "at": None if message.at is None else list(message.at)}
+    if isinstance(message, protocol.Remove):
+        return {"type": protocol.REMOVE, "participant": message.participant}
     return {"type": TYPE_OF[type(message)], **asdict(message)}
 
 
@@ -82,9 +92,21 @@ def test_the_fixtures_server_examples_are_what_the_server_makes():
     """The browser's tests read these examples; the server's encoders make the same shapes."""
     (welcome,) = server_examples(protocol.WELCOME)
     made = protocol.welcome(
-        welcome["board"], Participant(welcome["you"]), welcome["token"], welcome["seq"], LIMITS
+        welcome["board"],
+        Participant(welcome["you"], welcome["role"], welcome["name"]),
+        welcome["token"],
+        welcome["seq"],
+        protocol.Limits(**{**CASES["limits"], **welcome["limits"]}),
+        ClassSettings.from_wire(welcome["class"], version=1),
     )
     assert made == welcome
+    for change in server_examples(protocol.CLASS):
+        assert protocol.class_settings(ClassSettings.from_wire(change["class"], version=1)) == change
+    for presence in server_examples(protocol.PRESENCE):
+        people = [Person(**person) for person in presence["people"]] if "people" in presence else None
+        assert protocol.presence(presence["count"], people) == presence
+    for laser in server_examples(protocol.LASER):
+        assert protocol.laser(laser["author"], laser["at"]) == laser
     for part in server_examples(protocol.SNAPSHOT):
         assert protocol.snapshot(part["seq"], part["strokes"], part["index"], part["total"]) == part
     for ack in server_examples(protocol.ACK):
@@ -97,6 +119,9 @@ def test_the_fixtures_server_examples_are_what_the_server_makes():
     events = server_examples(protocol.EVENT) + [
         message for batch in server_examples(protocol.BATCH) for message in batch["messages"]
     ]
+    for begin in (message for message in events if message["type"] == protocol.STROKE_BEGIN):
+        parsed = protocol.StrokeBegin(begin["stroke"], begin["color"], begin["width"], begin["points"])
+        assert parsed.to_wire(begin["author"], begin.get("name")) == begin
     assert {message["type"] for message in events} <= {
         protocol.EVENT,
         protocol.STROKE_BEGIN,

@@ -7,9 +7,9 @@ import signal
 
 import psycopg
 import pytest
-from websockets.asyncio.client import connect
 
 from tests.conftest import REDIS_URL
+from tests.relayed import connect
 from tests.servers import DaphneServer, migrate
 
 # These drawers draw as fast as the socket goes, to have strokes in flight when the server

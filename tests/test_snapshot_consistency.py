@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 from channels.db import database_sync_to_async
-from websockets.asyncio.client import connect as connect_socket
 
 from draw.history import BoardHistory
 from tests import site
+from tests.relayed import connect as connect_socket
 from tests.servers import DaphneServer, migrate
 from tests.test_consumers import connect, join, read_snapshot
 from tests.test_durable_boards import draw, next_of_type
