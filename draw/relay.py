@@ -135,8 +135,9 @@ class BoardRelay:
         self.pending = []
         self.pending_volatile = {}
         self.flusher = None
-        # The newest class settings this process has read or heard (ClassSettings.version).
-        self.class_settings = ClassSettings()
+        # The newest class settings this process has read or heard (ClassSettings.version);
+        # below any stored version until the first joiner has read the board.
+        self.class_settings = ClassSettings(version=-1)
         self.local_people = LocalPeople(max_away=hub.max_people)
         self.roster = Roster(expiry_seconds=ROSTER_EXPIRY_HEARTBEATS * hub.presence_heartbeat_seconds)
         self.part_sender = None

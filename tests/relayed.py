@@ -74,9 +74,9 @@ class BoardCommunicator(WebsocketCommunicator):
         return False
 
 
-async def open_client(server, board):
+async def open_client(server, board, query=""):
     """A socket to a real server that has read its welcome and the board's (empty) snapshot."""
-    socket = await connect(f"{server.ws_url}/ws/boards/{board}/", origin=server.http_url)
+    socket = await connect(f"{server.ws_url}/ws/boards/{board}/?{query}", origin=server.http_url)
     welcome = json.loads(await asyncio.wait_for(socket.recv(), timeout=5))
     assert welcome["type"] == "welcome"
     snapshot = json.loads(await asyncio.wait_for(socket.recv(), timeout=5))

@@ -158,3 +158,73 @@ async def test_boards_relay_again_once_a_restarted_redis_is_back(server_env, tmp
         for server in servers:
             server.stop()
         redis.stop()
+
+
+def new_hosted_board(server):
+    """A board made with /new/ on `server`: its name and host key, from the host link."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    address = urlsplit(server.http_url)
+    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=5)
+    connection.request("GET", "/new/")
+    location = connection.getresponse().getheader("Location")
+    connection.close()
+    path, _, fragment = location.partition("#host=")
+    return path.strip("/").split("/")[-1], fragment
+
+
+async def next_of_type(socket, kind, timeout=5):
+    """The next message of this type, from a batch or alone; others passed over."""
+    while True:
+        frame = json.loads(await asyncio.wait_for(socket.recv(), timeout=timeout))
+        for message in frame["messages"] if frame["type"] == "batch" else [frame]:
+            if message["type"] == kind:
+                return message
+
+
+async def presence_where(socket, accept, timeout=5):
+    """Wait for a presence frame (set aside by the client) that `accept` holds for."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while socket.presence is None or not accept(socket.presence):
+        assert asyncio.get_running_loop().time() < deadline, f"last presence: {socket.presence}"
+        try:
+            await asyncio.wait_for(socket.recv(), timeout=0.05)
+        except TimeoutError:
+            pass
+    return socket.presence
+
+
+async def test_presence_and_pens_down_span_two_processes(two_servers):
+    first, second = two_servers
+    board, host_key = await asyncio.to_thread(new_hosted_board, first)
+    host, host_welcome = await open_client(first, board, f"host={host_key}")
+    assert host_welcome["role"] == "host"
+    student, student_welcome = await open_client(second, board)
+    assert student_welcome["role"] == "student" and student_welcome["class"]["hosted"]
+
+    # The host, on the first process, lists the student on the second, and the student counts two.
+    def lists_student(presence, online):
+        people = {person["id"]: person for person in presence.get("people", [])}
+        person = people.get(student_welcome["you"])
+        return person is not None and person["online"] is online and person["role"] == "student"
+
+    await presence_where(host, lambda presence: lists_student(presence, True) and presence["count"] == 2)
+    await presence_where(student, lambda presence: presence["count"] == 2 and "people" not in presence)
+
+    # Pens down on the first process locks the student on the second.
+    await host.send(json.dumps({"type": "class", "set": {"pens_down": True}}))
+    assert (await next_of_type(student, "class"))["class"]["pens_down"] is True
+    begin = {"type": "stroke.begin", "stroke": "s1", "color": "#1e1e1e", "width": 3, "points": [1, 1]}
+    await student.send(json.dumps(begin))
+    assert (await next_of_type(student, "error"))["code"] == "locked"
+    await host.send(json.dumps({"type": "class", "set": {"pens_down": False}}))
+    assert (await next_of_type(student, "class"))["class"]["pens_down"] is False
+    await student.send(json.dumps(begin))
+    await student.send(json.dumps({"type": "stroke.end", "stroke": "s1", "points": [2, 2]}))
+    assert (await next_of_type(student, "ack"))["ref"] == "s1"
+
+    # The student leaves the second process: the host sees them away.
+    await student.close()
+    await presence_where(host, lambda presence: lists_student(presence, False) and presence["count"] == 1)
+    await host.close()
