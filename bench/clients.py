@@ -3,7 +3,9 @@
 Two wires are spoken. `sketchsite` is the real protocol with the browser's batching
 (bench/outgoing.py); `naive` is the baseline's one message per point (bench/naive.py).
 Receiving is the same for both: every relayed message names its author, its stroke and
-how many points it carries, and the stroke id says when each point was drawn.
+how many points it carries, and the stroke id says when each point was drawn. Volatile
+frames (presence, a batch of nothing but lasers) carry no points: they are counted apart
+and do not keep a browser draining.
 """
 
 import asyncio
@@ -24,6 +26,8 @@ SKETCHSITE = "sketchsite"
 NAIVE = "naive"
 DESIGNS = (SKETCHSITE, NAIVE)
 LIVE_TYPES = frozenset(("stroke.begin", "stroke.points", "stroke.end"))
+PRESENCE = "presence"
+LASER = "laser"
 
 
 def sketchsite_relayed(frame):
@@ -95,6 +99,9 @@ class FrameDigest:
 
     kind: str | None = None
     error: str | None = None
+    # Presence, or a batch of lasers only: who is here or pointing, not drawing.
+    volatile: bool = False
+    presence_count: int | None = None
     # (author, stroke start, seconds between points, first point, count) of each new run of points
     runs: list = field(default_factory=list)
     total: int = 0
@@ -141,6 +148,13 @@ class FrameDigests:
         if digest.kind == "error":
             digest.error = frame.get("code")
             return digest
+        if digest.kind == PRESENCE:
+            digest.volatile = True
+            digest.presence_count = frame.get("count")
+            return digest
+        if digest.kind == "batch" and all(message.get("type") == LASER for message in frame["messages"]):
+            digest.volatile = True
+            return digest
         for author, stroke, count, whole in self.relayed(frame):
             first = self.received.get(stroke, 0)
             if whole:
@@ -179,25 +193,32 @@ class Participant:
         self._welcomed = None
 
     async def join(self, url, origin, timeout):
+        """Connect and wait for the welcome; returns its `you`, `role` and `name`."""
         self._welcomed = asyncio.get_running_loop().create_future()
         self.socket = await open_socket(url, origin, self.on_text, timeout)
-        self.me = await asyncio.wait_for(self._welcomed, timeout)
-        return self.me
+        return await asyncio.wait_for(self._welcomed, timeout)
 
     def on_text(self, payload, received_at):
-        self.last_frame_at = received_at
         if self.me is None:
+            self.last_frame_at = received_at
             frame = decode(payload)
             if frame.get("type") == "welcome" and not self._welcomed.done():
-                self._welcomed.set_result(frame["you"])
+                # Set here, not when join() resumes: frames in the same read come right after.
+                self.me = frame["you"]
+                # Versions before class mode have no role or name.
+                self._welcomed.set_result({key: frame.get(key) for key in ("you", "role", "name")})
             return
         tally = self.tally
-        tally.frame_received(received_at)
         payload = bytes(payload)  # the socket hands over a reusable bytearray
         text_hash = hash(payload)
         occurrence = self.occurrences.get(text_hash, 0)
         self.occurrences[text_hash] = occurrence + 1
         digest = self.digests.get(payload, occurrence)
+        if digest.volatile:
+            tally.volatile_received(received_at, digest.presence_count)
+            return
+        self.last_frame_at = received_at
+        tally.frame_received(received_at)
         if digest.error is not None:
             tally.errors.append(digest.error)
             return

@@ -44,7 +44,7 @@ def run(data_dir):
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "sketchsite.settings",
-        "SKETCHSITE_DATA_DIR": str(data_dir.path),
+        **data_dir.environment(),
         "SKETCHSITE_MAX_STROKES_PER_BOARD": str(STROKES),
     }
     env.pop("DATABASE_URL", None)

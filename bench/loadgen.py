@@ -53,12 +53,16 @@ class DrawSchedule:
     quiet: float
 
 
-def split_clients(clients, drawers, urls, origins, workers):
-    """Client i draws when i < drawers, joins server i's share, and runs in worker i % workers."""
+def split_clients(clients, drawers, urls, origins, workers, queries=None):
+    """Client i draws when i < drawers, joins server i's share, and runs in worker i % workers.
+
+    `queries[i]` is client i's query string (its token, a host key); by default an empty token.
+    """
     plans = [[] for _ in range(workers)]
     for index in range(clients):
         server = (index // workers) % len(urls)
-        spec = ClientSpec(index, urls[server], origins[server], index if index < drawers else None)
+        url = urls[server] + (queries[index] if queries else "?token=")
+        spec = ClientSpec(index, url, origins[server], index if index < drawers else None)
         plans[index % workers].append(spec)
     return [tuple(specs) for specs in plans]
 
@@ -99,7 +103,7 @@ class LoadGenerator:
                 process.join(timeout=5)
 
     def join_board(self):
-        """Every client joined; returns {client index: participant id}."""
+        """Every client joined; returns {client index: its welcome's you, role and name}."""
         participants = {}
         for reply in self._gather("joined", JOIN_TIMEOUT * 4):
             participants.update(reply)

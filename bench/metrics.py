@@ -79,6 +79,9 @@ class Tally:
         self.delivered_window = 0
         self.own_echoes = 0
         self.frames = 0
+        self.volatile_frames = 0
+        self.volatile_frames_window = 0
+        self.presence_count_max = None
         self.errors = []
         self.latency = Histogram()
         self.send_lag = Histogram()
@@ -89,6 +92,14 @@ class Tally:
     def frame_received(self, received_at):
         if self.window[0] <= received_at < self.window[1]:
             self.frames += 1
+
+    def volatile_received(self, received_at, presence_count=None):
+        """A presence frame (with its count) or a batch of lasers: no points, counted apart."""
+        self.volatile_frames += 1
+        if self.window[0] <= received_at < self.window[1]:
+            self.volatile_frames_window += 1
+        if presence_count is not None:
+            self.presence_count_max = max(self.presence_count_max or 0, presence_count)
 
     def point_sent(self, drawn_at, emitted_at):
         self.sent_total += 1
@@ -132,6 +143,9 @@ class Tally:
             "delivered_window": self.delivered_window,
             "own_echoes": self.own_echoes,
             "frames": self.frames,
+            "volatile_frames": self.volatile_frames,
+            "volatile_frames_window": self.volatile_frames_window,
+            "presence_count_max": self.presence_count_max,
             "errors": Counter(self.errors),
             "latency": self.latency.to_dict(),
             "send_lag": self.send_lag.to_dict(),

@@ -27,6 +27,7 @@ ROWS = (
     ("join_seconds", "all clients joined in s", "{:.1f}"),
     ("settle_seconds", "server busy after joins s", "{:.1f}"),
     ("frames_received_per_s", "frames received/s", "{:,.0f}"),
+    ("volatile_frames_per_s", "presence and laser frames/s", "{:,.1f}"),
     ("generator_cpu_percent", "load generator CPU %", "{:.0f}"),
     ("generator_cpu_percent_busiest", "  busiest generator process %", "{:.0f}"),
     ("generator_send_lag_p99_ms", "generator send lag p99 ms", "{:.1f}"),

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 
 import psutil
 
-from bench import profile
-from bench.loadgen import DrawSchedule, LoadGenerator, WorkerPlan, split_clients
+from bench import classes, profile
+from bench.clients import SKETCHSITE
+from bench.loadgen import DrawSchedule, LoadGenerator, LoadGeneratorError, WorkerPlan, split_clients
 from bench.metrics import (
     Histogram,
     PeakRss,
@@ -54,22 +55,31 @@ def run_design(scenario, design, options, data_dir, log_dir, profile_path=None):
         pids = servers.pids
         # A fresh board for every run: committed strokes of earlier runs are not replayed to joiners.
         board = f"bench-{secrets.token_hex(4)}"
-        urls = [f"{server.url}/ws/boards/{board}/?token=" for server in servers.servers]
+        seats = None
+        if scenario.hosted and design == SKETCHSITE:
+            seats = classes.seats(board, scenario.clients, scenario.drawers, data_dir)
+        urls = [f"{server.url}/ws/boards/{board}/" for server in servers.servers]
         origins = [server.origin for server in servers.servers]
         for url, origin in zip(urls, origins, strict=True):
-            asyncio.run(_visit(url, origin))
+            asyncio.run(_visit(url + "?token=", origin))
         time.sleep(0.5)
         rss_before = rss_bytes(pids)
 
         workers = options.worker_count(scenario.clients)
+        queries = [seat.query for seat in seats] if seats else None
         plans = [
             WorkerPlan(design, scenario.rate, options.seed, clients)
-            for clients in split_clients(scenario.clients, scenario.drawers, urls, origins, workers)
+            for clients in split_clients(scenario.clients, scenario.drawers, urls, origins, workers, queries)
         ]
         with PeakRss(pids) as peak, LoadGenerator(plans) as generator:
             joining = time.monotonic()
-            generator.join_board()
+            welcomes = generator.join_board()
             joined = time.monotonic() - joining
+            # A host key or token the servers do not accept still joins (as an unnamed
+            # student): it would measure an open board, not a class.
+            wrong = classes.misfits(seats, welcomes) if seats else []
+            if wrong:
+                raise LoadGeneratorError(f"{len(wrong)} clients did not join as planned; {wrong[0]}")
             # Joins may leave work behind (e.g. telling members about each newcomer); drawing
             # and idle memory are measured once the servers have finished it.
             settled = wait_for_idle_processes(pids, max_wait=SETTLE_LIMIT)
@@ -189,6 +199,9 @@ def _figures(scenario, layer, tallies, watch, rss_before, rss_idle, rss_peak):
     latency_ms = latency.summary_ms()
     generator_cpu = sum(cpu for _, cpu in tallies)
     server_cpu = sum(watch.server.values())
+    presence_counts = [tally["presence_count_max"] for tally, _ in tallies]
+    presence_counts = [count for count in presence_counts if count is not None]
+    volatile_in_window = sum(tally["volatile_frames_window"] for tally, _ in tallies)
     # Whatever else ran on the machine during the window (other jobs, a profiler, this process).
     other_cpu = max(0.0, watch.machine - server_cpu - generator_cpu - watch.redis - watch.softirq)
     return {
@@ -215,6 +228,10 @@ def _figures(scenario, layer, tallies, watch, rss_before, rss_idle, rss_peak):
         "machine_cpu_percent": _percent(watch.machine, duration),
         "machine_cpu_capacity_percent": 100 * (psutil.cpu_count() or 1),
         "frames_received_per_s": round(sum(tally["frames"] for tally, _ in tallies) / duration, 1),
+        "volatile_frames_per_s": round(volatile_in_window / duration, 1),
+        "volatile_frames_total": sum(tally["volatile_frames"] for tally, _ in tallies),
+        "presence_count_max": max(presence_counts) if presence_counts else None,
+        "latency_samples": latency.count,
         "points_sent": sent,
         "deliveries": delivered,
         "expected_deliveries": expected,

@@ -46,18 +46,22 @@ def free_port():
 
 
 class DataDir:
-    """A throwaway SKETCHSITE_DATA_DIR with a migrated SQLite database."""
+    """A throwaway SKETCHSITE_DATA_DIR with a migrated SQLite database, and the run's SECRET_KEY."""
 
     def __init__(self):
         self._folder = tempfile.TemporaryDirectory(prefix="sketchsite-bench-")
         self.path = Path(self._folder.name)
+        # Set in every process of the run, not left to the key file: tokens and host keys the
+        # benchmark makes in its own Django process must open the servers' boards, whatever
+        # SECRET_KEY the shell that started the benchmark has.
+        self.secret_key = secrets.token_urlsafe(50)
+
+    def environment(self):
+        """What every Django process of the run (servers, migrate, helpers) needs in its environment."""
+        return {"SKETCHSITE_DATA_DIR": str(self.path), "SECRET_KEY": self.secret_key}
 
     def __enter__(self):
-        env = {
-            **os.environ,
-            "SKETCHSITE_DATA_DIR": str(self.path),
-            "DJANGO_SETTINGS_MODULE": "sketchsite.settings",
-        }
+        env = {**os.environ, **self.environment(), "DJANGO_SETTINGS_MODULE": "sketchsite.settings"}
         subprocess.run(
             [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
             cwd=PROJECT_ROOT,
@@ -147,7 +151,7 @@ class Daphne:
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": self.settings_module,
-            "SKETCHSITE_DATA_DIR": str(self.data_dir.path),
+            **self.data_dir.environment(),
             "LOG_LEVEL": "WARNING",
             **self.layer.environment(),
         }

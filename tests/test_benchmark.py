@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.classes import Seat, misfits
 from bench.outgoing import OutgoingQueue, stroke_begin, stroke_end, stroke_points
 from bench.pointer import BOARD_HEIGHT, BOARD_WIDTH, Pointer, stroke_id, stroke_timing
 
@@ -45,6 +46,31 @@ def test_tiny_scenario_delivers_every_point_to_every_other_client(tiny_run):
     assert figures["deliveries"] == figures["expected_deliveries"]
     assert figures["loss_percent"] == 0
     assert figures["errors_from_server"] == {}
+
+
+def test_tiny_scenario_times_every_point_at_every_other_client(tiny_run):
+    record, _ = tiny_run
+    figures = record["scenarios"][0]["designs"]["sketchsite"]
+    assert figures["latency_samples"] == figures["deliveries"]
+
+
+def test_tiny_scenario_is_a_class_whose_presence_is_not_counted_as_drawing(tiny_run):
+    record, _ = tiny_run
+    result = record["scenarios"][0]
+    figures = result["designs"]["sketchsite"]
+    assert result["scenario"]["hosted"]
+    assert figures["presence_count_max"] == result["scenario"]["clients"]
+    assert figures["volatile_frames_total"] > 0
+
+
+def test_a_client_that_joins_without_its_seat_is_told_apart():
+    seats = [Seat("?token=a", "student", "Student 1"), Seat("?token=b&host=k", "host", "Teacher")]
+    welcomes = {
+        0: {"you": "p1", "role": "student", "name": "Student 1"},
+        1: {"you": "p2", "role": "student", "name": "Teacher"},
+    }
+    (wrong,) = misfits(seats, welcomes)
+    assert "client 1" in wrong and "'host'" in wrong
 
 
 def test_tiny_scenario_reports_every_figure(tiny_run):
