@@ -28,10 +28,14 @@ export function createSketch(container, board, { onReady }) {
     };
 
     p.windowResized = () => {
+      if (p.width === container.clientWidth && p.height === container.clientHeight) return;
       p.resizeCanvas(container.clientWidth, container.clientHeight);
       view = fitBoard(board.width, board.height, p.width, p.height);
       repaintAll = true;
     };
+    // The board's space changes without the window too: a toolbar that wraps onto a second
+    // line on a narrow screen when the people count appears.
+    new ResizeObserver(() => p.windowResized()).observe(container);
 
     p.draw = () => {
       if (repaintAll) {

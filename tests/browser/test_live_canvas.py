@@ -24,7 +24,7 @@ def board_view(page):
     """The page's letterbox (scale, offsets within the canvas) and the canvas's place on the page."""
     return page.evaluate(
         """() => {
-            const rect = document.querySelector('canvas').getBoundingClientRect();
+            const rect = document.querySelector('canvas.board-canvas').getBoundingClientRect();
             return {...window.sketchsite.sketch.view, left: rect.left, top: rect.top};
         }"""
     )
@@ -46,7 +46,7 @@ def pixel(page, x, y):
     return tuple(
         page.evaluate(
             """([x, y]) => {
-                const canvas = document.querySelector('canvas');
+                const canvas = document.querySelector('canvas.board-canvas');
                 const ratio = canvas.width / canvas.getBoundingClientRect().width;
                 const data = canvas.getContext('2d')
                     .getImageData(Math.round(x * ratio), Math.round(y * ratio), 1, 1).data;
@@ -155,7 +155,7 @@ def test_stroke_drawn_before_the_first_welcome_is_stored_as_the_participants(ser
         wait_online=False,
         **LAPTOP,
     )
-    phone.locator("canvas").wait_for()
+    phone.locator("canvas.board-canvas").wait_for()
     assert phone.locator("[data-role=status]").get_attribute("data-state") == "connecting"
     pick(phone, "Red")
     drag(phone, [(200, 450), (1400, 450)])
