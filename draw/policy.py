@@ -6,8 +6,8 @@ The server asks it before anything a message asks for happens; the page mirrors 
 
 from draw.participants import HOST, STUDENT
 
-DRAW = "draw"  # begin a stroke
-ERASE_OWN = "erase_own"  # erase, or undo and redo, one's own strokes
+DRAW = "draw"  # begin a stroke, or undo or redo one's own changes
+ERASE_OWN = "erase_own"  # erase one's own strokes
 ERASE_ANY = "erase_any"  # erase strokes of others
 CLEAR = "clear"
 REMOVE_INK = "remove_ink"  # hide every stroke of one participant

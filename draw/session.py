@@ -273,7 +273,9 @@ class BoardSession:
 
 # What each kind of message asks the policy for (None: nothing beyond what was allowed before,
 # such as the points of a stroke begun while allowed).
-_EDIT_ACTIONS = {"undo": policy.ERASE_OWN, "redo": policy.ERASE_OWN, "clear": policy.CLEAR}
+# Undo and redo put one's own ink back as often as they take it away: while pens are down
+# they are drawing, and locked like it.
+_EDIT_ACTIONS = {"undo": policy.DRAW, "redo": policy.DRAW, "clear": policy.CLEAR}
 
 
 def _action_of(message, me):

@@ -5,8 +5,8 @@ export const HOST = 'host';
 export const STUDENT = 'student';
 export const VIEWER = 'viewer';
 
-export const DRAW = 'draw'; // begin a stroke
-export const ERASE_OWN = 'erase_own'; // erase, or undo and redo, one's own strokes
+export const DRAW = 'draw'; // begin a stroke, or undo or redo one's own changes
+export const ERASE_OWN = 'erase_own'; // erase one's own strokes
 export const ERASE_ANY = 'erase_any'; // erase strokes of others
 export const CLEAR = 'clear';
 export const REMOVE_INK = 'remove_ink'; // hide every stroke of one participant

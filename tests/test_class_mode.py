@@ -174,6 +174,8 @@ async def test_pens_down_refuses_a_students_new_stroke_as_locked_but_commits_the
     await student.send_json_to({"type": "stroke.end", "stroke": "mid", "points": [6, 6]})
     assert (await message_of(student, "ack"))["ref"] == "mid"
     assert await refused(student, {**begin, "stroke": "late"}) == "locked"
+    # Nor may undo and redo bring ink back while pens are down.
+    assert await refused(student, {"type": "undo", "id": "u1"}) == "locked"
     # The host draws on, and the setting outlives the connection.
     await draw(host, "h1")
     await student.disconnect()
