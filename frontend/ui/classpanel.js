@@ -3,6 +3,7 @@
 // projector, and the people on the board with their ink and their place removable.
 // Names are user input: they only ever become text, never markup.
 
+import { VIEWER } from '../policy.js';
 import { displayName } from './people.js';
 
 // The toggles of the panel: class setting, label, and what it does, for the title.
@@ -32,12 +33,17 @@ export function projectorLink({ joinUrl, fallbackOrigin, board }) {
 export function peopleRows(people, drawing, me) {
   return people.map((person) => ({
     id: person.id,
-    name: person.id === me ? `${displayName(person)} (you)` : displayName(person),
+    name: person.id === me ? `${displayName(person)} (you)` : rowName(person),
     role: person.role,
     online: person.online,
     drawing: drawing.has(person.id),
     removable: person.role === 'student' && person.id !== me,
   }));
+}
+
+// A viewer is a projector page, which never has a name of its own.
+function rowName(person) {
+  return person.role === VIEWER && !person.name ? 'Projector' : displayName(person);
 }
 
 /**
@@ -193,7 +199,9 @@ export function createClassPanel(panel, toggle, { board, join, hostKey, me, onSe
         items.delete(id);
       }
     }
-    peopleTitle.textContent = `People (${rows.filter((row) => row.online).length} here)`;
+    // Counted as presence counts them (and the toolbar shows): projectors are not people here.
+    const here = rows.filter((row) => row.online && row.role !== VIEWER).length;
+    peopleTitle.textContent = `People (${here} here)`;
   }
 
   return {

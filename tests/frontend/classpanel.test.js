@@ -36,6 +36,13 @@ test('each person is a row: drawing when a stroke of theirs is live; students re
   ]);
 });
 
+test('a projector has a row of its own, named as one', () => {
+  const projector = { id: 'v5k2m8p3qd', name: null, role: 'viewer', online: true };
+  const [row] = peopleRows([projector], new Set(), 'h3k8r2nvcw');
+  assert.equal(row.name, 'Projector');
+  assert.equal(row.removable, false);
+});
+
 test('someone without a name still has a row, and the count reads well', () => {
   assert.equal(displayName({ id: 'x', name: null }), 'No name');
   assert.equal(peopleCountText(1), '1 person here');
