@@ -357,7 +357,7 @@ class HostileSocket:
             for relayed in message["messages"]:
                 if relayed["type"] == protocol.STROKE_BEGIN:
                     self.wire.saw_begin(relayed)
-        elif kind != protocol.SNAPSHOT:
+        elif kind not in (protocol.SNAPSHOT, protocol.PRESENCE):
             self.tally.unexpected_types[kind] += 1
 
     def _closed(self, conn):

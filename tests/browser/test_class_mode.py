@@ -19,7 +19,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 from tests.browser.conftest import ARTIFACTS, wait_until
-from tests.browser.test_live_canvas import LAPTOP, PHONE, near, to_screen
+from tests.browser.test_live_canvas import LAPTOP, PHONE, near, to_page
 
 pytestmark = pytest.mark.browser
 
@@ -148,11 +148,6 @@ def board_view(page):
     )
 
 
-def page_point(view, x, y):
-    canvas_x, canvas_y = to_screen(view, x, y)
-    return view["left"] + canvas_x, view["top"] + canvas_y
-
-
 def board_colour(page, x, y):
     """The colour the board canvas shows at board point (x, y)."""
     return tuple(
@@ -212,7 +207,7 @@ def join_in_browser(open_page, server, name, code, label, device):
 def touch_stroke(page, board_points):
     """A finger drawn through board points on a touch screen."""
     view = board_view(page)
-    path = [page_point(view, x, y) for x, y in board_points]
+    path = [to_page(view, x, y) for x, y in board_points]
     cdp = page.context.new_cdp_session(page)
     cdp.send(
         "Input.dispatchTouchEvent",
@@ -362,7 +357,7 @@ def test_a_lesson_with_a_host_a_projector_and_twenty_eight_students(server, open
     # The host circles Student 7's ring with the laser.
     view = board_view(host)
     ring = circle(300, 280, radius=80, steps=32)
-    around = [page_point(view, x, y) for x, y in zip(ring[::2], ring[1::2], strict=True)]
+    around = [to_page(view, x, y) for x, y in zip(ring[::2], ring[1::2], strict=True)]
     host.mouse.move(*around[0])
     host.mouse.down()
     for point in around[1:12]:
