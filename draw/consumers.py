@@ -10,7 +10,7 @@ from django.db import DatabaseError
 from draw import frames, metrics, protocol
 from draw.boards import group_name, is_valid_board_name
 from draw.hostkeys import is_host_key
-from draw.participants import HOST, STUDENT, VIEWER, Participant, identity_from_token, token_for
+from draw.participants import Participant, connecting_participant, identity_from_token, token_for
 from draw.protocol import ProtocolError
 from draw.session import (
     INVALID,
@@ -65,7 +65,6 @@ class BoardConsumer(BoardSocket):
             await self.close(protocol.CLOSE_BOARD_NOT_FOUND, "no such board")
             return
         query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
-        participant_id, name = identity_from_token(query.get("token", [""])[0])
         since = _int_or_zero(query.get("since", ["0"])[0])
         try:
             # Join the board before reading it: an event committed meanwhile then arrives both
@@ -75,14 +74,15 @@ class BoardConsumer(BoardSocket):
             state = await database_sync_to_async(self.store.read)(board)
             relay = self.membership.relay
             relay.learned_class(state.classroom)
-            if participant_id in state.removed:
+            participant = connecting_participant(
+                identity_from_token(query.get("token", [""])[0]),
+                is_host=is_host_key(query.get("host", [""])[0], state.host_key_hash),
+                host_key_hash=state.host_key_hash,
+                wants_view=query.get("view", [""])[0] == "1",
+            )
+            if participant.id in state.removed:
                 await self.close(protocol.CLOSE_REMOVED, "removed by the host")
                 return
-            if is_host_key(query.get("host", [""])[0], state.host_key_hash):
-                role = HOST
-            else:
-                role = VIEWER if query.get("view", [""])[0] == "1" else STUDENT
-            participant = Participant(participant_id, role, name)
             session = BoardSession(
                 board,
                 participant,
@@ -105,7 +105,7 @@ class BoardConsumer(BoardSocket):
         metrics.CACHED_BOARDS.set(self.store.cached_boards)
         welcome = protocol.welcome(
             board,
-            Participant(participant.id, role, session.shown_name()),
+            Participant(participant.id, participant.role, session.shown_name()),
             token_for(participant.id, participant.name),
             state.seq,
             session.limits,

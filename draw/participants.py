@@ -1,5 +1,6 @@
 """Who is on a board: a Participant value (id, role, name), carried across reconnects by a signed token."""
 
+import hashlib
 import secrets
 import unicodedata
 from dataclasses import dataclass
@@ -13,6 +14,10 @@ ROLES = (HOST, STUDENT, VIEWER)
 
 # Display names: what fits beside a stroke's tip and in the people list.
 MAX_NAME_LENGTH = 24
+# What the host is called when the host link came without a name.
+DEFAULT_HOST_NAME = "Teacher"
+# Host participant ids hold a dash, which ids made for everyone else never do.
+_HOST_ID_PREFIX = "host-"
 
 _SALT = "sketchsite.participant"
 _ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
@@ -30,6 +35,21 @@ class Participant:
 
 def new_participant_id():
     return "".join(secrets.choice(_ALPHABET) for _ in range(10))
+
+
+def host_participant_id(key_hash):
+    """The one participant every connection with the board's host key is, on any device or tab.
+
+    So a teacher's reload, second tab or second device shares one undo history (a clear stays
+    undoable) and is one person in the people list; a new host key makes a new host.
+    """
+    return (
+        _HOST_ID_PREFIX + hashlib.sha256(f"sketchsite.host-participant:{key_hash}".encode()).hexdigest()[:12]
+    )
+
+
+def is_host_participant_id(participant_id):
+    return participant_id.startswith(_HOST_ID_PREFIX)
 
 
 def token_for(participant_id, name=None):
@@ -70,3 +90,17 @@ def clean_name(text):
     if not 1 <= len(text) <= MAX_NAME_LENGTH:
         return None
     return text
+
+
+def connecting_participant(identity, is_host, host_key_hash, wants_view):
+    """Who a new connection is: (id, name) from its token, and whether it gave the host key.
+
+    The host key makes the board's one host participant; a viewer is read-only by asking.
+    """
+    participant_id, name = identity
+    if is_host:
+        return Participant(host_participant_id(host_key_hash), HOST, name or DEFAULT_HOST_NAME)
+    if is_host_participant_id(participant_id):
+        # A host's token without the host key (reset since): none of the host's history.
+        participant_id, name = new_participant_id(), None
+    return Participant(participant_id, VIEWER if wants_view else STUDENT, name)

@@ -282,12 +282,12 @@ async def test_the_host_sees_everyones_names_and_a_student_only_the_count_unless
         return presence["count"] == 3
 
     seen = await host.wait_for_presence(lambda p: everyone_here(p) and len(p.get("people", [])) == 4)
-    # The host and the projector have no names here; the projector is listed as a viewer.
+    # The projector has no name; it is listed as a viewer.
     assert sorted((person["name"] or "", person["role"]) for person in seen["people"]) == [
-        ("", "host"),
         ("", "viewer"),
         ("Ada", "student"),
         ("Grace", "student"),
+        ("Teacher", "host"),
     ]
     counted = await ada.wait_for_presence(everyone_here)
     assert "people" not in counted
@@ -300,3 +300,21 @@ async def test_the_host_sees_everyones_names_and_a_student_only_the_count_unless
     away = await host.wait_for_presence(lambda p: p["count"] == 2)
     assert {person["name"]: person["online"] for person in away["people"] if person["name"]}["Grace"] is False
     await close_all(host, ada, projector)
+
+
+async def test_the_hosts_clear_stays_undoable_from_a_reloaded_page_or_another_device():
+    key = await hosted_board()
+    host, host_welcome = await join(f"host={key}")
+    assert host_welcome["name"] == "Teacher"
+    await draw(host, "h1")
+    await host.send_json_to({"type": "clear", "id": "c1"})
+    while (await message_of(host, "ack"))["ref"] != "c1":
+        pass
+    await host.disconnect()
+    # The teacher's tablet, with the host link and no token of its own: the same host.
+    tablet, tablet_welcome = await join(f"host={key}")
+    assert tablet_welcome["you"] == host_welcome["you"]
+    await tablet.send_json_to({"type": "undo", "id": "u1"})
+    assert (await message_of(tablet, "ack"))["ref"] == "u1"
+    assert [stroke.stroke for stroke in (await board_state()).strokes] == ["h1"]
+    await tablet.disconnect()
