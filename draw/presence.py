@@ -6,6 +6,7 @@ process merges the parts it hears into one list. A part not heard again for a fe
 heartbeats belongs to a process that stopped, and is forgotten.
 """
 
+import re
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -97,10 +98,16 @@ class Roster:
                 if known is None or (person.online and not known.online):
                     merged[person.id] = person
         return sorted(
-            merged.values(), key=lambda person: (not person.online, (person.name or "").lower(), person.id)
+            merged.values(), key=lambda person: (not person.online, _name_order(person.name), person.id)
         )
 
     def count(self, people=None):
         """People connected now, viewers (projectors) not counted."""
         people = self.people() if people is None else people
         return sum(1 for person in people if person.online and person.role != VIEWER)
+
+
+def _name_order(name):
+    """Names in the order people expect: case aside, and "Student 2" before "Student 10"."""
+    parts = re.split(r"(\d+)", (name or "").lower())
+    return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in parts]

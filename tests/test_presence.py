@@ -51,8 +51,9 @@ def test_parts_from_two_processes_merge_online_wins_and_viewers_are_not_counted(
 def test_people_are_listed_online_first_then_by_name():
     roster = Roster(expiry_seconds=30)
     part = [["g", "grace", STUDENT, True], ["z", "Zoe", STUDENT, False], ["a", "Ada", STUDENT, True]]
+    part += [["s10", "Student 10", STUDENT, True], ["s2", "Student 2", STUDENT, True]]
     roster.heard("a", part, now=0)
-    assert [person.name for person in roster.people()] == ["Ada", "grace", "Zoe"]
+    assert [person.name for person in roster.people()] == ["Ada", "grace", "Student 2", "Student 10", "Zoe"]
 
 
 def test_a_part_not_heard_for_its_expiry_is_forgotten():
