@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.db.models import Count
 from django.utils.html import format_html
 
-from draw import addresses, store
+from draw import addresses, hosting
 from draw.models import Board, BoardEvent
 
 
@@ -53,7 +53,7 @@ class BoardAdmin(admin.ModelAdmin):
         """A new host link for each board; earlier ones open it as a student from now on."""
         base = addresses.public_base_url(request)
         for name in queryset.values_list("name", flat=True):
-            link = addresses.host_url(base, name, store.default_store().host_key(name, reset=True))
+            link = addresses.host_url(base, name, hosting.host_key(name, reset=True))
             message = format_html('New host link of {}: <a href="{}">{}</a>', name, link, link)
             self.message_user(request, message, messages.SUCCESS)
 

@@ -191,9 +191,6 @@ class BoardConsumer(BoardSocket):
             return [Reply(protocol.error("store_unavailable", "that could not reach everyone; try again"))]
         return []
 
-    async def removed(self):
-        await self.close(protocol.CLOSE_REMOVED, "removed by the host")
-
     async def send_message(self, message):
         _FRAMES_OUT[message["type"]].inc()
         if message["type"] == protocol.ERROR:

@@ -25,6 +25,9 @@ CLOSE_POLICY_VIOLATION = 4008
 CLOSE_MESSAGE_TOO_BIG = 4009
 # The host removed this participant: now, and on every reconnect with its token.
 CLOSE_REMOVED = 4010
+# The board's host key was reset: a host's socket is closed, and connects again with its
+# old key as a student.
+CLOSE_HOST_KEY_CHANGED = 4012
 CLOSE_TOO_SLOW = 4011
 # The board cannot be opened right now (database or channel layer away); mirrors 1013, which
 # the websocket server does not let an application send.

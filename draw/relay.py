@@ -29,6 +29,7 @@ from dataclasses import replace
 from typing import Protocol
 
 from draw import frames, metrics, protocol
+from draw.boards import group_name
 from draw.classroom import ClassSettings
 from draw.outages import OutageLog
 from draw.participants import HOST
@@ -40,6 +41,7 @@ BATCH_EVENT = "board.batch"
 JOINED_EVENT = "board.joined"
 CLASS_EVENT = "board.class"
 REMOVE_EVENT = "board.remove"
+HOST_KEY_EVENT = "board.host_key"
 ROSTER_EVENT = "board.roster"
 # A roster part not heard again for this many heartbeats belongs to a stopped process.
 ROSTER_EXPIRY_HEARTBEATS = 3
@@ -64,8 +66,8 @@ class BoardMember(Protocol):
     def open_stroke_begins(self):
         """`stroke.begin` messages, points so far included, of the strokes it is drawing."""
 
-    async def removed(self):
-        """The host removed this member's participant: close its socket."""
+    async def close(self, code, reason):
+        """Close the browser's socket (its participant was removed, or is no longer host)."""
 
 
 class Membership:
@@ -304,26 +306,41 @@ class BoardRelay:
             for text in frames.encode_batches(self.open_strokes(), self.hub.max_frame_bytes):
                 reply = {"type": BATCH_EVENT, "text": text, "joiner": message["joiner"]}
                 await self.hub.channel_layer.send(message["origin"], reply)
-        elif kind == CLASS_EVENT:
-            settings = ClassSettings.from_wire(message["class"], message["version"])
-            if settings.version <= self.class_settings.version:
-                return
-            self.class_settings = settings
-            text = protocol.encode(protocol.class_settings(settings))
-            for membership in list(self.memberships.values()):
-                await self._deliver_safely(membership, text)
-            # Who may see names may have changed.
-            self._push_presence_soon()
+        elif kind in (CLASS_EVENT, HOST_KEY_EVENT):
+            await self._apply_class(ClassSettings.from_wire(message["class"], message["version"]))
+            if kind == HOST_KEY_EVENT:
+                # Hosts by the old key: they connect again, and the old key makes them students.
+                await self._close_members(
+                    lambda participant: participant.role == HOST,
+                    protocol.CLOSE_HOST_KEY_CHANGED,
+                    "the board's host key changed",
+                )
         elif kind == REMOVE_EVENT:
-            for membership in list(self.memberships.values()):
-                participant = membership.participant
-                if participant is not None and participant.id == message["participant"]:
-                    await membership.member.removed()
+            await self._close_members(
+                lambda participant: participant.id == message["participant"],
+                protocol.CLOSE_REMOVED,
+                "removed by the host",
+            )
         elif kind == ROSTER_EVENT:
             if self.roster.heard(message["origin"], message["part"], time.monotonic()):
                 self._push_presence_soon()
             if message.get("ask") and message["origin"] != self.channel and self.part_sender is None:
                 self.part_sender = asyncio.create_task(self._send_part_soon())
+
+    async def _apply_class(self, settings):
+        if settings.version <= self.class_settings.version:
+            return
+        self.class_settings = settings
+        text = protocol.encode(protocol.class_settings(settings))
+        for membership in list(self.memberships.values()):
+            await self._deliver_safely(membership, text)
+        # Who may see names may have changed.
+        self._push_presence_soon()
+
+    async def _close_members(self, chosen, code, reason):
+        for membership in list(self.memberships.values()):
+            if membership.participant is not None and chosen(membership.participant):
+                await membership.member.close(code, reason)
 
     async def _deliver_safely(self, membership, text):
         try:
@@ -478,3 +495,9 @@ class RelayHub:
         except Exception:  # noqa: BLE001 - the joiners were told
             return
         await relay.stop()
+
+
+async def announce_host_key(channel_layer, board, settings):
+    """Tell every process holding `board` that its host key was reset (ClassSettings after it)."""
+    event = {"type": HOST_KEY_EVENT, "class": settings.to_wire(), "version": settings.version}
+    await channel_layer.group_send(group_name(board), event)

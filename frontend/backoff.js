@@ -2,7 +2,13 @@
 // and for sending again a stroke or edit the server could not take just then. Pure: time
 // and chance come in as arguments.
 
-import { CLOSE_RESYNC, CLOSE_TOO_SLOW, CLOSE_TRY_AGAIN_LATER, CLOSE_TRY_AGAIN_LATER_STANDARD } from './protocol.js';
+import {
+  CLOSE_HOST_KEY_CHANGED,
+  CLOSE_RESYNC,
+  CLOSE_TOO_SLOW,
+  CLOSE_TRY_AGAIN_LATER,
+  CLOSE_TRY_AGAIN_LATER_STANDARD,
+} from './protocol.js';
 
 /**
  * Delay before try number `attempt` (0 first): base doubling up to max, then jittered down
@@ -40,9 +46,9 @@ export class ReconnectBackoff {
     if (this.welcomedAt !== null && now - this.welcomedAt >= this.healthyMs) this.attempt = 0;
     this.welcomedAt = null;
     let delay;
-    if (code === CLOSE_RESYNC && this.attempt === 0) {
-      // A gap in the board's events after a healthy spell: catch up at once. A gap again
-      // soon after is a loop, and waits like any other close.
+    if ((code === CLOSE_RESYNC || code === CLOSE_HOST_KEY_CHANGED) && this.attempt === 0) {
+      // A gap in the board's events after a healthy spell, or a new role to take up: connect
+      // again at once. The same again soon after is a loop, and waits like any other close.
       delay = 0;
     } else {
       const step = SERVER_BUSY.has(code) ? Math.max(this.attempt, SERVER_BUSY_STEPS) : this.attempt;

@@ -35,6 +35,8 @@ export const CLOSE_MESSAGE_TOO_BIG = 4009;
 // The host removed this participant: every reconnect would be closed the same way.
 export const CLOSE_REMOVED = 4010;
 export const CLOSE_TOO_SLOW = 4011;
+// The board's host key was reset: connect again at once (the old key now makes a student).
+export const CLOSE_HOST_KEY_CHANGED = 4012;
 // The board cannot be opened just now (database or channel layer away). The standard code
 // is 1013, but Daphne lets an application close only with 1000 or 3000-4999, so the server
 // sends its mirror 4013; the standard one, from a proxy say, means the same.

@@ -318,3 +318,33 @@ async def test_the_hosts_clear_stays_undoable_from_a_reloaded_page_or_another_de
     assert (await message_of(tablet, "ack"))["ref"] == "u1"
     assert [stroke.stroke for stroke in (await board_state()).strokes] == ["h1"]
     await tablet.disconnect()
+
+
+async def test_a_reset_host_key_closes_the_hosts_by_the_old_key_who_come_back_as_students():
+    from draw import hosting
+
+    old_key = await hosted_board()
+    host, _ = await join(f"host={old_key}")
+    student, _ = await join(student_query("Ada"))
+    new_key = await database_sync_to_async(hosting.host_key)(BOARD, reset=True)
+    assert new_key != old_key
+    closed = await host.receive_output(timeout=3)
+    while closed["type"] == "websocket.send":  # the class settings come first
+        closed = await host.receive_output(timeout=3)
+    assert (closed["type"], closed["code"]) == ("websocket.close", protocol.CLOSE_HOST_KEY_CHANGED)
+    again, welcome = await join(f"host={old_key}")
+    assert welcome["role"] == "student"
+    assert (await message_of(student, "class"))["class"]["hosted"] is True
+    await close_all(again, student)
+
+
+async def test_an_open_board_given_a_host_tells_its_students_at_once():
+    from draw import hosting
+
+    student, welcome = await join(student_query("Ada"))
+    assert welcome["class"]["hosted"] is False
+    await draw(student, "s1")
+    await database_sync_to_async(hosting.host_key)(BOARD)
+    assert (await message_of(student, "class"))["class"]["hosted"] is True
+    assert await refused(student, {"type": "clear", "id": "c1"}) == "forbidden"
+    await student.disconnect()

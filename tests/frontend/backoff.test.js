@@ -12,6 +12,7 @@ import {
   retryDelay,
 } from '../../frontend/backoff.js';
 import {
+  CLOSE_HOST_KEY_CHANGED,
   CLOSE_RESYNC,
   CLOSE_TOO_SLOW,
   CLOSE_TRY_AGAIN_LATER,
@@ -73,6 +74,12 @@ test('a resync after a healthy spell is immediate; one repeated soon after is ba
     now += delays.at(-1);
   }
   assert.deepEqual(delays, [1000, 2000, 4000, 8000]);
+});
+
+test('a host whose key was reset connects again at once, to take up its new role', () => {
+  const backoff = new ReconnectBackoff({ random: noJitter });
+  backoff.welcomed(0);
+  assert.equal(backoff.closed(CLOSE_HOST_KEY_CHANGED, 5_000), 0);
 });
 
 test('the first resync of a page is immediate too', () => {

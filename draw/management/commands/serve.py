@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand
 from django.db import connections
 from django.db.migrations.executor import MigrationExecutor
 
-from draw import addresses, store
+from draw import addresses, hosting
 from draw.boards import CLASSIC_BOARD
 from draw.models import Board
 from sketchsite.daphne_command import daphne_arguments
@@ -24,7 +24,7 @@ def unapplied_migrations(database="default"):
 
 def write_class_links(out, board, base, reset=False):
     """Print a board's host link and where its students join (giving it a host first if it has none)."""
-    key = store.default_store().host_key(board, reset=reset)
+    key = hosting.host_key(board, reset=reset)
     code = Board.objects.filter(name=board).values_list("join_code", flat=True).get()
     out.write(f"Teacher (host) link: {addresses.host_url(base, board, key)}")
     out.write(f"Students join at {addresses.join_url(base, code)} (code {code})")
