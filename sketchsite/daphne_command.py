@@ -32,13 +32,22 @@ def transport_max_message_bytes(environ=None):
 
 def daphne_arguments(host, port, application=APPLICATION, transport_limit=None, environ=None):
     """Daphne's arguments, without the program; `transport_limit` defaults to the one in `environ`."""
+    return ["--bind", host, "--port", str(port), *_server_arguments(application, transport_limit, environ)]
+
+
+def daphne_socket_arguments(fd, application=APPLICATION, transport_limit=None, environ=None):
+    """Daphne's arguments to serve on an inherited listening IPv4 socket, file descriptor `fd`.
+
+    Several processes given the same socket share its port: the kernel hands each new
+    connection to one of them (`manage.py serve --workers`).
+    """
+    return ["--fd", str(fd), *_server_arguments(application, transport_limit, environ)]
+
+
+def _server_arguments(application, transport_limit, environ):
     if transport_limit is None:
         transport_limit = transport_max_message_bytes(environ)
     return [
-        "--bind",
-        host,
-        "--port",
-        str(port),
         # Daphne drops a connection whose frame, in either direction, exceeds this; the consumer
         # closes smaller oversized client messages with 4009 and a reason first.
         "--websocket-max-message-size",
@@ -61,3 +70,9 @@ def daphne_command(host, port, application=APPLICATION, transport_limit=None, en
         "daphne",
         *daphne_arguments(host, port, application, transport_limit, environ),
     ]
+
+
+def daphne_socket_command(fd, application=APPLICATION, transport_limit=None, environ=None):
+    """The whole command to start Daphne on the inherited socket `fd` in a child process."""
+    arguments = daphne_socket_arguments(fd, application, transport_limit, environ)
+    return [sys.executable, "-m", "daphne", *arguments]

@@ -125,3 +125,77 @@ class RedisServer:
         if self.process and self.process.poll() is None:
             self.process.kill()
             self.process.wait()
+
+
+class ServeCommand:
+    """`manage.py serve --workers N` in its own process, on a free port of the loopback."""
+
+    def __init__(self, env, workers, log_path):
+        self.env = {**os.environ, "DJANGO_SETTINGS_MODULE": "sketchsite.settings", **env}
+        self.workers = workers
+        self.port = free_port()
+        self.log_path = log_path
+        self.process = None
+
+    @property
+    def http_url(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def ws_url(self):
+        return f"ws://127.0.0.1:{self.port}"
+
+    def command(self):
+        address = ["--host", "127.0.0.1", "--port", str(self.port)]
+        return [sys.executable, "manage.py", "serve", *address, "--workers", str(self.workers)]
+
+    def run(self, timeout=60):
+        """Run it to its end (a refusal), returning the finished process with its output."""
+        return subprocess.run(
+            self.command(), cwd=PROJECT, env=self.env, capture_output=True, text=True, timeout=timeout
+        )
+
+    def start(self, timeout=60):
+        self._log = open(self.log_path, "ab")
+        self.process = subprocess.Popen(
+            self.command(), cwd=PROJECT, env=self.env, stdout=self._log, stderr=subprocess.STDOUT
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                pytest.fail(f"serve exited with {self.process.returncode}: {self.log_path.read_text()}")
+            try:
+                with urllib.request.urlopen(f"{self.http_url}/healthz", timeout=1) as response:
+                    if response.status == 200 and len(self.workers_pids()) == self.workers:
+                        return self
+            except OSError:
+                time.sleep(0.1)
+        self.stop()
+        pytest.fail(f"serve did not answer within {timeout} s: {self.log_path.read_text()}")
+
+    def workers_pids(self):
+        import psutil
+
+        return [child.pid for child in psutil.Process(self.process.pid).children()]
+
+    def stop(self, sig=signal.SIGTERM):
+        """Stop it as a service manager does; its exit code."""
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(sig)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self._log.close()
+        return self.process.returncode
+
+
+def start_nginx(upstreams, folder):
+    """Debian's nginx through deploy/nginx.conf in front of `upstreams` ((host, port) pairs)."""
+    from deploy.nginx import Nginx, NginxError
+
+    try:
+        return Nginx(upstreams, PROJECT / "staticfiles", folder).start()
+    except NginxError as error:
+        pytest.fail(f"this test runs its own nginx: {error}")
