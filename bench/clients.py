@@ -2,10 +2,11 @@
 
 Two wires are spoken. `sketchsite` is the real protocol with the browser's batching
 (bench/outgoing.py); `naive` is the baseline's one message per point (bench/naive.py).
-Receiving is the same for both: every relayed message names its author, its stroke and
-how many points it carries, and the stroke id says when each point was drawn. Volatile
-frames (presence, a batch of nothing but lasers) carry no points: they are counted apart
-and do not keep a browser draining.
+A sketchsite browser sends at the interval the server announces, in its welcome and in
+`pace` frames, as frontend/connection.js does. Receiving is the same for both: every
+relayed message names its author, its stroke and how many points it carries, and the
+stroke id says when each point was drawn. Volatile frames (presence, a batch of nothing
+but lasers) carry no points: they are counted apart and do not keep a browser draining.
 """
 
 import asyncio
@@ -19,7 +20,14 @@ except ImportError:  # requirements-bench.txt not installed: the standard librar
     decode = json.loads
 
 from bench import pointer
-from bench.outgoing import PacedSender, stroke_begin, stroke_end, stroke_points
+from bench.outgoing import (
+    SEND_INTERVAL,
+    PacedSender,
+    send_interval_of,
+    stroke_begin,
+    stroke_end,
+    stroke_points,
+)
 from bench.wsclient import open_socket
 
 SKETCHSITE = "sketchsite"
@@ -28,6 +36,8 @@ DESIGNS = (SKETCHSITE, NAIVE)
 LIVE_TYPES = frozenset(("stroke.begin", "stroke.points", "stroke.end"))
 PRESENCE = "presence"
 LASER = "laser"
+# How a `pace` frame starts, as the server encodes it (compact, its type first).
+PACE_PREFIX = b'{"type":"pace",'
 
 
 def sketchsite_relayed(frame):
@@ -58,8 +68,11 @@ def naive_relayed(frame):
 class BatchedPen:
     """Pointer events become protocol messages, sent the way frontend/connection.js sends them."""
 
-    def __init__(self, loop, socket):
-        self.sender = PacedSender(loop, socket.send_text)
+    def __init__(self, loop, socket, interval):
+        self.sender = PacedSender(loop, socket.send_text, interval)
+
+    def pace(self, interval):
+        self.sender.interval = interval
 
     def down(self, plan, x, y):
         self.sender.send(stroke_begin(plan.stroke, plan.color, plan.width, [x, y]))
@@ -74,8 +87,11 @@ class BatchedPen:
 class NaivePen:
     """The baseline: one websocket message per point, sent the moment it is drawn."""
 
-    def __init__(self, loop, socket):
+    def __init__(self, loop, socket, interval):
         self.socket = socket
+
+    def pace(self, interval):
+        pass
 
     def down(self, plan, x, y):
         self.move(plan, x, y)
@@ -191,6 +207,9 @@ class Participant:
         self.socket = None
         self.last_frame_at = 0.0
         self._welcomed = None
+        # The server's pace, in seconds, and the pen that follows it once drawing.
+        self.send_interval = SEND_INTERVAL
+        self.pen = None
 
     async def join(self, url, origin, timeout):
         """Connect and wait for the welcome; returns its `you`, `role` and `name`."""
@@ -205,11 +224,17 @@ class Participant:
             if frame.get("type") == "welcome" and not self._welcomed.done():
                 # Set here, not when join() resumes: frames in the same read come right after.
                 self.me = frame["you"]
+                self.send_interval = send_interval_of(frame, SEND_INTERVAL)
                 # Versions before class mode have no role or name.
                 self._welcomed.set_result({key: frame.get(key) for key in ("you", "role", "name")})
             return
         tally = self.tally
         payload = bytes(payload)  # the socket hands over a reusable bytearray
+        if payload.startswith(PACE_PREFIX):
+            self.send_interval = send_interval_of(decode(payload), self.send_interval)
+            if self.pen is not None:
+                self.pen.pace(self.send_interval)
+            return
         text_hash = hash(payload)
         occurrence = self.occurrences.get(text_hash, 0)
         self.occurrences[text_hash] = occurrence + 1
@@ -238,7 +263,7 @@ class Participant:
     async def draw(self, drawer, rate, seed, start, end):
         """Draw strokes from `start` until `end`, then lift the pen."""
         loop = asyncio.get_running_loop()
-        pen = self.pen_class(loop, self.socket)
+        pen = self.pen = self.pen_class(loop, self.socket, self.send_interval)
         hand = pointer.Pointer(drawer, rate, seed)
         for plan in hand.strokes(start, end):
             await _sleep_until(loop, plan.start)

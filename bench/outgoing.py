@@ -1,9 +1,11 @@
 """How the browser sends: a mirror of frontend/outgoing.js and Connection.send/flush.
 
 A drawer's messages queue between sends; consecutive points of one stroke merge into
-one message; the queue is flushed at most once per SEND_INTERVAL, and at once when
-nothing was sent during the last interval. Keep this in step with the front end, or
-the benchmark measures a client nobody runs.
+one message; the queue is flushed at most once per send interval, and at once when
+nothing was sent during the last interval. The interval is the server's: SEND_INTERVAL
+until the welcome announces one, then what `welcome` and `pace` say (0: each message as
+soon as the pointer event that made it is handled). Keep this in step with the front end,
+or the benchmark measures a client nobody runs.
 """
 
 import json
@@ -12,7 +14,7 @@ STROKE_BEGIN = "stroke.begin"
 STROKE_POINTS = "stroke.points"
 STROKE_END = "stroke.end"
 
-# frontend/connection.js SEND_INTERVAL_MS
+# frontend/connection.js SEND_INTERVAL_MS: the interval until a server announces one.
 SEND_INTERVAL = 0.033
 # The server's default MAX_POINTS_PER_MESSAGE, as the welcome announces it.
 MAX_POINTS_PER_MESSAGE = 500
@@ -28,6 +30,14 @@ def stroke_points(stroke, points):
 
 def stroke_end(stroke, points=()):
     return {"type": STROKE_END, "stroke": stroke, "points": list(points)}
+
+
+def send_interval_of(message, fallback):
+    """frontend/protocol.js sendIntervalOf: the announced interval in seconds, or `fallback`."""
+    value = message.get("send_ms")
+    if type(value) is int and value >= 0:
+        return value / 1000
+    return fallback
 
 
 def encode(message):
@@ -71,22 +81,32 @@ class OutgoingQueue:
 
 
 class PacedSender:
-    """Connection.send()/flush(): one flush per SEND_INTERVAL at most, each message one frame."""
+    """Connection.send()/schedule()/flush(): one flush per `interval` at most, each message one frame.
+
+    `interval` (seconds) is the connection's sendInterval: the server's pace, set by the client.
+    """
 
     def __init__(self, loop, send_text, interval=SEND_INTERVAL):
         self._loop = loop
         self._send_text = send_text
-        self._interval = interval
+        self.interval = interval
         self.queue = OutgoingQueue()
         self._last_send = float("-inf")
         self._timer = None
 
     def send(self, message):
         self.queue.push(message)
+        self.schedule()
+
+    def schedule(self):
         if self._timer is not None:
             return
-        wait = max(0.0, self._last_send + self._interval - self._loop.time())
-        self._timer = self._loop.call_later(wait, self.flush)
+        delay = max(0.0, self._last_send + self.interval - self._loop.time())
+        if delay > 0:
+            self._timer = self._loop.call_later(delay, self.flush)
+            return
+        # queueMicrotask: after the pointer event that queued it, without a timer's delay.
+        self._timer = self._loop.call_soon(self.flush)
 
     def flush(self):
         self._timer = None

@@ -110,6 +110,7 @@ class BoardConsumer(BoardSocket):
             state.seq,
             session.limits,
             relay.class_settings,
+            relay.send_ms,
         )
         await self.send_message(welcome)
         catch_up_frames = _FRAMES_OUT[protocol.SNAPSHOT if events is None else protocol.BATCH]

@@ -55,6 +55,7 @@ ACK = "ack"
 STROKE_DROP = "stroke.drop"
 ERROR = "error"
 PRESENCE = "presence"
+PACE = "pace"
 # CLASS and LASER go both ways: a host's change, and everyone told of it.
 
 # The class settings a `class` message may set (draw/classroom.py).
@@ -440,8 +441,9 @@ def _points(points, limits, stroke, allow_empty=False):
     return points
 
 
-def welcome(board, participant, token, seq, limits, class_settings):
-    """The first frame on every connection: who you are, the board's seq, its class settings, every limit."""
+def welcome(board, participant, token, seq, limits, class_settings, send_ms=0):
+    """The first frame on every connection: who you are, the board's seq, its class settings, every
+    limit, and how often to send (`send_ms`, as in pace())."""
     return {
         "type": WELCOME,
         "v": PROTOCOL_VERSION,
@@ -454,7 +456,13 @@ def welcome(board, participant, token, seq, limits, class_settings):
         "role": participant.role,
         "name": participant.name,
         "class": class_settings.to_wire(),
+        "send_ms": send_ms,
     }
+
+
+def pace(send_ms):
+    """How often to send from now on: at most one frame every `send_ms` milliseconds (0: at once)."""
+    return {"type": PACE, "send_ms": send_ms}
 
 
 def class_settings(settings):

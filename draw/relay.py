@@ -15,6 +15,11 @@ Durable and volatile apart: strokes and edits go to every member in order. A las
 position and presence are volatile: only the newest per sender is kept between flushes,
 and a member that is catching up or has a backlog simply misses them.
 
+How long a tick is follows the board's load here (draw/pacing.py): with few sockets and
+few drawers every message goes out at once; a busy board ticks. The same load decides how
+often the board's browsers send, announced to each socket of the board in this process
+in `welcome` and, when it changes, in `pace`.
+
 Class mode crosses processes here too: a host's change of the class settings and a
 removal go to every process holding the board, and each process sends its part of the
 board's roster (draw/presence.py) to the others, merging what it hears into the people
@@ -32,6 +37,7 @@ from draw import frames, metrics, protocol
 from draw.boards import group_name
 from draw.classroom import ClassSettings
 from draw.outages import OutageLog
+from draw.pacing import SendPace
 from draw.participants import HOST
 from draw.presence import LocalPeople, Roster
 
@@ -47,6 +53,11 @@ ROSTER_EVENT = "board.roster"
 ROSTER_EXPIRY_HEARTBEATS = 3
 # Group membership lapses after the layer's group_expiry (a day); renew it well before.
 GROUP_RENEW_SECONDS = 3600
+# How often a board's load is counted, and for how long a socket counts as drawing after its
+# last live stroke message (longer than the pauses between one person's strokes).
+PACE_EVALUATE_SECONDS = 0.5
+DRAWING_WINDOW_SECONDS = 2.0
+_DRAWING = frozenset((protocol.STROKE_BEGIN, protocol.STROKE_POINTS, protocol.STROKE_END))
 # After the channel layer fails (Redis restarting), rejoin after this, doubling up to the max.
 REJOIN_FIRST_SECONDS = 0.2
 REJOIN_MAX_SECONDS = 2.0
@@ -85,8 +96,12 @@ class Membership:
         self.overflowed = False
         # Who it is, once the board's state has said (draw/participants.Participant).
         self.participant = None
+        # When it last published a live stroke message: it counts among the board's drawers.
+        self.drew_at = None
 
     def publish(self, wire_message):
+        if wire_message["type"] in _DRAWING:
+            self.drew_at = time.monotonic()
         self.relay.publish(wire_message)
 
     def publish_volatile(self, key, wire_message):
@@ -147,6 +162,10 @@ class BoardRelay:
         self.heartbeat = None
         self.asked_for_parts = False
         self.last_flush = 0.0
+        # Follows the board's load (draw/pacing.py); at once until the load is first counted.
+        self.tick_seconds = 0.0
+        self.send_pace = SendPace()
+        self.pacer = None
         self.channel = None
         self.listener = None
         self.outage = OutageLog(logger, f"channel layer on {group}")
@@ -161,12 +180,13 @@ class BoardRelay:
         await layer.group_add(self.group, self.channel)
         self.listener = asyncio.create_task(self._listen())
         self.heartbeat = asyncio.create_task(self._beat())
+        self.pacer = asyncio.create_task(self._pace())
 
     async def stop(self):
         # Only a relay that started has members to leave it (RelayHub.join).
         if self.flusher is not None:
             await self.flusher  # what the last people sent still goes out
-        for task in (self.heartbeat, self.part_sender, self.presence_pusher):
+        for task in (self.heartbeat, self.part_sender, self.presence_pusher, self.pacer):
             if task is not None:
                 task.cancel()
         # Everyone here has gone: the other processes show them away.
@@ -221,7 +241,7 @@ class BoardRelay:
         loop = asyncio.get_running_loop()
         try:
             while True:
-                await asyncio.sleep(max(0.0, self.last_flush + self.hub.tick_seconds - loop.time()))
+                await asyncio.sleep(max(0.0, self.last_flush + self.tick_seconds - loop.time()))
                 messages, self.pending = self.pending, []
                 volatile, self.pending_volatile = self.pending_volatile, {}
                 if not messages and not volatile:
@@ -248,6 +268,38 @@ class BoardRelay:
                         self.outage.recovered()
         finally:
             self.flusher = None
+
+    @property
+    def send_ms(self):
+        """The send interval this process announces to the board's browsers now."""
+        return self.send_pace.send_ms
+
+    def drawers(self, now):
+        """Sockets of the board in this process that sent a live stroke message lately."""
+        since = now - DRAWING_WINDOW_SECONDS
+        return sum(
+            1
+            for membership in self.memberships.values()
+            if membership.drew_at is not None and membership.drew_at >= since
+        )
+
+    async def _pace(self):
+        while True:
+            await asyncio.sleep(PACE_EVALUATE_SECONDS)
+            await self.repace(time.monotonic())
+
+    async def repace(self, now):
+        """Count the board's load: set the tick, and tell every socket here a changed send interval."""
+        pacing = self.hub.pacing
+        drawers = self.drawers(now)
+        self.tick_seconds = pacing.tick_seconds(len(self.memberships), drawers)
+        send_ms = self.send_pace.update(pacing.send_ms(drawers), now)
+        if send_ms is None:
+            return
+        text = protocol.encode(protocol.pace(send_ms))
+        metrics.FRAMES_OUT.labels(protocol.PACE).inc(len(self.memberships))
+        for membership in list(self.memberships.values()):
+            await self._deliver_safely(membership, text)
 
     async def announce_join(self, membership):
         await self.hub.channel_layer.group_send(
@@ -433,7 +485,7 @@ class RelayHub:
     def __init__(
         self,
         channel_layer,
-        tick_seconds,
+        pacing,
         max_frame_bytes,
         max_held_bytes,
         max_people=200,
@@ -441,7 +493,8 @@ class RelayHub:
         presence_heartbeat_seconds=10,
     ):
         self.channel_layer = channel_layer
-        self.tick_seconds = tick_seconds
+        # The board budget and the longest delays (draw/pacing.Pacing).
+        self.pacing = pacing
         self.max_frame_bytes = max_frame_bytes
         self.max_held_bytes = max_held_bytes
         self.max_people = max_people

@@ -1,5 +1,7 @@
 // The board's websocket: sends queued messages at most once per send interval and within
-// the connection's budgets (live.js), hands every frame from the server to onMessage,
+// the connection's budgets (live.js). The server sets the interval from the board's load
+// (in `welcome`, then in `pace`, which goes no further than here): 0 sends each message at
+// once, a busy board batches. It hands every frame from the server to onMessage,
 // reconnects by itself on the schedule of backoff.js (resuming from the last seq the
 // board holds), and reports its state through onStatus. A host presents its key at every
 // connect; a projector asks for a read-only connection.
@@ -14,11 +16,16 @@ import {
   DEFAULT_LIMITS,
   encode,
   limitsFromWelcome,
+  PACE,
+  sendIntervalOf,
   speaksOurVersion,
   WELCOME,
 } from './protocol.js';
 
-export const SEND_INTERVAL_MS = 33; // about 30 frames a second per drawer, however fast the pointer
+// Until a server says otherwise: about 30 frames a second per drawer, however fast the pointer.
+export const SEND_INTERVAL_MS = 33;
+// The send timer's mark while a flush waits for the current task to end (no interval to wait).
+const SOON = 'soon';
 
 export const REMOVED_TEXT = 'The host removed you from this board';
 
@@ -35,12 +42,22 @@ export class Connection {
    * url: the board's socket path; tokenKey: where the participant token is kept;
    * hostKey(): the board's host key if this browser has it; viewer: a read-only projector;
    * since(): the last seq the board holds; onMessage(message), the welcome included;
-   * onStatus({state, text}).
+   * onStatus({state, text}); clock(): milliseconds, performance.now() but in tests.
    */
-  constructor({ url, tokenKey, hostKey = () => null, viewer = false, since, onMessage, onStatus }) {
-    Object.assign(this, { url, tokenKey, hostKey, viewer, since, onMessage, onStatus });
+  constructor({
+    url,
+    tokenKey,
+    hostKey = () => null,
+    viewer = false,
+    since,
+    onMessage,
+    onStatus,
+    clock = () => performance.now(),
+  }) {
+    Object.assign(this, { url, tokenKey, hostKey, viewer, since, onMessage, onStatus, clock });
+    this.sendInterval = SEND_INTERVAL_MS;
     this.limits = { ...DEFAULT_LIMITS };
-    this.live = new LiveStrokes(this.limits);
+    this.live = new LiveStrokes(this.limits, clock);
     this.queue = new OutgoingQueue(this.live.pointsPerMessage);
     this.backoff = new ReconnectBackoff();
     this.socket = null;
@@ -94,9 +111,13 @@ export class Connection {
       this.limits = limitsFromWelcome(message);
       this.live.reset(this.limits);
       this.queue.maxPointsPerMessage = this.live.pointsPerMessage;
-      this.backoff.welcomed(performance.now());
+      this.sendInterval = sendIntervalOf(message, SEND_INTERVAL_MS);
+      this.backoff.welcomed(this.clock());
       this.welcomed = true;
       this.setStatus('online', 'Live');
+    } else if (message.type === PACE) {
+      this.sendInterval = sendIntervalOf(message, this.sendInterval);
+      return;
     }
     this.onMessage(message);
   }
@@ -116,7 +137,7 @@ export class Connection {
       this.stop(REMOVED_TEXT);
       return;
     }
-    const delay = this.backoff.closed(event.code, performance.now());
+    const delay = this.backoff.closed(event.code, this.clock());
     if (navigator.onLine === false) this.setStatus('offline', 'Offline');
     else this.setStatus('reconnecting', `Reconnecting in ${Math.max(1, Math.round(delay / 1000))} s`);
     this.retryTimer = setTimeout(() => this.open(), delay);
@@ -171,15 +192,23 @@ export class Connection {
 
   schedule() {
     if (this.sendTimer !== null) return;
-    const interval = this.lastSend + SEND_INTERVAL_MS - performance.now();
+    const interval = this.lastSend + this.sendInterval - this.clock();
     const { wait } = this.live.release(this.queue.messages);
-    this.sendTimer = setTimeout(() => this.flush(), Math.max(0, interval, wait));
+    const delay = Math.max(0, interval, wait);
+    if (delay > 0) {
+      this.sendTimer = setTimeout(() => this.flush(), delay);
+      return;
+    }
+    // Nothing to wait for: out as soon as the pointer event that queued it is handled, with
+    // whatever else the same event queues, and without a timer's minimum delay.
+    this.sendTimer = SOON;
+    queueMicrotask(() => this.flush());
   }
 
   flush() {
     this.sendTimer = null;
     if (!this.online) return;
-    this.lastSend = performance.now();
+    this.lastSend = this.clock();
     // Frames whose points the budget has not refilled for yet wait, in order, for the next send.
     const { count } = this.live.release(this.queue.messages);
     for (const message of this.queue.take(count)) this.socket.send(encode(message));

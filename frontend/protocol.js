@@ -24,6 +24,7 @@ export const ACK = 'ack';
 export const STROKE_DROP = 'stroke.drop';
 export const ERROR = 'error';
 export const PRESENCE = 'presence';
+export const PACE = 'pace';
 // `class` and `laser` travel both ways: the server relays and announces them under the same names.
 
 // The browser's own close: an event went missing, so it reconnects at once to catch up.
@@ -154,6 +155,15 @@ export function limitsFromWelcome(welcome) {
     if (isInteger(value)) limits[name] = value;
   }
   return limits;
+}
+
+/**
+ * The send interval a `welcome` or `pace` announces, in milliseconds (0: each message at
+ * once); `fallback` when it announces none.
+ */
+export function sendIntervalOf(message, fallback) {
+  const value = message.send_ms;
+  return isInteger(value) && value >= 0 ? value : fallback;
 }
 
 /** Does this welcome speak the protocol this page was built for? */

@@ -14,6 +14,7 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 from django.apps import apps  # noqa: E402
 from django.conf import settings  # noqa: E402
 
+from draw.pacing import Pacing  # noqa: E402
 from draw.relay import RelayHub  # noqa: E402
 from draw.routing import websocket_routes  # noqa: E402
 
@@ -24,7 +25,11 @@ def build_application(store=None, limits=None, channel_layer=None):
     draw_app = apps.get_app_config("draw")
     hub = RelayHub(
         channel_layer or get_channel_layer(),
-        tick_seconds=config["RELAY_TICK_MS"] / 1000,
+        pacing=Pacing(
+            fanout_budget=config["RELAY_FANOUT_BUDGET"],
+            max_send_ms=config["SEND_INTERVAL_MS"],
+            max_tick_ms=config["RELAY_TICK_MS"],
+        ),
         max_frame_bytes=config["OUTGOING_FRAME_BYTES"],
         # What a joiner may fall behind while its catch-up goes out: as much as a live socket.
         max_held_bytes=config["MAX_BACKLOG_BYTES"],

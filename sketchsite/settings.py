@@ -223,8 +223,12 @@ SKETCHSITE = {
     # Strokes per snapshot frame for a joining client (it shows progress between frames).
     "SNAPSHOT_CHUNK": env_int("SKETCHSITE_SNAPSHOT_CHUNK", 250, minimum=1),
     "MAX_ERRORS_PER_MINUTE": env_int("SKETCHSITE_MAX_ERRORS_PER_MINUTE", 30, minimum=1),
-    # Server-side coalescing: one frame per board per tick instead of one per message.
+    # Load-adaptive batching (draw/pacing.py): what a board may cost its process, in frames a
+    # second (one written to a socket counts one, one from a drawer several), and the longest
+    # delays the load can bring: the relay's tick, and the interval between a browser's sends.
+    "RELAY_FANOUT_BUDGET": env_int("SKETCHSITE_RELAY_FANOUT_BUDGET", 36000, minimum=100),
     "RELAY_TICK_MS": env_int("SKETCHSITE_RELAY_TICK_MS", 25, minimum=0, maximum=1000),
+    "SEND_INTERVAL_MS": env_int("SKETCHSITE_SEND_INTERVAL_MS", 33, minimum=0, maximum=1000),
     # Strokes begun and edits (undo, redo, erase, clear) one connection may make: a steady rate
     # a second and a burst, so a storm of edits is refused instead of growing the log.
     "MAX_ACTIONS_PER_SECOND": env_int("SKETCHSITE_MAX_ACTIONS_PER_SECOND", 10, minimum=1),

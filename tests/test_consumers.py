@@ -272,3 +272,25 @@ async def test_burst_beyond_default_capacity_is_not_dropped():
     assert len(messages) == 30 * 11
     for client in [listener, *drawers]:
         await client.disconnect()
+
+
+async def test_welcome_carries_the_send_interval_and_a_pace_follows_when_the_load_changes(settings):
+    """A budget so small that one drawer fills it: everyone on the board is told to batch."""
+    settings.SKETCHSITE = {**settings.SKETCHSITE, "RELAY_FANOUT_BUDGET": 700}
+    alice, welcome = await join("paced")
+    bob, bobs_welcome = await join("paced")
+    assert welcome["send_ms"] == bobs_welcome["send_ms"] == 0
+    await draw_stroke(alice)
+    frames = []
+    while not any(frame["type"] == "pace" for frame in frames):
+        frames.append(await bob.receive_json_from(timeout=5))
+    (pace,) = [frame for frame in frames if frame["type"] == "pace"]
+    assert pace == protocol.pace(pace["send_ms"])
+    assert 0 < pace["send_ms"] <= settings.SKETCHSITE["SEND_INTERVAL_MS"]
+    # The drawer is told too, and so is anyone who joins now, in the welcome.
+    while (await alice.receive_json_from(timeout=5))["type"] != "pace":
+        pass
+    carol, carols_welcome = await join("paced")
+    assert carols_welcome["send_ms"] == pace["send_ms"]
+    for client in (alice, bob, carol):
+        await client.disconnect()

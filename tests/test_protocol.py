@@ -98,8 +98,13 @@ def test_the_fixtures_server_examples_are_what_the_server_makes():
         welcome["seq"],
         protocol.Limits(**{**CASES["limits"], **welcome["limits"]}),
         ClassSettings.from_wire(welcome["class"], version=1),
+        welcome["send_ms"],
     )
     assert made == welcome
+    paces = server_examples(protocol.PACE)
+    assert {pace["send_ms"] for pace in paces} >= {0}
+    for pace in paces:
+        assert protocol.pace(pace["send_ms"]) == pace
     for change in server_examples(protocol.CLASS):
         assert protocol.class_settings(ClassSettings.from_wire(change["class"], version=1)) == change
     for presence in server_examples(protocol.PRESENCE):

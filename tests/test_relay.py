@@ -2,6 +2,7 @@
 
 from channels.layers import InMemoryChannelLayer
 
+from draw.pacing import Pacing
 from draw.relay import RelayHub
 
 
@@ -20,7 +21,7 @@ class Browser:
 
 def hub(max_held_bytes=1000):
     return RelayHub(
-        InMemoryChannelLayer(), tick_seconds=0.025, max_frame_bytes=10_000, max_held_bytes=max_held_bytes
+        InMemoryChannelLayer(), pacing=Pacing(), max_frame_bytes=10_000, max_held_bytes=max_held_bytes
     )
 
 

@@ -1,8 +1,12 @@
-// The socket's query string: token and seq as before, the host key and the projector's view.
+// The socket's query string (token and seq as before, the host key and the projector's view),
+// and the send interval the server announces.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 
-import { socketQuery } from '../../frontend/connection.js';
+import { Connection, SEND_INTERVAL_MS, socketQuery } from '../../frontend/connection.js';
+import { strokeBegin, strokePoints } from '../../frontend/protocol.js';
+import { MemoryStorage } from './fakes.js';
 
 test('a participant presents its token and the seq its board holds', () => {
   assert.equal(socketQuery({ token: 'a:b/c', since: 7 }), 'token=a%3Ab%2Fc&since=7');
@@ -12,4 +16,105 @@ test('a participant presents its token and the seq its board holds', () => {
 test('a host presents its key, a projector asks to view only', () => {
   assert.equal(socketQuery({ token: 't', since: 0, hostKey: 'k+1' }), 'token=t&since=0&host=k%2B1');
   assert.equal(socketQuery({ token: 't', since: 3, viewer: true }), 'token=t&since=3&view=1');
+});
+
+// --- the send interval the server announces -------------------------------------------
+
+const cases = JSON.parse(readFileSync(new URL('../fixtures/protocol.json', import.meta.url)));
+const example = (name) => structuredClone(cases.server_examples.find((e) => e.name === name).message);
+const OPEN = 1;
+
+/** A connection on a socket that records what it sends, at a clock the test moves. */
+function connected() {
+  globalThis.sessionStorage ??= new MemoryStorage();
+  globalThis.WebSocket ??= { OPEN };
+  const clock = { now: 1000 };
+  const passedOn = [];
+  const connection = new Connection({
+    url: '/ws/boards/b/',
+    tokenKey: 'token',
+    since: () => 0,
+    onMessage: (message) => passedOn.push(message),
+    onStatus: () => {},
+    clock: () => clock.now,
+  });
+  const sent = [];
+  connection.socket = { readyState: OPEN, send: (text) => sent.push(JSON.parse(text)) };
+  return { connection, clock, sent, passedOn };
+}
+
+const flushMicrotasks = () => new Promise((resolve) => setImmediate(resolve));
+
+test('the welcome sets the send interval; a welcome without one keeps the batching default', () => {
+  const { connection } = connected();
+  assert.equal(connection.sendInterval, SEND_INTERVAL_MS);
+  connection.receive(JSON.stringify(example('welcome')));
+  assert.equal(connection.sendInterval, example('welcome').send_ms);
+  const { send_ms: _, ...older } = example('welcome');
+  connection.receive(JSON.stringify(older));
+  assert.equal(connection.sendInterval, SEND_INTERVAL_MS);
+});
+
+test('a pace message changes the interval and goes no further than the connection', () => {
+  const { connection, passedOn } = connected();
+  connection.receive(JSON.stringify(example('welcome')));
+  connection.receive(JSON.stringify(example('pace: the board got busier')));
+  assert.equal(connection.sendInterval, 20);
+  connection.receive(JSON.stringify(example('pace: each pointer event at once again')));
+  assert.equal(connection.sendInterval, 0);
+  connection.receive(JSON.stringify({ type: 'pace', send_ms: -5 }));
+  assert.equal(connection.sendInterval, 0, 'a nonsense interval is ignored');
+  assert.deepEqual(
+    passedOn.map((message) => message.type),
+    ['welcome'],
+  );
+});
+
+test('at interval 0 every pointer event goes out at once, each in its own frame', async () => {
+  const { connection, clock, sent } = connected();
+  connection.receive(JSON.stringify({ ...example('welcome'), send_ms: 0 }));
+  connection.send(strokeBegin('s1', '#000000', 4, [1, 1]));
+  await flushMicrotasks();
+  assert.equal(sent.length, 1);
+  clock.now += 1;
+  connection.send(strokePoints('s1', [2, 2]));
+  await flushMicrotasks();
+  clock.now += 1;
+  connection.send(strokePoints('s1', [3, 3]));
+  await flushMicrotasks();
+  assert.deepEqual(
+    sent.map((message) => message.points),
+    [[1, 1], [2, 2], [3, 3]],
+  );
+});
+
+test('with an interval, points drawn between two sends wait and go merged in one frame', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const { connection, clock, sent } = connected();
+  connection.receive(JSON.stringify(example('welcome')));
+  connection.receive(JSON.stringify(example('pace: the board got busier')));
+  connection.send(strokeBegin('s1', '#000000', 4, [1, 1]));
+  await flushMicrotasks();
+  assert.equal(sent.length, 1, 'the first message after a quiet interval goes at once');
+  clock.now += 5;
+  connection.send(strokePoints('s1', [2, 2]));
+  clock.now += 5;
+  connection.send(strokePoints('s1', [3, 3]));
+  await flushMicrotasks();
+  assert.equal(sent.length, 1);
+  clock.now += 10;
+  t.mock.timers.tick(15);
+  assert.deepEqual(sent[1], strokePoints('s1', [2, 2, 3, 3]));
+});
+
+test('the point budget still holds frames back whatever the interval', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const { connection, sent } = connected();
+  connection.receive(JSON.stringify({ ...example('welcome'), send_ms: 0 }));
+  const burst = connection.live.points.burst;
+  connection.send(strokeBegin('s1', '#000000', 4, Array.from({ length: 2 * burst }, () => 1)));
+  connection.send(strokePoints('s1', [2, 2]));
+  await flushMicrotasks();
+  assert.equal(sent.length, 1, 'the points after a full budget wait for it to refill');
+  assert.notEqual(connection.sendTimer, null);
 });

@@ -1,0 +1,102 @@
+"""How often a board's browsers send and how often its relay flushes, from the board's load.
+
+Both delays buy capacity and cost latency, so each exists only where the board's load
+needs it. A board may cost its process `fanout_budget` frames a second: every frame the
+relay writes to a socket counts one, and every frame a drawer's browser sends counts
+INBOUND_FRAME_COST (reading, unmasking, parsing and checking a frame costs several writes).
+
+- Browsers send each pointer event at once while the drawers' frames, at the pointer's
+  rate, take at most half the budget; beyond that, the interval that keeps them there, up
+  to `max_send_ms`.
+- The relay flushes each message at once while sockets x messages a second fits in what
+  the drawers leave of the budget; beyond that, it ticks so that sockets x flushes a second
+  fits, up to `max_tick_ms`.
+
+So a teacher drawing alone to a lecture, or a small class, pays no delay, and a board of
+a hundred and more drawers gets the delays that keep it within one process's means.
+docs/performance.md has the measurements behind the defaults.
+
+Pure: the counts and the clock come in with each call.
+"""
+
+import math
+from dataclasses import dataclass
+
+# Pointer events a second a drawing browser makes (one per frame of a 60 Hz display).
+POINTER_EVENTS_PER_SECOND = 60
+# What one frame from a browser costs the server, in frames written to a socket.
+INBOUND_FRAME_COST = 7
+# The share of the budget the drawers' own frames may take before their browsers batch.
+INBOUND_SHARE = 0.5
+# A change of the send interval smaller than this is not announced.
+SEND_STEP_MS = 4
+# A lower send interval is announced only once the load has stayed lower this long.
+FALL_AFTER_SECONDS = 2.0
+
+
+@dataclass(frozen=True, slots=True)
+class Pacing:
+    """The board budget and the longest delays, from the settings."""
+
+    fanout_budget: int = 36000
+    max_send_ms: int = 33
+    max_tick_ms: int = 25
+
+    def send_ms(self, drawers):
+        """The interval, in whole milliseconds, between two sends of each browser (0: at once)."""
+        allowed = self.fanout_budget * INBOUND_SHARE / INBOUND_FRAME_COST
+        if drawers * POINTER_EVENTS_PER_SECOND <= allowed:
+            return 0
+        return min(self.max_send_ms, math.ceil(1000 * drawers / allowed))
+
+    def inbound_per_second(self, drawers):
+        """Frames a second the drawers' browsers send at the interval send_ms() gives them."""
+        send_ms = self.send_ms(drawers)
+        rate = POINTER_EVENTS_PER_SECOND if send_ms == 0 else min(POINTER_EVENTS_PER_SECOND, 1000 / send_ms)
+        return drawers * rate
+
+    def tick_seconds(self, sockets, drawers):
+        """The shortest time between two flushes of the board's relay (0: each message at once)."""
+        inbound = self.inbound_per_second(drawers)
+        left = self.fanout_budget - INBOUND_FRAME_COST * inbound
+        most = self.max_tick_ms / 1000
+        if left <= 0:
+            return most
+        if sockets * inbound <= left:
+            return 0.0
+        return min(most, sockets / left)
+
+
+class SendPace:
+    """The send interval announced to a board's browsers, changed only when it matters.
+
+    A rise goes out at once (the board is getting busier); a fall only once the load has
+    stayed lower for FALL_AFTER_SECONDS, and no change smaller than SEND_STEP_MS goes out
+    unless it reaches 0, so a board whose drawers come and go does not flap.
+    """
+
+    def __init__(self, send_ms=0):
+        self.send_ms = send_ms
+        self._lower_since = None
+
+    def update(self, wanted, now):
+        """The interval to announce now if it changes (an int), else None."""
+        if wanted == self.send_ms:
+            self._lower_since = None
+            return None
+        if wanted > self.send_ms:
+            self._lower_since = None
+            if wanted - self.send_ms < SEND_STEP_MS:
+                return None
+            self.send_ms = wanted
+            return wanted
+        if self.send_ms - wanted < SEND_STEP_MS and wanted != 0:
+            self._lower_since = None
+            return None
+        if self._lower_since is None:
+            self._lower_since = now
+        if now - self._lower_since < FALL_AFTER_SECONDS:
+            return None
+        self._lower_since = None
+        self.send_ms = wanted
+        return wanted

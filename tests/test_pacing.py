@@ -1,0 +1,87 @@
+"""The board's pacing: how often browsers send and how often the relay flushes, from its load."""
+
+import pytest
+
+from draw.pacing import FALL_AFTER_SECONDS, INBOUND_FRAME_COST, SEND_STEP_MS, Pacing, SendPace
+
+PACING = Pacing(fanout_budget=36000, max_send_ms=33, max_tick_ms=25)
+
+
+@pytest.mark.parametrize("drawers", [0, 1, 2, 10, 30])
+def test_a_lone_drawer_or_a_class_sends_each_pointer_event_at_once(drawers):
+    assert PACING.send_ms(drawers) == 0
+
+
+def test_the_send_interval_rises_with_the_drawers_up_to_the_maximum():
+    intervals = [PACING.send_ms(drawers) for drawers in range(0, 400, 5)]
+    assert intervals == sorted(intervals)
+    assert max(intervals) == 33
+    assert 0 < PACING.send_ms(60) < 33
+    assert PACING.send_ms(150) == 33
+
+
+def test_drawers_below_the_longest_interval_stay_within_their_share_of_the_budget():
+    batching = [drawers for drawers in range(1, 400) if PACING.send_ms(drawers) < PACING.max_send_ms]
+    assert len(batching) > 50
+    for drawers in batching:
+        assert PACING.inbound_per_second(drawers) * INBOUND_FRAME_COST <= PACING.fanout_budget / 2
+
+
+@pytest.mark.parametrize(("sockets", "drawers"), [(2, 1), (31, 0), (101, 1), (501, 1)])
+def test_a_lone_drawer_to_a_lecture_or_a_small_board_pays_no_tick(sockets, drawers):
+    assert PACING.tick_seconds(sockets, drawers) == 0
+
+
+def test_a_busy_class_gets_a_short_tick_that_keeps_its_fan_out_within_the_budget():
+    tick = PACING.tick_seconds(31, 30)
+    assert 0 < tick < 0.025
+    inbound = PACING.inbound_per_second(30)
+    assert 31 / tick + INBOUND_FRAME_COST * inbound == pytest.approx(PACING.fanout_budget)
+
+
+def test_a_board_of_150_drawers_keeps_the_longest_tick():
+    assert PACING.tick_seconds(151, 150) == 0.025
+    assert PACING.tick_seconds(1000, 300) == 0.025
+
+
+def test_the_tick_grows_with_the_sockets_and_never_passes_the_maximum():
+    ticks = [PACING.tick_seconds(sockets, 20) for sockets in range(1, 2000, 25)]
+    assert ticks == sorted(ticks)
+    assert ticks[0] == 0 and ticks[-1] == 0.025
+
+
+def test_a_maximum_of_zero_turns_both_delays_off():
+    off = Pacing(fanout_budget=100, max_send_ms=0, max_tick_ms=0)
+    assert off.send_ms(500) == 0
+    assert off.tick_seconds(500, 500) == 0
+
+
+def test_a_rise_in_the_send_interval_is_announced_at_once():
+    pace = SendPace()
+    assert pace.update(20, now=0.0) == 20
+    assert pace.update(20, now=0.1) is None
+    assert pace.send_ms == 20
+
+
+def test_a_change_smaller_than_a_step_is_not_announced():
+    pace = SendPace(20)
+    assert pace.update(20 + SEND_STEP_MS - 1, now=0.0) is None
+    assert pace.update(20 - SEND_STEP_MS + 1, now=0.0) is None
+    assert pace.update(20 - SEND_STEP_MS + 1, now=FALL_AFTER_SECONDS * 2) is None
+    assert pace.send_ms == 20
+
+
+def test_a_fall_is_announced_only_once_the_load_stayed_lower():
+    pace = SendPace(30)
+    assert pace.update(0, now=10.0) is None
+    assert pace.update(0, now=10.0 + FALL_AFTER_SECONDS / 2) is None
+    assert pace.update(0, now=10.0 + FALL_AFTER_SECONDS) == 0
+    assert pace.send_ms == 0
+
+
+def test_a_load_that_comes_back_before_the_fall_keeps_the_interval():
+    pace = SendPace(30)
+    assert pace.update(0, now=0.0) is None
+    assert pace.update(30, now=1.0) is None
+    assert pace.update(0, now=FALL_AFTER_SECONDS + 0.5) is None
+    assert pace.update(0, now=2 * FALL_AFTER_SECONDS + 0.5) == 0
