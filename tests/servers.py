@@ -1,5 +1,6 @@
 """Real Daphne (and, where a test must stop it, Redis) processes, on free loopback ports."""
 
+import contextlib
 import os
 import shutil
 import signal
@@ -199,3 +200,34 @@ def start_nginx(upstreams, folder):
         return Nginx(upstreams, PROJECT / "staticfiles", folder).start()
     except NginxError as error:
         pytest.fail(f"this test runs its own nginx: {error}")
+
+
+@contextlib.contextmanager
+def behind_nginx(env, folder, processes=2):
+    """nginx through deploy/nginx.conf in front of `processes` Daphne processes run with `env`.
+
+    Yields nginx and the processes, each process answering on its own port too (for /metrics).
+    """
+    migrate(env)
+    servers = []
+    nginx = None
+    try:
+        for index in range(processes):
+            servers.append(DaphneServer(env, log_path=Path(folder) / f"daphne-{index}.log").start())
+        nginx = start_nginx([("127.0.0.1", server.port) for server in servers], Path(folder) / "nginx")
+        yield nginx, servers
+    finally:
+        if nginx is not None:
+            nginx.stop()
+        for server in servers:
+            server.stop()
+
+
+def open_sockets(server):
+    """The sketchsite_open_sockets gauge of one process (SKETCHSITE_METRICS=on), from its own port."""
+    import re
+
+    with urllib.request.urlopen(f"{server.http_url}/metrics", timeout=5) as response:
+        body = response.read().decode()
+    (value,) = re.findall(r"^sketchsite_open_sockets (\S+)$", body, re.MULTILINE)
+    return int(float(value))

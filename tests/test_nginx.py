@@ -13,7 +13,7 @@ import pytest
 from deploy.nginx import SITE
 from tests.conftest import REDIS_URL
 from tests.relayed import open_client
-from tests.servers import DaphneServer, ServeCommand, migrate, start_nginx
+from tests.servers import ServeCommand, behind_nginx, open_sockets
 from tests.test_scale_out import collect, draw_stroke
 
 DEPLOY_DOC = Path(__file__).resolve().parent.parent / "docs" / "deploy.md"
@@ -22,13 +22,6 @@ DEPLOY_DOC = Path(__file__).resolve().parent.parent / "docs" / "deploy.md"
 def get(url):
     with urllib.request.urlopen(url, timeout=5) as response:
         return response.status, response.headers, response.read()
-
-
-def open_sockets(server):
-    """The sketchsite_open_sockets gauge of one process, read from its own port."""
-    _, _, body = get(f"{server.http_url}/metrics")
-    (value,) = re.findall(r"^sketchsite_open_sockets (\S+)$", body.decode(), re.MULTILINE)
-    return int(float(value))
 
 
 async def sockets_become(servers, expected, timeout=5):
@@ -41,7 +34,7 @@ async def sockets_become(servers, expected, timeout=5):
 
 
 @pytest.fixture
-def behind_nginx(server_env, redis_prefix, postgres_url, tmp_path):
+def scaled_out(server_env, redis_prefix, postgres_url, tmp_path):
     """nginx in front of two Daphne processes sharing boards through Redis and PostgreSQL."""
     env = {
         **server_env,
@@ -50,25 +43,16 @@ def behind_nginx(server_env, redis_prefix, postgres_url, tmp_path):
         "DATABASE_URL": postgres_url,
         "SKETCHSITE_METRICS": "on",
     }
-    migrate(env)
-    servers = [DaphneServer(env, log_path=tmp_path / f"daphne-{index}.log").start() for index in range(2)]
-    nginx = None
-    try:
-        nginx = start_nginx([("127.0.0.1", server.port) for server in servers], tmp_path / "nginx")
+    with behind_nginx(env, tmp_path) as (nginx, servers):
         yield nginx, servers
-    finally:
-        if nginx is not None:
-            nginx.stop()
-        for server in servers:
-            server.stop()
 
 
 def test_deploy_doc_shows_the_configuration_the_tests_serve_through():
     assert f"```nginx\n{SITE.read_text()}```" in DEPLOY_DOC.read_text()
 
 
-async def test_sockets_through_nginx_land_on_both_processes_and_see_each_others_strokes(behind_nginx):
-    nginx, servers = behind_nginx
+async def test_sockets_through_nginx_land_on_both_processes_and_see_each_others_strokes(scaled_out):
+    nginx, servers = scaled_out
     alice, alice_welcome = await open_client(nginx, "behind-nginx")
     first = await sockets_become(servers, [1, 0])
     if first != [1, 0]:
@@ -95,8 +79,8 @@ async def test_sockets_through_nginx_land_on_both_processes_and_see_each_others_
     await bob.close()
 
 
-def test_nginx_serves_static_files_itself_and_passes_pages_and_probes_on(behind_nginx):
-    nginx, servers = behind_nginx
+def test_nginx_serves_static_files_itself_and_passes_pages_and_probes_on(scaled_out):
+    nginx, servers = scaled_out
     assert get(f"{nginx.http_url}/b/through-nginx/")[0] == 200
     status, headers, _ = get(f"{nginx.http_url}/static/favicon.svg")
     assert status == 200 and headers["Content-Type"] == "image/svg+xml"
