@@ -22,6 +22,7 @@ ROWS = (
     ("latency_max_ms", "latency max ms", "{:.1f}"),
     ("server_cpu_percent", "server CPU % (of 1 core)", "{:.0f}"),
     ("redis_cpu_percent", "redis CPU %", "{:.0f}"),
+    ("proxy_cpu_percent", "nginx CPU %", "{:.0f}"),
     ("server_peak_rss_mb", "server peak RSS MB", "{:.1f}"),
     ("idle_kb_per_connection", "KB per idle connection", "{:.1f}"),
     ("join_seconds", "all clients joined in s", "{:.1f}"),

@@ -51,15 +51,15 @@ def run_design(scenario, design, options, data_dir, log_dir, profile_path=None):
     With `profile_path`, py-spy samples the first server during the measured window.
     """
     machine_before = wait_for_quiet_machine(max_wait=options.quiet_wait)
-    with ServerGroup(design, scenario.servers, scenario.layer, data_dir, log_dir) as servers:
+    with ServerGroup(design, scenario.servers, scenario.layer, data_dir, log_dir, scenario.proxy) as servers:
         pids = servers.pids
         # A fresh board for every run: committed strokes of earlier runs are not replayed to joiners.
         board = f"bench-{secrets.token_hex(4)}"
         seats = None
         if scenario.hosted and design == SKETCHSITE:
             seats = classes.seats(board, scenario.clients, scenario.drawers, data_dir)
-        urls = [f"{server.url}/ws/boards/{board}/" for server in servers.servers]
-        origins = [server.origin for server in servers.servers]
+        urls = [f"{entrance.url}/ws/boards/{board}/" for entrance in servers.entrances]
+        origins = [entrance.origin for entrance in servers.entrances]
         for url, origin in zip(urls, origins, strict=True):
             asyncio.run(_visit(url + "?token=", origin))
         time.sleep(0.5)
@@ -93,7 +93,7 @@ def run_design(scenario, design, options, data_dir, log_dir, profile_path=None):
                 drain_until=start + scenario.warmup + scenario.duration + DRAIN_LIMIT,
                 quiet=QUIET,
             )
-            watch = _CpuWatch(pids, schedule)
+            watch = _CpuWatch(pids, schedule, servers.proxy_pids)
             watch.start()
             profiler = _WindowProfiler(pids[0], schedule, profile_path) if profile_path else None
             if profiler:
@@ -128,32 +128,37 @@ async def _visit(url, origin):
 
 
 class _CpuWatch(threading.Thread):
-    """CPU time of the servers, Redis and the whole machine across the measured window.
+    """CPU time of the servers, Redis, a proxy in front and the whole machine across the measured window.
 
     The load generator's own processes measure themselves (bench/loadgen.py).
     """
 
-    def __init__(self, server_pids, schedule):
+    def __init__(self, server_pids, schedule, proxy_pids=()):
         super().__init__(name="cpu-watch", daemon=True)
         self.server_pids = server_pids
         self.redis_pids = [p.pid for p in psutil.process_iter(["name"]) if p.info["name"] == "redis-server"]
+        self.proxy_pids = list(proxy_pids)
         self.schedule = schedule
         self.server = {}
         self.redis = 0.0
+        self.proxy = 0.0
         self.machine = 0.0
         self.softirq = 0.0
 
     def run(self):
         wait_until(self.schedule.window_start)
         servers, redis = cpu_seconds(self.server_pids), cpu_seconds(self.redis_pids)
+        proxy = cpu_seconds(self.proxy_pids)
         machine = machine_busy_seconds()
         wait_until(self.schedule.window_end)
         servers_after, redis_after = cpu_seconds(self.server_pids), cpu_seconds(self.redis_pids)
+        proxy_after = cpu_seconds(self.proxy_pids)
         machine_after = machine_busy_seconds()
         self.machine = machine_after[0] - machine[0]
         self.softirq = machine_after[1] - machine[1]
         self.server = {pid: servers_after[pid] - servers[pid] for pid in self.server_pids}
         self.redis = sum(redis_after.values()) - sum(redis.values())
+        self.proxy = sum(proxy_after.values()) - sum(proxy.values())
 
 
 class _WindowProfiler(threading.Thread):
@@ -203,7 +208,9 @@ def _figures(scenario, layer, tallies, watch, rss_before, rss_idle, rss_peak):
     presence_counts = [count for count in presence_counts if count is not None]
     volatile_in_window = sum(tally["volatile_frames_window"] for tally, _ in tallies)
     # Whatever else ran on the machine during the window (other jobs, a profiler, this process).
-    other_cpu = max(0.0, watch.machine - server_cpu - generator_cpu - watch.redis - watch.softirq)
+    other_cpu = max(
+        0.0, watch.machine - server_cpu - generator_cpu - watch.redis - watch.proxy - watch.softirq
+    )
     return {
         "layer": layer,
         "points_sent_per_s": round(sent / duration, 1),
@@ -217,6 +224,7 @@ def _figures(scenario, layer, tallies, watch, rss_before, rss_idle, rss_peak):
         "server_cpu_percent": _percent(server_cpu, duration),
         "server_cpu_percent_per_process": [_percent(seconds, duration) for seconds in watch.server.values()],
         "redis_cpu_percent": _percent(watch.redis, duration) if layer in REDIS_LAYERS else None,
+        "proxy_cpu_percent": _percent(watch.proxy, duration) if scenario.proxy else None,
         "server_peak_rss_mb": round(rss_peak / 2**20, 1),
         "idle_kb_per_connection": round((rss_idle - rss_before) / scenario.clients / 1024, 1),
         "generator_cpu_percent": _percent(generator_cpu, duration),

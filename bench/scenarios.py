@@ -27,6 +27,8 @@ class Target:
 ZERO_LOSS = Target("loss_percent", "==", 0)
 P99_OK = Target("latency_p99_ms", "<=", P99_LIMIT_MS)
 IDLE_MEMORY_OK = Target("idle_kb_per_connection", "<=", IDLE_KB_LIMIT)
+# Issue 10's target for a class drawing through nginx on two processes.
+P99_BEHIND_NGINX = Target("latency_p99_ms", "<=", 50)
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,7 @@ class Scenario:
     warmup: float = 2.0
     targets: tuple = ()
     hosted: bool = False
+    proxy: str = ""  # "nginx": every client connects through deploy/nginx.conf
 
     def describe(self):
         names = {"memory": "in-memory layer", "redis": "Redis layer", "redis-pubsub": "Redis pub/sub layer"}
@@ -56,6 +59,8 @@ class Scenario:
         clients = f"{self.clients} clients"
         if self.hosted:
             clients += " (a class: 1 host, named students)"
+        if self.proxy:
+            processes += f" behind {self.proxy}"
         return (
             f"{clients}, {self.drawers} drawing at {self.rate} points/s, "
             f"{processes}, {layer}, {self.duration:g} s measured"
@@ -76,6 +81,16 @@ SCENARIOS = {
             servers=2,
             layer="redis",
             targets=(ZERO_LOSS, P99_OK),
+        ),
+        Scenario(
+            "classroom-60-nginx",
+            clients=61,
+            drawers=60,
+            servers=2,
+            layer="redis",
+            proxy="nginx",
+            targets=(ZERO_LOSS, P99_BEHIND_NGINX),
+            hosted=True,
         ),
     )
 }

@@ -2,7 +2,8 @@
 
 Daphne on 127.0.0.1 with the command line `manage.py serve` runs (sketchsite/daphne_command.py)
 and the settings module in DJANGO_SETTINGS_MODULE; the baseline runs `bench.naive:application`
-the same way. Every process started here is stopped here, by its own pid.
+the same way. Every process started here is stopped here, by its own pid. A group may stand
+behind Debian's nginx, through deploy/nginx.conf as documented (deploy/nginx.py).
 """
 
 import os
@@ -16,9 +17,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import psutil
 import redis
 
 from bench.clients import NAIVE, SKETCHSITE
+from deploy.nginx import Nginx, NginxError
 from sketchsite.daphne_command import daphne_command
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -188,30 +191,71 @@ class Daphne:
             self.process.wait(timeout=5)
 
 
-class ServerGroup:
-    """`count` Daphne processes of one design sharing one channel layer."""
+@dataclass(frozen=True)
+class Entrance:
+    """Where clients connect: a Daphne process itself, or the proxy in front of them all."""
 
-    def __init__(self, design, count, layer_kind, data_dir, log_dir):
+    url: str
+    origin: str
+
+
+class ServerGroup:
+    """`count` Daphne processes of one design sharing one channel layer, behind `proxy` if given.
+
+    `entrances` has one address per process: each process's own, or with proxy="nginx" the
+    proxy's every time, which then picks the process for each socket.
+    """
+
+    def __init__(self, design, count, layer_kind, data_dir, log_dir, proxy=""):
         self.layer = ChannelLayer.create(layer_kind)
         self.servers = [Daphne(design, data_dir, self.layer, log_dir) for _ in range(count)]
+        self.proxy = proxy
+        self.nginx = None
+        self._log_dir = Path(log_dir)
 
     @property
     def pids(self):
         return [server.pid for server in self.servers]
 
+    @property
+    def proxy_pids(self):
+        """nginx's master and worker processes, or none without a proxy."""
+        if self.nginx is None:
+            return []
+        master = psutil.Process(self.nginx.process.pid)
+        return [master.pid, *(child.pid for child in master.children())]
+
+    @property
+    def entrances(self):
+        if self.nginx is not None:
+            return [Entrance(self.nginx.ws_url, self.nginx.http_url) for _ in self.servers]
+        return [Entrance(server.url, server.origin) for server in self.servers]
+
     def __enter__(self):
         try:
             for server in self.servers:
                 server.start()
+            if self.proxy == "nginx":
+                self._start_nginx()
         except BaseException:
             self._stop()
             raise
         return self
 
+    def _start_nginx(self):
+        upstreams = [(HOST, server.port) for server in self.servers]
+        folder = self._log_dir / f"nginx-{secrets.token_hex(4)}"
+        try:
+            self.nginx = Nginx(upstreams, PROJECT_ROOT / "staticfiles", folder).start()
+        except NginxError as error:
+            raise ServerError(str(error)) from error
+
     def __exit__(self, *exc_info):
         self._stop()
 
     def _stop(self):
+        if self.nginx is not None:
+            self.nginx.stop()
         for server in self.servers:
             server.stop()
         self.layer.clean_up()
