@@ -82,6 +82,17 @@ SCENARIOS = {
             layer="redis",
             targets=(ZERO_LOSS, P99_OK),
         ),
+        # The same class straight to the two processes, clients split between them: what nginx
+        # adds is the difference.
+        Scenario(
+            "classroom-60-redis",
+            clients=61,
+            drawers=60,
+            servers=2,
+            layer="redis",
+            targets=(ZERO_LOSS, P99_BEHIND_NGINX),
+            hosted=True,
+        ),
         Scenario(
             "classroom-60-nginx",
             clients=61,
