@@ -9,9 +9,11 @@ class DrawConfig(AppConfig):
     def ready(self):
         from draw.exporter import Exporter
         from draw.protocol import Limits
+        from draw.snapshots import SnapshotCache
         from draw.store import BoardStore
 
         # One definition of every limit, announced whole to each browser in `welcome`.
         self.limits = Limits.from_settings(settings.SKETCHSITE)
         self.store = BoardStore(self.limits, settings.SKETCHSITE["MAX_CACHED_BOARDS"])
         self.exporter = Exporter.from_settings(settings.SKETCHSITE)
+        self.snapshots = SnapshotCache.from_settings(settings.SKETCHSITE)

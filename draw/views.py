@@ -1,5 +1,7 @@
+import gzip
 import io
 import itertools
+import re
 import secrets
 from urllib.parse import quote
 
@@ -15,9 +17,10 @@ from django.http import (
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags
 
-from draw import addresses, export, store
+from draw import addresses, export, snapshots, store
 from draw.boards import CLASSIC_BOARD, normal_join_code, random_board_name
 from draw.exporter import RendersBusy, default_exporter
 from draw.models import Board
@@ -25,6 +28,8 @@ from draw.participants import MAX_NAME_LENGTH, clean_name, new_participant_id, t
 
 # Readable names tried before a random tail is added to them.
 NEW_BOARD_READABLE_ATTEMPTS = 3
+# As Django's GZipMiddleware reads Accept-Encoding.
+_ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 
 def classic_board(request):
@@ -62,6 +67,7 @@ def client_config(request, board, page):
         "board": board,
         "page": page,
         "socketPath": f"/ws/boards/{board}/",
+        "snapshotUrl": reverse("board-snapshot", kwargs={"board": board}),
         "size": list(size),
         "newBoardUrl": reverse("new-board"),
         "exportUrls": {
@@ -195,4 +201,29 @@ def board_export(request, board, format):
     response["ETag"] = etag
     # Kept by the browser, but asked about again each time: the board may have changed.
     response["Cache-Control"] = "no-cache"
+    return response
+
+
+def board_snapshot(request, board):
+    """The board's visible strokes at its seq, as one `snapshot` message in JSON, gzip-compressed.
+
+    A board with no row is empty at seq 0. The page applies it and opens its socket from that
+    seq (docs/protocol.md, "Joining over HTTP").
+    """
+    state = store.board_state(board)
+    etag = snapshots.etag_for(state.seq)
+    wanted = parse_etags(request.headers.get("If-None-Match", ""))
+    if etag in wanted or "*" in wanted:
+        response = HttpResponseNotModified()
+    else:
+        snapshot = snapshots.default_snapshots().snapshot(state)
+        if _ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
+            response = HttpResponse(snapshot.body, content_type="application/json")
+            response["Content-Encoding"] = "gzip"
+        else:
+            response = HttpResponse(gzip.decompress(snapshot.body), content_type="application/json")
+    response["ETag"] = etag
+    # Kept by the browser, but asked about again each time: the board changes with every stroke.
+    response["Cache-Control"] = "no-cache"
+    patch_vary_headers(response, ("Accept-Encoding",))
     return response

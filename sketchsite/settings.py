@@ -258,6 +258,9 @@ SKETCHSITE = {
     "PUBLIC_URL": public_url(env_str("SKETCHSITE_PUBLIC_URL", "")),
     # Participants a board's host removed that the board keeps refusing (the newest are kept).
     "MAX_REMOVED_PARTICIPANTS": env_int("SKETCHSITE_MAX_REMOVED_PARTICIPANTS", 500, minimum=1),
+    # Joining over HTTP (/b/<board>/snapshot): boards whose compressed snapshot, at their latest
+    # seq, a process keeps (least recently asked for go first; a full board's is a few MB).
+    "SNAPSHOT_CACHE_BOARDS": env_int("SKETCHSITE_SNAPSHOT_CACHE_BOARDS", 16, minimum=1),
 }
 check_frame_limits(SKETCHSITE)
 
