@@ -9,6 +9,7 @@ import { Outbox } from './outbox.js';
 import { CLEAR, DRAW, LASER, STUDENT } from './policy.js';
 import { Session } from './session.js';
 import { createSketch } from './sketch.js';
+import { fetchSnapshot } from './snapshot.js';
 import { attachEraser, TOOL as ERASER } from './tools/eraser.js';
 import { attachLaser, TOOL as LASER_POINTER } from './tools/laser.js';
 import { attachPen, TOOL as PEN } from './tools/pen.js';
@@ -25,6 +26,8 @@ const DRAWING_REFRESH_MS = 250;
 const TOOLS = [PEN, ERASER, LASER_POINTER];
 
 const config = JSON.parse(document.getElementById('board-config').textContent);
+// Asked for first, so the server and the network work on it while the page gets ready.
+const snapshot = fetchSnapshot(config.snapshotUrl);
 adoptFragment(config.board, { location, history, localStorage, sessionStorage });
 const hostKey = () => localStorage.getItem(hostKeyStorageKey(config.board));
 const board = createBoard(config.size[0], config.size[1]);
@@ -32,6 +35,7 @@ const outbox = new Outbox(window.localStorage, `sketchsite.outbox.${config.board
 const container = document.getElementById('board');
 
 const sketch = createSketch(container, board, {
+  onProgress: () => showStatus(),
   onReady(canvas) {
     const getView = () => sketch.view;
     attachPen(canvas, {
@@ -168,11 +172,16 @@ function runCommand(command) {
 }
 
 function showStatus() {
-  toolbar.showStatus(session.status());
+  toolbar.showStatus(session.status(sketch.progress));
 }
 
 showClass();
-connection.start();
+// The socket opens once the HTTP snapshot is in (it then asks only for what came after its
+// seq), or once it failed (the socket then sends the whole board, as it always can).
+snapshot.then((message) => {
+  if (message) session.preloaded(message);
+  connection.start();
+});
 
 // A handle for people debugging in the console and for the browser tests.
 window.sketchsite = {

@@ -135,6 +135,15 @@ export class Session {
     if (this.awaiting === null && this.delivery.held) this.loaded();
   }
 
+  /**
+   * The board's snapshot, fetched before the socket opened (snapshot.js): the board holds it
+   * at its seq, and the socket, opened next with that seq, brings only what came after.
+   */
+  preloaded(snapshot) {
+    applySnapshot(this.board, snapshot);
+    this.painter.repaint();
+  }
+
   welcomed(welcome) {
     const previous = this.me;
     this.me = welcome.you;
@@ -319,12 +328,18 @@ export class Session {
     this.emit(strokeEnd(id));
   }
 
-  /** The status pill: the socket's state, loading progress and what waits to be sent. */
-  status() {
+  /**
+   * The status pill: the socket's state, loading and painting progress, and what waits to be
+   * sent. `painting`: the sketch's {painted, total} while it repaints, else null.
+   */
+  status(painting = null) {
     let { state, text } = this.socketStatus;
     if (state === 'online' && this.loading) {
       state = 'connecting';
       text = `Loading ${this.loading.received} of ${this.loading.total} strokes…`;
+    } else if (state === 'online' && painting) {
+      state = 'connecting';
+      text = `Painting ${painting.painted} of ${painting.total} strokes…`;
     }
     if (this.outbox.size) text += ` · ${this.outbox.size} waiting`;
     return { state, text };

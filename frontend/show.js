@@ -9,15 +9,18 @@ import { viewerTokenStorageKey } from './identity.js';
 import { Outbox } from './outbox.js';
 import { Session } from './session.js';
 import { createSketch } from './sketch.js';
+import { fetchSnapshot } from './snapshot.js';
 import { createBadge } from './ui/badge.js';
 import { createOverlay } from './ui/overlay.js';
 
 const config = JSON.parse(document.getElementById('board-config').textContent);
+// Asked for first, as on the board page (main.js): the socket then brings what came after.
+const snapshot = fetchSnapshot(config.snapshotUrl);
 const board = createBoard(config.size[0], config.size[1]);
 // A viewer sends nothing, so its outbox stays empty and needs no storage.
 const outbox = new Outbox(null, 'projector');
 const container = document.getElementById('board');
-const sketch = createSketch(container, board, { onReady() {} });
+const sketch = createSketch(container, board, { onReady() {}, onProgress: () => showStatus() });
 const overlay = createOverlay(container, { board, getView: () => sketch.view, me: () => session.me });
 const badge = createBadge(document.querySelector('[data-role=badge]'), config.join);
 const status = document.querySelector('[data-role=status]');
@@ -67,13 +70,16 @@ const session = new Session({
 
 // Only trouble shows: a projector that is live needs no pill on the wall.
 function showStatus() {
-  const { state, text } = session.status();
+  const { state, text } = session.status(sketch.progress);
   status.hidden = state === 'online';
   if (status.dataset.state !== state) status.dataset.state = state;
   if (status.textContent !== text) status.textContent = text;
 }
 
-connection.start();
+snapshot.then((message) => {
+  if (message) session.preloaded(message);
+  connection.start();
+});
 
 // A handle for people debugging in the console and for the browser tests.
 window.sketchsite = { board, connection, session, sketch, overlay, badge };

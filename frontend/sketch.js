@@ -1,9 +1,11 @@
 // The p5 sketch (instance mode): board state becomes pixels. Changes are queued by
-// paintChange() and painted on the next frame; a resize repaints every stroke.
+// paintChange() and painted on the next frame; a resize, a hidden stroke or a new snapshot
+// repaints every stroke, a slice per frame (painting.js), and onProgress() hears how far it is.
 // onReady(canvas) runs once the canvas exists (p5 starts the sketch after the page loads).
 
 import p5 from '../vendor/p5/p5.esm.min.js';
-import { boardToScreen, fitBoard } from './view.js';
+import { Cover, PaintQueue } from './painting.js';
+import { fitBoard } from './view.js';
 
 // The friendly-error checks cost time on every call and warn about our own names.
 p5.disableFriendlyErrors = true;
@@ -11,18 +13,18 @@ p5.disableFriendlyErrors = true;
 const LETTERBOX_COLOR = '#d9dde3';
 const BOARD_COLOR = '#ffffff';
 
-export function createSketch(container, board, { onReady }) {
+export function createSketch(container, board, { onReady, onProgress = () => {} }) {
   let view = null;
-  let pending = [];
   let repaintAll = true;
+  let flushContext = null;
+  // Reading a pixel back is the one way to make a canvas draw what it has recorded.
+  const queue = new PaintQueue({ flush: () => flushContext?.getImageData(0, 0, 1, 1) });
 
   const sketch = (p) => {
     p.setup = () => {
       const canvas = p.createCanvas(container.clientWidth, container.clientHeight);
       canvas.elt.setAttribute('aria-label', 'Shared drawing board');
       canvas.elt.classList.add('board-canvas');
-      p.strokeCap(p.ROUND);
-      p.strokeJoin(p.ROUND);
       view = fitBoard(board.width, board.height, p.width, p.height);
       onReady(canvas.elt);
     };
@@ -38,18 +40,26 @@ export function createSketch(container, board, { onReady }) {
     new ResizeObserver(() => p.windowResized()).observe(container);
 
     p.draw = () => {
+      const started = repaintAll;
+      const wasRepainting = queue.repainting;
       if (repaintAll) {
         repaintAll = false;
-        pending = [];
         p.background(LETTERBOX_COLOR);
         p.noStroke();
         p.fill(BOARD_COLOR);
         p.rect(view.offsetX, view.offsetY, view.width, view.height);
-        for (const stroke of board.strokes.values()) if (stroke.visible) paintSegments(p, view, stroke, 0);
-        return;
+        queue.restart(board.strokes.values(), new Cover(p.width, p.height));
       }
-      for (const change of pending) if (change.stroke.visible) paintSegments(p, view, change.stroke, change.from);
-      pending = [];
+      const context = p.drawingContext;
+      flushContext = context;
+      // p5 keeps its own idea of the fill and stroke it last set: strokes painted straight
+      // on the canvas put the canvas back as they found it.
+      context.save();
+      context.lineCap = 'round';
+      context.lineJoin = 'round';
+      const repainting = queue.paintFrame((stroke, from) => paintStroke(context, view, stroke, from), view);
+      context.restore();
+      if (started || repainting || wasRepainting) onProgress(queue.progress);
     };
   };
 
@@ -59,7 +69,7 @@ export function createSketch(container, board, { onReady }) {
     /** Paint what applyMessage reported: a stroke from a point on, or everything. */
     paintChange(change) {
       if (change?.repaint) repaintAll = true;
-      else if (change?.stroke) pending.push(change);
+      else if (change?.stroke) queue.change(change);
     },
     repaint() {
       repaintAll = true;
@@ -67,27 +77,33 @@ export function createSketch(container, board, { onReady }) {
     get view() {
       return view;
     },
+    /** {painted, total} while a repaint is under way, else null. */
+    get progress() {
+      return queue.progress;
+    },
   };
 }
 
-// Paint a stroke's points from index `from` on, joined to the point before it.
-function paintSegments(p, view, stroke, from) {
+// Paint a stroke's points from index `from` on, joined to the point before it: one path for
+// the whole run, since a path per segment costs the canvas many times more on a big board.
+function paintStroke(context, view, stroke, from) {
   const points = stroke.points;
   const count = points.length / 2;
   if (count === 0 || from >= count) return;
-  p.stroke(stroke.color);
-  p.strokeWeight(Math.max(1, stroke.width * view.scale));
+  const { scale, offsetX, offsetY } = view;
+  const width = Math.max(1, stroke.width * scale);
   if (count === 1) {
-    const [x, y] = boardToScreen(view, points[0], points[1]);
-    p.point(x, y);
+    context.fillStyle = stroke.color;
+    context.beginPath();
+    context.arc(offsetX + points[0] * scale, offsetY + points[1] * scale, width / 2, 0, 2 * Math.PI);
+    context.fill();
     return;
   }
-  let i = Math.max(1, from);
-  let [px, py] = boardToScreen(view, points[2 * (i - 1)], points[2 * (i - 1) + 1]);
-  for (; i < count; i += 1) {
-    const [x, y] = boardToScreen(view, points[2 * i], points[2 * i + 1]);
-    p.line(px, py, x, y);
-    px = x;
-    py = y;
-  }
+  context.strokeStyle = stroke.color;
+  context.lineWidth = width;
+  context.beginPath();
+  let i = Math.max(1, from) - 1;
+  context.moveTo(offsetX + points[2 * i] * scale, offsetY + points[2 * i + 1] * scale);
+  for (i += 1; i < count; i += 1) context.lineTo(offsetX + points[2 * i] * scale, offsetY + points[2 * i + 1] * scale);
+  context.stroke();
 }

@@ -176,6 +176,37 @@ test('a board ahead of the server waits for the snapshot', () => {
   assert.equal(board.seq, 2);
 });
 
+test('a snapshot fetched before the socket opened is the board; the socket then brings only what came after', () => {
+  const storage = new MemoryStorage();
+  const first = newSession({ storage });
+  welcome(first.session);
+  emptySnapshot(first.session);
+  first.session.emit(strokeBegin('offline', '#000000', 4, [1, 1]));
+  first.session.emit(strokeEnd('offline', [2, 2]));
+
+  const { session, board, delivery, painter } = newSession({ storage });
+  session.preloaded({ type: 'snapshot', seq: 2, index: 0, total: 1, strokes: [['a', ANN, '#e03131', 8, [5, 5, 9, 9], 2]] });
+  assert.equal(board.seq, 2);
+  assert.equal(painter.repaints, 1);
+  assert.deepEqual(shown(board), [`${UNKNOWN_AUTHOR}/offline (live)`, `${ANN}/a`]);
+  // The socket opened with since=2; the server is at 3 and sends the one event missed.
+  welcome(session, { seq: 3 });
+  assert.equal(delivery.held, true, 'the outbox waits for the catch-up');
+  session.receive({ type: 'batch', messages: [{ type: 'event', seq: 3, kind: 'erase', author: ANN, hide: [[ANN, 'a']] }] });
+  assert.equal(delivery.held, false);
+  assert.deepEqual(shown(board), [`${ME}/offline (live)`, `${ANN}/a (hidden)`]);
+});
+
+test('a snapshot fetched before a socket whose server is behind it waits for the socket\'s snapshot', () => {
+  const { session, board, delivery } = newSession();
+  session.preloaded({ type: 'snapshot', seq: 4, index: 0, total: 0, strokes: [] });
+  welcome(session, { seq: 1 });
+  assert.equal(delivery.held, true);
+  session.receive({ type: 'snapshot', seq: 1, index: 0, total: 1, strokes: [['a', ANN, '#000000', 4, [1, 1], 1]] });
+  assert.equal(delivery.held, false);
+  assert.equal(board.seq, 1);
+});
+
 test('an old outbox erase of bare ids is addressed from the loaded board before it goes', () => {
   const storage = new MemoryStorage();
   storage.setItem('box', JSON.stringify([{ ref: 'e1', edit: { type: 'erase', id: 'e1', strokes: ['a', 'gone'] } }]));
@@ -298,15 +329,19 @@ test('an erase of more strokes than one erase may name becomes several', () => {
   );
 });
 
-test('the status shows loading progress and what waits', () => {
+test('the status shows loading and painting progress and what waits', () => {
   const { session } = withWaitingStroke();
   session.socketStatus = { state: 'online', text: 'Live' };
   assert.deepEqual(session.status(), { state: 'online', text: 'Live · 1 waiting' });
   welcome(session, { seq: 9 });
   session.receive({ type: 'snapshot', seq: 9, index: 0, total: 400, strokes: [['a', ANN, '#000000', 4, [1, 1], 1]] });
   assert.deepEqual(session.status(), { state: 'connecting', text: 'Loading 1 of 400 strokes… · 1 waiting' });
+  session.receive({ type: 'snapshot', seq: 9, index: 1, total: 2, strokes: [['b', ANN, '#000000', 4, [1, 1], 2]] });
+  assert.deepEqual(session.status({ painted: 1, total: 2 }), { state: 'connecting', text: 'Painting 1 of 2 strokes… · 1 waiting' });
+  assert.deepEqual(session.status(null), { state: 'online', text: 'Live · 1 waiting' });
   session.socketStatus = { state: 'failed', text: 'Sketchsite was updated: reload the page' };
   assert.equal(session.status().state, 'failed');
+  assert.equal(session.status({ painted: 1, total: 2 }).state, 'failed');
 });
 
 function classSession() {

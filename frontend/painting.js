@@ -1,0 +1,193 @@
+// What the sketch paints next, frame by frame. A repaint (a resize, a hidden stroke, a
+// whole snapshot) goes through the board's strokes a time slice per frame, so a big board
+// keeps the page answering its pointer while it appears: first from the top stroke down,
+// finding the strokes that later ones cover completely (Cover), then up in drawing order,
+// painting the rest. Changes of strokes already painted go on top at once; strokes not
+// reached yet wait for their turn, whole. Pure: the painter, the view and the clock come in.
+
+// Painting per frame during a repaint: short enough that the pen and the toolbar still answer
+// between frames, long enough that a big board is not stretched over many more frames.
+export const PAINT_SLICE_MS = 30;
+// The side of Cover's cells in CSS pixels: finer finds more hidden strokes, coarser costs less.
+export const COVER_CELL = 3;
+// Strokes handled between looks at the clock.
+const CLOCK_EVERY = 8;
+
+export class PaintQueue {
+  /**
+   * `flush()` makes the canvas draw what it was told so far: a canvas may only record paths
+   * and draw them later all at once, which would put the cost of a whole repaint into one frame.
+   */
+  constructor({ sliceMs = PAINT_SLICE_MS, now = () => performance.now(), flush = () => {} } = {}) {
+    Object.assign(this, { sliceMs, now, flush });
+    this.queue = [];
+    this.next = 0;
+    this.unseen = 0; // strokes, from the top, not yet looked at for cover
+    this.cover = null;
+    this.pending = [];
+    this.painted = new WeakSet();
+    this.queued = new WeakSet();
+    this.hidden = new WeakSet();
+  }
+
+  /**
+   * Paint every stroke again, from the first (the board is cleared by the caller); `cover`, a
+   * Cover of the canvas, or null to paint every stroke.
+   */
+  restart(strokes, cover = null) {
+    this.queue = Array.from(strokes);
+    this.next = 0;
+    this.cover = cover;
+    this.unseen = cover ? this.queue.length : 0;
+    this.pending = [];
+    this.painted = new WeakSet();
+    this.queued = new WeakSet(this.queue);
+    this.hidden = new WeakSet();
+  }
+
+  /** A stroke changed from point `from` on (board.js applyMessage's {stroke, from}). */
+  change({ stroke, from }) {
+    if (this.painted.has(stroke) || !this.repainting) {
+      this.pending.push({ stroke, from });
+    } else if (this.queued.has(stroke)) {
+      // It grew: points the strokes above it may not cover.
+      this.hidden.delete(stroke);
+    } else {
+      // New since the repaint began: painted after the strokes before it, in drawing order.
+      this.queue.push(stroke);
+      this.queued.add(stroke);
+    }
+  }
+
+  get repainting() {
+    return this.next < this.queue.length;
+  }
+
+  /** {painted, total} while a repaint goes on, else null. */
+  get progress() {
+    if (!this.repainting) return null;
+    const total = this.queue.length;
+    // Looking for cover is the first half of the way, painting the second.
+    const done = this.cover ? Math.floor((total - this.unseen + this.next) / 2) : this.next;
+    return { painted: done, total };
+  }
+
+  /**
+   * Do this frame's share: look for cover, then `paint(stroke, from)` the repaint's next strokes
+   * within the slice, then the changes waiting. True while a repaint has strokes left.
+   */
+  paintFrame(paint, view) {
+    if (this.repainting) {
+      const deadline = this.now() + this.sliceMs;
+      let handled = 0;
+      while (this.unseen > 0) {
+        this.unseen -= 1;
+        const stroke = this.queue[this.unseen];
+        if (stroke.visible && this.cover.hides(stroke, view)) this.hidden.add(stroke);
+        else if (stroke.visible) this.cover.add(stroke, view);
+        handled += 1;
+        if (handled % CLOCK_EVERY === 0 && this.now() >= deadline) break;
+      }
+      if (this.unseen === 0) this.cover = null;
+      while (this.unseen === 0 && this.next < this.queue.length) {
+        const stroke = this.queue[this.next];
+        this.next += 1;
+        this.painted.add(stroke);
+        if (stroke.visible && !this.hidden.has(stroke)) paint(stroke, 0);
+        handled += 1;
+        if (handled % CLOCK_EVERY === 0) {
+          this.flush();
+          if (this.now() >= deadline) break;
+        }
+      }
+      if (!this.repainting) {
+        this.queue = [];
+        this.next = 0;
+      }
+    }
+    const pending = this.pending;
+    this.pending = [];
+    for (const { stroke, from } of pending) {
+      this.painted.add(stroke);
+      if (stroke.visible) paint(stroke, from);
+    }
+    return this.repainting;
+  }
+}
+
+/**
+ * Which parts of the canvas strokes already looked at paint solid, in cells of `cell` CSS
+ * pixels: a stroke all of whose reach lies in solid cells, looked at from the top stroke
+ * down, would be painted over completely, so leaving it out changes no pixel. Strokes are
+ * opaque, round-capped and round-joined, so a stroke is the union of a disc of half its width
+ * swept along each segment.
+ */
+export class Cover {
+  constructor(width, height, cell = COVER_CELL) {
+    this.cell = cell;
+    this.columns = Math.max(1, Math.ceil(width / cell));
+    this.rows = Math.max(1, Math.ceil(height / cell));
+    this.solid = new Uint8Array(this.columns * this.rows);
+  }
+
+  /** Would the stroke be painted over completely by the strokes added so far? */
+  hides(stroke, view) {
+    // A cell's centre this close to the stroke's line may hold some of its pixels, edges
+    // blended with the background included.
+    const reach = halfWidth(stroke, view) + 1 + this.cell * Math.SQRT1_2;
+    return !this.#anyCell(stroke, view, reach, false);
+  }
+
+  /** The stroke is painted above every stroke looked at after it: the cells it fills are solid. */
+  add(stroke, view) {
+    // A cell whose centre lies this close has every pixel inside the stroke, edges excluded.
+    const inside = halfWidth(stroke, view) - this.cell * Math.SQRT1_2 - 0.5;
+    if (inside > 0) this.#anyCell(stroke, view, inside, true);
+  }
+
+  // Visit the cells whose centres lie within `radius` of the stroke's segments: with `mark`,
+  // make them solid; without, stop at the first one that is not solid (true).
+  #anyCell(stroke, view, radius, mark) {
+    const { cell, columns, rows, solid } = this;
+    const { scale, offsetX, offsetY } = view;
+    const points = stroke.points;
+    const count = points.length / 2;
+    const radiusSquared = radius * radius;
+    let ax = offsetX + points[0] * scale;
+    let ay = offsetY + points[1] * scale;
+    for (let i = 0; i < count; i += 1) {
+      const bx = offsetX + points[2 * i] * scale;
+      const by = offsetY + points[2 * i + 1] * scale;
+      const dx = bx - ax;
+      const dy = by - ay;
+      const lengthSquared = dx * dx + dy * dy;
+      const left = Math.max(0, Math.floor((Math.min(ax, bx) - radius) / cell));
+      const right = Math.min(columns - 1, Math.floor((Math.max(ax, bx) + radius) / cell));
+      const top = Math.max(0, Math.floor((Math.min(ay, by) - radius) / cell));
+      const bottom = Math.min(rows - 1, Math.floor((Math.max(ay, by) + radius) / cell));
+      for (let row = top; row <= bottom; row += 1) {
+        const py = (row + 0.5) * cell;
+        for (let column = left; column <= right; column += 1) {
+          const index = row * columns + column;
+          if (!mark && solid[index]) continue;
+          const px = (column + 0.5) * cell;
+          let t = lengthSquared ? ((px - ax) * dx + (py - ay) * dy) / lengthSquared : 0;
+          t = t < 0 ? 0 : t > 1 ? 1 : t;
+          const ex = px - ax - t * dx;
+          const ey = py - ay - t * dy;
+          if (ex * ex + ey * ey > radiusSquared) continue;
+          if (!mark) return true;
+          solid[index] = 1;
+        }
+      }
+      ax = bx;
+      ay = by;
+    }
+    return false;
+  }
+}
+
+/** Half a stroke's painted width in CSS pixels (strokes are at least a pixel wide). */
+export function halfWidth(stroke, view) {
+  return Math.max(1, stroke.width * view.scale) / 2;
+}
