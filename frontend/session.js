@@ -150,8 +150,8 @@ export class Session {
     // Strokes drawn here before this welcome carry the author they had then; from now on
     // they are this participant's, as the server will stamp them.
     reassignAuthor(this.board, previous, this.me);
-    dropPreviews(this.board, this.me);
-    this.painter.repaint();
+    // Only a preview gone changes pixels; a big board is not painted again for nothing.
+    if (dropPreviews(this.board, this.me)) this.painter.repaint();
     this.role = welcome.role;
     this.name = welcome.name ?? null;
     this.settings = { ...DEFAULT_CLASS, ...welcome.class };
