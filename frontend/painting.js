@@ -1,7 +1,7 @@
 // What the sketch paints next, frame by frame. A repaint (a resize, a hidden stroke, a
 // whole snapshot) goes through the board's strokes a time slice per frame, so a big board
 // keeps the page answering its pointer while it appears: first from the top stroke down,
-// finding the strokes that later ones cover completely (Cover), then up in drawing order,
+// finding what of each stroke later ones cover completely (Cover), then up in drawing order,
 // painting the rest. Changes of strokes already painted go on top at once; strokes not
 // reached yet wait for their turn, whole. Pure: the painter, the view and the clock come in.
 
@@ -12,6 +12,8 @@ export const PAINT_SLICE_MS = 30;
 export const COVER_CELL = 3;
 // Strokes handled between looks at the clock.
 const CLOCK_EVERY = 8;
+// Cover.shown() of a stroke none of which is covered.
+export const ALL = 'all';
 
 export class PaintQueue {
   /**
@@ -28,6 +30,7 @@ export class PaintQueue {
     this.painted = new WeakSet();
     this.queued = new WeakSet();
     this.hidden = new WeakSet();
+    this.masks = new WeakMap();
   }
 
   /**
@@ -43,6 +46,7 @@ export class PaintQueue {
     this.painted = new WeakSet();
     this.queued = new WeakSet(this.queue);
     this.hidden = new WeakSet();
+    this.masks = new WeakMap();
   }
 
   /** A stroke changed from point `from` on (board.js applyMessage's {stroke, from}). */
@@ -52,6 +56,7 @@ export class PaintQueue {
     } else if (this.queued.has(stroke)) {
       // It grew: points the strokes above it may not cover.
       this.hidden.delete(stroke);
+      this.masks.delete(stroke);
     } else {
       // New since the repaint began: painted after the strokes before it, in drawing order.
       this.queue.push(stroke);
@@ -73,8 +78,9 @@ export class PaintQueue {
   }
 
   /**
-   * Do this frame's share: look for cover, then `paint(stroke, from)` the repaint's next strokes
-   * within the slice, then the changes waiting. True while a repaint has strokes left.
+   * Do this frame's share: look for cover, then `paint(stroke, from, mask)` the repaint's next
+   * strokes within the slice (`mask`: which segments to paint, all when undefined), then the
+   * changes waiting. True while a repaint has strokes left.
    */
   paintFrame(paint, view) {
     if (this.repainting) {
@@ -83,8 +89,12 @@ export class PaintQueue {
       while (this.unseen > 0) {
         this.unseen -= 1;
         const stroke = this.queue[this.unseen];
-        if (stroke.visible && this.cover.hides(stroke, view)) this.hidden.add(stroke);
-        else if (stroke.visible) this.cover.add(stroke, view);
+        if (stroke.visible) {
+          const shown = this.cover.shown(stroke, view);
+          if (shown === null) this.hidden.add(stroke);
+          else if (shown !== ALL) this.masks.set(stroke, shown);
+          if (shown !== null) this.cover.add(stroke, view);
+        }
         handled += 1;
         if (handled % CLOCK_EVERY === 0 && this.now() >= deadline) break;
       }
@@ -93,7 +103,7 @@ export class PaintQueue {
         const stroke = this.queue[this.next];
         this.next += 1;
         this.painted.add(stroke);
-        if (stroke.visible && !this.hidden.has(stroke)) paint(stroke, 0);
+        if (stroke.visible && !this.hidden.has(stroke)) paint(stroke, 0, this.masks.get(stroke));
         handled += 1;
         if (handled % CLOCK_EVERY === 0) {
           this.flush();
@@ -117,10 +127,10 @@ export class PaintQueue {
 
 /**
  * Which parts of the canvas strokes already looked at paint solid, in cells of `cell` CSS
- * pixels: a stroke all of whose reach lies in solid cells, looked at from the top stroke
- * down, would be painted over completely, so leaving it out changes no pixel. Strokes are
- * opaque, round-capped and round-joined, so a stroke is the union of a disc of half its width
- * swept along each segment.
+ * pixels: a segment all of whose reach lies in solid cells, looked at from the top stroke
+ * down, would be painted over completely, so leaving it out changes nothing to be seen.
+ * Strokes are opaque, round-capped and round-joined, so a stroke is the union of a disc of
+ * half its width swept along each segment, and any of its segments may be left out.
  */
 export class Cover {
   constructor(width, height, cell = COVER_CELL) {
@@ -130,12 +140,33 @@ export class Cover {
     this.solid = new Uint8Array(this.columns * this.rows);
   }
 
-  /** Would the stroke be painted over completely by the strokes added so far? */
-  hides(stroke, view) {
+  /**
+   * What of the stroke the strokes added so far leave to be seen: null (nothing), ALL, or a
+   * mask with 1 for each segment i (from point i - 1 to point i; 0 is the first point) that
+   * may show.
+   */
+  shown(stroke, view) {
     // A cell's centre this close to the stroke's line may hold some of its pixels, edges
     // blended with the background included.
     const reach = halfWidth(stroke, view) + 1 + this.cell * Math.SQRT1_2;
-    return !this.#anyCell(stroke, view, reach, false);
+    const count = stroke.points.length / 2;
+    const mask = new Uint8Array(count);
+    let shown = 0;
+    for (let i = 0; i < count; i += 1) {
+      if (this.#anyCell(stroke, view, reach, false, i)) {
+        mask[i] = 1;
+        shown += 1;
+      }
+    }
+    if (shown === 0) return null;
+    // A run of segments ends in a cap where the whole stroke has a join: the canvas draws the
+    // two a shade apart on a few edge pixels, as it does a stroke painted piece by piece live.
+    return shown === count ? ALL : mask;
+  }
+
+  /** Would the stroke be painted over completely by the strokes added so far? */
+  hides(stroke, view) {
+    return this.shown(stroke, view) === null;
   }
 
   /** The stroke is painted above every stroke looked at after it: the cells it fills are solid. */
@@ -145,17 +176,20 @@ export class Cover {
     if (inside > 0) this.#anyCell(stroke, view, inside, true);
   }
 
-  // Visit the cells whose centres lie within `radius` of the stroke's segments: with `mark`,
-  // make them solid; without, stop at the first one that is not solid (true).
-  #anyCell(stroke, view, radius, mark) {
+  // Visit the cells whose centres lie within `radius` of the stroke's segments (segment
+  // `only`, or all): with `mark`, make them solid; without, stop at the first one that is not
+  // solid (true).
+  #anyCell(stroke, view, radius, mark, only = -1) {
     const { cell, columns, rows, solid } = this;
     const { scale, offsetX, offsetY } = view;
     const points = stroke.points;
-    const count = points.length / 2;
+    const first = only < 0 ? 0 : only;
+    const end = only < 0 ? points.length / 2 : only + 1;
     const radiusSquared = radius * radius;
-    let ax = offsetX + points[0] * scale;
-    let ay = offsetY + points[1] * scale;
-    for (let i = 0; i < count; i += 1) {
+    const before = Math.max(0, first - 1);
+    let ax = offsetX + points[2 * before] * scale;
+    let ay = offsetY + points[2 * before + 1] * scale;
+    for (let i = first; i < end; i += 1) {
       const bx = offsetX + points[2 * i] * scale;
       const by = offsetY + points[2 * i + 1] * scale;
       const dx = bx - ax;

@@ -57,7 +57,7 @@ export function createSketch(container, board, { onReady, onProgress = () => {} 
       context.save();
       context.lineCap = 'round';
       context.lineJoin = 'round';
-      const repainting = queue.paintFrame((stroke, from) => paintStroke(context, view, stroke, from), view);
+      const repainting = queue.paintFrame((stroke, from, mask) => paintStroke(context, view, stroke, from, mask), view);
       context.restore();
       if (started || repainting || wasRepainting) onProgress(queue.progress);
     };
@@ -84,9 +84,10 @@ export function createSketch(container, board, { onReady, onProgress = () => {} 
   };
 }
 
-// Paint a stroke's points from index `from` on, joined to the point before it: one path for
-// the whole run, since a path per segment costs the canvas many times more on a big board.
-function paintStroke(context, view, stroke, from) {
+// Paint a stroke's points from index `from` on, joined to the point before it, and of those
+// the segments `mask` has (all without one): one path for the whole stroke, since a path per
+// segment costs the canvas many times more on a big board.
+function paintStroke(context, view, stroke, from, mask) {
   const points = stroke.points;
   const count = points.length / 2;
   if (count === 0 || from >= count) return;
@@ -102,8 +103,15 @@ function paintStroke(context, view, stroke, from) {
   context.strokeStyle = stroke.color;
   context.lineWidth = width;
   context.beginPath();
-  let i = Math.max(1, from) - 1;
-  context.moveTo(offsetX + points[2 * i] * scale, offsetY + points[2 * i + 1] * scale);
-  for (i += 1; i < count; i += 1) context.lineTo(offsetX + points[2 * i] * scale, offsetY + points[2 * i + 1] * scale);
+  let open = false;
+  for (let i = Math.max(1, from); i < count; i += 1) {
+    if (mask && !mask[i]) {
+      open = false;
+      continue;
+    }
+    if (!open) context.moveTo(offsetX + points[2 * i - 2] * scale, offsetY + points[2 * i - 1] * scale);
+    open = true;
+    context.lineTo(offsetX + points[2 * i] * scale, offsetY + points[2 * i + 1] * scale);
+  }
   context.stroke();
 }

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { Cover, PaintQueue } from '../../frontend/painting.js';
+import { ALL, Cover, PaintQueue } from '../../frontend/painting.js';
 
 const VIEW = { scale: 1, offsetX: 0, offsetY: 0 };
 
@@ -117,4 +117,20 @@ test('a cover works in canvas pixels: the view scales and moves the strokes', ()
   cover.add(stroke('wide', [0, 100, 400, 100], { width: 80 }), view);
   assert.equal(cover.hides(stroke('inside', [40, 100, 360, 100], { width: 20 }), view), true);
   assert.equal(cover.hides(stroke('inside', [40, 100, 360, 100], { width: 20 }), VIEW), false);
+});
+
+test('of a stroke partly covered, only the segments that may show are painted', () => {
+  const queue = new PaintQueue();
+  // Along y = 50 from x = 10 to 90 under a wide stroke, then down to y = 95 in the open.
+  const partly = stroke('partly', [10, 50, 50, 50, 90, 50, 90, 95], { width: 4 });
+  const over = stroke('over', [0, 50, 100, 50], { width: 40 });
+  queue.restart([partly, over], new Cover(100, 100, 2));
+  const masks = [];
+  queue.paintFrame((s, from, mask) => masks.push([s.id, mask && [...mask]]), VIEW);
+  assert.deepEqual(masks, [
+    ['partly', [0, 0, 0, 1]],
+    ['over', undefined],
+  ]);
+  const cover = new Cover(100, 100, 2);
+  assert.equal(cover.shown(partly, VIEW), ALL);
 });
