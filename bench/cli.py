@@ -6,7 +6,7 @@ import time
 from dataclasses import asdict, replace
 from pathlib import Path
 
-from bench import exports, hostile, profile, report
+from bench import exports, hostile, join, profile, report
 from bench.clients import DESIGNS, NAIVE, SKETCHSITE
 from bench.loadgen import LoadGeneratorError
 from bench.runner import RunOptions, run_design
@@ -41,7 +41,7 @@ def parse_args(argv):
         "scenarios",
         nargs="*",
         metavar="SCENARIO",
-        help=f"any of: {', '.join([*SCENARIOS, MAX_DRAWERS, exports.EXPORT, hostile.HOSTILE])} "
+        help=f"any of: {', '.join([*SCENARIOS, MAX_DRAWERS, exports.EXPORT, hostile.HOSTILE, join.JOIN])} "
         f"(default: {' '.join(STANDARD)})",
     )
     parser.add_argument("--duration", type=float, help="measured seconds of drawing per run")
@@ -90,7 +90,7 @@ def parse_args(argv):
     unknown = [
         name
         for name in args.scenarios
-        if name not in SCENARIOS and name not in (MAX_DRAWERS, exports.EXPORT, hostile.HOSTILE)
+        if name not in SCENARIOS and name not in (MAX_DRAWERS, exports.EXPORT, hostile.HOSTILE, join.JOIN)
     ]
     if unknown:
         parser.error(f"unknown scenario {unknown[0]!r}")
@@ -113,11 +113,16 @@ def main(argv=None):
         "profiles": [],
         "export": None,
         "hostile": None,
+        "join": None,
     }
     log_dir = args.results / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
     with DataDir() as data_dir:
         for name in args.scenarios:
+            if name == join.JOIN:
+                record["join"] = join.run(data_dir, log_dir)
+                print(join.table(record["join"]), end="\n\n", flush=True)
+                continue
             if name == exports.EXPORT:
                 record["export"] = exports.run(data_dir)
                 print(exports.table(record["export"]), end="\n\n", flush=True)

@@ -54,7 +54,8 @@ MARKER_WIDTH = 20
 # Colours the toolbar does not offer, so no other stroke paints them.
 MARKER_COLOURS = ("#00ff7f", "#ff00ff", "#00bfff")
 BUILD_TIMEOUT = 600
-PAGE_TIMEOUT_MS = 120_000
+# The code before the HTTP snapshot took minutes to paint a full board.
+PAGE_TIMEOUT_MS = 900_000
 START_TIMEOUT = 30.0
 
 
