@@ -166,6 +166,11 @@ class BoardRelay:
         self.tick_seconds = 0.0
         self.send_pace = SendPace()
         self.pacer = None
+        # Drawers in this process at the last count, and in each other process holding the
+        # board as its batches said: {channel: (drawers, when heard)}. Every process writes
+        # every drawer's messages to its own sockets, so the board-wide count sets the pace.
+        self.local_drawers = 0
+        self.remote_drawers = {}
         self.channel = None
         self.listener = None
         self.outage = OutageLog(logger, f"channel layer on {group}")
@@ -250,7 +255,7 @@ class BoardRelay:
                 metrics.RELAY_FLUSHES.inc()
                 metrics.RELAY_BATCH_MESSAGES.observe(len(messages))
                 events = [
-                    {"type": BATCH_EVENT, "text": text}
+                    {"type": BATCH_EVENT, "text": text, "origin": self.channel, "drawers": self.local_drawers}
                     for text in frames.encode_batches(messages, self.hub.max_frame_bytes)
                 ]
                 events.extend(
@@ -275,13 +280,17 @@ class BoardRelay:
         return self.send_pace.send_ms
 
     def drawers(self, now):
-        """Sockets of the board in this process that sent a live stroke message lately."""
+        """Sockets of the board that sent a live stroke message lately, in every process."""
         since = now - DRAWING_WINDOW_SECONDS
-        return sum(
+        self.local_drawers = sum(
             1
             for membership in self.memberships.values()
             if membership.drew_at is not None and membership.drew_at >= since
         )
+        for origin, (_, heard) in list(self.remote_drawers.items()):
+            if heard < since:
+                del self.remote_drawers[origin]
+        return self.local_drawers + sum(count for count, _ in self.remote_drawers.values())
 
     async def _pace(self):
         while True:
@@ -341,6 +350,9 @@ class BoardRelay:
                 memberships = [joiner] if joiner is not None else []
             else:
                 memberships = list(self.memberships.values())
+                origin = message.get("origin")
+                if origin is not None and origin != self.channel:
+                    self.remote_drawers[origin] = (message.get("drawers", 0), time.monotonic())
             text = message["text"]
             metrics.FRAMES_OUT_BATCH.inc(len(memberships))
             for membership in memberships:

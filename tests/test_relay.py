@@ -1,7 +1,12 @@
-"""A board's relay in one process: members catching up have their traffic held, in order and bounded."""
+"""A board's relay: traffic held for members catching up, in order and bounded; the pace from the load."""
+
+import asyncio
+import json
+import time
 
 from channels.layers import InMemoryChannelLayer
 
+from draw import protocol
 from draw.pacing import Pacing
 from draw.relay import RelayHub
 
@@ -19,10 +24,33 @@ class Browser:
         return []
 
 
-def hub(max_held_bytes=1000):
+def hub(max_held_bytes=1000, pacing=None, channel_layer=None):
     return RelayHub(
-        InMemoryChannelLayer(), pacing=Pacing(), max_frame_bytes=10_000, max_held_bytes=max_held_bytes
+        channel_layer or InMemoryChannelLayer(),
+        pacing=pacing or Pacing(),
+        max_frame_bytes=10_000,
+        max_held_bytes=max_held_bytes,
     )
+
+
+def points(stroke="s1"):
+    return {"type": protocol.STROKE_POINTS, "stroke": stroke, "author": "ann", "points": [1, 2]}
+
+
+async def live(relays, board, browser):
+    membership = await relays.join(board, browser)
+    assert await membership.release()
+    return membership
+
+
+async def received(browser, kind):
+    """The messages of `kind` the browser has been sent, waiting a little for the first."""
+    for _ in range(200):
+        found = [json.loads(text) for text in browser.received if json.loads(text)["type"] == kind]
+        if found:
+            return found
+        await asyncio.sleep(0.01)
+    return []
 
 
 async def test_traffic_for_a_member_catching_up_is_held_then_sent_in_order():
@@ -58,3 +86,52 @@ async def test_the_last_member_to_leave_stops_the_boards_relay():
     assert list(relays.boards) == ["board.art"]
     await relays.leave(second)
     assert relays.boards == {}
+
+
+async def test_a_socket_counts_as_drawing_while_it_sends_live_strokes():
+    relays = hub()
+    drawer, watcher = await live(relays, "board.art", Browser()), await live(relays, "board.art", Browser())
+    relay = drawer.relay
+    now = time.monotonic()
+    assert relay.drawers(now) == 0
+    drawer.publish(points())
+    assert relay.drawers(time.monotonic()) == 1
+    assert relay.drawers(time.monotonic() + 60) == 0
+    for membership in (drawer, watcher):
+        await relays.leave(membership)
+
+
+async def test_a_board_that_gets_busy_tells_every_socket_its_new_pace():
+    """A budget so small that one drawer fills it."""
+    relays = hub(pacing=Pacing(fanout_budget=700))
+    alice, bob = Browser(), Browser()
+    drawer, watcher = await live(relays, "board.art", alice), await live(relays, "board.art", bob)
+    relay = drawer.relay
+    assert relay.send_ms == 0
+    drawer.publish(points())
+    await relay.repace(time.monotonic())
+    wanted = relays.pacing.send_ms(1)
+    assert wanted > 0 and relay.send_ms == wanted
+    assert await received(alice, protocol.PACE) == [protocol.pace(wanted)]
+    assert await received(bob, protocol.PACE) == [protocol.pace(wanted)]
+    # Counted again with the same load: nothing new is announced.
+    await relay.repace(time.monotonic())
+    assert len(await received(bob, protocol.PACE)) == 1
+    for membership in (drawer, watcher):
+        await relays.leave(membership)
+
+
+async def test_drawers_in_another_process_count_towards_the_boards_load():
+    layer = InMemoryChannelLayer()
+    here, there = hub(channel_layer=layer), hub(channel_layer=layer)
+    browser = Browser()
+    watcher = await live(here, "board.art", browser)
+    drawer = await live(there, "board.art", Browser())
+    drawer.publish(points())
+    await drawer.relay.repace(time.monotonic())  # the drawer's process counts its drawer
+    drawer.publish(points())
+    assert await received(browser, protocol.BATCH)
+    assert watcher.relay.drawers(time.monotonic()) == 1
+    assert watcher.relay.drawers(time.monotonic() + 60) == 0
+    await here.leave(watcher)
+    await there.leave(drawer)
