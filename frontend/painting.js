@@ -12,6 +12,9 @@ export const PAINT_SLICE_MS = 30;
 export const COVER_CELL = 3;
 // Strokes handled between looks at the clock.
 const CLOCK_EVERY = 8;
+// Strokes painted between flushes: a flush makes the canvas stop and draw what it recorded,
+// which costs time of its own (a multiple of CLOCK_EVERY).
+const FLUSH_EVERY = 128;
 // Cover.shown() of a stroke none of which is covered.
 export const ALL = 'all';
 
@@ -26,6 +29,7 @@ export class PaintQueue {
     this.next = 0;
     this.unseen = 0; // strokes, from the top, not yet looked at for cover
     this.cover = null;
+    this.covered = false;
     this.pending = [];
     this.painted = new WeakSet();
     this.queued = new WeakSet();
@@ -41,6 +45,7 @@ export class PaintQueue {
     this.queue = Array.from(strokes);
     this.next = 0;
     this.cover = cover;
+    this.covered = cover !== null;
     this.unseen = cover ? this.queue.length : 0;
     this.pending = [];
     this.painted = new WeakSet();
@@ -73,7 +78,7 @@ export class PaintQueue {
     if (!this.repainting) return null;
     const total = this.queue.length;
     // Looking for cover is the first half of the way, painting the second.
-    const done = this.cover ? Math.floor((total - this.unseen + this.next) / 2) : this.next;
+    const done = this.covered ? Math.floor((total - this.unseen + this.next) / 2) : this.next;
     return { painted: done, total };
   }
 
@@ -106,7 +111,7 @@ export class PaintQueue {
         if (stroke.visible && !this.hidden.has(stroke)) paint(stroke, 0, this.masks.get(stroke));
         handled += 1;
         if (handled % CLOCK_EVERY === 0) {
-          this.flush();
+          if (handled % FLUSH_EVERY === 0) this.flush();
           if (this.now() >= deadline) break;
         }
       }
