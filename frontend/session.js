@@ -112,8 +112,9 @@ export class Session {
         if (this.loading.received >= this.loading.total) {
           this.loading = null;
           this.awaiting = null;
+          // Painted once whole: a repaint per part would start over with every part.
+          this.painter.repaint();
         }
-        this.painter.repaint();
         break;
       case BATCH:
         for (const relayed of message.messages) {

@@ -165,6 +165,16 @@ test('the outbox waits until the catch-up brings the board to the welcome seq', 
   assert.equal(delivery.held, false, 'nothing was missed: the outbox goes at once');
 });
 
+test('a snapshot in parts is painted once, when it is whole', () => {
+  const { session, painter } = newSession();
+  welcome(session, { seq: 2 });
+  const before = painter.repaints;
+  session.receive({ type: 'snapshot', seq: 2, index: 0, total: 2, strokes: [['a', ANN, '#000000', 4, [1, 1], 1]] });
+  assert.equal(painter.repaints, before);
+  session.receive({ type: 'snapshot', seq: 2, index: 1, total: 2, strokes: [['b', ANN, '#000000', 4, [1, 1], 2]] });
+  assert.equal(painter.repaints, before + 1);
+});
+
 test('a board ahead of the server waits for the snapshot', () => {
   const { session, board, delivery } = newSession();
   welcome(session, { seq: 5 });
