@@ -10,7 +10,8 @@ INBOUND_FRAME_COST (reading, unmasking, parsing and checking a frame costs sever
   to `max_send_ms`.
 - The relay flushes each message at once while sockets x messages a second fits in what
   the drawers leave of the budget; beyond that, it ticks so that sockets x flushes a second
-  fits, up to `max_tick_ms`.
+  fits, up to `max_tick_ms`. Every process holding the board writes every process's
+  flushes to its own sockets, so with more processes each one ticks longer.
 
 So a teacher drawing alone to a lecture, or a small class, pays no delay, and a board of
 a hundred and more drawers gets the delays that keep it within one process's means.
@@ -55,8 +56,12 @@ class Pacing:
         rate = POINTER_EVENTS_PER_SECOND if send_ms == 0 else min(POINTER_EVENTS_PER_SECOND, 1000 / send_ms)
         return drawers * rate
 
-    def tick_seconds(self, sockets, drawers):
-        """The shortest time between two flushes of the board's relay (0: each message at once)."""
+    def tick_seconds(self, sockets, drawers, processes=1):
+        """The shortest time between two flushes of the board's relay (0: each message at once).
+
+        `sockets` are this process's, `drawers` the board's in every process, `processes` how
+        many processes are flushing the board's traffic now, this one included.
+        """
         inbound = self.inbound_per_second(drawers)
         left = self.fanout_budget - INBOUND_FRAME_COST * inbound
         most = self.max_tick_ms / 1000
@@ -64,7 +69,7 @@ class Pacing:
             return most
         if sockets * inbound <= left:
             return 0.0
-        return min(most, sockets / left)
+        return min(most, processes * sockets / left)
 
 
 class SendPace:

@@ -301,7 +301,9 @@ class BoardRelay:
         """Count the board's load: set the tick, and tell every socket here a changed send interval."""
         pacing = self.hub.pacing
         drawers = self.drawers(now)
-        self.tick_seconds = pacing.tick_seconds(len(self.memberships), drawers)
+        # The processes whose batches come here too: those heard from within the window.
+        processes = 1 + len(self.remote_drawers)
+        self.tick_seconds = pacing.tick_seconds(len(self.memberships), drawers, processes)
         send_ms = self.send_pace.update(pacing.send_ms(drawers), now)
         if send_ms is None:
             return

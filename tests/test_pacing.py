@@ -85,3 +85,12 @@ def test_a_load_that_comes_back_before_the_fall_keeps_the_interval():
     assert pace.update(30, now=1.0) is None
     assert pace.update(0, now=FALL_AFTER_SECONDS + 0.5) is None
     assert pace.update(0, now=2 * FALL_AFTER_SECONDS + 0.5) == 0
+
+
+def test_each_of_several_processes_flushing_a_board_ticks_longer():
+    """Every process writes every process's flushes to its sockets."""
+    alone = PACING.tick_seconds(30, 60)
+    assert 0 < alone < 0.0125
+    assert PACING.tick_seconds(30, 60, processes=2) == pytest.approx(2 * alone)
+    assert PACING.tick_seconds(2, 1, processes=2) == 0
+    assert PACING.tick_seconds(151, 150, processes=4) == 0.025
