@@ -21,7 +21,7 @@ Pure: the counts and the clock come in with each call.
 """
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 # Pointer events a second a drawing browser makes (one per frame of a 60 Hz display).
 POINTER_EVENTS_PER_SECOND = 60
@@ -33,6 +33,14 @@ INBOUND_SHARE = 0.5
 SEND_STEP_MS = 4
 # A lower send interval is announced only once the load has stayed lower this long.
 FALL_AFTER_SECONDS = 2.0
+# How busy the whole machine may be (a share of all its cores) before the budgets shrink, and
+# how idle for them to grow back.
+MACHINE_BUSY_HIGH = 0.92
+MACHINE_BUSY_LOW = 0.80
+# Multiplicative decrease, additive increase, per look at the machine.
+SHRINK_FACTOR = 0.7
+GROW_STEP = 0.1
+MIN_SHARE = 0.1
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +50,10 @@ class Pacing:
     fanout_budget: int = 36000
     max_send_ms: int = 33
     max_tick_ms: int = 25
+
+    def scaled(self, share):
+        """These delays for a process that can afford `share` of its budget now (BudgetShare)."""
+        return self if share >= 1 else replace(self, fanout_budget=int(self.fanout_budget * share))
 
     def send_ms(self, drawers):
         """The interval, in whole milliseconds, between two sends of each browser (0: at once)."""
@@ -70,6 +82,29 @@ class Pacing:
         if sockets * inbound <= left:
             return 0.0
         return min(most, processes * sockets / left)
+
+
+class BudgetShare:
+    """The share of the fan-out budget a process can afford now, from how busy the machine is.
+
+    The budget is what a process may spend with a core of its own. One that shares the
+    machine's cores (with other server processes, Redis, a proxy) starves before it spends that
+    much, and then the delays are what buy the capacity back: a saturated machine shrinks the
+    share at once, an idle one grows it back step by step, so the boards settle where the
+    machine keeps up. The event loop's own lateness is no signal: a lecture's fan-out holds
+    the loop for milliseconds by design.
+    """
+
+    def __init__(self):
+        self.share = 1.0
+
+    def update(self, machine_busy):
+        """How busy the machine was since the last look (0..1, all cores); the share afterwards."""
+        if machine_busy > MACHINE_BUSY_HIGH:
+            self.share = max(MIN_SHARE, self.share * SHRINK_FACTOR)
+        elif machine_busy < MACHINE_BUSY_LOW:
+            self.share = min(1.0, self.share + GROW_STEP)
+        return self.share
 
 
 class SendPace:

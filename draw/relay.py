@@ -33,11 +33,13 @@ import time
 from dataclasses import replace
 from typing import Protocol
 
+import psutil
+
 from draw import frames, metrics, protocol
 from draw.boards import group_name
 from draw.classroom import ClassSettings
 from draw.outages import OutageLog
-from draw.pacing import SendPace
+from draw.pacing import BudgetShare, SendPace
 from draw.participants import HOST
 from draw.presence import LocalPeople, Roster
 
@@ -56,6 +58,8 @@ GROUP_RENEW_SECONDS = 3600
 # How often a board's load is counted, and for how long a socket counts as drawing after its
 # last live stroke message (longer than the pauses between one person's strokes).
 PACE_EVALUATE_SECONDS = 0.5
+# How often the process looks how busy the machine is (draw/pacing.BudgetShare).
+LOAD_SAMPLE_SECONDS = 0.5
 DRAWING_WINDOW_SECONDS = 2.0
 _DRAWING = frozenset((protocol.STROKE_BEGIN, protocol.STROKE_POINTS, protocol.STROKE_END))
 # After the channel layer fails (Redis restarting), rejoin after this, doubling up to the max.
@@ -299,7 +303,7 @@ class BoardRelay:
 
     async def repace(self, now):
         """Count the board's load: set the tick, and tell every socket here a changed send interval."""
-        pacing = self.hub.pacing
+        pacing = self.hub.pacing.scaled(self.hub.budget_share.share)
         drawers = self.drawers(now)
         # The processes whose batches come here too: those heard from within the window.
         processes = 1 + len(self.remote_drawers)
@@ -505,10 +509,16 @@ class RelayHub:
         max_people=200,
         presence_interval_seconds=0.2,
         presence_heartbeat_seconds=10,
+        watch_load=True,
     ):
         self.channel_layer = channel_layer
-        # The board budget and the longest delays (draw/pacing.Pacing).
+        # The board budget and the longest delays (draw/pacing.Pacing), and the share of the
+        # budget this process can afford now (draw/pacing.BudgetShare), from how busy the machine is.
         self.pacing = pacing
+        self.budget_share = BudgetShare()
+        # Off only where a test needs the whole budget whatever the machine is doing.
+        self.watch_load = watch_load
+        self.load_watch = None
         self.max_frame_bytes = max_frame_bytes
         self.max_held_bytes = max_held_bytes
         self.max_people = max_people
@@ -520,6 +530,8 @@ class RelayHub:
 
     async def join(self, group, member):
         """A new membership of `member` on the board's relay, holding its traffic until released."""
+        if self.watch_load and self.load_watch is None:
+            self.load_watch = asyncio.create_task(self._watch_load())
         relay = self.boards.get(group)
         if relay is None:
             relay = self.boards[group] = BoardRelay(self, group)
@@ -555,6 +567,14 @@ class RelayHub:
         del self.boards[relay.group]
         metrics.LIVE_BOARDS.set(len(self.boards))
         await relay.stop()
+
+    async def _watch_load(self):
+        """Look how busy the machine is, for the boards' budget share (draw/pacing.BudgetShare)."""
+        # Since the last call: the first says nothing.
+        psutil.cpu_percent()
+        while True:
+            await asyncio.sleep(LOAD_SAMPLE_SECONDS)
+            self.budget_share.update(psutil.cpu_percent() / 100)
 
     async def _stop_when_started(self, relay):
         try:

@@ -2,7 +2,15 @@
 
 import pytest
 
-from draw.pacing import FALL_AFTER_SECONDS, INBOUND_FRAME_COST, SEND_STEP_MS, Pacing, SendPace
+from draw.pacing import (
+    FALL_AFTER_SECONDS,
+    INBOUND_FRAME_COST,
+    MIN_SHARE,
+    SEND_STEP_MS,
+    BudgetShare,
+    Pacing,
+    SendPace,
+)
 
 PACING = Pacing(fanout_budget=36000, max_send_ms=33, max_tick_ms=25)
 
@@ -94,3 +102,28 @@ def test_each_of_several_processes_flushing_a_board_ticks_longer():
     assert PACING.tick_seconds(30, 60, processes=2) == pytest.approx(2 * alone)
     assert PACING.tick_seconds(2, 1, processes=2) == 0
     assert PACING.tick_seconds(151, 150, processes=4) == 0.025
+
+
+def test_a_saturated_machine_shrinks_the_budget_share_at_once_and_an_idle_one_grows_it_back():
+    share = BudgetShare()
+    assert share.update(0.5) == 1.0
+    share.update(0.98)
+    share.update(0.98)
+    shrunk = share.share
+    assert shrunk < 0.5
+    # Between the two marks the share holds; below the lower one it grows back, to the whole.
+    assert share.update(0.85) == shrunk
+    assert share.update(0.5) > shrunk
+    for _ in range(20):
+        share.update(0.5)
+    assert share.share == 1.0
+
+
+def test_the_share_never_falls_below_its_floor_and_scales_the_budget():
+    share = BudgetShare()
+    for _ in range(100):
+        share.update(1.0)
+    assert share.share == MIN_SHARE
+    assert Pacing(fanout_budget=36000).scaled(share.share).fanout_budget == 3600
+    # A smaller budget reaches the longest delays with fewer drawers.
+    assert Pacing(fanout_budget=3600).send_ms(10) > Pacing(fanout_budget=36000).send_ms(10) == 0
