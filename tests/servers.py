@@ -24,14 +24,17 @@ def free_port():
         return probe.getsockname()[1]
 
 
-class DaphneServer:
-    """`daphne sketchsite.asgi:application` in its own process, as `manage.py serve` runs it."""
+class LoopbackServer:
+    """A server process of the test's own on a free port of the loopback, ready once /healthz answers."""
+
+    name = "server"
 
     def __init__(self, env, port=None, log_path=None):
         self.env = {**os.environ, "DJANGO_SETTINGS_MODULE": "sketchsite.settings", **env}
         self.port = port or free_port()
         self.log_path = log_path
         self.process = None
+        self._log = subprocess.DEVNULL
 
     @property
     def http_url(self):
@@ -41,38 +44,55 @@ class DaphneServer:
     def ws_url(self):
         return f"ws://127.0.0.1:{self.port}"
 
+    def command(self):
+        raise NotImplementedError
+
+    def is_ready(self):
+        """Beyond /healthz answering: whatever else the server needs before it counts as up."""
+        return True
+
     def start(self, timeout=30):
         self._log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
         self.process = subprocess.Popen(
-            daphne_command("127.0.0.1", self.port, environ=self.env),
-            cwd=PROJECT,
-            env=self.env,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
+            self.command(), cwd=PROJECT, env=self.env, stdout=self._log, stderr=subprocess.STDOUT
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                pytest.fail(f"daphne exited with {self.process.returncode} on start; log: {self.log_path}")
+                code = self.process.returncode
+                pytest.fail(f"{self.name} exited with {code} on start; log: {self.log_path}")
             try:
                 with urllib.request.urlopen(f"{self.http_url}/healthz", timeout=1) as response:
-                    if response.status == 200:
+                    if response.status == 200 and self.is_ready():
                         return self
             except OSError:
-                time.sleep(0.1)
+                pass
+            time.sleep(0.1)
         self.stop()
-        pytest.fail(f"daphne did not answer on port {self.port} within {timeout} s; log: {self.log_path}")
+        pytest.fail(f"{self.name} did not answer on port {self.port} in {timeout} s; log: {self.log_path}")
 
-    def stop(self, sig=signal.SIGTERM):
+    def stop(self, sig=signal.SIGTERM, timeout=10):
+        """Stop it as a service manager does; its exit code."""
         if self.process and self.process.poll() is None:
             self.process.send_signal(sig)
             try:
-                self.process.wait(timeout=10)
+                self.process.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-        if self.log_path and self._log is not subprocess.DEVNULL:
+        if self._log is not subprocess.DEVNULL:
             self._log.close()
+            self._log = subprocess.DEVNULL
+        return self.process.returncode if self.process else None
+
+
+class DaphneServer(LoopbackServer):
+    """`daphne sketchsite.asgi:application` in its own process, as `manage.py serve` runs it."""
+
+    name = "daphne"
+
+    def command(self):
+        return daphne_command("127.0.0.1", self.port, environ=self.env)
 
 
 def migrate(env):
@@ -128,23 +148,14 @@ class RedisServer:
             self.process.wait()
 
 
-class ServeCommand:
+class ServeCommand(LoopbackServer):
     """`manage.py serve --workers N` in its own process, on a free port of the loopback."""
 
+    name = "serve"
+
     def __init__(self, env, workers, log_path):
-        self.env = {**os.environ, "DJANGO_SETTINGS_MODULE": "sketchsite.settings", **env}
+        super().__init__(env, log_path=log_path)
         self.workers = workers
-        self.port = free_port()
-        self.log_path = log_path
-        self.process = None
-
-    @property
-    def http_url(self):
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def ws_url(self):
-        return f"ws://127.0.0.1:{self.port}"
 
     def command(self):
         address = ["--host", "127.0.0.1", "--port", str(self.port)]
@@ -157,22 +168,10 @@ class ServeCommand:
         )
 
     def start(self, timeout=60):
-        self._log = open(self.log_path, "ab")
-        self.process = subprocess.Popen(
-            self.command(), cwd=PROJECT, env=self.env, stdout=self._log, stderr=subprocess.STDOUT
-        )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                pytest.fail(f"serve exited with {self.process.returncode}: {self.log_path.read_text()}")
-            try:
-                with urllib.request.urlopen(f"{self.http_url}/healthz", timeout=1) as response:
-                    if response.status == 200 and len(self.workers_pids()) == self.workers:
-                        return self
-            except OSError:
-                time.sleep(0.1)
-        self.stop()
-        pytest.fail(f"serve did not answer within {timeout} s: {self.log_path.read_text()}")
+        return super().start(timeout)
+
+    def is_ready(self):
+        return len(self.workers_pids()) == self.workers
 
     def workers_pids(self):
         import psutil
@@ -180,16 +179,7 @@ class ServeCommand:
         return [child.pid for child in psutil.Process(self.process.pid).children()]
 
     def stop(self, sig=signal.SIGTERM):
-        """Stop it as a service manager does; its exit code."""
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(sig)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self._log.close()
-        return self.process.returncode
+        return super().stop(sig, timeout=30)
 
 
 def start_nginx(upstreams, folder):
