@@ -80,9 +80,9 @@ def table(result):
 # --- in the child process ---------------------------------------------------------------
 
 
-def random_walk(rng, width, height):
-    """A stroke's flat point list: a pen wandering as a hand does, kept on the board."""
-    x, y = rng.uniform(0, width), rng.uniform(0, height)
+def random_walk(rng, width, height, top=0):
+    """A stroke's flat point list: a pen wandering as a hand does, kept between `top` and `height`."""
+    x, y = rng.uniform(0, width), rng.uniform(top, height)
     heading = rng.uniform(0, 2 * math.pi)
     points = []
     for _ in range(rng.randint(*POINTS_PER_STROKE)):
@@ -93,8 +93,8 @@ def random_walk(rng, width, height):
         y += step * math.sin(heading)
         if not 0 <= x <= width:
             x, heading = min(max(x, 0), width), math.pi - heading
-        if not 0 <= y <= height:
-            y, heading = min(max(y, 0), height), -heading
+        if not top <= y <= height:
+            y, heading = min(max(y, top), height), -heading
     return points
 
 

@@ -15,7 +15,6 @@ before and after are measured in one sitting.
 
 import argparse
 import json
-import math
 import os
 import random
 import statistics
@@ -24,12 +23,12 @@ import sys
 import time
 from pathlib import Path
 
-from bench.exports import COLOURS, STEP, TURN, WIDTH_WEIGHTS, WIDTHS
+from bench.exports import COLOURS, WIDTH_WEIGHTS, WIDTHS, random_walk
 from bench.servers import HOST, PROJECT_ROOT, DataDir, free_port
 
 JOIN = "join"
+# About 100 points a stroke, as bench.exports draws them (its POINTS_PER_STROKE).
 STROKES = 10_000
-POINTS_PER_STROKE = (50, 150)
 RUNS = 5
 SEED = 20261121
 DRAWERS = 30
@@ -62,24 +61,6 @@ START_TIMEOUT = 30.0
 # --- the board -----------------------------------------------------------------------------
 
 
-def random_walk(rng, width, top, height):
-    """A stroke's flat point list: a pen wandering as a hand does, kept between `top` and `height`."""
-    x, y = rng.uniform(0, width), rng.uniform(top, height)
-    heading = rng.uniform(0, 2 * math.pi)
-    points = []
-    for _ in range(rng.randint(*POINTS_PER_STROKE)):
-        points += (round(x), round(y))
-        heading += rng.gauss(0, TURN)
-        step = rng.uniform(*STEP)
-        x += step * math.cos(heading)
-        y += step * math.sin(heading)
-        if not 0 <= x <= width:
-            x, heading = min(max(x, 0), width), math.pi - heading
-        if not top <= y <= height:
-            y, heading = min(max(y, top), height), -heading
-    return points
-
-
 def marker(index, width):
     """The marker stroke `index` (0, 1, 2): a thick line across the middle of its third of the top band."""
     third = width / 3
@@ -101,7 +82,7 @@ def board_strokes(strokes, width, height, seed=SEED):
             request = {
                 "color": rng.choice(COLOURS),
                 "width": rng.choices(WIDTHS, WIDTH_WEIGHTS)[0],
-                "points": random_walk(rng, width, MARKER_BAND + MARKER_WIDTH, height),
+                "points": random_walk(rng, width, height, top=MARKER_BAND + MARKER_WIDTH),
             }
         yield author, {"stroke": f"s{index}", **request}, place
 
