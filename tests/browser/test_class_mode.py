@@ -7,7 +7,6 @@ import json
 import math
 import re
 import threading
-import time
 import urllib.error
 import urllib.request
 from urllib.parse import unquote, urlencode
@@ -19,7 +18,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 from tests.browser.conftest import ARTIFACTS, wait_until
-from tests.browser.test_live_canvas import LAPTOP, PHONE, near, to_page
+from tests.browser.test_live_canvas import LAPTOP, PHONE, board_view, near, to_page, touch_stroke
 
 pytestmark = pytest.mark.browser
 
@@ -137,17 +136,6 @@ def circle(centre_x, centre_y, radius=42, steps=24):
     return points
 
 
-def board_view(page):
-    """The board's letterbox in the board canvas, and the canvas's place on the page."""
-    return page.evaluate(
-        """() => {
-            const rect = document.querySelector('canvas.board-canvas').getBoundingClientRect();
-            return {...window.sketchsite.sketch.view, left: rect.left, top: rect.top,
-                    canvasWidth: rect.width, canvasHeight: rect.height};
-        }"""
-    )
-
-
 def board_colour(page, x, y):
     """The colour the board canvas shows at board point (x, y)."""
     return tuple(
@@ -202,21 +190,6 @@ def join_in_browser(open_page, server, name, code, label, device):
     page.get_by_role("button", name="Join").click()
     online(page)
     return page
-
-
-def touch_stroke(page, board_points):
-    """A finger drawn through board points on a touch screen."""
-    view = board_view(page)
-    path = [to_page(view, x, y) for x, y in board_points]
-    cdp = page.context.new_cdp_session(page)
-    cdp.send(
-        "Input.dispatchTouchEvent",
-        {"type": "touchStart", "touchPoints": [{"x": path[0][0], "y": path[0][1]}]},
-    )
-    for x, y in path[1:]:
-        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]})
-        time.sleep(0.01)
-    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
 
 
 def test_a_lesson_with_a_host_a_projector_and_twenty_eight_students(server, open_page, socket_clients):

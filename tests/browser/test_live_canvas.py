@@ -25,7 +25,8 @@ def board_view(page):
     return page.evaluate(
         """() => {
             const rect = document.querySelector('canvas.board-canvas').getBoundingClientRect();
-            return {...window.sketchsite.sketch.view, left: rect.left, top: rect.top};
+            return {...window.sketchsite.sketch.view, left: rect.left, top: rect.top,
+                    canvasWidth: rect.width, canvasHeight: rect.height};
         }"""
     )
 
@@ -104,13 +105,11 @@ def test_stroke_drawn_on_a_laptop_appears_live_on_a_phone_in_the_same_place(serv
     assert near(pixel(phone, *to_screen(board_view(phone), 800, 150)), (255, 255, 255), 5)
 
 
-def test_phone_draws_with_touch_without_scrolling_and_the_laptop_sees_it(server, open_page):
-    laptop = open_page(f"{server.http_url}/b/touch-test/", "laptop", **LAPTOP)
-    phone = open_page(f"{server.http_url}/b/touch-test/", "phone", **PHONE)
-    pick(phone, "Blue")
-    view = board_view(phone)
-    cdp = phone.context.new_cdp_session(phone)
-    path = [to_page(view, 300 + step * 50, 600 - step * 20) for step in range(21)]
+def touch_stroke(page, board_points):
+    """A finger drawn through board points on a touch screen."""
+    view = board_view(page)
+    path = [to_page(view, x, y) for x, y in board_points]
+    cdp = page.context.new_cdp_session(page)
     cdp.send(
         "Input.dispatchTouchEvent",
         {"type": "touchStart", "touchPoints": [{"x": path[0][0], "y": path[0][1]}]},
@@ -119,6 +118,13 @@ def test_phone_draws_with_touch_without_scrolling_and_the_laptop_sees_it(server,
         cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]})
         time.sleep(0.01)
     cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+
+
+def test_phone_draws_with_touch_without_scrolling_and_the_laptop_sees_it(server, open_page):
+    laptop = open_page(f"{server.http_url}/b/touch-test/", "laptop", **LAPTOP)
+    phone = open_page(f"{server.http_url}/b/touch-test/", "phone", **PHONE)
+    pick(phone, "Blue")
+    touch_stroke(phone, [(300 + step * 50, 600 - step * 20) for step in range(21)])
 
     for step in (2, 10, 18):
         board_point = (300 + step * 50, 600 - step * 20)
