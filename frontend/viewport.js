@@ -52,7 +52,7 @@ export class Viewport {
       : [this.boardWidth / 2, this.boardHeight / 2];
     this.#screenWidth = Math.max(0, width);
     this.#screenHeight = Math.max(0, height);
-    this.#place(this.#currentZoom, centreX, centreY, this.#screenWidth / 2, this.#screenHeight / 2);
+    this.place(this.#currentZoom, centreX, centreY, this.#screenWidth / 2, this.#screenHeight / 2);
   }
 
   /** Zoom by `factor`, the board point under screen point (x, y) staying there (as far as the edges allow). */
@@ -62,9 +62,9 @@ export class Viewport {
 
   /** Zoom to `zoom` (1 = the whole board), keeping the board point under (x, y) there. */
   zoomTo(zoom, x = this.#screenWidth / 2, y = this.#screenHeight / 2) {
-    if (!(this.#currentView.scale > 0) || !Number.isFinite(zoom)) return;
+    if (!(this.#currentView.scale > 0)) return;
     const [boardX, boardY] = this.#boardPointAt(x, y);
-    this.#place(zoom, boardX, boardY, x, y);
+    this.place(zoom, boardX, boardY, x, y);
   }
 
   /** Move the board by (dx, dy) CSS pixels, as a dragging finger does. */
@@ -77,12 +77,12 @@ export class Viewport {
 
   /** Back to the whole board, letterboxed. */
   fit() {
-    this.#place(1, this.boardWidth / 2, this.boardHeight / 2, this.#screenWidth / 2, this.#screenHeight / 2);
+    this.place(1, this.boardWidth / 2, this.boardHeight / 2, this.#screenWidth / 2, this.#screenHeight / 2);
   }
 
-  // Zoom to `zoom` with board point (boardX, boardY) at screen point (x, y), then keep the
-  // board on the screen.
-  #place(zoom, boardX, boardY, x, y) {
+  /** Zoom to `zoom` with board point (boardX, boardY) at screen point (x, y), as far as the edges allow. */
+  place(zoom, boardX, boardY, x, y) {
+    if (![zoom, boardX, boardY, x, y].every(Number.isFinite)) return;
     this.#currentZoom = this.#limit(zoom);
     const scale = this.#fitScale() * this.#currentZoom;
     this.#offsetX = x - boardX * scale;

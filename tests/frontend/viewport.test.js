@@ -186,3 +186,12 @@ test('a viewport not yet sized has an empty view and zooms nowhere', () => {
   port.resize(...LAPTOP);
   assert.deepEqual({ ...port.view }, fitBoard(1600, 900, ...LAPTOP));
 });
+
+test('place() puts a board point at a screen point at a zoom, in one step', () => {
+  const port = viewport(LAPTOP);
+  port.place(3, 400, 300, 200, 500);
+  assert.equal(port.zoom, 3);
+  assertPointClose(boardToScreen(port.view, 400, 300), [200, 500]);
+  port.place(Number.NaN, 0, 0, 0, 0);
+  assert.equal(port.zoom, 3, 'a bad number changes nothing');
+});
