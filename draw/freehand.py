@@ -1,0 +1,235 @@
+"""The outline of an ink stroke, as the browser draws it (frontend/ink.js). Pure.
+
+The browser outlines ink with the perfect-freehand library; this is a port of that algorithm
+for the options ink uses (frontend/ink.js INK_OUTLINE), so an exported board shows every
+stroke as it looked on screen. The shared fixture tests/fixtures/ink.json, made by the
+browser's module, holds the two together.
+
+The outline is found in two passes: the input points are smoothed into samples that each
+know their direction and distance along the stroke, then a point is put on either side of
+every sample at the radius its pressure gives, with half discs at the ends and at corners
+sharper than a right angle.
+"""
+
+import math
+from dataclasses import dataclass
+
+MAX_PRESSURE = 100
+
+# The options of frontend/ink.js INK_OUTLINE (the fixture records them; the tests compare).
+THINNING = 0.5
+SMOOTHING = 0.5
+STREAMLINE = 0.4
+
+# The library's own constants, which shape the outline as much as the options do.
+_FIXED_PI = math.pi + 0.0001  # a half turn a hair over, which browsers fill without a seam
+_START_CAP_STEPS = 13
+_END_CAP_STEPS = 29
+_CORNER_STEPS = 13
+_END_NOISE = 3  # samples this close to the end are left out: the pen lifting wobbles
+_MIN_RADIUS = 0.01
+_FIRST_PRESSURE = 0.25  # a first point without pressure (ink always has one)
+_PLAIN_PRESSURE = 0.5  # points added between two input points carry no pressure of their own
+
+
+@dataclass
+class _Sample:
+    x: float
+    y: float
+    pressure: float
+    # Unit vector from this sample back to the previous one.
+    vx: float
+    vy: float
+    # Distance along the stroke from the first sample.
+    run: float
+
+
+def ink_outline(points, width, complete=True, min_width=0):
+    """The outline polygon of an ink stroke as a list of (x, y) in board units.
+
+    `points` is the flat [x, y, pressure, ...] list (pressure 0..100), `complete` False while
+    the stroke is being drawn, `min_width` the thinnest the line may be drawn.
+    """
+    size = max(width, min_width)
+    inputs = [(points[i], points[i + 1], points[i + 2] / MAX_PRESSURE) for i in range(0, len(points) - 2, 3)]
+    if not inputs or size <= 0:
+        return []
+    return _outline(_samples(inputs, size, complete), size)
+
+
+def _hypot(a, b):
+    """hypot as browsers compute it (scaled, Kahan-summed), bit for bit.
+
+    Python's own differs in the last bit now and then; the outline's choices (is a sample far
+    enough from the last one kept) compare such lengths, so a last bit can add or drop a point.
+    """
+    a, b = abs(a), abs(b)
+    largest = max(a, b)
+    if largest == 0:
+        return 0.0
+    total = compensation = 0.0
+    for value in (a, b):
+        scaled = value / largest
+        summand = scaled * scaled - compensation
+        running = total + summand
+        compensation = (running - total) - summand
+        total = running
+    return math.sqrt(total) * largest
+
+
+def _toward(ax, ay, bx, by, t):
+    return ax + (bx - ax) * t, ay + (by - ay) * t
+
+
+def _turn(x, y, cx, cy, angle):
+    """(x, y) turned by `angle` around (cx, cy)."""
+    sin, cos = math.sin(angle), math.cos(angle)
+    px, py = x - cx, y - cy
+    return px * cos - py * sin + cx, px * sin + py * cos + cy
+
+
+def _steps(count, include_end):
+    """0 < t <= 1 (or < 1) in `count` equal steps, added up the way the library adds them."""
+    step = 1 / count
+    t = step
+    while t < 1 or (include_end and t == 1):
+        yield t
+        t += step
+
+
+def _samples(inputs, size, complete):
+    """The smoothed samples of the input (x, y, pressure) points."""
+    pull = 0.15 + (1 - STREAMLINE) * 0.85
+    if len(inputs) == 2:
+        # Two points become five on the line between them, which bends the outline no less
+        # smoothly than a drawn line; the added ones have no pressure of their own.
+        first, end = inputs
+        inputs = [first] + [(*_toward(first[0], first[1], end[0], end[1], i / 4), None) for i in range(1, 5)]
+    elif len(inputs) == 1:
+        x, y, pressure = inputs[0]
+        inputs = [inputs[0], (x + 1, y + 1, pressure)]
+
+    def pressure_of(point, default):
+        pressure = point[2]
+        return pressure if pressure is not None and pressure >= 0 else default
+
+    x0, y0 = inputs[0][0], inputs[0][1]
+    samples = [_Sample(x0, y0, pressure_of(inputs[0], _FIRST_PRESSURE), 1.0, 1.0, 0.0)]
+    previous = samples[0]
+    run = 0.0
+    long_enough = False
+    last = len(inputs) - 1
+    for i in range(1, len(inputs)):
+        if complete and i == last:
+            x, y = inputs[i][0], inputs[i][1]
+        else:
+            x, y = _toward(previous.x, previous.y, inputs[i][0], inputs[i][1], pull)
+        if x == previous.x and y == previous.y:
+            continue
+        distance = _hypot(y - previous.y, x - previous.x)
+        run += distance
+        # Near its start a stroke waits to be `size` long: the first wobbles are noise.
+        # The length counted while waiting stays counted, as the library does.
+        if i < last and not long_enough:
+            if run < size:
+                continue
+            long_enough = True
+        dx, dy = previous.x - x, previous.y - y
+        length = _hypot(dx, dy)
+        previous = _Sample(x, y, pressure_of(inputs[i], _PLAIN_PRESSURE), dx / length, dy / length, run)
+        samples.append(previous)
+    if len(samples) > 1:
+        samples[0].vx, samples[0].vy = samples[1].vx, samples[1].vy
+    else:
+        samples[0].vx, samples[0].vy = 0.0, 0.0
+    return samples
+
+
+def _radius(size, pressure):
+    return size * (0.5 - THINNING * (0.5 - pressure))
+
+
+def _outline(samples, size):
+    """The polygon around `samples`: the left side, the end cap, the right side back, the start cap."""
+    total = samples[-1].run
+    min_gap = (size * SMOOTHING) ** 2
+    left, right = [], []
+    radius = _radius(size, samples[-1].pressure)
+    first_radius = None
+    back_x, back_y = samples[0].vx, samples[0].vy  # the direction of the last sample kept
+    left_end = right_end = (samples[0].x, samples[0].y)
+    after_corner = False
+    for i, sample in enumerate(samples):
+        is_last = i == len(samples) - 1
+        if not is_last and total - sample.run < _END_NOISE:
+            continue
+        radius = _radius(size, sample.pressure)
+        if first_radius is None:
+            first_radius = radius
+        radius = max(_MIN_RADIUS, radius)
+        vx, vy = sample.vx, sample.vy
+        following = samples[i + 1] if not is_last else sample
+        next_dot = vx * following.vx + vy * following.vy if not is_last else 1.0
+        corner = vx * back_x + vy * back_y < 0 and not after_corner
+        corner_next = next_dot < 0
+        if corner or corner_next:
+            # Sharper than a right angle: a half disc around the point, so the two sides
+            # do not cross over each other.
+            ox, oy = back_y * radius, -back_x * radius
+            t = 0.0
+            while t <= 1:
+                left_end = _turn(sample.x - ox, sample.y - oy, sample.x, sample.y, _FIXED_PI * t)
+                right_end = _turn(sample.x + ox, sample.y + oy, sample.x, sample.y, _FIXED_PI * -t)
+                left.append(left_end)
+                right.append(right_end)
+                t += 1 / _CORNER_STEPS
+            if corner_next:
+                after_corner = True
+            continue
+        after_corner = False
+        if is_last:
+            ox, oy = vy * radius, -vx * radius
+            left.append((sample.x - ox, sample.y - oy))
+            right.append((sample.x + ox, sample.y + oy))
+            continue
+        # The sides lean between this sample's direction and the next one's.
+        nx, ny = _toward(following.vx, following.vy, vx, vy, next_dot)
+        ox, oy = ny * radius, -nx * radius
+        side = (sample.x - ox, sample.y - oy)
+        if i <= 1 or _gap(left_end, side) > min_gap:
+            left.append(side)
+            left_end = side
+        side = (sample.x + ox, sample.y + oy)
+        if i <= 1 or _gap(right_end, side) > min_gap:
+            right.append(side)
+            right_end = side
+        back_x, back_y = vx, vy
+
+    first = samples[0]
+    if len(samples) == 1:
+        return _dot(first.x, first.y, first_radius or radius)
+    end = samples[-1]
+    start_cap = [_turn(*right[0], first.x, first.y, _FIXED_PI * t) for t in _steps(_START_CAP_STEPS, True)]
+    # The end cap turns one and a half times, which covers an end that doubles back on itself.
+    dx, dy = end.vy, -end.vx
+    end_cap = [
+        _turn(end.x - dx * radius, end.y - dy * radius, end.x, end.y, _FIXED_PI * 3 * t)
+        for t in _steps(_END_CAP_STEPS, False)
+    ]
+    return left + end_cap + right[::-1] + start_cap
+
+
+def _gap(a, b):
+    dx, dy = a[0] - b[0], a[1] - b[1]
+    return dx * dx + dy * dy
+
+
+def _dot(x, y, radius):
+    """A disc for a stroke that never left its first point."""
+    # The circle starts a radius off the point, square to the unit step the library adds to
+    # a lone point (worked out as it does, so the floats agree).
+    ax, ay = x - (x + 1), y - (y + 1)
+    px, py = ay, -ax
+    length = _hypot(px, py)
+    start = (x + px / length * -radius, y + py / length * -radius)
+    return [_turn(*start, x, y, _FIXED_PI * 2 * t) for t in _steps(_START_CAP_STEPS, True)]
