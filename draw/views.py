@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags
+from django.utils.translation import gettext
 
 from draw import addresses, export, snapshots, store
 from draw.boards import CLASSIC_BOARD, normal_join_code, random_board_name
@@ -118,7 +119,9 @@ def join_board(request, code):
     typed = request.POST.get("name", "")
     name = clean_name(typed)
     if name is None:
-        error = f"Type a name of 1 to {MAX_NAME_LENGTH} characters, such as your first name."
+        error = gettext("Type a name of 1 to %(max)s characters, such as your first name.") % {
+            "max": MAX_NAME_LENGTH
+        }
         return render(request, "draw/join_name.html", _name_form(board, typed, error))
     return _open_as_participant(board.name, name)
 
@@ -128,7 +131,7 @@ def _name_form(board, name, error=None):
 
 
 def _unknown_code(request, typed):
-    error = "No board has that code. Check the code on the board and type it again."
+    error = gettext("No board has that code. Check the code on the board and type it again.")
     return render(request, "draw/join_code.html", {"code": typed[:40], "error": error}, status=404)
 
 

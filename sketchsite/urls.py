@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import path, re_path
+from django.views.i18n import JavaScriptCatalog, set_language
 
 from draw import operations, views
 from draw.boards import BOARD_NAME_PATTERN
@@ -20,6 +21,10 @@ urlpatterns = [
     path("j/", views.join, name="join"),
     # Any case, spaces or dashes, as a code is typed into an address bar; the view settles on one form.
     re_path(r"^j/(?P<code>[^/]{1,40})/?$", views.join_board, name="join-board"),
+    # The front end's strings in the page's language (a classic script, before the modules).
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    # The language switch posts here and comes back to the page it was on (`next`).
+    path("language/", set_language, name="set-language"),
     path("healthz", views.health, name="health"),
     path("readyz", operations.readiness, name="readiness"),
     path("metrics", operations.metrics, name="metrics"),
