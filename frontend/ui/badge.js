@@ -1,6 +1,7 @@
 // The projector's corner badge: where and how to join (link, code, QR code) and how many
 // are here, so a class can join from what is on the wall. The host can switch it off.
 
+import { gettext, interpolate } from '../i18n.js';
 import { peopleCountText } from './people.js';
 
 /** badge: the [data-role=badge] element; join: the page config's {code, url, qr} or null. */
@@ -14,7 +15,7 @@ export function createBadge(badge, join) {
     url.textContent = join.url.replace(/^https?:\/\//, '');
     code.textContent = join.code;
     qr.src = join.qr;
-    qr.alt = `QR code of ${join.url}`;
+    qr.alt = interpolate(gettext('QR code of %(url)s'), { url: join.url });
   } else {
     for (const part of [url, code, qr]) part.hidden = true;
   }

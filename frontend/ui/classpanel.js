@@ -3,15 +3,16 @@
 // projector, and the people on the board with their ink and their place removable.
 // Names are user input: they only ever become text, never markup.
 
+import { gettext, gettext_noop, interpolate } from '../i18n.js';
 import { VIEWER } from '../policy.js';
 import { displayName } from './people.js';
 
 // The toggles of the panel: class setting, label, and what it does, for the title.
 const TOGGLES = [
-  ['badge', 'Projector badge', 'The projector shows the join link, code and QR code in a corner'],
-  ['anonymous', 'Anonymous', 'No names anywhere: students join without one'],
-  ['names_visible', 'Students see names', 'Students see who is here, not only how many'],
-  ['student_laser', 'Students may use the laser', 'The laser pointer for everyone, not only the host'],
+  ['badge', gettext_noop('Projector badge'), gettext_noop('The projector shows the join link, code and QR code in a corner')],
+  ['anonymous', gettext_noop('Anonymous'), gettext_noop('No names anywhere: students join without one')],
+  ['names_visible', gettext_noop('Students see names'), gettext_noop('Students see who is here, not only how many')],
+  ['student_laser', gettext_noop('Students may use the laser'), gettext_noop('The laser pointer for everyone, not only the host')],
 ];
 
 /** The link that opens this board as its host elsewhere: same address as the join link. */
@@ -33,7 +34,7 @@ export function projectorLink({ joinUrl, fallbackOrigin, board }) {
 export function peopleRows(people, drawing, me) {
   return people.map((person) => ({
     id: person.id,
-    name: person.id === me ? `${displayName(person)} (you)` : rowName(person),
+    name: person.id === me ? interpolate(gettext('%(name)s (you)'), { name: displayName(person) }) : rowName(person),
     role: person.role,
     online: person.online,
     drawing: drawing.has(person.id),
@@ -43,7 +44,7 @@ export function peopleRows(people, drawing, me) {
 
 // A viewer is a projector page, which never has a name of its own.
 function rowName(person) {
-  return person.role === VIEWER && !person.name ? 'Projector' : displayName(person);
+  return person.role === VIEWER && !person.name ? gettext('Projector') : displayName(person);
 }
 
 /**
@@ -58,16 +59,29 @@ export function createClassPanel(panel, toggle, { board, join, hostKey, me, onSe
   let drawing = new Set();
 
   toggle.addEventListener('click', () => setOpen(panel.hidden));
+  // Opened, the keyboard goes into the panel; closed from inside it, back to the toggle,
+  // so no one is left on a control that went away.
   function setOpen(open) {
+    const wasOpen = !panel.hidden;
+    const focusInside = panel.contains(document.activeElement);
     panel.hidden = !open;
     toggle.setAttribute('aria-expanded', String(open));
     if (open) refreshLinks();
+    if (open && !wasOpen) panel.focus();
+    if (!open && focusInside && !toggle.hidden) toggle.focus();
   }
+  panel.addEventListener('keydown', (event) => {
+    if (event.key !== 'Escape') return;
+    event.stopPropagation();
+    setOpen(false);
+  });
 
   const header = element('div', 'class-panel-header');
-  const title = element('h2', '', 'Class');
-  const close = button('Close', () => setOpen(false));
-  close.setAttribute('aria-label', 'Close the class panel');
+  const title = element('h2', '', gettext('Class'));
+  title.id = 'class-panel-title';
+  panel.setAttribute('aria-labelledby', title.id);
+  const close = button(gettext('Close'), () => setOpen(false));
+  close.setAttribute('aria-label', gettext('Close the class panel'));
   header.append(title, close);
 
   const joinSection = element('section', 'class-join');
@@ -81,26 +95,32 @@ export function createClassPanel(panel, toggle, { board, join, hostKey, me, onSe
     url.dataset.role = 'join-url';
     const qr = document.createElement('img');
     qr.src = join.qr;
-    qr.alt = `QR code of ${join.url}`;
+    qr.alt = interpolate(gettext('QR code of %(url)s'), { url: join.url });
     qr.className = 'join-qr';
     qr.dataset.role = 'join-qr';
-    joinSection.append(element('p', 'class-hint', 'Students join at'), url, element('p', 'class-hint', 'with the code'), code, qr);
+    joinSection.append(
+      element('p', 'class-hint', gettext('Students join at')),
+      url,
+      element('p', 'class-hint', gettext('with the code')),
+      code,
+      qr,
+    );
   } else {
-    joinSection.append(element('p', 'class-hint', 'This board has no join code yet.'));
+    joinSection.append(element('p', 'class-hint', gettext('This board has no join code yet.')));
   }
 
-  const pens = button('Pens down', () => {
+  const pens = button(gettext('Pens down'), () => {
     if (settings) onSet({ pens_down: !settings.pens_down });
   });
   pens.classList.add('pens-toggle');
   pens.dataset.role = 'pens-toggle';
 
   const toggles = element('fieldset', 'class-settings');
-  toggles.append(element('legend', '', 'Settings'));
+  toggles.append(element('legend', '', gettext('Settings')));
   const boxes = {};
   for (const [name, label, hint] of TOGGLES) {
     const row = element('label', 'class-setting');
-    row.title = hint;
+    row.title = gettext(hint);
     const box = document.createElement('input');
     box.type = 'checkbox';
     box.dataset.setting = name;
@@ -109,7 +129,7 @@ export function createClassPanel(panel, toggle, { board, join, hostKey, me, onSe
       if (!onSet({ [name]: box.checked })) box.checked = !box.checked;
     });
     boxes[name] = box;
-    row.append(box, document.createTextNode(` ${label}`));
+    row.append(box, document.createTextNode(` ${gettext(label)}`));
     toggles.append(row);
   }
 
@@ -117,28 +137,28 @@ export function createClassPanel(panel, toggle, { board, join, hostKey, me, onSe
   const teacher = document.createElement('input');
   teacher.readOnly = true;
   teacher.dataset.role = 'teacher-link';
-  teacher.setAttribute('aria-label', 'Teacher link');
-  const copyTeacher = button('Copy', async () => {
+  teacher.setAttribute('aria-label', gettext('Teacher link'));
+  const copyTeacher = button(gettext('Copy'), async () => {
     teacher.select();
-    copyTeacher.textContent = (await copy(teacher.value)) ? 'Copied' : 'Select and copy';
+    copyTeacher.textContent = (await copy(teacher.value)) ? gettext('Copied') : gettext('Select and copy');
     setTimeout(() => {
-      copyTeacher.textContent = 'Copy';
+      copyTeacher.textContent = gettext('Copy');
     }, 2000);
   });
   copyTeacher.dataset.role = 'copy-teacher-link';
-  const projector = element('a', 'show-link', 'Open the projector view');
+  const projector = element('a', 'show-link', gettext('Open the projector view'));
   projector.dataset.role = 'show-link';
   projector.target = '_blank';
   projector.rel = 'noopener';
   const teacherRow = element('div', 'teacher-link');
   teacherRow.append(teacher, copyTeacher);
   links.append(
-    element('p', 'class-hint', 'Teacher link, to host from a second device (keep it private):'),
+    element('p', 'class-hint', gettext('Teacher link, to host from a second device (keep it private):')),
     teacherRow,
     projector,
   );
 
-  const peopleTitle = element('h3', '', 'People');
+  const peopleTitle = element('h3', '', gettext('People'));
   const list = element('ul', 'people-list');
   list.dataset.role = 'people';
   const items = new Map(); // participant id -> <li>
@@ -161,12 +181,12 @@ export function createClassPanel(panel, toggle, { board, join, hostKey, me, onSe
     const name = element('span', 'person-name');
     const role = element('span', 'person-role');
     const state = element('span', 'person-state');
-    const activity = element('span', 'person-drawing', 'drawing');
-    const removeInk = button('Remove ink', () => onRemoveInk(id));
+    const activity = element('span', 'person-drawing', gettext('drawing'));
+    const removeInk = button(gettext('Remove ink'), () => onRemoveInk(id));
     removeInk.dataset.action = 'remove-ink';
-    const remove = button('Remove', () => {
-      const who = name.textContent;
-      if (window.confirm(`Remove ${who} from this board? They cannot come back with this link.`)) onRemove(id);
+    const remove = button(gettext('Remove'), () => {
+      const question = gettext('Remove %(name)s from this board? They cannot come back with this link.');
+      if (window.confirm(interpolate(question, { name: name.textContent }))) onRemove(id);
     });
     remove.dataset.action = 'remove';
     remove.classList.add('danger');
@@ -183,14 +203,17 @@ export function createClassPanel(panel, toggle, { board, join, hostKey, me, onSe
       seen.add(row.id);
       const [name, role, state, activity, removeInk, remove] = item.children;
       if (name.textContent !== row.name) name.textContent = row.name;
-      role.textContent = row.role;
-      state.textContent = row.online ? 'online' : 'away';
+      role.textContent = roleName(row.role);
+      state.textContent = row.online ? gettext('online') : gettext('away');
       item.dataset.online = String(row.online);
       item.dataset.drawing = String(row.drawing);
       item.dataset.personRole = row.role;
       activity.hidden = !row.drawing;
       removeInk.hidden = !row.removable;
       remove.hidden = !row.removable;
+      // Every row has the same two buttons: each says whose they are.
+      removeInk.setAttribute('aria-label', interpolate(gettext('Remove the ink of %(name)s'), { name: row.name }));
+      remove.setAttribute('aria-label', interpolate(gettext('Remove %(name)s'), { name: row.name }));
       list.append(item); // in presence order: connected first, then by name
     }
     for (const [id, item] of items) {
@@ -201,7 +224,7 @@ export function createClassPanel(panel, toggle, { board, join, hostKey, me, onSe
     }
     // Counted as presence counts them (and the toolbar shows): projectors are not people here.
     const here = rows.filter((row) => row.online && row.role !== VIEWER).length;
-    peopleTitle.textContent = `People (${here} here)`;
+    peopleTitle.textContent = interpolate(gettext('People (%(count)s here)'), { count: here });
   }
 
   return {
@@ -212,9 +235,9 @@ export function createClassPanel(panel, toggle, { board, join, hostKey, me, onSe
     },
     showSettings(next) {
       settings = next;
-      pens.textContent = next.pens_down ? 'Pens up' : 'Pens down';
+      pens.textContent = next.pens_down ? gettext('Pens up') : gettext('Pens down');
       pens.setAttribute('aria-pressed', String(next.pens_down));
-      pens.title = next.pens_down ? 'Let students draw again' : 'Stop students drawing for now';
+      pens.title = next.pens_down ? gettext('Let students draw again') : gettext('Stop students drawing for now');
       for (const [name, box] of Object.entries(boxes)) box.checked = Boolean(next[name]);
     },
     showPeople(presence) {
@@ -228,6 +251,17 @@ export function createClassPanel(panel, toggle, { board, join, hostKey, me, onSe
       renderPeople();
     },
   };
+}
+
+// The roles as a person reads them (the wire's names are English words, kept as they are).
+const ROLE_NAMES = {
+  host: gettext_noop('host'),
+  student: gettext_noop('student'),
+  viewer: gettext_noop('projector'),
+};
+
+function roleName(role) {
+  return role in ROLE_NAMES ? gettext(ROLE_NAMES[role]) : role;
 }
 
 function element(tag, className, text) {

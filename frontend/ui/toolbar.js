@@ -1,39 +1,53 @@
 // The toolbar: tools, colours, widths, undo/redo/clear, export, board name, "new board",
-// the connection status and short notices. Tools come from their modules' TOOL entries; what
-// the participant's role may not use is hidden (permit()).
+// the board's theme, the connection status and short notices. Tools come from the tool
+// registry; what the participant's role may not use is hidden (permit()). Labels are English
+// here and shown in the page's language.
 
+import { gettext, gettext_noop, interpolate } from '../i18n.js';
+import { BOARD_THEMES, DEFAULT_THEME } from '../theme.js';
+
+// Every ink at least 3:1 against the white board (WCAG 1.4.11); on the dark board
+// theme.js's displayColor shows each one so that it is. No white: it is invisible on white,
+// and black already shows light on the dark board.
 export const PALETTE = [
-  { name: 'Black', color: '#1e1e1e' },
-  { name: 'Red', color: '#e03131' },
-  { name: 'Orange', color: '#f08c00' },
-  { name: 'Yellow', color: '#fab005' },
-  { name: 'Green', color: '#2f9e44' },
-  { name: 'Teal', color: '#0c8599' },
-  { name: 'Blue', color: '#1971c2' },
-  { name: 'Purple', color: '#7048e8' },
-  { name: 'Pink', color: '#d6336c' },
-  { name: 'Brown', color: '#8b5a2b' },
-  { name: 'White', color: '#ffffff' },
+  { name: gettext_noop('Black'), color: '#1e1e1e' },
+  { name: gettext_noop('Red'), color: '#e03131' },
+  { name: gettext_noop('Orange'), color: '#e8590c' },
+  { name: gettext_noop('Yellow'), color: '#b38600' },
+  { name: gettext_noop('Green'), color: '#2f9e44' },
+  { name: gettext_noop('Teal'), color: '#0c8599' },
+  { name: gettext_noop('Blue'), color: '#1971c2' },
+  { name: gettext_noop('Purple'), color: '#7048e8' },
+  { name: gettext_noop('Pink'), color: '#d6336c' },
+  { name: gettext_noop('Brown'), color: '#8b5a2b' },
 ];
 
 // Widths in board units, so a thick line is equally thick on a phone and a projector.
 export const WIDTHS = [
-  { name: 'Thin', width: 3 },
-  { name: 'Medium', width: 8 },
-  { name: 'Thick', width: 20 },
+  { name: gettext_noop('Thin'), width: 3 },
+  { name: gettext_noop('Medium'), width: 8 },
+  { name: gettext_noop('Thick'), width: 20 },
 ];
 
-/** tools: TOOL entries ({name, label, title}) of the tool modules, the first one chosen at first. */
-export function createToolbar(root, { boardName, newBoardUrl, exportUrls, tools: toolList, onCommand }) {
+export const THEME_STORAGE_KEY = 'sketchsite.theme';
+
+/**
+ * tools: the tool registry's {name, label, shortcut, icon} (label in English, icon trusted
+ * SVG markup or undefined), the first one chosen at first; onTheme(name) is called now with
+ * the remembered board theme and again on every toggle.
+ */
+export function createToolbar(
+  root,
+  { boardName, newBoardUrl, exportUrls, tools: toolList, onCommand, onTheme = () => {}, storage = safeStorage() },
+) {
   const style = { color: PALETTE[0].color, width: WIDTHS[1].width };
   let tool = toolList[0].name;
 
   const tools = root.querySelector('[data-role=tools]');
   const toolButtons = {};
-  for (const { name, label, title } of toolList) {
-    const button = textButton(label, title, () => chooseTool(name));
-    button.dataset.tool = name;
-    toolButtons[name] = button;
+  for (const entry of toolList) {
+    const button = toolButton(entry, () => chooseTool(entry.name));
+    toolButtons[entry.name] = button;
     tools.append(button);
   }
   function chooseTool(name) {
@@ -45,9 +59,9 @@ export function createToolbar(root, { boardName, newBoardUrl, exportUrls, tools:
 
   const commands = root.querySelector('[data-role=commands]');
   for (const [command, label, title] of [
-    ['undo', 'Undo', 'Undo your last change (Ctrl+Z)'],
-    ['redo', 'Redo', 'Redo (Ctrl+Shift+Z)'],
-    ['clear', 'Clear', 'Clear the board for everyone (undoable)'],
+    ['undo', gettext('Undo'), gettext('Undo your last change (Ctrl+Z)')],
+    ['redo', gettext('Redo'), gettext('Redo (Ctrl+Shift+Z)')],
+    ['clear', gettext('Clear'), gettext('Clear the board for everyone (undoable)')],
   ]) {
     const button = textButton(label, title, () => onCommand(command));
     button.dataset.command = command;
@@ -59,13 +73,13 @@ export function createToolbar(root, { boardName, newBoardUrl, exportUrls, tools:
     link.href = url;
     link.textContent = format.toUpperCase();
     link.download = `${boardName}.${format}`;
-    link.title = `Download the board as ${format.toUpperCase()}`;
+    link.title = interpolate(gettext('Download the board as %(format)s'), { format: format.toUpperCase() });
     exports.append(link);
   }
 
   const colours = root.querySelector('[data-role=palette]');
   for (const { name, color } of PALETTE) {
-    const button = swatch(name, () => {
+    const button = swatch(gettext(name), () => {
       style.color = color;
       select(colours, button);
     });
@@ -77,7 +91,7 @@ export function createToolbar(root, { boardName, newBoardUrl, exportUrls, tools:
 
   const widths = root.querySelector('[data-role=widths]');
   for (const { name, width } of WIDTHS) {
-    const button = swatch(name, () => {
+    const button = swatch(gettext(name), () => {
       style.width = width;
       select(widths, button);
     });
@@ -94,9 +108,26 @@ export function createToolbar(root, { boardName, newBoardUrl, exportUrls, tools:
   const notice = document.querySelector('[data-role=notice]');
   let noticeTimer = null;
 
+  // The board's theme: this browser's own choice, remembered, and shown on the page at once.
+  let theme = storage.get(THEME_STORAGE_KEY) in BOARD_THEMES ? storage.get(THEME_STORAGE_KEY) : DEFAULT_THEME;
+  const themeToggle = root.querySelector('[data-role=theme-toggle]');
+  function showTheme() {
+    document.documentElement.dataset.boardTheme = theme;
+    themeToggle?.setAttribute('aria-pressed', String(theme === 'dark'));
+  }
+  themeToggle?.addEventListener('click', () => {
+    theme = theme === 'dark' ? 'light' : 'dark';
+    storage.set(THEME_STORAGE_KEY, theme);
+    showTheme();
+    onTheme(theme);
+  });
+  showTheme();
+  onTheme(theme);
+
   return {
     style: () => ({ ...style }),
     tool: () => tool,
+    theme: () => theme,
     chooseTool,
     /**
      * Show only what may be used: `allowed` maps tool and command names to whether they
@@ -124,6 +155,51 @@ export function createToolbar(root, { boardName, newBoardUrl, exportUrls, tools:
       noticeTimer = setTimeout(() => {
         notice.hidden = true;
       }, 6000);
+    },
+  };
+}
+
+/** The tooltip of a tool: its label in the page's language and its shortcut, "Pen (P)". */
+export function toolTitle({ label, shortcut }) {
+  const name = gettext(label);
+  return shortcut ? `${name} (${shortcut.toUpperCase()})` : name;
+}
+
+// An icon when the tool has one, named by its label; else the label as text.
+function toolButton(entry, onClick) {
+  const name = gettext(entry.label);
+  const button = textButton(name, toolTitle(entry), onClick);
+  button.classList.add('tool-button');
+  button.dataset.tool = entry.name;
+  if (entry.icon) {
+    // The icon is the registry's own markup, never anything a person typed.
+    button.innerHTML = entry.icon;
+    button.classList.add('icon-button');
+    button.setAttribute('aria-label', name);
+    for (const svg of button.querySelectorAll('svg')) {
+      svg.setAttribute('aria-hidden', 'true');
+      svg.setAttribute('focusable', 'false');
+    }
+  }
+  return button;
+}
+
+// localStorage, or a stand-in where the browser refuses it (private windows, storage off).
+function safeStorage() {
+  return {
+    get(key) {
+      try {
+        return globalThis.localStorage?.getItem(key) ?? null;
+      } catch {
+        return null;
+      }
+    },
+    set(key, value) {
+      try {
+        globalThis.localStorage?.setItem(key, value);
+      } catch {
+        // The choice then lasts as long as the page.
+      }
     },
   };
 }
