@@ -1,20 +1,45 @@
-"""A board's visible strokes as SVG or PNG, drawn the way the browser draws them.
+"""A board's visible items as SVG or PNG, drawn the way the browser draws them.
 
-Pure: takes the board size and CommittedStroke-like objects (stroke, author, color,
-width, points); knows nothing of the database.
+Pure: takes the board size and CommittedStroke-like objects (stroke, author, item, points);
+knows nothing of the database. Each kind of item (draw/items.py) has one SVG renderer and one
+PNG renderer, with the geometry of frontend/kinds/: the same outline for ink, the same arrow
+heads, text with the same font and line box. Items of the "under" layer (highlighters) are
+drawn first, then the rest, each layer in drawing order.
 """
 
 import io
+import itertools
 import math
-from xml.sax.saxutils import quoteattr
+from xml.sax.saxutils import escape, quoteattr
 
-from PIL import Image, ImageColor, ImageDraw
+from PIL import Image, ImageColor, ImageDraw, ImageFont
+
+from draw import items
+from draw.freehand import ink_outline, ink_spine
 
 BACKGROUND = "#ffffff"
 MEDIA_TYPES = {"svg": "image/svg+xml", "png": "image/png"}
 # Below this a board's strokes shrink to specks; above the configured maximum the image
 # costs more memory and time than any screen or print needs.
 MIN_SCALE = 0.1
+
+# The text font (frontend/kinds/text.js): its family, where the page finds it among the static
+# files (sketchsite/settings.py NPM_STATIC_FILES maps it into node_modules), and its ascent
+# and descent over its size, which place the baseline in the line box.
+FONT_FAMILY = "Atkinson Hyperlegible"
+FONT_STATIC = "vendor/fonts/AtkinsonHyperlegible-Regular.ttf"
+TEXT_ASCENT = 0.95
+TEXT_DESCENT = 0.29
+# How much of a highlighter's colour shows (frontend/kinds/highlighter.js).
+HIGHLIGHTER_ALPHA = 0.35
+# Arrow heads (frontend/kinds/geometry.js arrowHead).
+HEAD_LENGTH_PER_WIDTH = 3
+HEAD_LENGTH_MIN = 12
+HEAD_SPREAD = 0.5
+# How much of an ink sample's radius the PNG fills again under the outline: enough to close
+# the holes where a stroke crosses itself, little enough to stay inside where the outline
+# cuts a corner.
+INK_CORE = 0.8
 
 
 def export_scale(text, max_scale):
@@ -34,31 +59,168 @@ def element_id(stroke):
     return f"s-{stroke.author}-{stroke.stroke}"
 
 
+def drawing_order(strokes):
+    """The strokes as they are drawn: the "under" layer first, then the rest, each in its order."""
+    strokes = list(strokes)
+    under = [_is_under(stroke) for stroke in strokes]
+    return [s for s, low in zip(strokes, under, strict=True) if low] + [
+        s for s, low in zip(strokes, under, strict=True) if not low
+    ]
+
+
+def _is_under(stroke):
+    # A kind this server does not know (a newer client's) is left undrawn by the renderers.
+    return stroke.item["kind"] in items.ITEM_SPECS and items.layer(stroke.item) == items.UNDER
+
+
+# --- geometry, as in frontend/kinds/geometry.js --------------------------------------------
+
+
+def ends(points):
+    """(x0, y0, x1, y1): the first and the last point of a drag."""
+    return points[0], points[1], points[-2], points[-1]
+
+
+def corners(points):
+    """(left, top, right, bottom) of the box between the two ends of a drag."""
+    x0, y0, x1, y1 = ends(points)
+    return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
+
+
+def arrow_head(x0, y0, x1, y1, width):
+    """(triangle, base) of an arrow's head, or None for an arrow of no length.
+
+    `triangle` is (tip x, tip y, left x, left y, right x, right y); `base` the (x, y) where the
+    shaft ends, inside the head. A head never runs back past the arrow's start.
+    """
+    length = math.hypot(x1 - x0, y1 - y0)
+    if length == 0:
+        return None
+    head_length = min(length, HEAD_LENGTH_PER_WIDTH * width + HEAD_LENGTH_MIN)
+    ux, uy = (x1 - x0) / length, (y1 - y0) / length
+    base_x, base_y = x1 - ux * head_length, y1 - uy * head_length
+    spread = head_length * HEAD_SPREAD
+    triangle = (
+        x1,
+        y1,
+        base_x - uy * spread,
+        base_y + ux * spread,
+        base_x + uy * spread,
+        base_y - ux * spread,
+    )
+    return triangle, (base_x, base_y)
+
+
+# --- SVG ---------------------------------------------------------------------------------
+
+
 def to_svg(width, height, strokes):
-    """SVG text: a white board and one round-capped polyline (or dot) per stroke."""
+    """SVG text: a white board and one element per item, its id from element_id()."""
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}">',
         f'<rect width="{width}" height="{height}" fill="{BACKGROUND}"/>',
         '<g fill="none" stroke-linecap="round" stroke-linejoin="round">',
     ]
-    for stroke in strokes:
-        colour = quoteattr(stroke.color)
-        points = stroke.points
-        if len(points) == 2:
-            x, y = points
-            parts.append(
-                f'<circle id="{element_id(stroke)}" cx="{x}" cy="{y}" r="{stroke.width / 2}" fill={colour}/>'
-            )
-            continue
-        pairs = iter(points)
-        coordinates = " ".join(f"{x},{y}" for x, y in zip(pairs, pairs, strict=True))
-        parts.append(
-            f'<polyline id="{element_id(stroke)}" points="{coordinates}" '
-            f'stroke={colour} stroke-width="{stroke.width}"/>'
-        )
+    for stroke in drawing_order(strokes):
+        render = SVG_KINDS.get(stroke.item["kind"])
+        if render is not None and stroke.points:
+            parts.append(render(stroke, element_id(stroke), quoteattr(stroke.item["color"])))
     parts.append("</g></svg>")
     return "\n".join(parts)
+
+
+def _number(value):
+    """A coordinate for SVG: at most two decimals, no trailing zeros."""
+    if value == int(value):
+        return str(int(value))
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def _pairs(values):
+    return " ".join(f"{_number(values[i])},{_number(values[i + 1])}" for i in range(0, len(values) - 1, 2))
+
+
+def _svg_polyline(stroke, id, colour, extra=""):
+    points, width = stroke.points, stroke.item["width"]
+    if len(points) == 2:
+        x, y = points
+        return f'<circle id="{id}" cx="{x}" cy="{y}" r="{width / 2}" fill={colour}{extra}/>'
+    return f'<polyline id="{id}" points="{_pairs(points)}" stroke={colour} stroke-width="{width}"{extra}/>'
+
+
+def _svg_highlighter(stroke, id, colour):
+    return _svg_polyline(stroke, id, colour, f' opacity="{HIGHLIGHTER_ALPHA}"')
+
+
+def _svg_ink(stroke, id, colour):
+    outline = ink_outline(stroke.points, stroke.item["width"])
+    path = "M" + " L".join(f"{_number(x)},{_number(y)}" for x, y in outline) + " Z"
+    return f'<path id="{id}" d="{path}" fill={colour}/>'
+
+
+def _svg_line(stroke, id, colour):
+    x0, y0, x1, y1 = (_number(value) for value in ends(stroke.points))
+    return (
+        f'<line id="{id}" x1="{x0}" y1="{y0}" x2="{x1}" y2="{y1}" '
+        f'stroke={colour} stroke-width="{stroke.item["width"]}"/>'
+    )
+
+
+def _svg_arrow(stroke, id, colour):
+    width = stroke.item["width"]
+    x0, y0, x1, y1 = ends(stroke.points)
+    head = arrow_head(x0, y0, x1, y1, width)
+    end_x, end_y = head[1] if head else (x1, y1)
+    shaft = (
+        f'<line x1="{_number(x0)}" y1="{_number(y0)}" x2="{_number(end_x)}" y2="{_number(end_y)}" '
+        f'stroke={colour} stroke-width="{width}"/>'
+    )
+    tip = f'<polygon points="{_pairs(head[0])}" fill={colour}/>' if head else ""
+    return f'<g id="{id}">{shaft}{tip}</g>'
+
+
+def _svg_rect(stroke, id, colour):
+    left, top, right, bottom = corners(stroke.points)
+    return (
+        f'<rect id="{id}" x="{left}" y="{top}" width="{right - left}" height="{bottom - top}" '
+        f'stroke={colour} stroke-width="{stroke.item["width"]}"/>'
+    )
+
+
+def _svg_ellipse(stroke, id, colour):
+    left, top, right, bottom = corners(stroke.points)
+    return (
+        f'<ellipse id="{id}" cx="{_number((left + right) / 2)}" cy="{_number((top + bottom) / 2)}" '
+        f'rx="{_number((right - left) / 2)}" ry="{_number((bottom - top) / 2)}" '
+        f'stroke={colour} stroke-width="{stroke.item["width"]}"/>'
+    )
+
+
+def _svg_text(stroke, id, colour):
+    x, y = stroke.points[:2]
+    size = stroke.item["size"]
+    family = quoteattr(f"'{FONT_FAMILY}', sans-serif")
+    return (
+        f'<text id="{id}" x="{x}" y="{_number(y + TEXT_ASCENT * size)}" font-family={family} '
+        f'font-size="{size}" fill={colour} stroke="none" xml:space="preserve">'
+        f"{escape(stroke.item['text'])}</text>"
+    )
+
+
+SVG_KINDS = {
+    "ink": _svg_ink,
+    "marker": _svg_polyline,
+    "highlighter": _svg_highlighter,
+    "line": _svg_line,
+    "arrow": _svg_arrow,
+    "rect": _svg_rect,
+    "ellipse": _svg_ellipse,
+    "text": _svg_text,
+}
+
+
+# --- PNG ---------------------------------------------------------------------------------
 
 
 def blank_canvas(width, height, scale):
@@ -68,29 +230,164 @@ def blank_canvas(width, height, scale):
     return image, ImageDraw.Draw(image)
 
 
-def to_png(width, height, strokes, scale=1.0):
-    """PNG bytes of the board at `scale` pixels per board unit."""
-    image, canvas = blank_canvas(width, height, scale)
-    for stroke in strokes:
-        _draw_stroke(canvas, stroke, scale)
+class _Png:
+    """One PNG being drawn: the image, its canvas, the scale and the fonts opened for it."""
+
+    def __init__(self, width, height, scale, font_path):
+        self.image, self.canvas = blank_canvas(width, height, scale)
+        self.scale = scale
+        self.font_path = font_path
+        self.fonts = {}
+
+    def line_width(self, width):
+        """A width in pixels: never under one, as the browser never draws under its minimum."""
+        return max(1, round(width * self.scale))
+
+    def font(self, size):
+        pixels = size * self.scale
+        font = self.fonts.get(pixels)
+        if font is None:
+            if self.font_path is not None:
+                font = ImageFont.truetype(str(self.font_path), pixels)
+            else:
+                # No font file given: Pillow's own scalable font, so the text still shows.
+                font = ImageFont.load_default(pixels)
+            self.fonts[pixels] = font
+        return font
+
+
+def to_png(width, height, strokes, scale=1.0, font_path=None):
+    """PNG bytes of the board at `scale` pixels per board unit; text in the font at `font_path`."""
+    png = _Png(width, height, scale, font_path)
+    for stroke in drawing_order(strokes):
+        render = PNG_KINDS.get(stroke.item["kind"])
+        if render is not None and stroke.points:
+            render(png, stroke, ImageColor.getrgb(stroke.item["color"]))
     output = io.BytesIO()
-    image.save(output, format="PNG")
+    png.image.save(output, format="PNG")
     return output.getvalue()
 
 
-def _draw_stroke(canvas, stroke, scale):
-    """One stroke with round caps and joins, as the browser's canvas draws it."""
-    colour = ImageColor.getrgb(stroke.color)
-    line_width = max(1, round(stroke.width * scale))
+def _round_polyline(canvas, xy, colour, line_width):
+    """A polyline of flat pixel coordinates with round caps and joins, as the browser's canvas draws it."""
     radius = line_width / 2
-    # Pillow takes the flat [x0, y0, x1, y1, ...] list as it is.
-    xy = stroke.points if scale == 1 else [value * scale for value in stroke.points]
     if len(xy) > 2:
         # The whole polyline in one call; Pillow draws its segments with square ends.
         canvas.line(xy, fill=colour, width=line_width)
     # A disc on every point rounds the caps and fills the notch a square-ended segment
     # leaves on the outside of each turn. Pillow's own joint="curve" would do the joins in
     # Python with a pie slice and an extra line each, which costs more (docs/performance.md).
-    pairs = iter(xy)
-    for x, y in zip(pairs, pairs, strict=True):
+    for i in range(0, len(xy) - 1, 2):
+        x, y = xy[i], xy[i + 1]
         canvas.ellipse((x - radius, y - radius, x + radius, y + radius), fill=colour)
+
+
+def _scaled(png, values):
+    # Pillow takes the flat [x0, y0, x1, y1, ...] list as it is.
+    return values if png.scale == 1 else [value * png.scale for value in values]
+
+
+def _png_marker(png, stroke, colour):
+    _round_polyline(png.canvas, _scaled(png, stroke.points), colour, png.line_width(stroke.item["width"]))
+
+
+def _png_highlighter(png, stroke, colour):
+    # Drawn opaque into a mask of its own, then laid over the board at the highlighter's
+    # alpha: one stroke crossing itself is no darker there, as in the browser.
+    line_width = png.line_width(stroke.item["width"])
+    xy = _scaled(png, stroke.points)
+    margin = line_width / 2 + 1
+    left = max(0, math.floor(min(xy[0::2]) - margin))
+    top = max(0, math.floor(min(xy[1::2]) - margin))
+    right = min(png.image.width, math.ceil(max(xy[0::2]) + margin))
+    bottom = min(png.image.height, math.ceil(max(xy[1::2]) + margin))
+    if right <= left or bottom <= top:
+        return
+    mask = Image.new("L", (right - left, bottom - top), 0)
+    shifted = [value - (left if i % 2 == 0 else top) for i, value in enumerate(xy)]
+    _round_polyline(ImageDraw.Draw(mask), shifted, round(255 * HIGHLIGHTER_ALPHA), line_width)
+    png.image.paste(colour, (left, top, right, bottom), mask)
+
+
+def _png_ink(png, stroke, colour):
+    width, min_width = stroke.item["width"], 1 / png.scale
+    scale = png.scale
+    outline = [(x * scale, y * scale) for x, y in ink_outline(stroke.points, width, min_width=min_width)]
+    if len(outline) > 2:
+        png.canvas.polygon(outline, fill=colour)
+    # Pillow fills a polygon even-odd, so where a stroke crosses itself its outline leaves a
+    # hole; the middle of the stroke, drawn again, closes it.
+    spine = [
+        (x * scale, y * scale, radius * scale * INK_CORE)
+        for x, y, radius in ink_spine(stroke.points, width, min_width=min_width)
+    ]
+    for (x0, y0, r0), (x1, y1, r1) in itertools.pairwise(spine):
+        png.canvas.line((x0, y0, x1, y1), fill=colour, width=max(1, math.floor(2 * min(r0, r1))))
+    for x, y, radius in spine:
+        png.canvas.ellipse((x - radius, y - radius, x + radius, y + radius), fill=colour)
+
+
+def _png_line(png, stroke, colour):
+    _round_polyline(
+        png.canvas, _scaled(png, list(ends(stroke.points))), colour, png.line_width(stroke.item["width"])
+    )
+
+
+def _png_arrow(png, stroke, colour):
+    scale = png.scale
+    width = max(stroke.item["width"], 1 / scale)
+    x0, y0, x1, y1 = ends(stroke.points)
+    head = arrow_head(x0, y0, x1, y1, width)
+    end = head[1] if head else (x1, y1)
+    _round_polyline(png.canvas, _scaled(png, [x0, y0, *end]), colour, png.line_width(width))
+    if head:
+        png.canvas.polygon(_scaled(png, list(head[0])), fill=colour)
+
+
+def _png_rect(png, stroke, colour):
+    line_width = png.line_width(stroke.item["width"])
+    half = line_width / 2
+    left, top, right, bottom = (value * png.scale for value in corners(stroke.points))
+    box = (left - half, top - half, right + half, bottom + half)
+    # Pillow draws an outline inside its box: the box grown by half the width centres the line
+    # on the rectangle, and corners rounded by half the width are round joins.
+    if right - left <= line_width or bottom - top <= line_width:
+        png.canvas.rounded_rectangle(box, radius=half, fill=colour)
+    else:
+        png.canvas.rounded_rectangle(box, radius=half, outline=colour, width=line_width)
+
+
+def _png_ellipse(png, stroke, colour):
+    line_width = png.line_width(stroke.item["width"])
+    half = line_width / 2
+    left, top, right, bottom = (value * png.scale for value in corners(stroke.points))
+    if right - left <= line_width or bottom - top <= line_width:
+        # Flatter than its own line: what shows is a line with round ends.
+        cy, cx = (top + bottom) / 2, (left + right) / 2
+        xy = [left, cy, right, cy] if right - left >= bottom - top else [cx, top, cx, bottom]
+        _round_polyline(png.canvas, xy, colour, line_width)
+        return
+    png.canvas.ellipse(
+        (left - half, top - half, right + half, bottom + half), outline=colour, width=line_width
+    )
+
+
+def _png_text(png, stroke, colour):
+    x, y = stroke.points[:2]
+    size = stroke.item["size"]
+    baseline = (y + TEXT_ASCENT * size) * png.scale
+    png.canvas.text(
+        (x * png.scale, baseline), stroke.item["text"], fill=colour, font=png.font(size), anchor="ls"
+    )
+
+
+PNG_KINDS = {
+    "ink": _png_ink,
+    "marker": _png_marker,
+    "highlighter": _png_highlighter,
+    "line": _png_line,
+    "arrow": _png_arrow,
+    "rect": _png_rect,
+    "ellipse": _png_ellipse,
+    "text": _png_text,
+}

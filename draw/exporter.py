@@ -7,8 +7,10 @@ already rendered for a board's current seq is served again without drawing anyth
 
 import threading
 from collections import OrderedDict
+from pathlib import Path
 
 from django.apps import apps
+from django.conf import settings
 
 from draw import export, metrics
 
@@ -22,8 +24,13 @@ def render(board, format, scale):
     if format == "svg":
         return export.to_svg(board.width, board.height, board.strokes).encode()
     if format == "png":
-        return export.to_png(board.width, board.height, board.strokes, scale)
+        return export.to_png(board.width, board.height, board.strokes, scale, font_path=text_font_path())
     raise ValueError(f"unknown export format {format!r}")
+
+
+def text_font_path():
+    """The font file text is drawn with: the one the page is served, from node_modules."""
+    return Path(settings.NPM_ROOT) / settings.NPM_STATIC_FILES[export.FONT_STATIC]
 
 
 class Exporter:

@@ -57,6 +57,23 @@ def ink_outline(points, width, complete=True, min_width=0):
     return _outline(_samples(inputs, size, complete), size)
 
 
+def ink_spine(points, width, complete=True, min_width=0):
+    """The middle of an ink stroke's outline: (x, y, radius) of every sample it is built around.
+
+    A disc of each radius around each sample and a band between neighbours lie inside the
+    outline, which lets a renderer whose polygons fill even-odd cover the places where a
+    stroke crosses itself (the outline's own fill there is a hole).
+    """
+    size = max(width, min_width)
+    inputs = [(points[i], points[i + 1], points[i + 2] / MAX_PRESSURE) for i in range(0, len(points) - 2, 3)]
+    if not inputs or size <= 0:
+        return []
+    return [
+        (sample.x, sample.y, max(_MIN_RADIUS, _radius(size, sample.pressure)))
+        for sample in _samples(inputs, size, complete)
+    ]
+
+
 def _hypot(a, b):
     """hypot as browsers compute it (scaled, Kahan-summed), bit for bit.
 
