@@ -158,6 +158,9 @@ STATICFILES_FINDERS = [
 # Library files served from node_modules (installed by `npm ci`), never copied into the repo.
 NPM_STATIC_FILES = {
     "vendor/p5/p5.esm.min.js": "p5/lib/p5.esm.min.js",
+    "vendor/fonts/AtkinsonHyperlegible-Regular.ttf": (
+        "@expo-google-fonts/atkinson-hyperlegible/400Regular/AtkinsonHyperlegible_400Regular.ttf"
+    ),
 }
 NPM_ROOT = BASE_DIR / "node_modules"
 STORAGES = {
