@@ -23,11 +23,17 @@ WHITE = (255, 255, 255)
 
 @dataclass
 class Stroke:
+    """A committed marker stroke, as the export and the benchmark's renderers read one."""
+
     stroke: str
     author: str
     color: str
     width: int
     points: list
+
+    @property
+    def item(self):
+        return {"kind": "marker", "color": self.color, "width": self.width}
 
 
 def png_image(body):
@@ -50,7 +56,11 @@ def exporter(settings):
 
 
 def draw_stroke(board, stroke, points, author="ann", color=RED, width=8):
-    request = {"stroke": stroke, "color": color, "width": width, "points": list(points)}
+    request = {
+        "stroke": stroke,
+        "item": {"kind": "marker", "color": color, "width": width},
+        "points": list(points),
+    }
     return store.commit(board, "stroke", Participant(author), f"c-{stroke}", request)
 
 
