@@ -111,8 +111,7 @@ def build_board(name):
     for index in range(STROKES):
         request = {
             "stroke": f"s{index}",
-            "color": rng.choice(COLOURS),
-            "width": rng.choices(WIDTHS, WIDTH_WEIGHTS)[0],
+            "item": {"kind": "marker", "color": rng.choice(COLOURS), "width": rng.choices(WIDTHS}, WIDTH_WEIGHTS)[0],
             "points": random_walk(rng, width, height),
         }
         store.commit(name, "stroke", drawers[index % DRAWERS], f"c{index}", request)

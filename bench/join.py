@@ -66,7 +66,7 @@ def marker(index, width):
     third = width / 3
     y = MARKER_BAND // 2
     left, right = round(third * index + third / 4), round(third * index + third * 3 / 4)
-    return {"color": MARKER_COLOURS[index], "width": MARKER_WIDTH, "points": [left, y, right, y]}
+    return {"item": {"kind": "marker", "color": MARKER_COLOURS[index], "width": MARKER_WIDTH}, "points": [left, y, right, y]}
 
 
 def board_strokes(strokes, width, height, seed=SEED):
@@ -80,8 +80,7 @@ def board_strokes(strokes, width, height, seed=SEED):
             request = marker(place, width)
         else:
             request = {
-                "color": rng.choice(COLOURS),
-                "width": rng.choices(WIDTHS, WIDTH_WEIGHTS)[0],
+                "item": {"kind": "marker", "color": rng.choice(COLOURS), "width": rng.choices(WIDTHS}, WIDTH_WEIGHTS)[0],
                 "points": random_walk(rng, width, height, top=MARKER_BAND + MARKER_WIDTH),
             }
         yield author, {"stroke": f"s{index}", **request}, place

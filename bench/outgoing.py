@@ -21,7 +21,7 @@ MAX_POINTS_PER_MESSAGE = 500
 
 
 def stroke_begin(stroke, color, width, points):
-    return {"type": STROKE_BEGIN, "stroke": stroke, "color": color, "width": width, "points": points}
+    return {"type": STROKE_BEGIN, "stroke": stroke, "item": {"kind": "marker", "color": color, "width": width}, "points": points}
 
 
 def stroke_points(stroke, points):

@@ -8,9 +8,12 @@ all go through here, split to about SKETCHSITE_OUTGOING_FRAME_BYTES each.
 
 from draw import protocol
 
-# An upper bound on a compact stroke's JSON besides its points: two ids of at most 32
-# characters, a colour, a width, a seq and the punctuation.
-_STROKE_ENVELOPE_BYTES = 128
+# An upper bound on a compact stroke's JSON besides its points and its text: two ids of at
+# most 32 characters, the item's kind, colour and width or size, a seq and the punctuation.
+_STROKE_ENVELOPE_BYTES = 192
+# A character of a text item: at most four bytes of UTF-8 (control characters are refused,
+# so none is escaped longer).
+_TEXT_CHARACTER_BYTES = 4
 # A coordinate is at most five digits (boards are at most 10,000 units) and a comma.
 _COORDINATE_BYTES = 6
 # The snapshot frame around its strokes: type, seq, index and total.
@@ -22,7 +25,10 @@ def snapshot_parts(strokes, max_strokes, max_bytes):
     budget = max_bytes - _SNAPSHOT_ENVELOPE_BYTES
     index, part, size = 0, [], 0
     for stroke in strokes:
-        stroke_size = _COORDINATE_BYTES * len(stroke[4]) + _STROKE_ENVELOPE_BYTES
+        points, text = stroke[3], stroke[2].get("text", "")
+        stroke_size = (
+            _COORDINATE_BYTES * len(points) + _TEXT_CHARACTER_BYTES * len(text) + _STROKE_ENVELOPE_BYTES
+        )
         if part and (len(part) >= max_strokes or size + stroke_size > budget):
             yield index, part
             index, part, size = index + len(part), [], 0

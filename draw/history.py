@@ -10,33 +10,40 @@ A stroke is named by its key, the pair (author, stroke id): a client makes its o
 so only the pair is unique on a board, and nobody can name another's stroke as their own.
 
 Kinds and their effects (keys travel as [author, id] lists):
-  stroke  {"stroke": id, "color", "width", "points"}   adds a visible stroke
+  stroke  {"stroke": id, "item", "points"}             adds a visible item (draw/items.py)
   erase   {"hide": [keys]}                             hides strokes (whole strokes)
+  move    {"move": [keys], "by": [dx, dy]}             moves items (their points) by dx, dy
   clear   {"hide": [keys]}                             hides every visible stroke
-  undo    {"hide": [keys]} or {"show": [keys]}         reverts the author's last action
-  redo    {"hide": [keys]} or {"show": [keys]}         re-does the author's last undone action
+  undo    {"hide"|"show": [keys]} or a move            reverts the author's last action
+  redo    {"hide"|"show": [keys]} or a move            re-does the author's last undone action
+
+Every kind of item is a "stroke" here: the item travels whole, and only its points are
+looked into (to count them, and to move them).
   remove_ink {"hide": [keys]}                          a host hides every stroke of one participant
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from draw import items
 from draw.protocol import ProtocolError
 
 STROKE = "stroke"
 ERASE = "erase"
+MOVE = "move"
 CLEAR = "clear"
 UNDO = "undo"
 REDO = "redo"
 REMOVE_INK = "remove_ink"
-EVENT_KINDS = (STROKE, ERASE, CLEAR, UNDO, REDO, REMOVE_INK)
+EVENT_KINDS = (STROKE, ERASE, CLEAR, UNDO, REDO, REMOVE_INK, MOVE)
 
 
 @dataclass(slots=True)
 class CommittedStroke:
+    """A committed item: its key, the item whole (draw/items.py), its points and its seq."""
+
     stroke: str
     author: str
-    color: str
-    width: int
+    item: dict
     points: list
     seq: int
     visible: bool = True
@@ -47,24 +54,29 @@ class CommittedStroke:
 
     @property
     def point_count(self):
-        return len(self.points) // 2
+        return items.point_count(self.item, self.points)
 
     def to_compact(self):
-        """The snapshot form: [id, author, colour, width, points, seq]."""
-        return [self.stroke, self.author, self.color, self.width, self.points, self.seq]
+        """The snapshot form: [id, author, item, points, seq]."""
+        return [self.stroke, self.author, self.item, self.points, self.seq]
 
 
 @dataclass(slots=True)
 class Action:
-    """What one event of an author did, so undo and redo can revert it: show or hide keys."""
+    """What one event of an author did, so undo and redo can revert it: show or hide keys, or
+    move them by (dx, dy)."""
 
     shown: tuple = ()
     hidden: tuple = ()
+    moved: tuple = ()
+    by: tuple = (0, 0)
 
     def inverse(self):
-        return Action(shown=self.hidden, hidden=self.shown)
+        return Action(shown=self.hidden, hidden=self.shown, moved=self.moved, by=(-self.by[0], -self.by[1]))
 
     def effect(self):
+        if self.moved:
+            return {"move": [list(key) for key in self.moved], "by": list(self.by)}
         if self.shown:
             return {"show": [list(key) for key in self.shown]}
         return {"hide": [list(key) for key in self.hidden]}
@@ -85,6 +97,9 @@ class BoardHistory:
     """
 
     seq: int = 0
+    # The board's size: a move keeps every point on it.
+    width: int = 1600
+    height: int = 900
     max_visible: int = 20000
     max_visible_points: int = 2_000_000
     strokes: dict = field(default_factory=dict)
@@ -116,8 +131,13 @@ class BoardHistory:
         if kind == STROKE:
             if not request["points"]:
                 raise ProtocolError("empty_stroke", "a stroke needs at least one point")
-            self._check_room(1, len(request["points"]) // 2)
-            return {key: request[key] for key in ("stroke", "color", "width", "points")}
+            self._check_room(1, items.point_count(request["item"], request["points"]))
+            return {key: request[key] for key in ("stroke", "item", "points")}
+        if kind == MOVE:
+            keys = [key for key in dict.fromkeys(stroke_keys(request["strokes"])) if self._is_visible(key)]
+            if not keys:
+                raise ProtocolError("nothing_to_move", "none of those items is on the board")
+            return self._movable(Action(moved=tuple(keys), by=tuple(request["by"])))
         if kind == ERASE:
             hide = [key for key in dict.fromkeys(stroke_keys(request["strokes"])) if self._is_visible(key)]
             if not hide:
@@ -158,7 +178,23 @@ class BoardHistory:
         stroke = self.strokes.get(key)
         return stroke is not None and not stroke.visible
 
+    def _movable(self, action):
+        """The move's effect with (dx, dy) cut so every point stays on the board."""
+        keys = [key for key in action.moved if key in self.strokes]
+        if not keys:
+            raise ProtocolError("nothing_to_move", "none of those items is on the board")
+        edges = [items.bounds(self.strokes[key].item, self.strokes[key].points) for key in keys]
+        left, top = min(edge[0] for edge in edges), min(edge[1] for edge in edges)
+        right, bottom = max(edge[2] for edge in edges), max(edge[3] for edge in edges)
+        dx = min(max(action.by[0], -left), self.width - right)
+        dy = min(max(action.by[1], -top), self.height - bottom)
+        if dx == 0 and dy == 0:
+            raise ProtocolError("nothing_to_move", "those items cannot move further that way")
+        return Action(moved=tuple(keys), by=(dx, dy)).effect()
+
     def _checked(self, action):
+        if action.moved:
+            return self._movable(action)
         shown = [self.strokes[key] for key in action.shown if self._exists_hidden(key)]
         self._check_room(len(shown), sum(stroke.point_count for stroke in shown))
         return action.effect()
@@ -185,9 +221,7 @@ class BoardHistory:
             return False
         self.seq = seq
         if kind == STROKE:
-            stroke = CommittedStroke(
-                event["stroke"], author, event["color"], event["width"], event["points"], seq
-            )
+            stroke = CommittedStroke(event["stroke"], author, event["item"], event["points"], seq)
             previous = self.strokes.get(stroke.key)
             if previous is not None and previous.visible:
                 self.visible_count -= 1
@@ -196,7 +230,7 @@ class BoardHistory:
             self.visible_count += 1
             self.visible_points += stroke.point_count
             self._record(author, Action(shown=(stroke.key,)))
-        elif kind in (ERASE, CLEAR, REMOVE_INK):
+        elif kind in (ERASE, CLEAR, REMOVE_INK, MOVE):
             self._record(author, self._change(event))
         elif kind == UNDO:
             # The undone action is the inverse of what the undo did; redo does it again.
@@ -211,7 +245,13 @@ class BoardHistory:
         return self
 
     def _change(self, event):
-        """Show or hide the strokes an event names; return what it did as an Action."""
+        """Show, hide or move the strokes an event names; return what it did as an Action."""
+        if "move" in event:
+            moved = stroke_keys(event["move"])
+            dx, dy = event["by"]
+            for key in moved:
+                self._move_stroke(key, dx, dy)
+            return Action(moved=moved, by=(dx, dy))
         shown = stroke_keys(event.get("show", ()))
         hidden = stroke_keys(event.get("hide", ()))
         for key in shown:
@@ -219,6 +259,13 @@ class BoardHistory:
         for key in hidden:
             self._set_visible(key, False)
         return Action(shown=shown, hidden=hidden)
+
+    def _move_stroke(self, key, dx, dy):
+        stroke = self.strokes.get(key)
+        if stroke is not None:
+            # A new object, not its points changed in place: snapshots know strokes by identity.
+            points = items.moved_points(stroke.item, stroke.points, dx, dy)
+            self.strokes[key] = replace(stroke, points=points)
 
     def _set_visible(self, key, visible):
         stroke = self.strokes.get(key)

@@ -51,9 +51,10 @@ class BoardEventQuerySet(models.QuerySet):
 
 
 class BoardEvent(models.Model):
-    """One committed event: a stroke, an erase, a clear, an undo, a redo or a host's remove_ink."""
+    """One committed event: a stroke (any item), an erase, a move, a clear, an undo, a redo or a
+    host's remove_ink."""
 
-    KINDS = [(kind, kind) for kind in ("stroke", "erase", "clear", "undo", "redo", "remove_ink")]
+    KINDS = [(kind, kind) for kind in ("stroke", "erase", "clear", "undo", "redo", "remove_ink", "move")]
 
     board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="events")
     seq = models.BigIntegerField()

@@ -1,4 +1,4 @@
-"""Sketchsite wire protocol v3: message types, limits, parsing and encoding.
+"""Sketchsite wire protocol v4: message types, limits, parsing and encoding.
 
 Pure module: no Django, no Channels. `parse()` turns one text frame from a
 browser into a typed message or raises ProtocolError with a machine-readable
@@ -11,7 +11,10 @@ import json
 import re
 from dataclasses import dataclass, field, replace
 
-PROTOCOL_VERSION = 3
+from draw import items
+from draw.errors import ERROR_CODES, RETRYABLE_CODES, TOO_BIG, ProtocolError  # noqa: F401
+
+PROTOCOL_VERSION = 4
 
 STROKE_ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,32}")
 COLOR_PATTERN = re.compile(r"#[0-9a-fA-F]{6}")
@@ -45,6 +48,7 @@ REMOVE_INK = "remove.ink"
 REMOVE = "remove"
 CLASS = "class"
 LASER = "laser"
+MOVE = "move"
 
 # Server -> client message types.
 WELCOME = "welcome"
@@ -60,52 +64,6 @@ PACE = "pace"
 
 # The class settings a `class` message may set (draw/classroom.py).
 CLASS_SETTINGS = ("pens_down", "anonymous", "names_visible", "student_laser", "badge")
-
-
-# Every refusal's code, and what it means; docs/protocol.md has the same table.
-ERROR_CODES = {
-    "bad_json": "the frame is not JSON",
-    "bad_message": "not a JSON object, or no string 'type'",
-    "unknown_type": "'type' is not a client message type",
-    "bad_field": "a field is missing, of the wrong type, or not allowed in this message",
-    "out_of_range": "a coordinate outside the board, or a width outside 1..max",
-    "too_many_points": "more points in one message than max_points_per_message",
-    "too_many_strokes": "more strokes open at once than max_open_strokes, or too many in one erase",
-    "too_big": "the frame is larger than max_message_bytes (the server closes with 4009)",
-    "rate_limited": "more points, strokes or edits a second than the connection's budget",
-    "duplicate_stroke": "stroke.begin for a stroke of yours still open",
-    "unknown_stroke": "points or end for a stroke this connection has not begun, or has ended",
-    "stroke_too_long": "the stroke would exceed max_points_per_stroke points",
-    "empty_stroke": "a stroke ended without a single point",
-    "board_full": "the board is full (max_strokes_per_board strokes or max_points_per_board points)",
-    "nothing_to_undo": "you have nothing to undo",
-    "nothing_to_redo": "you have nothing to redo",
-    "nothing_to_erase": "none of those strokes is on the board",
-    "nothing_to_clear": "the board is already empty",
-    "store_unavailable": "the board could not be stored just now; send it again later",
-    "forbidden": "your role may not do this",
-    "locked": "pens are down: the host has paused drawing",
-    "nothing_to_remove": "that participant has no strokes on the board",
-}
-# Refusals about the moment, not the message: the browser keeps the stroke or edit and sends
-# it again after a backoff.
-RETRYABLE_CODES = frozenset({"rate_limited", "store_unavailable"})
-
-# The error code of a frame over max_message_bytes; the consumer closes with 4009 for it.
-TOO_BIG = "too_big"
-
-
-class ProtocolError(Exception):
-    """A refused message, the one refusal type: `code` is from ERROR_CODES, `reason` is for people."""
-
-    def __init__(self, code, reason, ref=None):
-        if code not in ERROR_CODES:
-            raise ValueError(f"unknown error code {code!r}")
-        super().__init__(reason)
-        self.code = code
-        self.reason = reason
-        self.ref = ref
-        self.message_type = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +86,10 @@ class Limits:
     max_errors_per_minute: int = 30
     max_laser_per_second: int = 30
     max_people: int = 200
+    max_text_length: int = 500
+    min_text_size: int = 8
+    max_text_size: int = 200
+    max_move_strokes: int = 500
 
     @classmethod
     def from_settings(cls, sketchsite_settings):
@@ -151,8 +113,8 @@ class StrokeBegin:
     TYPE = STROKE_BEGIN
 
     stroke: str
-    color: str
-    width: int
+    # The item as draw/items.py validated it, carried whole: {"kind": ..., its fields}.
+    item: dict
     points: list = field(default_factory=list)
 
     def to_wire(self, author, name=None):
@@ -160,8 +122,7 @@ class StrokeBegin:
             "type": STROKE_BEGIN,
             "stroke": self.stroke,
             "author": author,
-            "color": self.color,
-            "width": self.width,
+            "item": self.item,
             "points": self.points,
         }
         if name is not None:
@@ -191,14 +152,17 @@ class StrokeEnd:
 
 @dataclass(frozen=True, slots=True)
 class Edit:
-    """undo, redo, clear, erase or remove_ink; `id` is client-made so a resent edit is stored once."""
+    """undo, redo, clear, erase, move or remove_ink; `id` is client-made so a resent edit is
+    stored once."""
 
     kind: str
     id: str
-    # erase: the (author, stroke) pairs it names.
+    # erase and move: the (author, stroke) pairs it names.
     strokes: tuple = ()
     # remove_ink: whose strokes it hides.
     participant: str | None = None
+    # move: by how much, in board units.
+    by: tuple = (0, 0)
 
     @property
     def TYPE(self):  # noqa: N802 - the same name as the other messages' class constant
@@ -206,7 +170,11 @@ class Edit:
         return REMOVE_INK if self.kind == "remove_ink" else self.kind
 
     def request(self):
-        return {"strokes": [list(key) for key in self.strokes], "participant": self.participant}
+        return {
+            "strokes": [list(key) for key in self.strokes],
+            "participant": self.participant,
+            "by": list(self.by),
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,20 +249,12 @@ def parse_object(message, limits=Limits()):
 
 
 def _parse_stroke_begin(message, limits):
-    _allow_fields(message, {"type", "stroke", "color", "width", "points"})
+    _allow_fields(message, {"type", "stroke", "item", "points"})
     stroke = _stroke_id(message)
-    color = message.get("color")
-    if not isinstance(color, str) or not COLOR_PATTERN.fullmatch(color):
-        raise ProtocolError("bad_field", "'color' must be a colour like '#1a2b3c'", stroke)
-    width = message.get("width")
-    if type(width) is not int:
-        raise ProtocolError("bad_field", "'width' must be an integer", stroke)
-    if not 1 <= width <= limits.max_stroke_width:
-        raise ProtocolError(
-            "out_of_range", f"'width' must be between 1 and {limits.max_stroke_width}", stroke
-        )
+    item = items.parse_item(message.get("item"), limits, stroke)
     points = _points(message.get("points", []), limits, stroke, allow_empty=True)
-    return StrokeBegin(stroke=stroke, color=color.lower(), width=width, points=points)
+    items.check_points(item["kind"], points, limits, stroke)
+    return StrokeBegin(stroke=stroke, item=item, points=points)
 
 
 def _parse_stroke_points(message, limits):
@@ -317,18 +277,35 @@ def _parse_plain_edit(message, limits):
 def _parse_erase(message, limits):
     _allow_fields(message, {"type", "id", "strokes"})
     edit_id = _client_id(message, "id")
+    strokes = _stroke_keys(message, limits.max_erase_strokes, "erase", edit_id)
+    return Edit(kind=ERASE, id=edit_id, strokes=strokes)
+
+
+def _parse_move(message, limits):
+    _allow_fields(message, {"type", "id", "strokes", "by"})
+    edit_id = _client_id(message, "id")
+    strokes = _stroke_keys(message, limits.max_move_strokes, "move", edit_id)
+    by = message.get("by")
+    if not isinstance(by, list) or len(by) != 2 or not all(type(value) is int for value in by):
+        raise ProtocolError("bad_field", "'by' must be [dx, dy] in whole board units", edit_id)
+    dx, dy = by
+    if abs(dx) > limits.board_width or abs(dy) > limits.board_height:
+        raise ProtocolError("out_of_range", "'by' moves further than the board is wide or high", edit_id)
+    return Edit(kind=MOVE, id=edit_id, strokes=strokes, by=(dx, dy))
+
+
+def _stroke_keys(message, most, kind, edit_id):
+    """The (author, stroke) pairs an erase or a move names."""
     strokes = message.get("strokes")
     if not isinstance(strokes, list) or not strokes:
         raise ProtocolError(
             "bad_field", "'strokes' must be a non-empty list of [author, stroke] pairs", edit_id
         )
-    if len(strokes) > limits.max_erase_strokes:
-        raise ProtocolError(
-            "too_many_strokes", f"at most {limits.max_erase_strokes} strokes in one erase", edit_id
-        )
+    if len(strokes) > most:
+        raise ProtocolError("too_many_strokes", f"at most {most} strokes in one {kind}", edit_id)
     if not all(_is_stroke_key(key) for key in strokes):
         raise ProtocolError("bad_field", "'strokes' must hold [author, stroke] pairs of ids", edit_id)
-    return Edit(kind=ERASE, id=edit_id, strokes=tuple((author, stroke) for author, stroke in strokes))
+    return tuple((author, stroke) for author, stroke in strokes)
 
 
 def _parse_remove_ink(message, limits):
@@ -364,8 +341,7 @@ def _parse_laser(message, limits):
         return Laser(at=None)
     if not isinstance(at, list) or len(at) != 2:
         raise ProtocolError("bad_field", "'at' must be [x, y] or null")
-    x, y = _points(at, limits, None)
-    return Laser(at=(x, y))
+    return Laser(at=_parse_laser_point(at, limits))
 
 
 def _is_stroke_key(key):
@@ -384,6 +360,7 @@ _PARSERS = {
     REDO: _parse_plain_edit,
     CLEAR: _parse_plain_edit,
     ERASE: _parse_erase,
+    MOVE: _parse_move,
     REMOVE_INK: _parse_remove_ink,
     REMOVE: _parse_remove,
     CLASS: _parse_class,
@@ -412,33 +389,30 @@ def _client_id(message, name):
 
 
 def _points(points, limits, stroke, allow_empty=False):
-    """Flat [x0, y0, x1, y1, ...] of integer board units inside the board."""
+    """A flat list of integers: a message's points, whose shape (numbers a point, the board's
+    bounds) draw/items.py checks once the stroke's kind is known."""
     if not isinstance(points, list):
         raise ProtocolError("bad_field", "'points' must be a list [x0, y0, x1, y1, ...]", stroke)
     count = len(points)
-    if count % 2:
-        raise ProtocolError("bad_field", "'points' must hold x, y pairs", stroke)
     if count == 0 and not allow_empty:
         raise ProtocolError("bad_field", "'points' must hold at least one point", stroke)
-    if count // 2 > limits.max_points_per_message:
+    # Three numbers a point at most (ink's pressure): a bound before the kind is known.
+    if count > items.MAX_STRIDE * limits.max_points_per_message:
         raise ProtocolError(
             "too_many_points",
             f"at most {limits.max_points_per_message} points in one message",
             stroke,
         )
-    if count == 0:
-        return points
     # type() rather than isinstance(): True and 1.0 are not board units.
     if not all(type(value) is int for value in points):
         raise ProtocolError("bad_field", "point coordinates must be integers", stroke)
-    xs, ys = points[0::2], points[1::2]
-    if min(xs) < 0 or max(xs) > limits.board_width or min(ys) < 0 or max(ys) > limits.board_height:
-        raise ProtocolError(
-            "out_of_range",
-            f"points must lie within the board, 0..{limits.board_width} x 0..{limits.board_height}",
-            stroke,
-        )
     return points
+
+
+def _parse_laser_point(at, limits):
+    _points(at, limits, None)
+    items.check_positions(at, 2, limits)
+    return tuple(at)
 
 
 def welcome(board, participant, token, seq, limits, class_settings, send_ms=0):
@@ -485,7 +459,7 @@ def laser(author, at):
 def snapshot(seq, strokes, index, total):
     """One part of a board's committed state: strokes[index:index+len] of `total` visible strokes.
 
-    Each stroke is compact: [id, author, colour, width, points, seq].
+    Each stroke is compact: [id, author, item, points, seq].
     """
     return {"type": SNAPSHOT, "seq": seq, "index": index, "total": total, "strokes": strokes}
 

@@ -12,7 +12,7 @@ sockets, event loops or databases, so every rule is tested with plain function c
 import time
 from dataclasses import dataclass
 
-from draw import frames, policy, protocol
+from draw import frames, items, policy, protocol
 from draw.classroom import ClassSettings
 from draw.history import STROKE
 from draw.protocol import ProtocolError
@@ -76,7 +76,9 @@ class BoardSession:
         self.participant = participant
         self.class_settings = class_settings
         self.limits = limits
-        self.open_strokes = OpenStrokes(participant.id, limits.max_open_strokes, limits.max_points_per_stroke)
+        self.open_strokes = OpenStrokes(
+            participant.id, limits.max_open_strokes, limits.max_points_per_stroke, limits
+        )
         rate = limits.max_points_per_second
         self.point_budget = TokenBucket(rate, burst=rate, clock=clock)
         # Strokes begun and edits: without this an undo/redo storm grows the log and the
@@ -109,7 +111,7 @@ class BoardSession:
     def open_stroke_begins(self):
         """`stroke.begin` messages, with their points so far, of the strokes being drawn here."""
         return [
-            protocol.StrokeBegin(stroke.stroke, stroke.color, stroke.width, list(stroke.points)).to_wire(
+            protocol.StrokeBegin(stroke.stroke, stroke.item, list(stroke.points)).to_wire(
                 self.participant.id, self.shown_name()
             )
             for stroke in self.open_strokes.strokes()
@@ -193,9 +195,8 @@ class BoardSession:
         if isinstance(message, protocol.StrokeEnd):
             request = {
                 "stroke": stroke.stroke,
-                "color": stroke.color,
-                "width": stroke.width,
-                "points": stroke.points,
+                "item": stroke.item,
+                "points": items.kept_points(stroke.item, stroke.points),
             }
             return [Store(STROKE, stroke.stroke, request)]
         if isinstance(message, protocol.StrokeBegin):
@@ -214,7 +215,13 @@ class BoardSession:
             )
 
     def _spend_points(self, message):
-        if message.points and not self.point_budget.take(len(message.points) // 2):
+        if not message.points:
+            return
+        kind = message.item["kind"] if isinstance(message, protocol.StrokeBegin) else None
+        kind = kind or self.open_strokes.kind_of(message.stroke)
+        # Points of a stroke not open are refused next (unknown_stroke); count them as pairs.
+        count = len(message.points) // (items.stride(kind) if kind else 2)
+        if not self.point_budget.take(count):
             raise ProtocolError(
                 "rate_limited",
                 f"more than {self.limits.max_points_per_second} points a second; slow down",
@@ -282,7 +289,8 @@ def _action_of(message, me):
     if isinstance(message, protocol.StrokeBegin):
         return policy.DRAW
     if isinstance(message, protocol.Edit):
-        if message.kind == "erase":
+        if message.kind in ("erase", "move"):
+            # Moving an item is changing it, as erasing is: the same rules, own and anyone's.
             own = all(author == me for author, _ in message.strokes)
             return policy.ERASE_OWN if own else policy.ERASE_ANY
         if message.kind == "remove_ink":

@@ -123,7 +123,10 @@ class _CachedBoard:
         self.width = width
         self.height = height
         self.history = BoardHistory(
-            max_visible=limits.max_strokes_per_board, max_visible_points=limits.max_points_per_board
+            width=width,
+            height=height,
+            max_visible=limits.max_strokes_per_board,
+            max_visible_points=limits.max_points_per_board,
         )
 
 

@@ -7,31 +7,32 @@ finished stroke is whole even when live fan-out drops some.
 
 from dataclasses import dataclass, field
 
-from draw.protocol import ProtocolError
+from draw import items
+from draw.protocol import Limits, ProtocolError
 
 
 @dataclass(slots=True)
 class Stroke:
-    """A stroke as its author drew it: identity, style and every point."""
+    """An item as its author draws it: identity, the item (draw/items.py) and every point."""
 
     stroke: str
     author: str
-    color: str
-    width: int
+    item: dict
     points: list = field(default_factory=list)
 
     @property
     def point_count(self):
-        return len(self.points) // 2
+        return items.point_count(self.item, self.points)
 
 
 class OpenStrokes:
     """The strokes one author has begun and not yet ended."""
 
-    def __init__(self, author, max_open_strokes, max_points_per_stroke):
+    def __init__(self, author, max_open_strokes, max_points_per_stroke, limits=None):
         self.author = author
         self.max_open_strokes = max_open_strokes
         self.max_points_per_stroke = max_points_per_stroke
+        self.limits = Limits() if limits is None else limits
         self._open = {}
 
     def __len__(self):
@@ -46,7 +47,7 @@ class OpenStrokes:
                 f"at most {self.max_open_strokes} strokes may be drawn at once",
                 message.stroke,
             )
-        stroke = Stroke(message.stroke, self.author, message.color, message.width, [])
+        stroke = Stroke(message.stroke, self.author, message.item, [])
         self._extend(stroke, message.points)
         self._open[message.stroke] = stroke
         return stroke
@@ -82,8 +83,15 @@ class OpenStrokes:
             raise ProtocolError("unknown_stroke", "that stroke was never begun or has ended", stroke_id)
         return stroke
 
+    def kind_of(self, stroke_id):
+        """The kind of the open stroke `stroke_id`, or None."""
+        stroke = self._open.get(stroke_id)
+        return None if stroke is None else stroke.item["kind"]
+
     def _extend(self, stroke, points):
-        if stroke.point_count + len(points) // 2 > self.max_points_per_stroke:
+        kind = stroke.item["kind"]
+        items.check_points(kind, points, self.limits, stroke.stroke)
+        if stroke.point_count + len(points) // items.stride(kind) > self.max_points_per_stroke:
             raise ProtocolError(
                 "stroke_too_long",
                 f"a stroke holds at most {self.max_points_per_stroke} points; end it and begin another",

@@ -2,13 +2,16 @@
 // protocol messages. Pure state; knows nothing of sockets or pixels. Each apply function
 // says what changed, so the renderer paints just that, or everything when it must.
 //
-// A stroke is named by its author and its id together: ids are made by each author's
+// A stroke is any item (items.js: ink, a shape, a text...), carried whole as `item`, with its
+// points beside it. It is named by its author and its id together: ids are made by each author's
 // client, so two people may use the same one. strokeKey() is the one way to key them.
 //
 // Live messages (stroke.begin/points/drop) are a fast preview; committed events, in seq
 // order, are the truth: a committed stroke replaces its preview, hide/show flip
 // visibility, and an event the board already has (seq <= board.seq) changes nothing.
 
+import { movedPoints, stride } from './items.js';
+import { kindOf } from './kinds/index.js';
 import { EVENT, STROKE_BEGIN, STROKE_DROP, STROKE_END, STROKE_POINTS } from './protocol.js';
 
 export const REPAINT = Object.freeze({ repaint: true });
@@ -35,8 +38,8 @@ export function findStroke(board, author, id) {
   return board.strokes.get(strokeKey(author, id));
 }
 
-function newStroke(id, author, color, width, points) {
-  return { id, author, color, width, points: [...points], done: false, committed: false, visible: true };
+function newStroke(id, author, item, points) {
+  return { id, author, item, points: [...points], done: false, committed: false, visible: true };
 }
 
 function addStroke(board, stroke) {
@@ -53,7 +56,7 @@ export function applyMessage(board, message, author = message.author) {
   switch (message.type) {
     case STROKE_BEGIN: {
       if (findStroke(board, author, message.stroke)) return null;
-      const stroke = newStroke(message.stroke, author, message.color, message.width, message.points ?? []);
+      const stroke = newStroke(message.stroke, author, message.item, message.points ?? []);
       // The author's display name, shown beside the tip while the stroke is drawn.
       stroke.name = typeof message.name === 'string' ? message.name : null;
       addStroke(board, stroke);
@@ -63,7 +66,7 @@ export function applyMessage(board, message, author = message.author) {
     case STROKE_END: {
       const stroke = findStroke(board, author, message.stroke);
       if (!stroke || stroke.done) return null;
-      const from = stroke.points.length / 2;
+      const from = stroke.points.length / stride(stroke.item.kind);
       stroke.points.push(...(message.points ?? []));
       if (message.type === STROKE_END) stroke.done = true;
       return { stroke, from };
@@ -89,10 +92,9 @@ export function applyEvent(board, event) {
   board.seq = event.seq;
   if (event.kind === 'stroke') {
     const existing = findStroke(board, event.author, event.stroke);
-    const stroke = existing ?? newStroke(event.stroke, event.author, event.color, event.width, []);
+    const stroke = existing ?? newStroke(event.stroke, event.author, event.item, []);
     Object.assign(stroke, {
-      color: event.color,
-      width: event.width,
+      item: event.item,
       points: [...event.points],
       done: true,
       committed: true,
@@ -104,13 +106,46 @@ export function applyEvent(board, event) {
     addStroke(board, stroke);
     return { stroke, from: 0 };
   }
+  if (event.move) {
+    moveStrokes(board, event.move, event.by[0], event.by[1]);
+    return REPAINT;
+  }
   setVisible(board, event.hide ?? [], false);
   setVisible(board, event.show ?? [], true);
   return REPAINT;
 }
 
+/** Move the strokes named by [author, id] pairs by (dx, dy) board units; others are skipped. */
+export function moveStrokes(board, pairs, dx, dy) {
+  for (const [author, id] of pairs) {
+    const stroke = findStroke(board, author, id);
+    if (!stroke) continue;
+    stroke.points = movedPoints(stroke.item, stroke.points, dx, dy);
+    // Moved for good: the offset it was shown at while its move was on the way goes.
+    delete stroke.nudge;
+  }
+}
+
 /**
- * Apply one part of a snapshot: [id, author, colour, width, points, seq] strokes.
+ * Show items named by [author, id] pairs at `nudge` [dx, dy] from where they are, without
+ * moving them: a move being dragged, or sent and not yet committed. null puts them back.
+ */
+export function nudgeStrokes(board, pairs, nudge) {
+  for (const [author, id] of pairs) {
+    const stroke = findStroke(board, author, id);
+    if (!stroke) continue;
+    if (nudge) stroke.nudge = nudge;
+    else delete stroke.nudge;
+  }
+}
+
+/** A move refused: its items are shown where they are again. */
+export function settleMoves(board, pairs) {
+  nudgeStrokes(board, pairs, null);
+}
+
+/**
+ * Apply one part of a snapshot: [id, author, item, points, seq] strokes.
  * The first part replaces every committed stroke; strokes not yet committed (being drawn,
  * or waiting to be sent) stay. Parts may hold any number of strokes.
  * Returns {received, total}.
@@ -119,10 +154,10 @@ export function applySnapshot(board, part) {
   if (part.index === 0) {
     for (const [key, stroke] of board.strokes) if (stroke.committed) board.strokes.delete(key);
   }
-  for (const [id, author, color, width, points] of part.strokes) {
+  for (const [id, author, item, points] of part.strokes) {
     // The part's own point lists, not copies: a whole board's million points take time to copy,
     // and nothing else holds the message.
-    const stroke = { id, author, color, width, points, done: true, committed: true, visible: true };
+    const stroke = { id, author, item, points, done: true, committed: true, visible: true };
     addStroke(board, stroke);
   }
   const received = part.index + part.strokes.length;
@@ -194,33 +229,22 @@ export function authorsOf(board, id) {
   return authors;
 }
 
-/** [author, id] pairs of the visible strokes passing within `radius` board units of (x, y). */
+/** [author, id] pairs of the visible items passing within `radius` board units of (x, y). */
 export function strokesNear(board, x, y, radius) {
   const found = [];
   for (const stroke of board.strokes.values()) {
-    if (!stroke.visible) continue;
-    const reach = radius + stroke.width / 2;
-    const p = stroke.points;
-    for (let i = 0; i < p.length; i += 2) {
-      const ax = p[i];
-      const ay = p[i + 1];
-      const bx = i + 2 < p.length ? p[i + 2] : ax;
-      const by = i + 2 < p.length ? p[i + 3] : ay;
-      if (distanceToSegment(x, y, ax, ay, bx, by) <= reach) {
-        found.push([stroke.author, stroke.id]);
-        break;
-      }
-    }
+    if (stroke.visible && kindOf(stroke)?.hits(stroke, x, y, radius)) found.push([stroke.author, stroke.id]);
   }
   return found;
 }
 
-function distanceToSegment(x, y, ax, ay, bx, by) {
-  const dx = bx - ax;
-  const dy = by - ay;
-  const lengthSquared = dx * dx + dy * dy;
-  const t = lengthSquared ? Math.max(0, Math.min(1, ((x - ax) * dx + (y - ay) * dy) / lengthSquared)) : 0;
-  return Math.hypot(x - (ax + t * dx), y - (ay + t * dy));
+/** The topmost visible item within `radius` of (x, y) that `may(stroke)` allows, or null. */
+export function topmostNear(board, x, y, radius, may = () => true) {
+  let found = null;
+  for (const stroke of board.strokes.values()) {
+    if (stroke.visible && may(stroke) && kindOf(stroke)?.hits(stroke, x, y, radius)) found = stroke;
+  }
+  return found;
 }
 
 /** Board units for a pointer position, clamped to the board and rounded. */

@@ -2,7 +2,9 @@
 // Pure. The server draws the same outline with its own port (draw/freehand.py); the shared
 // fixture tests/fixtures/ink.json, made from this module, keeps the two the same.
 
-import { getStroke } from 'perfect-freehand';
+// The same relative path finds the package in node_modules for the tests and in the static
+// files for the page (settings.NPM_STATIC_FILES), with no import map for the strict CSP to refuse.
+import { getStroke } from '../node_modules/perfect-freehand/dist/esm/index.mjs';
 
 // The one pressure for a point that says nothing: the outline is then exactly `width` wide.
 export const NORMAL_PRESSURE = 50;

@@ -6,13 +6,13 @@ import { Connection } from './connection.js';
 import { Delivery } from './delivery.js';
 import { adoptFragment, hostKeyStorageKey, tokenStorageKey } from './identity.js';
 import { Outbox } from './outbox.js';
-import { CLEAR, DRAW, LASER, STUDENT } from './policy.js';
+import { CLEAR, STUDENT } from './policy.js';
 import { Session } from './session.js';
 import { createSketch } from './sketch.js';
 import { fetchSnapshot } from './snapshot.js';
-import { attachEraser, TOOL as ERASER } from './tools/eraser.js';
-import { attachLaser, TOOL as LASER_POINTER } from './tools/laser.js';
-import { attachPen, TOOL as PEN } from './tools/pen.js';
+import { attachGestures } from './gestures.js';
+import { gettext } from './i18n.js';
+import { TOOLS } from './tools/index.js';
 import { copyText } from './ui/clipboard.js';
 import { createClassPanel } from './ui/classpanel.js';
 import { attachShortcuts } from './ui/keyboard.js';
@@ -20,10 +20,10 @@ import { createOverlay } from './ui/overlay.js';
 import { createPeopleMenu } from './ui/people.js';
 import { createPensDownBanner } from './ui/pensdown.js';
 import { createToolbar } from './ui/toolbar.js';
+import { createZoomControls } from './ui/zoom.js';
 
 // How often the host's people list looks again at who is drawing.
 const DRAWING_REFRESH_MS = 250;
-const TOOLS = [PEN, ERASER, LASER_POINTER];
 
 const config = JSON.parse(document.getElementById('board-config').textContent);
 // Asked for first, so the server and the network work on it while the page gets ready.
@@ -37,36 +37,40 @@ const container = document.getElementById('board');
 const sketch = createSketch(container, board, {
   onProgress: () => showStatus(),
   onReady(canvas) {
-    const getView = () => sketch.view;
-    attachPen(canvas, {
+    // What every tool may use: the board, the view, the toolbar's style, the session.
+    const tools = {
       board,
-      getView,
+      getView: () => sketch.view,
       getStyle: () => toolbar.style(),
-      isActive: () => toolbar.tool() === PEN.name && session.can(DRAW),
+      // A tool works while chosen and no two-finger gesture is on; tools that draw also ask can(DRAW).
+      isActive: (name) => toolbar.tool() === name && !gestures.isGesturing(),
+      can: (action) => session.can(action),
+      mayErase: (author) => session.mayErase(author),
       maxPointsPerStroke: () => connection.limits.maxPointsPerStroke,
+      maxStrokeWidth: () => connection.limits.maxStrokeWidth,
+      maxTextLength: () => connection.limits.maxTextLength,
+      maxLaserPerSecond: () => connection.limits.maxLaserPerSecond,
       emit: (message) => {
         session.emit(message);
         showStatus();
       },
-    });
-    attachEraser(canvas, {
-      board,
-      getView,
-      isActive: () => toolbar.tool() === ERASER.name,
-      mayErase: (author) => session.mayErase(author),
-      repaint: () => sketch.repaint(),
-      onErase: (message) => {
+      queueEdit: (message) => {
         session.queueEdit(message);
         showStatus();
       },
+      moveLaser: (at) => session.moveLaser(at),
+      repaint: () => sketch.repaint(),
+      repaintLive: () => sketch.repaintLive(),
+      decorate: (paint) => sketch.decorate(paint),
+      notify: (text) => toolbar.notify(text),
+    };
+    const attached = TOOLS.map((tool) => tool.attach(canvas, tools));
+    const gestures = attachGestures(canvas, {
+      viewport: sketch.viewport,
+      // A second finger makes a pinch of what the first began: it stops drawing.
+      onGestureStart: () => attached.forEach((tool) => tool.cancel()),
     });
-    attachLaser(canvas, {
-      board,
-      getView,
-      isActive: () => toolbar.tool() === LASER_POINTER.name && session.can(LASER),
-      getInterval: () => 1000 / connection.limits.maxLaserPerSecond,
-      move: (at) => session.moveLaser(at),
-    });
+    createZoomControls(container, { viewport: sketch.viewport });
   },
 });
 const overlay = createOverlay(container, { board, getView: () => sketch.view, me: () => session.me });
@@ -77,6 +81,7 @@ const toolbar = createToolbar(document.getElementById('toolbar'), {
   exportUrls: config.exportUrls,
   tools: TOOLS,
   onCommand: runCommand,
+  onTheme: (name) => sketch.setTheme(name),
 });
 attachShortcuts(window, { tools: TOOLS, onCommand: runCommand, onTool: (tool) => toolbar.chooseTool(tool) });
 const peopleMenu = createPeopleMenu(document.getElementById('toolbar'));
@@ -148,7 +153,10 @@ const session = new Session({
 });
 
 function showClass() {
-  toolbar.permit({ [CLEAR]: session.can(CLEAR), [LASER_POINTER.name]: session.can(LASER) });
+  toolbar.permit({
+    [CLEAR]: session.can(CLEAR),
+    ...Object.fromEntries(TOOLS.filter((tool) => tool.permission).map((tool) => [tool.name, session.can(tool.permission)])),
+  });
   pensDown.show(session.role === STUDENT && session.settings.pens_down);
   classPanel.setAvailable(session.isHost);
   classPanel.showSettings(session.settings);
@@ -166,7 +174,7 @@ function boardChanged() {
 
 function runCommand(command) {
   if (command === CLEAR && !session.can(CLEAR)) return;
-  if (command === CLEAR && !window.confirm('Clear the board for everyone? You can undo it.')) return;
+  if (command === CLEAR && !window.confirm(gettext('Clear the board for everyone? You can undo it.'))) return;
   session.command(command);
   showStatus();
 }
@@ -192,9 +200,17 @@ window.sketchsite = {
   sketch,
   overlay,
   toolbar,
+  get viewport() {
+    return sketch.viewport;
+  },
   draw: (points) => {
     session.drawStroke(points, toolbar.style());
     showStatus();
+  },
+  drawItem: (item, points) => {
+    const id = session.drawItem(item, points);
+    showStatus();
+    return id;
   },
   laser: (at) => session.moveLaser(at),
 };

@@ -3,7 +3,8 @@
 // reconnect until acknowledged (the server stores each id once). Every item is this
 // browser's own, so an item is known by its own id (`ref`), without an author.
 
-import { ERASE, isParticipantId, isStrokePair, strokeBegin, strokeEnd, strokePoints } from './protocol.js';
+import { stride } from './items.js';
+import { ERASE, MOVE, isParticipantId, isStrokePair, strokeBegin, strokeEnd, strokePoints } from './protocol.js';
 
 export class Outbox {
   constructor(storage, key) {
@@ -11,7 +12,7 @@ export class Outbox {
     this.key = key;
     this.items = [];
     try {
-      this.items = JSON.parse(storage?.getItem(key) ?? '[]');
+      this.items = JSON.parse(storage?.getItem(key) ?? '[]').map(withItem);
     } catch {
       this.items = [];
     }
@@ -21,7 +22,7 @@ export class Outbox {
     return this.items.length;
   }
 
-  /** Add a finished stroke ({id, color, width, points}) or an edit message ({type, id, ...}). */
+  /** Add a finished stroke ({id, item, points}) or an edit message ({type, id, ...}). */
   add(item) {
     if (this.has(item.ref)) return;
     this.items.push(item);
@@ -29,8 +30,8 @@ export class Outbox {
   }
 
   addStroke(stroke) {
-    const { id, color, width, points } = stroke;
-    this.add({ ref: id, stroke: { id, color, width, points: [...points] } });
+    const { id, item, points } = stroke;
+    this.add({ ref: id, stroke: { id, item, points: [...points] } });
   }
 
   addEdit(message) {
@@ -57,7 +58,7 @@ export class Outbox {
     const ownStrokes = new Set(this.items.filter((item) => item.stroke).map((item) => item.ref));
     let changed = false;
     this.items = this.items.filter((item) => {
-      if (item.edit?.type !== ERASE) return true;
+      if (item.edit?.type !== ERASE && item.edit?.type !== MOVE) return true;
       const strokes = addressErase(item.edit.strokes, { me, ownStrokes, authorsOf });
       if (JSON.stringify(strokes) === JSON.stringify(item.edit.strokes)) return true;
       changed = true;
@@ -80,9 +81,9 @@ export class Outbox {
 
 /** The messages that send a whole stroke again: begin, points in chunks, end. */
 export function strokeMessages(stroke, maxPointsPerMessage) {
-  const chunk = maxPointsPerMessage * 2;
+  const chunk = maxPointsPerMessage * stride(stroke.item.kind);
   const points = stroke.points;
-  const messages = [strokeBegin(stroke.id, stroke.color, stroke.width, points.slice(0, chunk))];
+  const messages = [strokeBegin(stroke.id, stroke.item, points.slice(0, chunk))];
   for (let i = chunk; i < points.length; i += chunk) messages.push(strokePoints(stroke.id, points.slice(i, i + chunk)));
   messages.push(strokeEnd(stroke.id));
   return messages;
@@ -118,4 +119,13 @@ export function addressErase(strokes, { me, ownStrokes, authorsOf }) {
     if (pair && isStrokePair(pair)) pairs.push(pair);
   }
   return pairs;
+}
+
+// A stroke kept by a page from before items ({id, color, width, points}) is a marker line,
+// as the server made of the strokes it had stored then.
+function withItem(entry) {
+  const stroke = entry?.stroke;
+  if (!stroke || stroke.item) return entry;
+  const { id, color, width, points } = stroke;
+  return { ...entry, stroke: { id, item: { kind: 'marker', color, width }, points } };
 }

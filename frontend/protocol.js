@@ -1,8 +1,10 @@
-// Sketchsite wire protocol v3, browser side. Mirrors draw/protocol.py: same message
+// Sketchsite wire protocol v4, browser side. Mirrors draw/protocol.py: same message
 // types, same limits, same checks, same error codes; docs/protocol.md documents both and
 // tests/fixtures/protocol.json drives the tests of both.
 
-export const PROTOCOL_VERSION = 3;
+import { ItemError, MAX_STRIDE, checkItemPoints, parseItem } from './items.js';
+
+export const PROTOCOL_VERSION = 4;
 
 export const STROKE_BEGIN = 'stroke.begin';
 export const STROKE_POINTS = 'stroke.points';
@@ -15,6 +17,7 @@ export const CLASS = 'class';
 export const REMOVE_INK = 'remove.ink';
 export const REMOVE = 'remove';
 export const LASER = 'laser';
+export const MOVE = 'move';
 
 export const WELCOME = 'welcome';
 export const SNAPSHOT = 'snapshot';
@@ -46,7 +49,6 @@ export const CLOSE_TRY_AGAIN_LATER_STANDARD = 1013;
 
 const STROKE_ID_PATTERN = /^[A-Za-z0-9_-]{1,32}$/;
 const PARTICIPANT_ID_PATTERN = STROKE_ID_PATTERN;
-const COLOR_PATTERN = /^#[0-9a-fA-F]{6}$/;
 
 /** Every refusal's code and what it means, as in draw/protocol.py and docs/protocol.md. */
 export const ERROR_CODES = Object.freeze({
@@ -72,6 +74,7 @@ export const ERROR_CODES = Object.freeze({
   forbidden: 'your role may not do this',
   locked: 'pens are down: the host has paused drawing',
   nothing_to_remove: 'that participant has no strokes on the board',
+  nothing_to_move: 'none of those items is on the board, or they cannot move further that way',
 });
 
 // Refusals about the moment, not the message: the stroke or edit stays in the outbox and
@@ -114,6 +117,10 @@ export const DEFAULT_LIMITS = Object.freeze({
   maxErrorsPerMinute: 30,
   maxLaserPerSecond: 30,
   maxPeople: 200,
+  maxTextLength: 500,
+  minTextSize: 8,
+  maxTextSize: 200,
+  maxMoveStrokes: 500,
 });
 
 // welcome.limits names (snake_case, as the server's Limits) for each limit here.
@@ -132,6 +139,10 @@ const ANNOUNCED_LIMITS = Object.freeze({
   maxErrorsPerMinute: 'max_errors_per_minute',
   maxLaserPerSecond: 'max_laser_per_second',
   maxPeople: 'max_people',
+  maxTextLength: 'max_text_length',
+  minTextSize: 'min_text_size',
+  maxTextSize: 'max_text_size',
+  maxMoveStrokes: 'max_move_strokes',
 });
 export const ANNOUNCED_LIMIT_NAMES = Object.freeze(Object.values(ANNOUNCED_LIMITS));
 
@@ -171,8 +182,9 @@ export function speaksOurVersion(welcome) {
   return welcome.v === PROTOCOL_VERSION;
 }
 
-export function strokeBegin(stroke, color, width, points = []) {
-  return { type: STROKE_BEGIN, stroke, color, width, points };
+/** Begin an item (items.js): the item travels whole, its first points beside it. */
+export function strokeBegin(stroke, item, points = []) {
+  return { type: STROKE_BEGIN, stroke, item, points };
 }
 
 export function strokePoints(stroke, points) {
@@ -211,6 +223,11 @@ export function edit(type, id = newId()) {
 /** Erase whole strokes, each named by its [author, stroke id] pair. */
 export function erase(strokes, id = newId()) {
   return { type: ERASE, id, strokes };
+}
+
+/** Move items, each named by its [author, stroke id] pair, by [dx, dy] board units. */
+export function move(strokes, by, id = newId()) {
+  return { type: MOVE, id, strokes, by };
 }
 
 /** A fresh stroke or edit id: 16 random characters from the allowed alphabet. */
@@ -265,20 +282,20 @@ const PARSERS = {
   [ERASE](message, limits) {
     allowFields(message, ['type', 'id', 'strokes']);
     const id = clientId(message, 'id');
-    const { strokes } = message;
-    if (!Array.isArray(strokes) || strokes.length === 0) {
-      throw new ProtocolError('bad_field', "'strokes' must be a non-empty list of [author, stroke] pairs", id);
+    return erase(strokePairs(message, limits.maxEraseStrokes, 'erase', id), id);
+  },
+  [MOVE](message, limits) {
+    allowFields(message, ['type', 'id', 'strokes', 'by']);
+    const id = clientId(message, 'id');
+    const strokes = strokePairs(message, limits.maxMoveStrokes, 'move', id);
+    const { by } = message;
+    if (!Array.isArray(by) || by.length !== 2 || !by.every(isInteger)) {
+      throw new ProtocolError('bad_field', "'by' must be [dx, dy] in whole board units", id);
     }
-    if (strokes.length > limits.maxEraseStrokes) {
-      throw new ProtocolError('too_many_strokes', `at most ${limits.maxEraseStrokes} strokes in one erase`, id);
+    if (Math.abs(by[0]) > limits.boardWidth || Math.abs(by[1]) > limits.boardHeight) {
+      throw new ProtocolError('out_of_range', "'by' moves further than the board is wide or high", id);
     }
-    if (!strokes.every(isStrokePair)) {
-      throw new ProtocolError('bad_field', "'strokes' must hold [author, stroke] pairs of ids", id);
-    }
-    return erase(
-      strokes.map(([author, stroke]) => [author, stroke]),
-      id,
-    );
+    return move(strokes, [by[0], by[1]], id);
   },
   [CLASS](message) {
     allowFields(message, ['type', 'set']);
@@ -316,23 +333,16 @@ const PARSERS = {
     if (!Array.isArray(at) || at.length !== 2 || !at.every(isInteger)) {
       throw new ProtocolError('bad_field', "'at' must be [x, y] in integers, or null");
     }
-    checkPoints(at, limits, null, false);
+    asProtocolError(() => checkItemPoints('marker', at, limits), null);
     return laser([at[0], at[1]]);
   },
   [STROKE_BEGIN](message, limits) {
-    allowFields(message, ['type', 'stroke', 'color', 'width', 'points']);
+    allowFields(message, ['type', 'stroke', 'item', 'points']);
     const stroke = strokeId(message);
-    if (typeof message.color !== 'string' || !COLOR_PATTERN.test(message.color)) {
-      throw new ProtocolError('bad_field', "'color' must be a colour like '#1a2b3c'", stroke);
-    }
-    if (!isInteger(message.width)) {
-      throw new ProtocolError('bad_field', "'width' must be an integer", stroke);
-    }
-    if (message.width < 1 || message.width > limits.maxStrokeWidth) {
-      throw new ProtocolError('out_of_range', `'width' must be between 1 and ${limits.maxStrokeWidth}`, stroke);
-    }
+    const item = asProtocolError(() => parseItem(message.item, limits), stroke);
     const points = checkPoints(message.points ?? [], limits, stroke, true);
-    return strokeBegin(stroke, message.color.toLowerCase(), message.width, points);
+    asProtocolError(() => checkItemPoints(item.kind, points, limits), stroke);
+    return strokeBegin(stroke, item, points);
   },
   [STROKE_POINTS](message, limits) {
     allowFields(message, ['type', 'stroke', 'points']);
@@ -386,30 +396,41 @@ function isInteger(value) {
   return typeof value === 'number' && Number.isInteger(value);
 }
 
+// A flat list of integers: a message's points, whose shape (numbers a point, the board's
+// bounds) items.js checks once the stroke's kind is known.
 function checkPoints(points, limits, stroke, allowEmpty) {
   if (!Array.isArray(points)) {
     throw new ProtocolError('bad_field', "'points' must be a list [x0, y0, x1, y1, ...]", stroke);
   }
-  if (points.length % 2) {
-    throw new ProtocolError('bad_field', "'points' must hold x, y pairs", stroke);
-  }
   if (points.length === 0 && !allowEmpty) {
     throw new ProtocolError('bad_field', "'points' must hold at least one point", stroke);
   }
-  if (points.length / 2 > limits.maxPointsPerMessage) {
+  if (points.length > MAX_STRIDE * limits.maxPointsPerMessage) {
     throw new ProtocolError('too_many_points', `at most ${limits.maxPointsPerMessage} points in one message`, stroke);
   }
   if (!points.every(isInteger)) {
     throw new ProtocolError('bad_field', 'point coordinates must be integers', stroke);
   }
-  for (let i = 0; i < points.length; i += 2) {
-    if (points[i] < 0 || points[i] > limits.boardWidth || points[i + 1] < 0 || points[i + 1] > limits.boardHeight) {
-      throw new ProtocolError(
-        'out_of_range',
-        `points must lie within the board, 0..${limits.boardWidth} x 0..${limits.boardHeight}`,
-        stroke,
-      );
-    }
-  }
   return points;
+}
+
+function strokePairs(message, most, kind, id) {
+  const { strokes } = message;
+  if (!Array.isArray(strokes) || strokes.length === 0) {
+    throw new ProtocolError('bad_field', "'strokes' must be a non-empty list of [author, stroke] pairs", id);
+  }
+  if (strokes.length > most) throw new ProtocolError('too_many_strokes', `at most ${most} strokes in one ${kind}`, id);
+  if (!strokes.every(isStrokePair)) {
+    throw new ProtocolError('bad_field', "'strokes' must hold [author, stroke] pairs of ids", id);
+  }
+  return strokes.map(([author, stroke]) => [author, stroke]);
+}
+
+function asProtocolError(check, ref) {
+  try {
+    return check();
+  } catch (error) {
+    if (error instanceof ItemError) throw new ProtocolError(error.code, error.message, ref);
+    throw error;
+  }
 }

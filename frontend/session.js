@@ -5,6 +5,7 @@
 // listener for the class come in, so its tests need no browser.
 
 import { retryDelay } from './backoff.js';
+import { stride } from './items.js';
 import {
   applyMessage,
   applySnapshot,
@@ -16,6 +17,7 @@ import {
   reassignAuthor,
   removeStroke,
   setVisible,
+  settleMoves,
   UNKNOWN_AUTHOR,
 } from './board.js';
 import { can, ERASE_ANY, HOST, STUDENT } from './policy.js';
@@ -27,6 +29,7 @@ import {
   DEFAULT_CLASS,
   edit,
   ERASE,
+  MOVE,
   erase,
   ERROR,
   EVENT,
@@ -95,8 +98,8 @@ export class Session {
     // Strokes waiting in the outbox (drawn offline, perhaps before a reload) are on the board.
     for (const item of outbox.items) {
       if (!item.stroke) continue;
-      const { id, color, width, points } = item.stroke;
-      const change = applyMessage(board, strokeBegin(id, color, width, points), this.me);
+      const { id, item: drawn, points } = item.stroke;
+      const change = applyMessage(board, strokeBegin(id, drawn, points), this.me);
       if (change) change.stroke.done = true;
     }
   }
@@ -244,6 +247,7 @@ export class Session {
   takeBack(item) {
     if (item.stroke) removeStroke(this.board, this.me, item.ref);
     if (item.edit?.type === ERASE) setVisible(this.board, item.edit.strokes.filter(isStrokePair), true);
+    if (item.edit?.type === MOVE) settleMoves(this.board, item.edit.strokes);
     this.painter.repaint();
   }
 
@@ -282,7 +286,7 @@ export class Session {
     return this.role === HOST;
   }
 
-  /** May this participant erase a stroke by `author`? A student only their own. */
+  /** May this participant erase or move an item by `author`? A student only their own. */
   mayErase(author) {
     return author === this.me || this.can(ERASE_ANY);
   }
@@ -321,12 +325,22 @@ export class Session {
     this.queueEdit(edit(name));
   }
 
-  /** Draw a whole stroke through the same path as the pen (console and browser tests). */
-  drawStroke(points, { color, width }) {
+  /**
+   * Draw a whole item through the same path as the tools (console and browser tests): `item`
+   * as items.js has it, `points` flat with its kind's numbers a point.
+   */
+  drawItem(item, points) {
     const id = newId();
-    this.emit(strokeBegin(id, color, width, points.slice(0, 2)));
-    if (points.length > 2) this.emit(strokePoints(id, points.slice(2)));
+    const size = stride(item.kind);
+    this.emit(strokeBegin(id, item, points.slice(0, size)));
+    if (points.length > size) this.emit(strokePoints(id, points.slice(size)));
     this.emit(strokeEnd(id));
+    return id;
+  }
+
+  /** Draw a marker line of x, y points with the toolbar's {color, width}. */
+  drawStroke(points, { color, width }) {
+    return this.drawItem({ kind: 'marker', color, width }, points);
   }
 
   /**

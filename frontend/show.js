@@ -20,7 +20,10 @@ const board = createBoard(config.size[0], config.size[1]);
 // A viewer sends nothing, so its outbox stays empty and needs no storage.
 const outbox = new Outbox(null, 'projector');
 const container = document.getElementById('board');
-const sketch = createSketch(container, board, { onReady() {}, onProgress: () => showStatus() });
+// A dark board on the wall when the address asks for one (?theme=dark), as on the board page.
+const theme = new URLSearchParams(location.search).get('theme') === 'dark' ? 'dark' : 'light';
+document.documentElement.dataset.boardTheme = theme;
+const sketch = createSketch(container, board, { onReady() {}, onProgress: () => showStatus(), theme });
 const overlay = createOverlay(container, { board, getView: () => sketch.view, me: () => session.me });
 const badge = createBadge(document.querySelector('[data-role=badge]'), config.join);
 const status = document.querySelector('[data-role=status]');

@@ -1,38 +1,140 @@
-// The p5 sketch (instance mode): board state becomes pixels. Changes are queued by
-// paintChange() and painted on the next frame; a resize, a hidden stroke or a new snapshot
-// repaints every stroke, a slice per frame (painting.js), and onProgress() hears how far it is.
+// The p5 sketch (instance mode): board state becomes pixels, on three canvases stacked in the
+// board's container:
+// - `under`: the board and letterbox, then the items that lie under the ink (highlighters);
+// - `ink`: every other committed item, in drawing order;
+// - p5's own canvas on top: what is still being drawn (previews, items being moved), painted
+//   again whenever it changes, and the canvas the tools listen on.
+// Committed items are painted once into their layer, so a preview or an overlay never repaints
+// the board; hiding, showing or moving items, a new snapshot, a resize or a zoom repaints both
+// layers, a slice per frame (painting.js), and onProgress() hears how far it is.
 // onReady(canvas) runs once the canvas exists (p5 starts the sketch after the page loads).
 
 import p5 from '../vendor/p5/p5.esm.min.js';
-import { Cover, PaintQueue } from './painting.js';
-import { fitBoard } from './view.js';
+import { layerOf } from './items.js';
+import { kindOf } from './kinds/index.js';
+import { PaintQueue } from './painting.js';
+import { boardTheme, displayColor } from './theme.js';
+import { Viewport } from './viewport.js';
 
-// The friendly-error checks cost time on every call and warn about our own names.
+// p5's friendly-error checks cost time on every call and warn about our own names.
 p5.disableFriendlyErrors = true;
 
-const LETTERBOX_COLOR = '#d9dde3';
-const BOARD_COLOR = '#ffffff';
+// The thinnest line on screen, in CSS pixels, however far out the view is zoomed.
+export const MIN_LINE_PIXELS = 2;
 
-export function createSketch(container, board, { onReady, onProgress = () => {} }) {
-  let view = null;
+export function createSketch(container, board, { onReady, onProgress = () => {}, theme = 'light' }) {
+  const viewport = new Viewport({ boardWidth: board.width, boardHeight: board.height });
   let repaintAll = true;
-  let flushContext = null;
-  // Reading a pixel back is the one way to make a canvas draw what it has recorded.
-  const queue = new PaintQueue({ flush: () => flushContext?.getImageData(0, 0, 1, 1) });
+  let liveChanged = true;
+  let themeName = theme;
+  const layers = { under: null, ink: null };
+  const decorations = [];
+  const queue = new PaintQueue({ flush: () => layers.ink?.context.getImageData(0, 0, 1, 1) });
+  viewport.onChange(() => {
+    repaintAll = true;
+  });
+
+  function paintOptions(complete) {
+    const view = viewport.view;
+    return {
+      minWidth: MIN_LINE_PIXELS / view.scale,
+      color: (color) => displayColor(themeName, color),
+      complete,
+    };
+  }
+
+  // Board units to this canvas's pixels, the device's pixel ratio included.
+  function toBoard(context, ratio) {
+    const { scale, offsetX, offsetY } = viewport.view;
+    context.setTransform(ratio * scale, 0, 0, ratio * scale, ratio * offsetX, ratio * offsetY);
+  }
+
+  function paintCommitted(stroke) {
+    if (stroke.nudge || !stroke.committed) return;
+    const kind = kindOf(stroke);
+    if (!kind) return;
+    const layer = layerOf(stroke.item) === 'under' ? layers.under : layers.ink;
+    layer.context.save();
+    toBoard(layer.context, layer.ratio);
+    kind.paint(layer.context, stroke, paintOptions(true));
+    layer.context.restore();
+  }
+
+  function paintBackground() {
+    const { under, ink } = layers;
+    const colours = boardTheme(themeName);
+    const view = viewport.view;
+    for (const layer of [under, ink]) {
+      layer.context.setTransform(1, 0, 0, 1, 0, 0);
+      layer.context.clearRect(0, 0, layer.canvas.width, layer.canvas.height);
+    }
+    const context = under.context;
+    context.fillStyle = colours.letterbox;
+    context.fillRect(0, 0, under.canvas.width, under.canvas.height);
+    context.setTransform(under.ratio, 0, 0, under.ratio, 0, 0);
+    context.fillStyle = colours.board;
+    context.fillRect(view.offsetX, view.offsetY, view.width, view.height);
+  }
+
+  function paintLive(p) {
+    const context = p.drawingContext;
+    const ratio = p.pixelDensity();
+    context.save();
+    context.setTransform(1, 0, 0, 1, 0, 0);
+    context.clearRect(0, 0, context.canvas.width, context.canvas.height);
+    toBoard(context, ratio);
+    for (const stroke of board.strokes.values()) {
+      if (!stroke.visible || (stroke.committed && !stroke.nudge)) continue;
+      const kind = kindOf(stroke);
+      if (!kind) continue;
+      context.save();
+      if (stroke.nudge) context.translate(stroke.nudge[0], stroke.nudge[1]);
+      kind.paint(context, stroke, paintOptions(stroke.done));
+      context.restore();
+    }
+    for (const decoration of decorations) decoration(context, viewport.view);
+    context.restore();
+  }
+
+  function makeLayer(name, before) {
+    const canvas = document.createElement('canvas');
+    canvas.className = `board-layer board-layer-${name}`;
+    canvas.setAttribute('aria-hidden', 'true');
+    canvas.style.pointerEvents = 'none';
+    container.insertBefore(canvas, before);
+    return { canvas, context: canvas.getContext('2d'), ratio: 1 };
+  }
+
+  function fitLayers(width, height) {
+    const ratio = window.devicePixelRatio || 1;
+    for (const layer of Object.values(layers)) {
+      layer.ratio = ratio;
+      layer.canvas.width = Math.round(width * ratio);
+      layer.canvas.height = Math.round(height * ratio);
+      layer.canvas.style.width = `${width}px`;
+      layer.canvas.style.height = `${height}px`;
+    }
+  }
 
   const sketch = (p) => {
     p.setup = () => {
       const canvas = p.createCanvas(container.clientWidth, container.clientHeight);
       canvas.elt.setAttribute('aria-label', 'Shared drawing board');
       canvas.elt.classList.add('board-canvas');
-      view = fitBoard(board.width, board.height, p.width, p.height);
+      layers.under = makeLayer('under', canvas.elt);
+      layers.ink = makeLayer('ink', canvas.elt);
+      fitLayers(p.width, p.height);
+      viewport.resize(p.width, p.height);
       onReady(canvas.elt);
     };
 
     p.windowResized = () => {
+      // The observer below may call before setup() made the canvases.
+      if (!layers.under) return;
       if (p.width === container.clientWidth && p.height === container.clientHeight) return;
       p.resizeCanvas(container.clientWidth, container.clientHeight);
-      view = fitBoard(board.width, board.height, p.width, p.height);
+      fitLayers(p.width, p.height);
+      viewport.resize(p.width, p.height);
       repaintAll = true;
     };
     // The board's space changes without the window too: a toolbar that wraps onto a second
@@ -44,21 +146,15 @@ export function createSketch(container, board, { onReady, onProgress = () => {} 
       const wasRepainting = queue.repainting;
       if (repaintAll) {
         repaintAll = false;
-        p.background(LETTERBOX_COLOR);
-        p.noStroke();
-        p.fill(BOARD_COLOR);
-        p.rect(view.offsetX, view.offsetY, view.width, view.height);
-        queue.restart(board.strokes.values(), new Cover(p.width, p.height));
+        liveChanged = true;
+        paintBackground();
+        queue.restart(board.strokes.values());
       }
-      const context = p.drawingContext;
-      flushContext = context;
-      // p5 keeps its own idea of the fill and stroke it last set: strokes painted straight
-      // on the canvas put the canvas back as they found it.
-      context.save();
-      context.lineCap = 'round';
-      context.lineJoin = 'round';
-      const repainting = queue.paintFrame((stroke, from, mask) => paintStroke(context, view, stroke, from, mask), view);
-      context.restore();
+      const repainting = queue.paintFrame((stroke) => paintCommitted(stroke), viewport.view);
+      if (liveChanged) {
+        liveChanged = false;
+        paintLive(p);
+      }
       if (started || repainting || wasRepainting) onProgress(queue.progress);
     };
   };
@@ -66,52 +162,42 @@ export function createSketch(container, board, { onReady, onProgress = () => {} 
   new p5(sketch, container);
 
   return {
-    /** Paint what applyMessage reported: a stroke from a point on, or everything. */
+    /** Paint what applyMessage reported: an item that changed, or everything. */
     paintChange(change) {
       if (change?.repaint) repaintAll = true;
-      else if (change?.stroke) queue.change(change);
+      else if (change?.stroke) {
+        liveChanged = true;
+        // A committed item goes into its layer, whole, once; one still drawn lives on top.
+        if (change.stroke.committed) queue.change({ stroke: change.stroke, from: 0 });
+      }
     },
+    /** Paint everything again (items hidden, or the theme changed). */
     repaint() {
       repaintAll = true;
     },
+    /** What is being drawn or moved changed: paint the top canvas again. */
+    repaintLive() {
+      liveChanged = true;
+    },
+    /** paint(context, view) draws over the items on the top canvas, in board units, at each repaint of it. */
+    decorate(paint) {
+      decorations.push(paint);
+      liveChanged = true;
+    },
+    /** Show the board in theme `name` (theme.js): the board's colour and the inks shown on it. */
+    setTheme(name) {
+      themeName = name;
+      repaintAll = true;
+    },
+    get viewport() {
+      return viewport;
+    },
     get view() {
-      return view;
+      return viewport.view;
     },
     /** {painted, total} while a repaint is under way, else null. */
     get progress() {
       return queue.progress;
     },
   };
-}
-
-// Paint a stroke's points from index `from` on, joined to the point before it, and of those
-// the segments `mask` has (all without one): one path for the whole stroke, since a path per
-// segment costs the canvas many times more on a big board.
-function paintStroke(context, view, stroke, from, mask) {
-  const points = stroke.points;
-  const count = points.length / 2;
-  if (count === 0 || from >= count) return;
-  const { scale, offsetX, offsetY } = view;
-  const width = Math.max(1, stroke.width * scale);
-  if (count === 1) {
-    context.fillStyle = stroke.color;
-    context.beginPath();
-    context.arc(offsetX + points[0] * scale, offsetY + points[1] * scale, width / 2, 0, 2 * Math.PI);
-    context.fill();
-    return;
-  }
-  context.strokeStyle = stroke.color;
-  context.lineWidth = width;
-  context.beginPath();
-  let open = false;
-  for (let i = Math.max(1, from); i < count; i += 1) {
-    if (mask && !mask[i]) {
-      open = false;
-      continue;
-    }
-    if (!open) context.moveTo(offsetX + points[2 * i - 2] * scale, offsetY + points[2 * i - 1] * scale);
-    open = true;
-    context.lineTo(offsetX + points[2 * i] * scale, offsetY + points[2 * i + 1] * scale);
-  }
-  context.stroke();
 }

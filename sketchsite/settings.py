@@ -158,6 +158,8 @@ STATICFILES_FINDERS = [
 # Library files served from node_modules (installed by `npm ci`), never copied into the repo.
 NPM_STATIC_FILES = {
     "vendor/p5/p5.esm.min.js": "p5/lib/p5.esm.min.js",
+    # At the path the front end's modules import it by, relative to them, as node finds it.
+    "node_modules/perfect-freehand/dist/esm/index.mjs": "perfect-freehand/dist/esm/index.mjs",
     "vendor/fonts/AtkinsonHyperlegible-Regular.ttf": (
         "@expo-google-fonts/atkinson-hyperlegible/400Regular/AtkinsonHyperlegible_400Regular.ttf"
     ),
@@ -228,6 +230,11 @@ SKETCHSITE = {
     # Points on show on one board: with the strokes, what bounds a board's memory in each process.
     "MAX_POINTS_PER_BOARD": env_int("SKETCHSITE_MAX_POINTS_PER_BOARD", 2000000, minimum=1000),
     "MAX_ERASE_STROKES": env_int("SKETCHSITE_MAX_ERASE_STROKES", 500, minimum=1),
+    # Items one move may carry, and text items: longest text, smallest and largest size (board units).
+    "MAX_MOVE_STROKES": env_int("SKETCHSITE_MAX_MOVE_STROKES", 500, minimum=1),
+    "MAX_TEXT_LENGTH": env_int("SKETCHSITE_MAX_TEXT_LENGTH", 500, minimum=1, maximum=2000),
+    "MIN_TEXT_SIZE": env_int("SKETCHSITE_MIN_TEXT_SIZE", 8, minimum=1),
+    "MAX_TEXT_SIZE": env_int("SKETCHSITE_MAX_TEXT_SIZE", 200, minimum=8),
     # Strokes per snapshot frame for a joining client (it shows progress between frames).
     "SNAPSHOT_CHUNK": env_int("SKETCHSITE_SNAPSHOT_CHUNK", 250, minimum=1),
     "MAX_ERRORS_PER_MINUTE": env_int("SKETCHSITE_MAX_ERRORS_PER_MINUTE", 30, minimum=1),

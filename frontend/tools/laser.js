@@ -2,10 +2,26 @@
 // interval (the server's max_laser_per_second); released, it says so, and every screen lets
 // the trail fade. Draws nothing on the board and stores nothing.
 
-import { clampToBoard } from '../board.js';
-import { screenToBoard } from '../view.js';
+import { boardPoint as pointOnBoard, icon, isPrimaryPress } from './pointer.js';
 
-export const TOOL = Object.freeze({ name: 'laser', label: 'Laser', shortcut: 'l', title: 'Laser pointer (L)' });
+export default Object.freeze({
+  name: 'laser',
+  label: 'Laser',
+  shortcut: 'l',
+  icon: icon('<circle cx="12" cy="12" r="3" fill="currentColor"/><path d="M12 2v4M12 18v4M2 12h4M18 12h4"/>'),
+  // Who may use it is the policy's (a host, and students when the host allows).
+  permission: 'laser',
+  attach(canvas, { board, getView, isActive, can, maxLaserPerSecond, moveLaser }) {
+    attachLaser(canvas, {
+      board,
+      getView,
+      isActive: () => isActive('laser') && can('laser'),
+      getInterval: () => 1000 / maxLaserPerSecond(),
+      move: moveLaser,
+    });
+    return { cancel() {} };
+  },
+});
 
 /**
  * The newest position, let out at most once per `interval` ms: offer() says whether it may go
@@ -50,10 +66,7 @@ export function attachLaser(canvas, { board, getView, isActive, getInterval, mov
   let pacer = null;
   let timer = null;
 
-  function boardPoint(event) {
-    const rect = canvas.getBoundingClientRect();
-    return clampToBoard(board, ...screenToBoard(getView(), event.clientX - rect.left, event.clientY - rect.top));
-  }
+  const boardPoint = (event) => pointOnBoard(canvas, board, getView(), event);
 
   function offer(at) {
     const wait = pacer.offer(at, clock());
@@ -69,7 +82,7 @@ export function attachLaser(canvas, { board, getView, isActive, getInterval, mov
   }
 
   canvas.addEventListener('pointerdown', (event) => {
-    if (!isActive() || pointer !== null || (event.button !== 0 && event.pointerType === 'mouse')) return;
+    if (!isActive() || pointer !== null || !isPrimaryPress(event)) return;
     event.preventDefault();
     canvas.setPointerCapture?.(event.pointerId);
     pointer = event.pointerId;

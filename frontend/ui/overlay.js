@@ -2,6 +2,7 @@
 // tip of each stroke someone else is drawing, and laser trails. It runs its own animation
 // loop, and only while something is on it, so the board's canvas is never repainted for it.
 
+import { stride } from '../items.js';
 import { strokesInProgress } from '../board.js';
 import { boardToScreen } from '../view.js';
 
@@ -140,11 +141,12 @@ export function createOverlay(container, { board, getView, me, clock = () => per
 }
 
 function paintName(context, view, stroke) {
-  const count = stroke.points.length / 2;
+  const size = stride(stroke.item.kind);
+  const count = Math.floor(stroke.points.length / size);
   if (!count) return;
-  const [x, y] = boardToScreen(view, stroke.points[2 * count - 2], stroke.points[2 * count - 1]);
+  const [x, y] = boardToScreen(view, stroke.points[size * (count - 1)], stroke.points[size * (count - 1) + 1]);
   // Beside the tip, clear of the line being drawn under the hand.
-  const left = x + 10 + (stroke.width * view.scale) / 2;
+  const left = x + 10 + ((stroke.item.width ?? 0) * view.scale) / 2;
   const top = y + 8;
   context.font = NAME_FONT;
   const width = context.measureText(stroke.name).width;

@@ -1,0 +1,169 @@
+"""What a board holds: one spec per kind of item (ink, highlighter, shapes, text), and the
+rules that follow from it. Pure.
+
+The specs live in frontend/items.json, read by this module and imported by the browser
+(frontend/items.js), so both sides validate, store and draw an item from the same table.
+An item travels whole as a dict: {"kind": ..., and the kind's fields}; its points travel
+beside it as one flat list of `stride` numbers a point ([x, y] or, for ink, [x, y, pressure]).
+
+How a kind's points are kept (`points` in the spec):
+  path    every point drawn
+  ends    a drag: only the first and the last point are kept once it ends
+  anchor  one point: where the item sits
+"""
+
+import json
+import unicodedata
+from pathlib import Path
+
+from draw.errors import ProtocolError
+
+SPECS_PATH = Path(__file__).resolve().parent.parent / "frontend" / "items.json"
+ITEM_SPECS = json.loads(SPECS_PATH.read_text(encoding="utf-8"))
+KINDS = tuple(ITEM_SPECS)
+
+PATH, ENDS, ANCHOR = "path", "ends", "anchor"
+# The most numbers a point of any kind has.
+MAX_STRIDE = max(spec["stride"] for spec in ITEM_SPECS.values())
+# Ink's third number: how hard the pen pressed, 0..MAX_PRESSURE.
+MAX_PRESSURE = 100
+# The layer drawn under every other (a highlighter's), and the one over it.
+UNDER, INK = "under", "ink"
+
+
+def stride(kind):
+    """Numbers per point of an item of `kind`."""
+    return ITEM_SPECS[kind]["stride"]
+
+
+def point_count(item, points):
+    return len(points) // stride(item["kind"])
+
+
+def layer(item):
+    return ITEM_SPECS[item["kind"]]["layer"]
+
+
+def kept_points(item, points):
+    """The points an item keeps once drawn: all of a path, the ends of a drag, one anchor."""
+    keep = ITEM_SPECS[item["kind"]]["points"]
+    size = stride(item["kind"])
+    if keep == ENDS and len(points) > 2 * size:
+        return points[:size] + points[-size:]
+    if keep == ANCHOR:
+        return points[:size]
+    return points
+
+
+def parse_item(value, limits, ref=None):
+    """A validated item dict from a client's `item` field; ProtocolError naming the problem."""
+    if not isinstance(value, dict):
+        raise ProtocolError("bad_field", "'item' must be an object with a 'kind'", ref)
+    kind = value.get("kind")
+    spec = ITEM_SPECS.get(kind) if isinstance(kind, str) else None
+    if spec is None:
+        raise ProtocolError("bad_field", f"'kind' must be one of {', '.join(KINDS)}", ref)
+    fields = spec["fields"]
+    extra = value.keys() - fields.keys() - {"kind"}
+    if extra:
+        raise ProtocolError("bad_field", f"unexpected field {sorted(extra)[0][:40]!r} in a {kind}", ref)
+    item = {"kind": kind}
+    for name, field_type in fields.items():
+        if name not in value:
+            raise ProtocolError("bad_field", f"a {kind} needs '{name}'", ref)
+        item[name] = _FIELD_PARSERS[field_type](name, value[name], limits, ref)
+    return item
+
+
+def check_points(kind, points, limits, ref=None):
+    """Raise ProtocolError unless `points` are whole points of `kind` inside the board, no more
+    in one message than the limit."""
+    size = stride(kind)
+    if len(points) % size:
+        raise ProtocolError("bad_field", f"'points' of a {kind} must hold {size} numbers a point", ref)
+    if len(points) // size > limits.max_points_per_message:
+        raise ProtocolError(
+            "too_many_points", f"at most {limits.max_points_per_message} points in one message", ref
+        )
+    if size == 3 and points:
+        pressures = points[2::3]
+        if min(pressures) < 0 or max(pressures) > MAX_PRESSURE:
+            raise ProtocolError("out_of_range", f"pressure must be between 0 and {MAX_PRESSURE}", ref)
+    check_positions(points, size, limits, ref)
+
+
+def check_positions(points, size, limits, ref=None):
+    """Raise ProtocolError unless every point (`size` numbers each, x and y first) is on the board."""
+    xs, ys = points[0::size], points[1::size]
+    if xs and (min(xs) < 0 or max(xs) > limits.board_width or min(ys) < 0 or max(ys) > limits.board_height):
+        raise ProtocolError(
+            "out_of_range",
+            f"points must lie within the board, 0..{limits.board_width} x 0..{limits.board_height}",
+            ref,
+        )
+
+
+def bounds(item, points):
+    """(min x, min y, max x, max y) of an item's points."""
+    size = stride(item["kind"])
+    xs, ys = points[0::size], points[1::size]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def moved_points(item, points, dx, dy):
+    """A new point list: every point moved by (dx, dy), pressures kept."""
+    size = stride(item["kind"])
+    moved = list(points)
+    for i in range(0, len(moved), size):
+        moved[i] += dx
+        moved[i + 1] += dy
+    return moved
+
+
+def _color(name, value, limits, ref):
+    if not isinstance(value, str) or len(value) != 7 or value[0] != "#":
+        raise ProtocolError("bad_field", f"'{name}' must be a colour like '#1a2b3c'", ref)
+    try:
+        int(value[1:], 16)
+    except ValueError:
+        raise ProtocolError("bad_field", f"'{name}' must be a colour like '#1a2b3c'", ref) from None
+    return value.lower()
+
+
+def _bounded_int(name, value, low, high, ref):
+    # type() rather than isinstance(): True is not a width.
+    if type(value) is not int:
+        raise ProtocolError("bad_field", f"'{name}' must be an integer", ref)
+    if not low <= value <= high:
+        raise ProtocolError("out_of_range", f"'{name}' must be between {low} and {high}", ref)
+    return value
+
+
+def _width(name, value, limits, ref):
+    return _bounded_int(name, value, 1, limits.max_stroke_width, ref)
+
+
+def _text_size(name, value, limits, ref):
+    return _bounded_int(name, value, limits.min_text_size, limits.max_text_size, ref)
+
+
+def _text(name, value, limits, ref):
+    if not isinstance(value, str) or not value.strip():
+        raise ProtocolError("bad_field", f"'{name}' must be text that is not blank", ref)
+    if len(value) > limits.max_text_length:
+        raise ProtocolError(
+            "out_of_range", f"'{name}' holds at most {limits.max_text_length} characters", ref
+        )
+    # One line of text: no control characters or line breaks, and no bidi overrides, which
+    # would reorder what others see (joiners stay: emoji sequences need them).
+    if any(
+        unicodedata.category(character) in ("Cc", "Zl", "Zp") or character in _BIDI_CONTROLS
+        for character in value
+    ):
+        raise ProtocolError("bad_field", f"'{name}' must be one line without control characters", ref)
+    return value
+
+
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+
+_FIELD_PARSERS = {"color": _color, "width": _width, "text_size": _text_size, "text": _text}

@@ -1,0 +1,122 @@
+// What a board holds: one spec per kind of item, from items.json, which the server reads too
+// (draw/items.py). An item travels whole, {kind, ...its fields}; its points travel beside it
+// as one flat list of `stride` numbers a point ([x, y], or [x, y, pressure] for ink).
+
+import ITEM_SPECS from './items.json' with { type: 'json' };
+
+export { ITEM_SPECS };
+export const KIND_NAMES = Object.freeze(Object.keys(ITEM_SPECS));
+export const MAX_PRESSURE = 100;
+export const MAX_STRIDE = Math.max(...Object.values(ITEM_SPECS).map((spec) => spec.stride));
+const COLOR_PATTERN = /^#[0-9a-fA-F]{6}$/;
+// Line breaks, control characters and bidi overrides (which would reorder what others see).
+const REFUSED_IN_TEXT = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/u;
+
+export class ItemError extends Error {
+  constructor(code, reason) {
+    super(reason);
+    this.code = code;
+  }
+}
+
+/** Numbers a point of an item of `kind`. */
+export function stride(kind) {
+  return ITEM_SPECS[kind]?.stride ?? 2;
+}
+
+export function pointCount(item, points) {
+  return Math.floor(points.length / stride(item.kind));
+}
+
+/** 'under' (drawn beneath every other item: a highlighter's) or 'ink'. */
+export function layerOf(item) {
+  return ITEM_SPECS[item.kind]?.layer ?? 'ink';
+}
+
+/** The points an item keeps once drawn: all of a path, the ends of a drag, one anchor. */
+export function keptPoints(item, points) {
+  const size = stride(item.kind);
+  const keep = ITEM_SPECS[item.kind]?.points;
+  if (keep === 'ends' && points.length > 2 * size) return [...points.slice(0, size), ...points.slice(-size)];
+  if (keep === 'anchor') return points.slice(0, size);
+  return points;
+}
+
+/** The first and last point's x, y of a drag (a shape being drawn holds every point of it). */
+export function endsOf(points, size = 2) {
+  const last = Math.max(0, points.length - size);
+  return [points[0], points[1], points[last], points[last + 1]];
+}
+
+/** Every point moved by (dx, dy), pressures kept: a new list. */
+export function movedPoints(item, points, dx, dy) {
+  const size = stride(item.kind);
+  const moved = points.slice();
+  for (let i = 0; i < moved.length; i += size) {
+    moved[i] += dx;
+    moved[i + 1] += dy;
+  }
+  return moved;
+}
+
+/** A validated item from a message's `item`, as draw/items.py parse_item; throws ItemError. */
+export function parseItem(value, limits) {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new ItemError('bad_field', "'item' must be an object with a 'kind'");
+  }
+  const spec = typeof value.kind === 'string' && Object.hasOwn(ITEM_SPECS, value.kind) ? ITEM_SPECS[value.kind] : null;
+  if (!spec) throw new ItemError('bad_field', `'kind' must be one of ${KIND_NAMES.join(', ')}`);
+  const extra = Object.keys(value).filter((name) => name !== 'kind' && !Object.hasOwn(spec.fields, name)).sort();
+  if (extra.length) throw new ItemError('bad_field', `unexpected field '${extra[0].slice(0, 40)}' in a ${value.kind}`);
+  const item = { kind: value.kind };
+  for (const [name, type] of Object.entries(spec.fields)) {
+    if (!Object.hasOwn(value, name)) throw new ItemError('bad_field', `a ${value.kind} needs '${name}'`);
+    item[name] = FIELD_PARSERS[type](name, value[name], limits);
+  }
+  return item;
+}
+
+/** Throws ItemError unless `points` are whole points of `kind` on the board, within the limit. */
+export function checkItemPoints(kind, points, limits) {
+  const size = stride(kind);
+  if (points.length % size) throw new ItemError('bad_field', `'points' of a ${kind} must hold ${size} numbers a point`);
+  if (points.length / size > limits.maxPointsPerMessage) {
+    throw new ItemError('too_many_points', `at most ${limits.maxPointsPerMessage} points in one message`);
+  }
+  for (let i = 0; i < points.length; i += size) {
+    const [x, y] = [points[i], points[i + 1]];
+    if (x < 0 || x > limits.boardWidth || y < 0 || y > limits.boardHeight) {
+      throw new ItemError('out_of_range', `points must lie within the board, 0..${limits.boardWidth} x 0..${limits.boardHeight}`);
+    }
+    if (size === 3 && (points[i + 2] < 0 || points[i + 2] > MAX_PRESSURE)) {
+      throw new ItemError('out_of_range', `pressure must be between 0 and ${MAX_PRESSURE}`);
+    }
+  }
+  return points;
+}
+
+function boundedInteger(name, value, low, high) {
+  if (typeof value !== 'number' || !Number.isInteger(value)) throw new ItemError('bad_field', `'${name}' must be an integer`);
+  if (value < low || value > high) throw new ItemError('out_of_range', `'${name}' must be between ${low} and ${high}`);
+  return value;
+}
+
+const FIELD_PARSERS = {
+  color(name, value) {
+    if (typeof value !== 'string' || !COLOR_PATTERN.test(value)) {
+      throw new ItemError('bad_field', `'${name}' must be a colour like '#1a2b3c'`);
+    }
+    return value.toLowerCase();
+  },
+  width: (name, value, limits) => boundedInteger(name, value, 1, limits.maxStrokeWidth),
+  text_size: (name, value, limits) => boundedInteger(name, value, limits.minTextSize, limits.maxTextSize),
+  text(name, value, limits) {
+    if (typeof value !== 'string' || !value.trim()) throw new ItemError('bad_field', `'${name}' must be text that is not blank`);
+    // Characters as Python counts them: code points.
+    if ([...value].length > limits.maxTextLength) {
+      throw new ItemError('out_of_range', `'${name}' holds at most ${limits.maxTextLength} characters`);
+    }
+    if (REFUSED_IN_TEXT.test(value)) throw new ItemError('bad_field', `'${name}' must be one line without control characters`);
+    return value;
+  },
+};
