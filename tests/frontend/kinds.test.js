@@ -173,7 +173,7 @@ test('a shape goes from the first point of a drag to the last, whatever was drag
   const rect = painted(item('rect', [300, 250, 50, 50, 100, 60]));
   assert.deepEqual(rect.called('rect')[0], ['rect', 100, 60, 200, 190]);
   const ellipse = painted(item('ellipse', [300, 250, 100, 50]));
-  assert.deepEqual(ellipse.called('ellipse')[0].slice(1, 5), ['ellipse', 200, 150, 100, 100].slice(1));
+  assert.deepEqual(ellipse.called('ellipse')[0].slice(1, 5), [200, 150, 100, 100]);
 });
 
 test('an arrow is a shaft and a filled head at its last point', () => {
@@ -214,6 +214,9 @@ test('ink and highlighters are hit near their line, not beside it', () => {
   assert.ok(!KINDS.ink.hits(ink, 150, 150, 10), 'inside the bend is not on the line');
   const single = item('ink', [100, 100, 50], { width: 10 });
   assert.ok(KINDS.ink.hits(single, 103, 103, 0));
+  const marker = item('marker', [100, 100, 300, 100], { width: 10 });
+  assert.ok(KINDS.marker.hits(marker, 200, 108, 4));
+  assert.ok(!KINDS.marker.hits(marker, 200, 120, 4));
   const highlighter = item('highlighter', [100, 100, 300, 100], { width: 30 });
   assert.ok(KINDS.highlighter.hits(highlighter, 200, 114, 0));
   assert.ok(!KINDS.highlighter.hits(highlighter, 200, 130, 5));
@@ -260,6 +263,7 @@ test('bounds hold the whole item, its line width included', () => {
   assert.deepEqual(KINDS.rect.bounds(item('rect', [300, 200, 100, 100], { width: 8 })), [96, 96, 304, 204]);
   assert.deepEqual(KINDS.ellipse.bounds(item('ellipse', [300, 200, 100, 100], { width: 8 })), [96, 96, 304, 204]);
   assert.deepEqual(KINDS.highlighter.bounds(item('highlighter', [100, 100, 300, 120, 200, 50], { width: 20 })), [90, 40, 310, 130]);
+  assert.deepEqual(KINDS.marker.bounds(item('marker', [100, 100, 300, 120], { width: 4 })), [98, 98, 302, 122]);
   const ink = item('ink', [100, 100, 100, 200, 150, 50], { width: 8 });
   const [left, top, right, bottom] = KINDS.ink.bounds(ink);
   const outline = inkOutline(ink.points, 8);
