@@ -111,7 +111,11 @@ def build_board(name):
     for index in range(STROKES):
         request = {
             "stroke": f"s{index}",
-            "item": {"kind": "marker", "color": rng.choice(COLOURS), "width": rng.choices(WIDTHS}, WIDTH_WEIGHTS)[0],
+            "item": {
+                "kind": "marker",
+                "color": rng.choice(COLOURS),
+                "width": rng.choices(WIDTHS, WIDTH_WEIGHTS)[0],
+            },
             "points": random_walk(rng, width, height),
         }
         store.commit(name, "stroke", drawers[index % DRAWERS], f"c{index}", request)
@@ -167,15 +171,15 @@ def per_point_png(width, height, strokes, scale):
 
     image, canvas = blank_canvas(width, height, scale)
     for stroke in strokes:
-        line_width = max(1, round(stroke.width * scale))
+        line_width = max(1, round(stroke.item["width"] * scale))
         radius = line_width / 2
         xy = [
             (stroke.points[i] * scale, stroke.points[i + 1] * scale) for i in range(0, len(stroke.points), 2)
         ]
         if len(xy) > 1:
-            canvas.line(xy, fill=stroke.color, width=line_width, joint="curve")
+            canvas.line(xy, fill=stroke.item["color"], width=line_width, joint="curve")
         for x, y in xy:
-            canvas.ellipse((x - radius, y - radius, x + radius, y + radius), fill=stroke.color)
+            canvas.ellipse((x - radius, y - radius, x + radius, y + radius), fill=stroke.item["color"])
     output = io.BytesIO()
     image.save(output, format="PNG", optimize=True)
     return output.getvalue()
@@ -190,13 +194,13 @@ def curve_joint_png(width, height, strokes, scale):
 
     image, canvas = blank_canvas(width, height, scale)
     for stroke in strokes:
-        line_width = max(1, round(stroke.width * scale))
+        line_width = max(1, round(stroke.item["width"] * scale))
         radius = line_width / 2
         xy = stroke.points if scale == 1 else [value * scale for value in stroke.points]
         if len(xy) > 2:
-            canvas.line(xy, fill=stroke.color, width=line_width, joint="curve")
+            canvas.line(xy, fill=stroke.item["color"], width=line_width, joint="curve")
         for x, y in ((xy[0], xy[1]), (xy[-2], xy[-1])):
-            canvas.ellipse((x - radius, y - radius, x + radius, y + radius), fill=stroke.color)
+            canvas.ellipse((x - radius, y - radius, x + radius, y + radius), fill=stroke.item["color"])
     output = io.BytesIO()
     image.save(output, format="PNG")
     return output.getvalue()

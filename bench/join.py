@@ -66,7 +66,10 @@ def marker(index, width):
     third = width / 3
     y = MARKER_BAND // 2
     left, right = round(third * index + third / 4), round(third * index + third * 3 / 4)
-    return {"item": {"kind": "marker", "color": MARKER_COLOURS[index], "width": MARKER_WIDTH}, "points": [left, y, right, y]}
+    return {
+        "item": {"kind": "marker", "color": MARKER_COLOURS[index], "width": MARKER_WIDTH},
+        "points": [left, y, right, y],
+    }
 
 
 def board_strokes(strokes, width, height, seed=SEED):
@@ -80,7 +83,11 @@ def board_strokes(strokes, width, height, seed=SEED):
             request = marker(place, width)
         else:
             request = {
-                "item": {"kind": "marker", "color": rng.choice(COLOURS), "width": rng.choices(WIDTHS}, WIDTH_WEIGHTS)[0],
+                "item": {
+                    "kind": "marker",
+                    "color": rng.choice(COLOURS),
+                    "width": rng.choices(WIDTHS, WIDTH_WEIGHTS)[0],
+                },
                 "points": random_walk(rng, width, height, top=MARKER_BAND + MARKER_WIDTH),
             }
         yield author, {"stroke": f"s{index}", **request}, place
@@ -159,7 +166,7 @@ PROBE = """
       const painted = expected.markers.every((mark) => {
         const [x0, y, x1] = mark.points;
         const x = Math.round((view.offsetX + ((x0 + x1) / 2) * view.scale) * ratio);
-        const pixel = context.getImageData(x, Math.round((view.offsetY + y * view.scale) * ratio), 1, 1).data;
+        const pixel = app.sketch.readPixel(x / ratio, view.offsetY + y * view.scale);
         return near([pixel[0], pixel[1], pixel[2]], rgb(mark.color));
       });
       if (painted) {

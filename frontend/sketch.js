@@ -12,6 +12,7 @@
 import p5 from '../vendor/p5/p5.esm.min.js';
 import { layerOf } from './items.js';
 import { kindOf } from './kinds/index.js';
+import { textFontReady } from './kinds/text.js';
 import { PaintQueue } from './painting.js';
 import { boardTheme, displayColor } from './theme.js';
 import { Viewport } from './viewport.js';
@@ -29,8 +30,13 @@ export function createSketch(container, board, { onReady, onProgress = () => {},
   let themeName = theme;
   const layers = { under: null, ink: null };
   const decorations = [];
+  const layerCanvas = { live: null };
   const queue = new PaintQueue({ flush: () => layers.ink?.context.getImageData(0, 0, 1, 1) });
   viewport.onChange(() => {
+    repaintAll = true;
+  });
+  // Text painted before the board's font arrived used a stand-in: paint it again in its own.
+  textFontReady.then(() => {
     repaintAll = true;
   });
 
@@ -121,6 +127,7 @@ export function createSketch(container, board, { onReady, onProgress = () => {},
       const canvas = p.createCanvas(container.clientWidth, container.clientHeight);
       canvas.elt.setAttribute('aria-label', 'Shared drawing board');
       canvas.elt.classList.add('board-canvas');
+      layerCanvas.live = canvas.elt;
       layers.under = makeLayer('under', canvas.elt);
       layers.ink = makeLayer('ink', canvas.elt);
       fitLayers(p.width, p.height);
@@ -194,6 +201,22 @@ export function createSketch(container, board, { onReady, onProgress = () => {},
     },
     get view() {
       return viewport.view;
+    },
+    /**
+     * [r, g, b] the board shows at CSS pixel (x, y) of the canvas: its layers composited, as
+     * the screen shows them (for the browser tests and the benchmark).
+     */
+    readPixel(x, y) {
+      const live = layerCanvas.live;
+      const ratio = live.width / live.getBoundingClientRect().width;
+      const [px, py] = [Math.round(x * ratio), Math.round(y * ratio)];
+      let colour = [0, 0, 0];
+      for (const canvas of [layers.under.canvas, layers.ink.canvas, live]) {
+        const [r, g, b, a] = canvas.getContext('2d').getImageData(px, py, 1, 1).data;
+        const alpha = a / 255;
+        colour = [r, g, b].map((channel, i) => channel * alpha + colour[i] * (1 - alpha));
+      }
+      return colour.map(Math.round);
     },
     /** {painted, total} while a repaint is under way, else null. */
     get progress() {

@@ -5,8 +5,12 @@ import json
 from draw.frames import encode_batches, snapshot_parts
 
 
-def compact(index, points=10):
-    return [f"s{index}", "ann", "#000000", 4, [1, 2] * points, index + 1]
+def compact(index, points=10, text=None):
+    item = {"kind": "marker", "color": "#000000", "width": 4}
+    if text is not None:
+        item = {"kind": "text", "color": "#000000", "size": 40, "text": text}
+        points = 1
+    return [f"s{index}", "ann", item, [1, 2] * points, index + 1]
 
 
 def test_snapshot_parts_split_by_count_and_keep_order():
@@ -21,6 +25,13 @@ def test_snapshot_parts_split_long_strokes_by_size():
     parts = list(snapshot_parts(strokes, max_strokes=250, max_bytes=30_000))
     assert all(len(json.dumps(part)) < 30_000 for _, part in parts)
     assert sum(len(part) for _, part in parts) == 6
+
+
+def test_snapshot_parts_count_long_texts_by_their_bytes():
+    strokes = [compact(i, text="ü" * 500) for i in range(20)]
+    parts = list(snapshot_parts(strokes, max_strokes=250, max_bytes=5_000))
+    assert all(len(json.dumps(part, ensure_ascii=False).encode()) < 5_000 for _, part in parts)
+    assert sum(len(part) for _, part in parts) == 20
 
 
 def test_empty_board_is_one_empty_part():

@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from draw import protocol
+from draw import items, protocol
 from draw.history import BoardHistory
 from draw.participants import Participant
 from draw.protocol import ERROR_CODES, Limits, ProtocolError
@@ -188,13 +188,22 @@ def assert_clean(message, limits):
             assert 0 <= x <= limits.board_width and 0 <= y <= limits.board_height
         return
     if isinstance(message, protocol.Edit):
-        assert message.kind in (protocol.UNDO, protocol.REDO, protocol.CLEAR, protocol.ERASE, "remove_ink")
+        assert message.kind in (
+            protocol.UNDO,
+            protocol.REDO,
+            protocol.CLEAR,
+            protocol.ERASE,
+            protocol.MOVE,
+            "remove_ink",
+        )
         assert protocol.STROKE_ID_PATTERN.fullmatch(message.id)
         if message.kind == "remove_ink":
             assert protocol.PARTICIPANT_ID_PATTERN.fullmatch(message.participant)
             return
-        if message.kind == protocol.ERASE:
-            assert 1 <= len(message.strokes) <= limits.max_erase_strokes
+        if message.kind == protocol.MOVE:
+            assert all(type(value) is int for value in message.by)
+        if message.kind in (protocol.ERASE, protocol.MOVE):
+            assert 1 <= len(message.strokes) <= max(limits.max_erase_strokes, limits.max_move_strokes)
             for author, stroke in message.strokes:
                 assert protocol.STROKE_ID_PATTERN.fullmatch(author)
                 assert protocol.STROKE_ID_PATTERN.fullmatch(stroke)
@@ -204,16 +213,21 @@ def assert_clean(message, limits):
     assert isinstance(message, (protocol.StrokeBegin, protocol.StrokePoints, protocol.StrokeEnd))
     assert protocol.STROKE_ID_PATTERN.fullmatch(message.stroke)
     points = message.points
-    assert isinstance(points, list) and len(points) % 2 == 0
-    assert len(points) // 2 <= limits.max_points_per_message
+    assert isinstance(points, list)
     assert all(type(value) is int for value in points)
-    assert all(0 <= x <= limits.board_width for x in points[0::2])
-    assert all(0 <= y <= limits.board_height for y in points[1::2])
     if isinstance(message, protocol.StrokePoints):
         assert points
     if isinstance(message, protocol.StrokeBegin):
-        assert re.fullmatch(r"#[0-9a-f]{6}", message.color)
-        assert type(message.width) is int and 1 <= message.width <= limits.max_stroke_width
+        # Its points are checked against its kind at once (those of points and end, against
+        # the kind of the stroke they continue, by the session).
+        item = message.item
+        size = items.stride(item["kind"])
+        assert len(points) % size == 0 and len(points) // size <= limits.max_points_per_message
+        assert all(0 <= x <= limits.board_width for x in points[0::size])
+        assert all(0 <= y <= limits.board_height for y in points[1::size])
+        assert re.fullmatch(r"#[0-9a-f]{6}", item["color"])
+        if "width" in item:
+            assert type(item["width"]) is int and 1 <= item["width"] <= limits.max_stroke_width
 
 
 @PROPERTY_SETTINGS
@@ -251,8 +265,13 @@ valid_frames = st.one_of(
         {
             "type": st.just("stroke.begin"),
             "stroke": stroke_ids,
-            "color": st.sampled_from(["#000000", "#E03131", "#1971c2"]),
-            "width": st.integers(1, SMALL.max_stroke_width),
+            "item": st.fixed_dictionaries(
+                {
+                    "kind": st.just("marker"),
+                    "color": st.sampled_from(["#000000", "#E03131", "#1971c2"]),
+                    "width": st.integers(1, SMALL.max_stroke_width),
+                }
+            ),
         },
         optional={"points": point_lists},
     ),
@@ -284,8 +303,7 @@ def whole_strokes(draw):
     begin = {
         "type": "stroke.begin",
         "stroke": stroke,
-        "color": "#2f9e44",
-        "width": 4,
+        "item": {"kind": "marker", "color": "#2f9e44", "width": 4},
         "points": draw(point_lists),
     }
     middle = [
@@ -424,10 +442,7 @@ class Board:
 
 
 def visible(history):
-    return [
-        (stroke.key, stroke.points, stroke.color, stroke.width, stroke.seq)
-        for stroke in history.visible_strokes()
-    ]
+    return [(stroke.key, stroke.points, stroke.item, stroke.seq) for stroke in history.visible_strokes()]
 
 
 @settings(PROPERTY_SETTINGS, max_examples=400)

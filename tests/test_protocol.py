@@ -31,6 +31,8 @@ def as_fixture(message):
         fields = {}
         if message.kind == protocol.ERASE:
             fields = {"strokes": [list(key) for key in message.strokes]}
+        elif message.kind == protocol.MOVE:
+            fields = {"strokes": [list(key) for key in message.strokes], "by": list(message.by)}
         elif message.kind == "remove_ink":
             fields = {"participant": message.participant}
         return {"type": message.TYPE, "id": message.id, **fields}
@@ -125,7 +127,7 @@ def test_the_fixtures_server_examples_are_what_the_server_makes():
         message for batch in server_examples(protocol.BATCH) for message in batch["messages"]
     ]
     for begin in (message for message in events if message["type"] == protocol.STROKE_BEGIN):
-        parsed = protocol.StrokeBegin(begin["stroke"], begin["color"], begin["width"], begin["points"])
+        parsed = protocol.StrokeBegin(begin["stroke"], begin["item"], begin["points"])
         assert parsed.to_wire(begin["author"], begin.get("name")) == begin
     assert {message["type"] for message in events} <= {
         protocol.EVENT,

@@ -43,19 +43,8 @@ def to_page(view, x, y):
 
 
 def pixel(page, x, y):
-    """The colour on the page's canvas at CSS pixel (x, y)."""
-    return tuple(
-        page.evaluate(
-            """([x, y]) => {
-                const canvas = document.querySelector('canvas.board-canvas');
-                const ratio = canvas.width / canvas.getBoundingClientRect().width;
-                const data = canvas.getContext('2d')
-                    .getImageData(Math.round(x * ratio), Math.round(y * ratio), 1, 1).data;
-                return [data[0], data[1], data[2]];
-            }""",
-            [x, y],
-        )
-    )
+    """The colour the board shows at CSS pixel (x, y) of its canvas, every layer composited."""
+    return tuple(page.evaluate("([x, y]) => window.sketchsite.sketch.readPixel(x, y)", [x, y]))
 
 
 def near(colour, expected, tolerance=40):

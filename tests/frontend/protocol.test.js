@@ -104,14 +104,14 @@ test('a limit a welcome leaves out keeps its default', () => {
   assert.equal(read.maxActionsPerSecond, DEFAULT_LIMITS.maxActionsPerSecond);
 });
 
-test('a welcome of this version is spoken, one of version 2 or none is not', () => {
+test('a welcome of this version is spoken, one of version 3 or none is not', () => {
   const welcome = serverExample('welcome');
-  assert.equal(PROTOCOL_VERSION, 3);
+  assert.equal(PROTOCOL_VERSION, 4);
   assert.equal(speaksOurVersion(welcome), true);
-  assert.equal(speaksOurVersion({ ...welcome, v: 2 }), false);
-  assert.equal(speaksOurVersion({ ...welcome, v: '3' }), false);
+  assert.equal(speaksOurVersion({ ...welcome, v: 3 }), false);
+  assert.equal(speaksOurVersion({ ...welcome, v: '4' }), false);
   const { v, ...unversioned } = welcome;
-  assert.equal(v, 3);
+  assert.equal(v, 4);
   assert.equal(speaksOurVersion(unversioned), false);
 });
 
@@ -122,8 +122,9 @@ test('every hide and show in the server examples is a list of (author, id) pairs
   const effects = events.filter((m) => m.type === 'event' && m.kind !== 'stroke');
   assert.ok(effects.length >= 4);
   for (const event of effects) {
-    const pairs = event.hide ?? event.show;
+    const pairs = event.hide ?? event.show ?? event.move;
     assert.ok(pairs.length > 0 && pairs.every(isStrokePair), JSON.stringify(event));
+    if (event.move) assert.ok(event.by.length === 2 && event.by.every(Number.isInteger));
   }
 });
 
