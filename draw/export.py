@@ -1,17 +1,20 @@
 """A board's visible items as SVG or PNG, drawn the way the browser draws them.
 
-Pure: takes the board size and CommittedStroke-like objects (stroke, author, item, points);
-knows nothing of the database. Each kind of item (draw/items.py) has one SVG renderer and one
-PNG renderer, with the geometry of frontend/kinds/: the same outline for ink, the same arrow
-heads, text with the same font and line box. Items of the "under" layer (highlighters) are
-drawn first, then the rest, each layer in drawing order.
+Pure: takes the board size and CommittedStroke-like objects (stroke, author, item, points),
+and the font files text is drawn with; knows nothing of the database. Each kind of item
+(draw/items.py) has one SVG renderer and one PNG renderer, with the geometry of
+frontend/kinds/: the same outline for ink, the same arrow heads, text with the same font and
+line box, and a fallback font for the characters that font lacks. Items of the "under" layer
+(highlighters) are drawn first, then the rest, each layer in drawing order.
 """
 
+import functools
 import io
 import itertools
 import math
 from xml.sax.saxutils import escape, quoteattr
 
+from fontTools.ttLib import TTFont
 from PIL import Image, ImageColor, ImageDraw, ImageFont
 
 from draw import items
@@ -30,6 +33,12 @@ FONT_FAMILY = "Atkinson Hyperlegible"
 FONT_STATIC = "vendor/fonts/AtkinsonHyperlegible-Regular.ttf"
 TEXT_ASCENT = 0.95
 TEXT_DESCENT = 0.29
+# The font for the characters the text font has no glyph for (subscripts, arrows, maths), as
+# the browser falls back per character: its family and its static path, mapped the same way.
+FALLBACK_FONT_FAMILY = "DejaVu Sans"
+FALLBACK_FONT_STATIC = "vendor/fonts/DejaVuSans.ttf"
+# Font files whose characters are kept read: the text font and its fallback, with room to spare.
+FONT_CHARACTERS_CACHED = 4
 # How much of a highlighter's colour shows (frontend/kinds/highlighter.js).
 HIGHLIGHTER_ALPHA = 0.35
 # Arrow heads (frontend/kinds/geometry.js arrowHead).
@@ -200,7 +209,7 @@ def _svg_ellipse(stroke, id, colour):
 def _svg_text(stroke, id, colour):
     x, y = stroke.points[:2]
     size = stroke.item["size"]
-    family = quoteattr(f"'{FONT_FAMILY}', sans-serif")
+    family = quoteattr(f"'{FONT_FAMILY}', '{FALLBACK_FONT_FAMILY}', sans-serif")
     return (
         f'<text id="{id}" x="{x}" y="{_number(y + TEXT_ASCENT * size)}" font-family={family} '
         f'font-size="{size}" fill={colour} stroke="none" xml:space="preserve">'
@@ -230,35 +239,64 @@ def blank_canvas(width, height, scale):
     return image, ImageDraw.Draw(image)
 
 
+@functools.lru_cache(maxsize=FONT_CHARACTERS_CACHED)
+def font_characters(path):
+    """The code points the font file at `path` (a str) has glyphs for, from its cmap."""
+    # Kept for the process: the font files are installed ones that do not change under it.
+    with TTFont(path, lazy=True) as font:
+        return frozenset(font.getBestCmap() or ())
+
+
+def text_runs(text, charsets):
+    """`text` as (font index, characters) runs, each character in the first font whose
+    character set in `charsets` has it; one that no font has stays in the first font."""
+
+    def font_of(character):
+        code = ord(character)
+        return next((index for index, characters in enumerate(charsets) if code in characters), 0)
+
+    return [(index, "".join(run)) for index, run in itertools.groupby(text, key=font_of)]
+
+
 class _Png:
     """One PNG being drawn: the image, its canvas, the scale and the fonts opened for it."""
 
-    def __init__(self, width, height, scale, font_path):
+    def __init__(self, width, height, scale, font_paths):
         self.image, self.canvas = blank_canvas(width, height, scale)
         self.scale = scale
-        self.font_path = font_path
+        self.font_paths = font_paths
         self.fonts = {}
 
     def line_width(self, width):
         """A width in pixels: never under one, as the browser never draws under its minimum."""
         return max(1, round(width * self.scale))
 
-    def font(self, size):
+    def font(self, size, index=0):
+        """The font `index` of font_paths (0: the text font) at `size` board units."""
         pixels = size * self.scale
-        font = self.fonts.get(pixels)
+        font = self.fonts.get((index, pixels))
         if font is None:
-            if self.font_path is not None:
-                font = ImageFont.truetype(str(self.font_path), pixels)
+            if self.font_paths:
+                font = ImageFont.truetype(str(self.font_paths[index]), pixels)
             else:
                 # No font file given: Pillow's own scalable font, so the text still shows.
                 font = ImageFont.load_default(pixels)
-            self.fonts[pixels] = font
+            self.fonts[index, pixels] = font
         return font
 
+    def text_runs(self, text):
+        """(font index, characters) runs of `text`: one run when there is no fallback to use."""
+        if len(self.font_paths) < 2:
+            return [(0, text)]
+        return text_runs(text, [font_characters(str(path)) for path in self.font_paths])
 
-def to_png(width, height, strokes, scale=1.0, font_path=None):
-    """PNG bytes of the board at `scale` pixels per board unit; text in the font at `font_path`."""
-    png = _Png(width, height, scale, font_path)
+
+def to_png(width, height, strokes, scale=1.0, font_path=None, fallback_font_path=None):
+    """PNG bytes of the board at `scale` pixels per board unit; text in the font at `font_path`,
+    and each character that font lacks in the one at `fallback_font_path`, if given."""
+    font_paths = tuple(path for path in (font_path, fallback_font_path) if path is not None)
+    # Without the text font, Pillow's own draws all of the text: its characters are unknown.
+    png = _Png(width, height, scale, font_paths if font_path is not None else ())
     for stroke in drawing_order(strokes):
         render = PNG_KINDS.get(stroke.item["kind"])
         if render is not None and stroke.points:
@@ -376,9 +414,13 @@ def _png_text(png, stroke, colour):
     x, y = stroke.points[:2]
     size = stroke.item["size"]
     baseline = (y + TEXT_ASCENT * size) * png.scale
-    png.canvas.text(
-        (x * png.scale, baseline), stroke.item["text"], fill=colour, font=png.font(size), anchor="ls"
-    )
+    left = x * png.scale
+    # Runs one after another on one baseline, each moved on by the advance of the one before,
+    # as the browser lays out a line whose characters come from more than one font.
+    for index, run in png.text_runs(stroke.item["text"]):
+        font = png.font(size, index)
+        png.canvas.text((left, baseline), run, fill=colour, font=font, anchor="ls")
+        left += font.getlength(run)
 
 
 PNG_KINDS = {

@@ -24,13 +24,29 @@ def render(board, format, scale):
     if format == "svg":
         return export.to_svg(board.width, board.height, board.strokes).encode()
     if format == "png":
-        return export.to_png(board.width, board.height, board.strokes, scale, font_path=text_font_path())
+        return export.to_png(
+            board.width,
+            board.height,
+            board.strokes,
+            scale,
+            font_path=text_font_path(),
+            fallback_font_path=fallback_font_path(),
+        )
     raise ValueError(f"unknown export format {format!r}")
 
 
 def text_font_path():
     """The font file text is drawn with: the one the page is served, from node_modules."""
-    return Path(settings.NPM_ROOT) / settings.NPM_STATIC_FILES[export.FONT_STATIC]
+    return _npm_file(export.FONT_STATIC)
+
+
+def fallback_font_path():
+    """The font file for the characters the text font lacks, from node_modules."""
+    return _npm_file(export.FALLBACK_FONT_STATIC)
+
+
+def _npm_file(static_path):
+    return Path(settings.NPM_ROOT) / settings.NPM_STATIC_FILES[static_path]
 
 
 class Exporter:

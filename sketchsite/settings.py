@@ -163,6 +163,7 @@ NPM_STATIC_FILES = {
     "vendor/fonts/AtkinsonHyperlegible-Regular.ttf": (
         "@expo-google-fonts/atkinson-hyperlegible/400Regular/AtkinsonHyperlegible_400Regular.ttf"
     ),
+    "vendor/fonts/DejaVuSans.ttf": "dejavu-fonts-ttf/ttf/DejaVuSans.ttf",
 }
 NPM_ROOT = BASE_DIR / "node_modules"
 STORAGES = {

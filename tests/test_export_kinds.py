@@ -276,7 +276,7 @@ def test_svg_text_is_escaped_and_names_the_font_with_a_fallback():
     (element,) = re.findall(r'<text id="s-ann-s1"[^>]*>[^<]*</text>', svg)
     assert "&lt;b&gt; &amp;" in element
     assert 'x="100" y="69"' in element
-    assert "font-family=\"'Atkinson Hyperlegible', sans-serif\"" in element
+    assert "font-family=\"'Atkinson Hyperlegible', 'DejaVu Sans', sans-serif\"" in element
     assert 'font-size="20"' in element and 'fill="#1971c2"' in element
 
 
