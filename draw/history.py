@@ -178,8 +178,12 @@ class BoardHistory:
         stroke = self.strokes.get(key)
         return stroke is not None and not stroke.visible
 
-    def _movable(self, action):
-        """The move's effect with (dx, dy) cut so every point stays on the board."""
+    def _movable(self, action, undoing=False):
+        """The move's effect with (dx, dy) cut so every point stays on the board.
+
+        An undo or redo of a move goes through even when the cut leaves nothing to move (the
+        items were moved to the edge since): refused, it would stay on top of its stack and
+        refuse every undo after it."""
         keys = [key for key in action.moved if key in self.strokes]
         if not keys:
             raise ProtocolError("nothing_to_move", "none of those items is on the board")
@@ -188,13 +192,13 @@ class BoardHistory:
         right, bottom = max(edge[2] for edge in edges), max(edge[3] for edge in edges)
         dx = min(max(action.by[0], -left), self.width - right)
         dy = min(max(action.by[1], -top), self.height - bottom)
-        if dx == 0 and dy == 0:
+        if dx == 0 and dy == 0 and not undoing:
             raise ProtocolError("nothing_to_move", "those items cannot move further that way")
         return Action(moved=tuple(keys), by=(dx, dy)).effect()
 
     def _checked(self, action):
         if action.moved:
-            return self._movable(action)
+            return self._movable(action, undoing=True)
         shown = [self.strokes[key] for key in action.shown if self._exists_hidden(key)]
         self._check_room(len(shown), sum(stroke.point_count for stroke in shown))
         return action.effect()

@@ -49,6 +49,7 @@ const sketch = createSketch(container, board, {
       maxPointsPerStroke: () => connection.limits.maxPointsPerStroke,
       maxStrokeWidth: () => connection.limits.maxStrokeWidth,
       maxTextLength: () => connection.limits.maxTextLength,
+      limits: () => connection.limits,
       maxLaserPerSecond: () => connection.limits.maxLaserPerSecond,
       emit: (message) => {
         session.emit(message);

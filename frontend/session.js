@@ -30,6 +30,7 @@ import {
   edit,
   ERASE,
   MOVE,
+  move,
   erase,
   ERROR,
   EVENT,
@@ -267,10 +268,13 @@ export class Session {
 
   /** An undo, redo, clear or erase made here. */
   queueEdit(message) {
-    const most = this.connection.limits.maxEraseStrokes;
-    if (message.type === ERASE && message.strokes.length > most) {
-      // One erase may name only so many strokes: a wide rub becomes several.
-      for (let i = 0; i < message.strokes.length; i += most) this.outbox.addEdit(erase(message.strokes.slice(i, i + most)));
+    const most = message.type === MOVE ? this.connection.limits.maxMoveStrokes : this.connection.limits.maxEraseStrokes;
+    if ((message.type === ERASE || message.type === MOVE) && message.strokes.length > most) {
+      // One erase or move may name only so many items: a wide rub or a big selection becomes several.
+      for (let i = 0; i < message.strokes.length; i += most) {
+        const part = message.strokes.slice(i, i + most);
+        this.outbox.addEdit(message.type === MOVE ? move(part, message.by) : erase(part));
+      }
     } else {
       this.outbox.addEdit(message);
     }

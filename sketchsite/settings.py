@@ -278,6 +278,8 @@ SKETCHSITE = {
     # seq, a process keeps (least recently asked for go first; a full board's is a few MB).
     "SNAPSHOT_CACHE_BOARDS": env_int("SKETCHSITE_SNAPSHOT_CACHE_BOARDS", 16, minimum=1),
 }
+if SKETCHSITE["MIN_TEXT_SIZE"] > SKETCHSITE["MAX_TEXT_SIZE"]:
+    raise ImproperlyConfigured("SKETCHSITE_MIN_TEXT_SIZE must not be larger than SKETCHSITE_MAX_TEXT_SIZE")
 check_frame_limits(SKETCHSITE)
 
 LOGGING = {

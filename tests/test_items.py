@@ -138,3 +138,14 @@ def test_a_moved_item_is_a_new_object_so_cached_snapshots_see_the_change():
     after = board.history.strokes[("ann", "s1")]
     assert after is not before and before.points == [10, 10, 20, 20]
     assert after.to_compact() == ["s1", "ann", MARKER, [11, 11, 21, 21], 1]
+
+
+def test_an_undo_of_a_move_the_edge_has_since_stopped_still_goes_and_the_next_undo_works():
+    board = Board()
+    board.commit("stroke", "ann", stroke="r1", item={**MARKER, "kind": "rect"}, points=[100, 100, 300, 200])
+    board.commit("move", "ann", strokes=[["ann", "r1"]], by=[-100, 0])
+    # Bob's move puts it back where Ann's undo would take it... and Bob pushes it to the edge.
+    board.commit("move", "bob", strokes=[["ann", "r1"]], by=[1300, 0])
+    undo = board.commit("undo", "ann")
+    assert undo["by"] == [100, 0] or undo["by"] == [0, 0]
+    assert board.commit("undo", "ann")["hide"] == [["ann", "r1"]]

@@ -3,6 +3,7 @@
 // the item is drawn from its first point to its last. Shift constrains it (constrain()).
 
 import { newId, strokeBegin, strokeEnd, strokePoints } from '../protocol.js';
+import { touchMayDraw } from './freehand.js';
 import { boardPoint, isPrimaryPress } from './pointer.js';
 
 /** The end (x, y) a Shift-drag from (x0, y0) snaps to: the same angle every 45 degrees. */
@@ -36,6 +37,9 @@ export function attachDrag(canvas, tools, { name, kind, constrain }) {
     const end = endOf(current, event);
     if (end[0] === current.last[0] && end[1] === current.last[1]) return;
     if (current.stroke === null) {
+      // A finger waits as the pen does (freehand.js): a second one may make this a pinch.
+      const { x, y, time, touch } = current.down;
+      if (touch && !touchMayDraw(x, y, time, event.clientX, event.clientY, event.timeStamp)) return;
       // Begun at the first move, so a click that drags nothing leaves nothing.
       current.stroke = newId();
       const { color, width } = getStyle();
@@ -56,7 +60,8 @@ export function attachDrag(canvas, tools, { name, kind, constrain }) {
     event.preventDefault();
     canvas.setPointerCapture?.(event.pointerId);
     const start = boardPoint(canvas, board, getView(), event);
-    active.set(event.pointerId, { stroke: null, start, last: start, count: 1, pending: null });
+    const down = { x: event.clientX, y: event.clientY, time: event.timeStamp, touch: event.pointerType === 'touch' };
+    active.set(event.pointerId, { stroke: null, start, last: start, count: 1, pending: null, down });
   });
   canvas.addEventListener('pointermove', (event) => {
     const current = active.get(event.pointerId);

@@ -23,7 +23,7 @@ export default Object.freeze({
   label: 'Text',
   shortcut: 't',
   icon: icon('<path d="M5 6V4h14v2"/><path d="M12 4v16"/><path d="M9 20h6"/>'),
-  attach(canvas, { board, getView, getStyle, isActive, can, emit, maxTextLength }) {
+  attach(canvas, { board, getView, getStyle, isActive, can, emit, maxTextLength, limits }) {
     let editing = null; // {input, at, item}
 
     function finish(keep) {
@@ -42,7 +42,8 @@ export default Object.freeze({
       const view = getView();
       const at = boardPoint(canvas, board, view, event);
       const { color, width } = getStyle();
-      const item = { kind: 'text', color, size: textSizeFor(width) };
+      const { minTextSize, maxTextSize } = limits();
+      const item = { kind: 'text', color, size: Math.min(maxTextSize, Math.max(minTextSize, textSizeFor(width))) };
       const input = document.createElement('input');
       input.type = 'text';
       input.className = 'text-entry';

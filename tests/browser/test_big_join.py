@@ -24,7 +24,11 @@ LAPTOP = {"viewport": {"width": 1366, "height": 768}}
 PAINT_TIMEOUT_MS = 60_000
 # Strokes committed while a browser is away, in the marker band, apart from the markers.
 AWAY = [
-    {"stroke": f"away{index}", "item": {"kind": "marker", "color": "#8b4513", "width": 20}, "points": [x, 70, x + 200, 70]}
+    {
+        "stroke": f"away{index}",
+        "item": {"kind": "marker", "color": "#8b4513", "width": 20},
+        "points": [x, 70, x + 200, 70],
+    }
     for index, x in enumerate((100, 600, 1100))
 ]
 

@@ -86,7 +86,12 @@ class SocketClient:
     def draw(self, stroke, colour, points, width=8):
         """One whole stroke, as a browser sends it; returns once it is stored."""
         self.send(
-            {"type": "stroke.begin", "stroke": stroke, "item": {"kind": "marker", "color": colour, "width": width}, "points": points[:2]}
+            {
+                "type": "stroke.begin",
+                "stroke": stroke,
+                "item": {"kind": "marker", "color": colour, "width": width},
+                "points": points[:2],
+            }
         )
         self.send({"type": "stroke.end", "stroke": stroke, "points": points[2:]})
         self.wait_for(lambda message: message["type"] == "ack" and message["ref"] == stroke)
@@ -142,7 +147,8 @@ def board_colour(page, x, y):
         page.evaluate(
             """([x, y]) => {
                 const view = window.sketchsite.sketch.view;
-                return window.sketchsite.sketch.readPixel(view.offsetX + x * view.scale, view.offsetY + y * view.scale);
+                const [left, top] = [view.offsetX + x * view.scale, view.offsetY + y * view.scale];
+                return window.sketchsite.sketch.readPixel(left, top);
             }""",
             [x, y],
         )
@@ -264,7 +270,12 @@ def test_a_lesson_with_a_host_a_projector_and_twenty_eight_students(server, open
     for page in student_pages:
         page.locator("[data-role=pens-down]").get_by_text("Pens down").wait_for(timeout=10_000)
     students[0].send(
-        {"type": "stroke.begin", "stroke": "paused", "item": {"kind": "marker", "color": "#1e1e1e", "width": 8}, "points": []}
+        {
+            "type": "stroke.begin",
+            "stroke": "paused",
+            "item": {"kind": "marker", "color": "#1e1e1e", "width": 8},
+            "points": [],
+        }
     )
     assert students[0].error_about("paused")["code"] == "locked"
 
@@ -288,7 +299,12 @@ def test_a_lesson_with_a_host_a_projector_and_twenty_eight_students(server, open
     viewer = socket_clients(board, view="1")
     assert viewer.welcome["role"] == "viewer"
     viewer.send(
-        {"type": "stroke.begin", "stroke": "watching", "item": {"kind": "marker", "color": "#1e1e1e", "width": 8}, "points": [5, 5]}
+        {
+            "type": "stroke.begin",
+            "stroke": "watching",
+            "item": {"kind": "marker", "color": "#1e1e1e", "width": 8},
+            "points": [5, 5],
+        }
     )
     assert viewer.error_about("watching")["code"] == "forbidden"
     # One projector on the host's people list is the room as it is.

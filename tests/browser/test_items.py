@@ -136,15 +136,17 @@ def test_shapes_and_text_reach_another_page_and_the_exports_and_go_with_the_eras
     # On the other screen: the rectangle's edge, the arrow's shaft and the text are blue ink,
     # the rectangle's inside is board.
     other_view = board_view(other)
-    assert near(pixel(other, *to_screen(other_view, 200, 350)), BLUE)
-    assert near(pixel(other, *to_screen(other_view, 1000, 300)), BLUE)
+    assert wait_until(lambda: near(pixel(other, *to_screen(other_view, 200, 350)), BLUE))
+    assert wait_until(lambda: near(pixel(other, *to_screen(other_view, 1000, 300)), BLUE))
     assert near(pixel(other, *to_screen(other_view, 400, 350)), WHITE, 5)
     assert wait_until(lambda: text_ink(other, 300, 700, text["item"]["size"]) > 20)
 
     svg = other.request.get(f"{server.http_url}/b/{board}/export.svg").text()
     assert "2 &lt; 3 &amp; &lt;b&gt;bold&lt;/b&gt;" in svg and "<b>" not in svg
     assert svg.count("#1971c2") >= 3
-    png = Image.open(io.BytesIO(other.request.get(f"{server.http_url}/b/{board}/export.png").body())).convert("RGB")
+    png = Image.open(io.BytesIO(other.request.get(f"{server.http_url}/b/{board}/export.png").body())).convert(
+        "RGB"
+    )
     assert near(png.getpixel((200, 350)), BLUE)
     assert near(png.getpixel((1000, 300)), BLUE)
     assert near(png.getpixel((400, 350)), WHITE, 5)
@@ -156,7 +158,7 @@ def test_shapes_and_text_reach_another_page_and_the_exports_and_go_with_the_eras
     drag_tool(author, (320, 690), (320, 730))
     assert wait_until(lambda: not committed(other, "rect") and not committed(other, "text"))
     assert committed(other, "arrow")
-    assert near(pixel(other, *to_screen(board_view(other), 200, 350)), WHITE, 5)
+    assert wait_until(lambda: near(pixel(other, *to_screen(board_view(other), 200, 350)), WHITE, 5))
     svg = other.request.get(f"{server.http_url}/b/{board}/export.svg").text()
     assert "bold" not in svg and svg.count("#1971c2") >= 1
 
@@ -193,7 +195,7 @@ def test_select_and_move_moves_an_item_for_everyone(server, open_page):
     # The keyboard moves what is selected too.
     author.keyboard.press("Shift+ArrowLeft")
     assert wait_until(lambda: committed(other, "rect")[0]["points"] == [450, 300, 650, 500])
-    assert near(pixel(other, *to_screen(board_view(other), 450, 400)), INK)
+    assert wait_until(lambda: near(pixel(other, *to_screen(board_view(other), 450, 400)), INK))
     # Undo takes the last move back.
     author.keyboard.press("Control+z")
     assert wait_until(lambda: committed(other, "rect")[0]["points"] == [500, 300, 700, 500])

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import test from 'node:test';
 
 import { snapAngle, squareBox } from '../../frontend/tools/drag.js';
+import { TOUCH_HOLD_MS, TOUCH_HOLD_PIXELS, touchMayDraw } from '../../frontend/tools/freehand.js';
 import { TOOLS, toolNamed } from '../../frontend/tools/index.js';
 import { boxesMeet } from '../../frontend/tools/select.js';
 import { textSizeFor, TEXT_SIZES } from '../../frontend/tools/text.js';
@@ -61,4 +62,10 @@ test('a selection box takes the items whose bounds it meets', () => {
   assert.ok(boxesMeet([0, 0, 10, 10], [5, 5, 20, 20]));
   assert.ok(boxesMeet([0, 0, 10, 10], [10, 10, 20, 20]));
   assert.ok(!boxesMeet([0, 0, 10, 10], [11, 0, 20, 10]));
+});
+
+test('a finger draws once it has gone a few pixels or a moment, so a pinch leaves no dot', () => {
+  assert.equal(touchMayDraw(0, 0, 0, 3, 3, 50), false);
+  assert.equal(touchMayDraw(0, 0, 0, TOUCH_HOLD_PIXELS, 0, 10), true);
+  assert.equal(touchMayDraw(0, 0, 0, 0, 0, TOUCH_HOLD_MS), true);
 });
