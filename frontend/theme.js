@@ -49,20 +49,21 @@ export function boardTheme(name) {
 }
 
 /**
- * The colour ink of `color` is shown in on the board of theme `themeName`: black becomes a
- * light ink on the dark board, and any colour under MIN_INK_CONTRAST against the board is
- * moved towards white (dark board) or black (light board) until it is not. Other colours,
- * and colours that are not #rgb/#rrggbb, are shown as they are.
+ * The colour ink of `color` is shown in on the board of theme `themeName`. On a dark board
+ * black becomes a light ink and any colour under MIN_INK_CONTRAST against the board is
+ * moved towards white until it is not. On the light board every ink shows as it was drawn,
+ * as the exports show it (the palette is chosen to stand out there). Colours that are not
+ * #rgb/#rrggbb are shown as they are.
  */
 export function displayColor(themeName, color) {
   const theme = boardTheme(themeName);
   const rgb = parseColor(color);
   if (!rgb) return color;
-  const dark = relativeLuminance(toRgb(theme.board)) < 0.5;
-  if (dark && formatColor(rgb) === BLACK_INK) return LIGHT_INK;
+  if (relativeLuminance(toRgb(theme.board)) >= 0.5) return color;
+  if (formatColor(rgb) === BLACK_INK) return LIGHT_INK;
   if (contrastRatio(rgb, theme.board) >= MIN_INK_CONTRAST) return color;
-  const target = dark ? [255, 255, 255] : [0, 0, 0];
-  // The least mix towards white or black that is enough keeps the most of the colour's hue.
+  const target = [255, 255, 255];
+  // The least mix towards white that is enough keeps the most of the colour's hue.
   for (let step = 1; step <= 20; step += 1) {
     const mixed = mix(rgb, target, step / 20);
     if (contrastRatio(mixed, theme.board) >= MIN_INK_CONTRAST) return formatColor(mixed);

@@ -56,16 +56,17 @@ test('a colour that stands out already is shown as it is', () => {
   assert.equal(displayColor('dark', '#e8590c'), '#e8590c');
 });
 
-test('a faint colour is moved towards white on the dark board, keeping its hue, and towards black on the light one', () => {
+test('a faint colour is moved towards white on the dark board, keeping its hue', () => {
   const lifted = displayColor('dark', '#7048e8');
   assert.notEqual(lifted, '#7048e8');
   assert.ok(contrastRatio(lifted, BOARD_THEMES.dark.board) >= 3);
   const [r, g, b] = parseColor(lifted);
   assert.ok(b > r && b > g, lifted);
-  // Strokes from before the palette changed, and white ink, stay visible on white.
-  for (const faint of ['#fab005', '#ffffff', '#f08c00']) {
-    assert.ok(contrastRatio(displayColor('light', faint), '#ffffff') >= 3, faint);
-  }
+  assert.ok(contrastRatio(displayColor('dark', '#000000'), BOARD_THEMES.dark.board) >= 3);
+});
+
+test('on the light board every ink shows as it was drawn, as in the exports', () => {
+  for (const color of ['#fab005', '#00ff7f', '#1e1e1e', '#7048e8']) assert.equal(displayColor('light', color), color);
 });
 
 test('colours that are not #rgb or #rrggbb, and unknown themes, do not break', () => {
