@@ -75,7 +75,7 @@ class BatchedPen:
         self.sender.interval = interval
 
     def down(self, plan, x, y):
-        self.sender.send(stroke_begin(plan.stroke, plan.color, plan.width, [x, y]))
+        self.sender.send(stroke_begin(plan.stroke, plan.item, [x, y]))
 
     def move(self, plan, x, y):
         self.sender.send(stroke_points(plan.stroke, [x, y]))

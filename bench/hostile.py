@@ -36,7 +36,7 @@ from bench.metrics import (
     rss_bytes,
     wait_for_quiet_machine,
 )
-from bench.outgoing import PacedSender, stroke_begin, stroke_end, stroke_points
+from bench.outgoing import PacedSender, marker, stroke_begin, stroke_end, stroke_points
 from bench.wsclient import BoardSocket, HandshakeFailed, open_socket
 from draw import protocol
 
@@ -471,7 +471,9 @@ class HostileSocket:
         return flat
 
     def begin(self, stroke, points=None, kind="copied_id"):
-        message = stroke_begin(stroke, self.rng.choice(COLORS), self.rng.choice((2, 3, 4, 8)), points or [])
+        message = stroke_begin(
+            stroke, marker(self.rng.choice(COLORS), self.rng.choice((2, 3, 4, 8))), points or []
+        )
         return Frame(kind, encode(message))
 
 
@@ -510,28 +512,65 @@ WRONG_SHAPES = (
     '{"type": null}',
     '{"type": ["stroke.begin"]}',
     '{"stroke": "a1"}',
-    '{"type": "stroke.begin", "stroke": "a1", "color": "red", "width": 3}',
-    '{"type": "stroke.begin", "stroke": "a1", "color": "#12345", "width": 3}',
-    '{"type": "stroke.begin", "stroke": "a1", "color": 123, "width": 3}',
-    '{"type": "stroke.begin", "stroke": "a1", "color": "#000000", "width": "8"}',
-    '{"type": "stroke.begin", "stroke": "a1", "color": "#000000", "width": 8.5}',
-    '{"type": "stroke.begin", "stroke": "a1", "color": "#000000", "width": true}',
-    '{"type": "stroke.begin", "stroke": "a1", "color": "#000000", "width": 0}',
-    '{"type": "stroke.begin", "stroke": "a1", "color": "#000000", "width": 65}',
-    '{"type": "stroke.begin", "stroke": "a1", "color": "#000000", "width": 1000000000000000000000000000000}',
-    '{"type": "stroke.begin", "stroke": 42, "color": "#000000", "width": 3}',
-    '{"type": "stroke.begin", "stroke": "", "color": "#000000", "width": 3}',
-    '{"type": "stroke.begin", "stroke": "a b", "color": "#000000", "width": 3}',
-    '{"type": "stroke.begin", "stroke": "ü", "color": "#000000", "width": 3}',
-    '{"type": "stroke.begin", "stroke": "a1", "color": "#000000", "width": 3, "points": "1,2"}',
-    '{"type": "stroke.begin", "stroke": "a1", "color": "#000000", "width": 3, "points": [1]}',
-    '{"type": "stroke.begin", "stroke": "a1", "color": "#000000", "width": 3, "points": [1.5, 2]}',
-    '{"type": "stroke.begin", "stroke": "a1", "color": "#000000", "width": 3, "points": [true, 2]}',
-    '{"type": "stroke.begin", "stroke": "a1", "color": "#000000", "width": 3, "points": [null, 1]}',
-    '{"type": "stroke.begin", "stroke": "a1", "color": "#000000", "width": 3, "points": [-1, 5]}',
-    '{"type": "stroke.begin", "stroke": "a1", "color": "#000000", "width": 3, "points": [1601, 0]}',
-    '{"type": "stroke.begin", "stroke": "a1", "color": "#000000", "width": 3, "points": [0, 901]}',
-    '{"type": "stroke.begin", "stroke": "a1", "color": "#000000", "width": 3, "points": [[1, 2]]}',
+    '{"type": "stroke.begin", "stroke": "a1", "item": {"kind": "marker", "color": "red", "width": 3}}',
+    '{"type": "stroke.begin", "stroke": "a1", "item": {"kind": "marker", "color": "#12345", "width": 3}}',
+    '{"type": "stroke.begin", "stroke": "a1", "item": {"kind": "marker", "color": 123, "width": 3}}',
+    '{"type": "stroke.begin", "stroke": "a1", "item": {"kind": "marker", "color": "#000000", "width": "8"}}',
+    '{"type": "stroke.begin", "stroke": "a1", "item": {"kind": "marker", "color": "#000000", "width": 8.5}}',
+    '{"type": "stroke.begin", "stroke": "a1", "item": {"kind": "marker", "color": "#000000", "width": true}}',
+    '{"type": "stroke.begin", "stroke": "a1", "item": {"kind": "marker", "color": "#000000", "width": 0}}',
+    '{"type": "stroke.begin", "stroke": "a1", "item": {"kind": "marker", "color": "#000000", "width": 65}}',
+    '{"type": "stroke.begin", "stroke": "a1", "item": {"kind": "marker", "color": "#000000", '
+    '"width": 1000000000000000000000000000000}}',
+    '{"type": "stroke.begin", "stroke": 42, "item": {"kind": "marker", "color": "#000000", "width": 3}}',
+    '{"type": "stroke.begin", "stroke": "", "item": {"kind": "marker", "color": "#000000", "width": 3}}',
+    '{"type": "stroke.begin", "stroke": "a b", "item": {"kind": "marker", "color": "#000000", "width": 3}}',
+    '{"type": "stroke.begin", "stroke": "ü", "item": {"kind": "marker", "color": "#000000", "width": 3}}',
+    '{"type": "stroke.begin", "stroke": "a1", "item": {"kind": "marker", "color": "#000000", "width": 3},'
+    ' "points": "1,2"}',
+    '{"type": "stroke.begin", "stroke": "a1", "item": {"kind": "marker", "color": "#000000", "width": 3},'
+    ' "points": [1]}',
+    '{"type": "stroke.begin", "stroke": "a1", "item": {"kind": "marker", "color": "#000000", "width": 3},'
+    ' "points": [1.5, 2]}',
+    '{"type": "stroke.begin", "stroke": "a1", "item": {"kind": "marker", "color": "#000000", "width": 3},'
+    ' "points": [true, 2]}',
+    '{"type": "stroke.begin", "stroke": "a1", "item": {"kind": "marker", "color": "#000000", "width": 3},'
+    ' "points": [null, 1]}',
+    '{"type": "stroke.begin", "stroke": "a1", "item": {"kind": "marker", "color": "#000000", "width": 3},'
+    ' "points": [-1, 5]}',
+    '{"type": "stroke.begin", "stroke": "a1", "item": {"kind": "marker", "color": "#000000", "width": 3},'
+    ' "points": [1601, 0]}',
+    '{"type": "stroke.begin", "stroke": "a1", "item": {"kind": "marker", "color": "#000000", "width": 3},'
+    ' "points": [0, 901]}',
+    '{"type": "stroke.begin", "stroke": "a1", "item": {"kind": "marker", "color": "#000000", "width": 3},'
+    ' "points": [[1, 2]]}',
+    '{"type": "stroke.begin", "stroke": "a1", "color": "#000000", "width": 3, "points": [1, 2]}',
+    '{"type": "stroke.begin", "stroke": "a1", "points": [1, 2]}',
+    '{"type": "stroke.begin", "stroke": "a1", "item": "marker", "points": [1, 2]}',
+    '{"type": "stroke.begin", "stroke": "a1", "item": null, "points": [1, 2]}',
+    '{"type": "stroke.begin", "stroke": "a1", "item": [], "points": [1, 2]}',
+    '{"type": "stroke.begin", "stroke": "a1", "item": {"color": "#000000", "width": 3}}',
+    '{"type": "stroke.begin", "stroke": "a1", "item": {"kind": "laser", "color": "#000000", "width": 3}}',
+    '{"type": "stroke.begin", "stroke": "a1", "item": {"kind": "__proto__", "color": "#000000", "width": 3}}',
+    '{"type": "stroke.begin", "stroke": "a1", "item": {"kind": "marker", "color": "#000000"}}',
+    '{"type": "stroke.begin", "stroke": "a1", "item": {"kind": "marker", "color": "#000000", '
+    '"width": 3, "author": "x"}}',
+    '{"type": "stroke.begin", "stroke": "a1", "item": {"kind": "ink", "color": "#000000", "width": 3},'
+    ' "points": [1, 2]}',
+    '{"type": "stroke.begin", "stroke": "a1", "item": {"kind": "ink", "color": "#000000", "width": 3},'
+    ' "points": [1, 2, 101]}',
+    '{"type": "stroke.begin", "stroke": "a1", "item": {"kind": "ink", "color": "#000000", "width": 3},'
+    ' "points": [1, 2, -1]}',
+    '{"type": "stroke.begin", "stroke": "a1", "item": {"kind": "text", "color": "#000000", '
+    '"size": 40, "text": " "}}',
+    '{"type": "stroke.begin", "stroke": "a1", "item": {"kind": "text", "color": "#000000", '
+    '"size": 40, "text": "a\\nb"}}',
+    '{"type": "stroke.begin", "stroke": "a1", "item": {"kind": "text", "color": "#000000", '
+    '"size": 40, "text": "\\u202eabc"}}',
+    '{"type": "stroke.begin", "stroke": "a1", "item": {"kind": "text", "color": "#000000", '
+    '"size": 1, "text": "a"}}',
+    '{"type": "stroke.begin", "stroke": "a1", "item": {"kind": "text", "color": "#000000", '
+    '"size": 40, "text": 5}}',
     '{"type": "stroke.points", "stroke": "a1", "points": {"x": 1, "y": 2}}',
     '{"type": "stroke.points", "stroke": "a1", "points": []}',
     '{"type": "stroke.end", "stroke": "a1", "points": [1e3, 2]}',
@@ -541,6 +580,11 @@ WRONG_SHAPES = (
     '{"type": "erase", "id": "e1", "strokes": [["a", "b", "c"]]}',
     '{"type": "erase", "id": "e1", "strokes": [[1, 2]]}',
     '{"type": "erase", "id": "e1", "strokes": []}',
+    '{"type": "move", "id": "m1", "strokes": [["abcdefghjk", "s1"]]}',
+    '{"type": "move", "id": "m1", "strokes": [["abcdefghjk", "s1"]], "by": [1.5, 0]}',
+    '{"type": "move", "id": "m1", "strokes": [["abcdefghjk", "s1"]], "by": [1, 2, 3]}',
+    '{"type": "move", "id": "m1", "strokes": [["abcdefghjk", "s1"]], "by": [100000, 0]}',
+    '{"type": "move", "id": "m1", "strokes": [], "by": [1, 1]}',
     '{"type": "undo", "id": 5}',
     '{"type": "undo"}',
     '{"type": "redo", "id": "a b"}',
@@ -594,9 +638,9 @@ async def extra_fields(socket):
         stroke = (socket.wire.copied_ids(rng, 1) or [socket.fresh_id()])[0]
         message = rng.choice(
             (
-                {**stroke_begin(stroke, "#000000", 3, socket.point()), "author": author},
-                {**stroke_begin(stroke, "#000000", 3, socket.point()), "seq": 1},
-                {**stroke_points(stroke, socket.point()), "color": "#ffffff"},
+                {**stroke_begin(stroke, marker("#000000", 3), socket.point()), "author": author},
+                {**stroke_begin(stroke, marker("#000000", 3), socket.point()), "seq": 1},
+                {**stroke_points(stroke, socket.point()), "item": marker("#ffffff", 3)},
                 {**stroke_end(stroke, socket.point()), "author": author},
                 {"type": protocol.UNDO, "id": socket.fresh_id(), "author": author},
                 {"type": protocol.CLEAR, "id": socket.fresh_id(), "admin": True},
@@ -622,7 +666,8 @@ async def nested(socket):
             (
                 "[" * depth + "]" * depth,
                 '{"a":' * depth + "1" + "}" * depth,
-                '{"type": "stroke.begin", "stroke": "n1", "color": "#000000", "width": 3, "points": '
+                '{"type": "stroke.begin", "stroke": "n1", '
+                '"item": {"kind": "marker", "color": "#000000", "width": 3}, "points": '
                 + "[" * depth
                 + "]" * depth
                 + "}",
@@ -986,7 +1031,7 @@ class HonestDrawer:
                 if delay > 0:
                     await asyncio.sleep(delay)
                 if k == 0:
-                    self.sender.send(stroke_begin(plan.stroke, plan.color, plan.width, [x, y]))
+                    self.sender.send(stroke_begin(plan.stroke, plan.item, [x, y]))
                 else:
                     self.sender.send(stroke_points(plan.stroke, [x, y]))
                 points += [x, y]
@@ -1172,7 +1217,7 @@ class HostileRun:
                 or event is None
                 or event["points"] != points
                 or on_board is None
-                or on_board[2:5] != [plan.color, plan.width, points]
+                or on_board[2:4] != [plan.item, points]
             ):
                 lost.append(stroke)
         return lost

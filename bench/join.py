@@ -167,7 +167,7 @@ PROBE = """
         const [x0, y, x1] = mark.points;
         const x = Math.round((view.offsetX + ((x0 + x1) / 2) * view.scale) * ratio);
         const pixel = app.sketch.readPixel(x / ratio, view.offsetY + y * view.scale);
-        return near([pixel[0], pixel[1], pixel[2]], rgb(mark.color));
+        return near([pixel[0], pixel[1], pixel[2]], rgb(mark.item.color));
       });
       if (painted) {
         window.__painted = performance.now();

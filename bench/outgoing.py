@@ -20,8 +20,14 @@ SEND_INTERVAL = 0.033
 MAX_POINTS_PER_MESSAGE = 500
 
 
-def stroke_begin(stroke, color, width, points):
-    return {"type": STROKE_BEGIN, "stroke": stroke, "item": {"kind": "marker", "color": color, "width": width}, "points": points}
+def stroke_begin(stroke, item, points):
+    """frontend/protocol.js strokeBegin: the item travels whole, its first points beside it."""
+    return {"type": STROKE_BEGIN, "stroke": stroke, "item": item, "points": points}
+
+
+def marker(color, width):
+    """The item of a plain line of x, y points."""
+    return {"kind": "marker", "color": color, "width": width}
 
 
 def stroke_points(stroke, points):

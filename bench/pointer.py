@@ -11,6 +11,8 @@ import random
 import time
 from dataclasses import dataclass
 
+from bench.outgoing import marker
+
 BOARD_WIDTH = 1600
 BOARD_HEIGHT = 900
 
@@ -48,6 +50,11 @@ class StrokePlan:
     radius: tuple
     frequency: tuple
     phase: tuple
+
+    @property
+    def item(self):
+        """The marker line this stroke draws, as its stroke.begin carries it."""
+        return marker(self.color, self.width)
 
     def point_time(self, k):
         return self.start + k * self.interval

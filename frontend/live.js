@@ -5,13 +5,14 @@
 // itself. Pure: the clock comes in at construction.
 
 import { TokenBucket } from './budget.js';
-import { CLEAR, DEFAULT_LIMITS, ERASE, REDO, REMOVE_INK, STROKE_BEGIN, STROKE_END, STROKE_POINTS, UNDO } from './protocol.js';
+import { stride } from './items.js';
+import { CLEAR, DEFAULT_LIMITS, ERASE, MOVE, REDO, REMOVE_INK, STROKE_BEGIN, STROKE_END, STROKE_POINTS, UNDO } from './protocol.js';
 
 // The buckets run a tenth under the server's: frames bunch up on the way, and the server
 // counts them when they arrive, not when they left.
 const HEADROOM = 0.9;
 
-const EDITS = new Set([UNDO, REDO, CLEAR, ERASE, REMOVE_INK]);
+const EDITS = new Set([UNDO, REDO, CLEAR, ERASE, MOVE, REMOVE_INK]);
 
 export class LiveStrokes {
   constructor(limits = DEFAULT_LIMITS, clock = () => performance.now()) {
@@ -22,7 +23,7 @@ export class LiveStrokes {
   /** A new socket, with the limits its welcome announced: nothing live, budgets full. */
   reset(limits) {
     this.limits = limits;
-    this.strokes = new Set();
+    this.strokes = new Map(); // live stroke id -> numbers a point of its kind
     const now = this.clock();
     this.actions = new TokenBucket(
       limits.maxActionsPerSecond * HEADROOM,
@@ -70,29 +71,36 @@ export class LiveStrokes {
    */
   admit(message, { whole = false } = {}) {
     const now = this.clock();
+    // Counted before an end forgets its stroke's kind.
+    const points = this.pointCount(message);
     if (message.type === STROKE_BEGIN) {
       const places = whole ? this.limits.maxOpenStrokes : this.maxLive();
       if (this.strokes.size >= places) return false;
       // Without an action a live begin would be refused: the stroke is drawn here and goes
       // whole from the outbox when it ends.
       if (!this.actions.take(1, now)) return false;
-      this.strokes.add(message.stroke);
+      this.strokes.set(message.stroke, stride(message.item.kind));
     } else if (message.type === STROKE_POINTS || message.type === STROKE_END) {
       if (!this.isLive(message.stroke)) return false;
       if (message.type === STROKE_END) this.strokes.delete(message.stroke);
     } else if (EDITS.has(message.type)) {
       if (!this.actions.take(1, now)) return false;
     }
-    const points = pointCount(message);
     if (points) this.points.charge(points, now);
     return true;
+  }
+
+  /** Points in a message as the server counts them: by the numbers a point of its stroke's kind. */
+  pointCount(message) {
+    const size = message.type === STROKE_BEGIN ? stride(message.item.kind) : (this.strokes.get(message.stroke) ?? 2);
+    return Math.floor((message.points?.length ?? 0) / size);
   }
 
   /** Milliseconds until the budgets could pay for `message` as well as what is queued (0: now). */
   wait(message) {
     const now = this.clock();
     const actions = message.type === STROKE_BEGIN || EDITS.has(message.type) ? this.actions.wait(1, now) : 0;
-    return Math.max(actions, this.points.wait(pointCount(message), now));
+    return Math.max(actions, this.points.wait(this.pointCount(message), now));
   }
 
   /**
@@ -103,9 +111,9 @@ export class LiveStrokes {
     this.points.refill(this.clock());
     // The bucket has been charged for every queued frame; a frame is paid for when the
     // bucket would not be in debt without the frames behind it.
-    let behind = queued.reduce((sum, message) => sum + pointCount(message), 0);
+    let behind = queued.reduce((sum, message) => sum + this.pointCount(message), 0);
     for (let count = 0; count < queued.length; count += 1) {
-      behind -= pointCount(queued[count]);
+      behind -= this.pointCount(queued[count]);
       const debt = -(this.points.tokens + behind);
       if (debt > 0) return { count, wait: Math.ceil((debt / this.points.rate) * 1000) };
     }
@@ -113,6 +121,4 @@ export class LiveStrokes {
   }
 }
 
-function pointCount(message) {
-  return (message.points?.length ?? 0) / 2;
-}
+

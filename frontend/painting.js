@@ -151,6 +151,7 @@ export class Cover {
    * may show.
    */
   shown(stroke, view) {
+    if (!coverable(stroke)) return ALL;
     // A cell's centre this close to the stroke's line may hold some of its pixels, edges
     // blended with the background included.
     const reach = halfWidth(stroke, view) + 1 + this.cell * Math.SQRT1_2;
@@ -176,6 +177,7 @@ export class Cover {
 
   /** The stroke is painted above every stroke looked at after it: the cells it fills are solid. */
   add(stroke, view) {
+    if (!coverable(stroke)) return;
     // A cell whose centre lies this close has every pixel inside the stroke, edges excluded.
     const inside = halfWidth(stroke, view) - this.cell * Math.SQRT1_2 - 0.5;
     if (inside > 0) this.#anyCell(stroke, view, inside, true);
@@ -228,5 +230,16 @@ export class Cover {
 
 /** Half a stroke's painted width in CSS pixels (strokes are at least a pixel wide). */
 export function halfWidth(stroke, view) {
-  return Math.max(1, stroke.width * view.scale) / 2;
+  return Math.max(1, (stroke.item?.width ?? stroke.width) * view.scale) / 2;
+}
+
+/**
+ * Whether Cover may reason about a stroke: an opaque polyline of one width, round at its ends
+ * and corners, two numbers a point (a marker). Ink's outline swells with pressure, a
+ * highlighter lets what is under it show, shapes and text are not their points: those are
+ * always painted, and hide nothing.
+ */
+export function coverable(stroke) {
+  // One being moved is lifted off its layer (sketch.js): it covers nothing there.
+  return (stroke.item === undefined || stroke.item.kind === 'marker') && !stroke.nudge;
 }

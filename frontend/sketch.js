@@ -13,7 +13,7 @@ import p5 from '../vendor/p5/p5.esm.min.js';
 import { layerOf } from './items.js';
 import { kindOf } from './kinds/index.js';
 import { textFontReady } from './kinds/text.js';
-import { PaintQueue } from './painting.js';
+import { Cover, PaintQueue } from './painting.js';
 import { boardTheme, displayColor } from './theme.js';
 import { Viewport } from './viewport.js';
 
@@ -40,13 +40,19 @@ export function createSketch(container, board, { onReady, onProgress = () => {},
     repaintAll = true;
   });
 
+  // Each ink colour as this board's theme shows it, worked out once per colour and theme.
+  const shownColours = new Map();
+  function shownColour(color) {
+    let shown = shownColours.get(color);
+    if (shown === undefined) {
+      shown = displayColor(themeName, color);
+      shownColours.set(color, shown);
+    }
+    return shown;
+  }
+
   function paintOptions(complete) {
-    const view = viewport.view;
-    return {
-      minWidth: MIN_LINE_PIXELS / view.scale,
-      color: (color) => displayColor(themeName, color),
-      complete,
-    };
+    return { minWidth: MIN_LINE_PIXELS / viewport.view.scale, color: shownColour, complete };
   }
 
   // Board units to this canvas's pixels, the device's pixel ratio included.
@@ -55,15 +61,14 @@ export function createSketch(container, board, { onReady, onProgress = () => {},
     context.setTransform(ratio * scale, 0, 0, ratio * scale, ratio * offsetX, ratio * offsetY);
   }
 
-  function paintCommitted(stroke) {
+  // Paint a committed item into its layer, whose transform paintFrame() has set to board units.
+  // `mask`: which segments of a marker later strokes leave to be seen (painting.js Cover).
+  function paintCommitted(stroke, options, mask) {
     if (stroke.nudge || !stroke.committed) return;
     const kind = kindOf(stroke);
     if (!kind) return;
     const layer = layerOf(stroke.item) === 'under' ? layers.under : layers.ink;
-    layer.context.save();
-    toBoard(layer.context, layer.ratio);
-    kind.paint(layer.context, stroke, paintOptions(true));
-    layer.context.restore();
+    kind.paint(layer.context, stroke, options, mask);
   }
 
   function paintBackground() {
@@ -155,9 +160,18 @@ export function createSketch(container, board, { onReady, onProgress = () => {},
         repaintAll = false;
         liveChanged = true;
         paintBackground();
-        queue.restart(board.strokes.values());
+        // Strokes that later ones cover completely are left out (painting.js Cover).
+        queue.restart(board.strokes.values(), new Cover(p.width, p.height));
       }
-      const repainting = queue.paintFrame((stroke) => paintCommitted(stroke), viewport.view);
+      // One transform and one set of options for the whole frame: a big board paints thousands
+      // of items in one.
+      const options = paintOptions(true);
+      for (const layer of [layers.under, layers.ink]) {
+        layer.context.save();
+        toBoard(layer.context, layer.ratio);
+      }
+      const repainting = queue.paintFrame((stroke, from, mask) => paintCommitted(stroke, options, mask), viewport.view);
+      for (const layer of [layers.under, layers.ink]) layer.context.restore();
       if (liveChanged) {
         liveChanged = false;
         paintLive(p);
@@ -193,7 +207,9 @@ export function createSketch(container, board, { onReady, onProgress = () => {},
     },
     /** Show the board in theme `name` (theme.js): the board's colour and the inks shown on it. */
     setTheme(name) {
+      if (name === themeName) return;
       themeName = name;
+      shownColours.clear();
       repaintAll = true;
     },
     get viewport() {

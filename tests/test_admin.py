@@ -19,7 +19,11 @@ def test_admin_lists_boards_with_their_stroke_and_event_counts(admin_client):
             "stroke",
             Participant("ann"),
             f"s{index}",
-            {"stroke": f"s{index}", "color": "#000000", "width": 4, "points": [1, 1]},
+            {
+                "stroke": f"s{index}",
+                "item": {"kind": "marker", "color": "#000000", "width": 4},
+                "points": [1, 1],
+            },
         )
     store.commit("art-class", "undo", Participant("ann"), "u1", {})
     page = admin_client.get("/admin/draw/board/").content.decode()

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bench.classes import Seat, misfits
-from bench.outgoing import OutgoingQueue, stroke_begin, stroke_end, stroke_points
+from bench.outgoing import OutgoingQueue, marker, stroke_begin, stroke_end, stroke_points
 from bench.pointer import BOARD_HEIGHT, BOARD_WIDTH, Pointer, stroke_id, stroke_timing
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -94,21 +94,25 @@ def test_tiny_scenario_reports_every_figure(tiny_run):
 
 def test_outgoing_queue_merges_points_of_one_stroke_like_the_browser():
     queue = OutgoingQueue()
-    queue.push(stroke_begin("s1", "#000000", 3, [1, 2]))
+    queue.push(stroke_begin("s1", marker("#000000", 3), [1, 2]))
     queue.push(stroke_points("s1", [3, 4]))
     queue.push(stroke_points("s1", [5, 6]))
     queue.push(stroke_end("s1"))
-    queue.push(stroke_begin("s2", "#000000", 3, [7, 8]))
+    queue.push(stroke_begin("s2", marker("#000000", 3), [7, 8]))
     assert queue.drain() == [
         {
             "type": "stroke.begin",
             "stroke": "s1",
-            "color": "#000000",
-            "width": 3,
+            "item": {"kind": "marker", "color": "#000000", "width": 3},
             "points": [1, 2, 3, 4, 5, 6],
         },
         {"type": "stroke.end", "stroke": "s1", "points": []},
-        {"type": "stroke.begin", "stroke": "s2", "color": "#000000", "width": 3, "points": [7, 8]},
+        {
+            "type": "stroke.begin",
+            "stroke": "s2",
+            "item": {"kind": "marker", "color": "#000000", "width": 3},
+            "points": [7, 8],
+        },
     ]
     assert len(queue) == 0
 

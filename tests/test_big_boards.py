@@ -65,8 +65,7 @@ async def test_a_board_of_fifty_strokes_of_five_thousand_points_is_joinable_and_
                         {
                             "type": "stroke.begin",
                             "stroke": stroke,
-                            "color": "#1971c2",
-                            "width": 3,
+                            "item": {"kind": "marker", "color": "#1971c2", "width": 3},
                             "points": [],
                         }
                     )
@@ -92,7 +91,7 @@ async def test_a_board_of_fifty_strokes_of_five_thousand_points_is_joinable_and_
         welcome, strokes, sizes = await join_and_read_snapshot(server, "long-lines")
         assert welcome["seq"] == 50
         assert [stroke[0] for stroke in strokes] == [f"long-{index}" for index in range(50)]
-        assert all(stroke[4] == long_stroke_points(index, 5000) for index, stroke in enumerate(strokes))
+        assert all(stroke[3] == long_stroke_points(index, 5000) for index, stroke in enumerate(strokes))
         # 250,000 points: several frames, each under the outgoing frame size.
         assert len(sizes) > 1 and max(sizes) <= OUTGOING_FRAME_BYTES
     finally:
@@ -112,7 +111,7 @@ with transaction.atomic():
     BoardEvent.objects.bulk_create(
         BoardEvent(
             board=board, seq=seq, kind="stroke", author="filler0001", client_id=f"s{seq}",
-            effect={"stroke": f"s{seq}", "color": "#2f9e44", "width": 2,
+            effect={"stroke": f"s{seq}", "item": {"kind": "marker", "color": "#2f9e44", "width": 2},
                     "points": [(seq * 13 + step * 5) % 1601 if axis == 0 else (seq * 7 + step * 3) % 901
                                for step in range(points) for axis in (0, 1)]},
         )
@@ -139,7 +138,7 @@ async def test_a_board_at_the_stroke_limit_is_joinable_and_complete(server_env, 
         assert welcome["seq"] == count
         assert len(strokes) == count
         assert {stroke[0] for stroke in strokes} == {f"s{seq}" for seq in range(1, count + 1)}
-        assert all(len(stroke[4]) == 2 * points for stroke in strokes)
+        assert all(len(stroke[3]) == 2 * points for stroke in strokes)
         assert max(sizes) <= OUTGOING_FRAME_BYTES
     finally:
         server.stop()

@@ -67,7 +67,12 @@ async def message_of(client, kind, timeout=3):
 
 async def draw(client, stroke, color="#e03131", points=(10, 20, 30, 40)):
     await client.send_json_to(
-        {"type": "stroke.begin", "stroke": stroke, "color": color, "width": 8, "points": list(points[:2])}
+        {
+            "type": "stroke.begin",
+            "stroke": stroke,
+            "item": {"kind": "marker", "color": color, "width": 8},
+            "points": list(points[:2]),
+        }
     )
     await client.send_json_to({"type": "stroke.end", "stroke": stroke, "points": list(points[2:])})
     return await message_of(client, "ack")
@@ -95,7 +100,7 @@ async def test_the_host_key_makes_a_host_a_wrong_key_a_student_and_view_a_viewer
         "viewer",
     ]
     assert host_welcome["class"]["hosted"] is True
-    assert host_welcome["v"] == protocol.PROTOCOL_VERSION == 3
+    assert host_welcome["v"] == protocol.PROTOCOL_VERSION == 4
     await close_all(host, student, viewer)
 
 
@@ -137,7 +142,12 @@ async def test_forged_host_actions_of_a_student_are_forbidden_and_reach_nobody()
 async def test_a_viewer_may_send_nothing_at_all():
     await hosted_board()
     viewer, _ = await join("view=1")
-    begin = {"type": "stroke.begin", "stroke": "v1", "color": "#1e1e1e", "width": 3, "points": [1, 1]}
+    begin = {
+        "type": "stroke.begin",
+        "stroke": "v1",
+        "item": {"kind": "marker", "color": "#1e1e1e", "width": 3},
+        "points": [1, 1],
+    }
     assert await refused(viewer, begin) == "forbidden"
     assert await refused(viewer, {"type": "undo", "id": "u1"}) == "forbidden"
     assert await refused(viewer, {"type": "laser", "at": [5, 5]}) == "forbidden"
@@ -166,7 +176,12 @@ async def test_pens_down_refuses_a_students_new_stroke_as_locked_but_commits_the
     key = await hosted_board()
     host, _ = await join(f"host={key}")
     student, _ = await join(student_query("Ada"))
-    begin = {"type": "stroke.begin", "stroke": "mid", "color": "#1971c2", "width": 4, "points": [5, 5]}
+    begin = {
+        "type": "stroke.begin",
+        "stroke": "mid",
+        "item": {"kind": "marker", "color": "#1971c2", "width": 4},
+        "points": [5, 5],
+    }
     await student.send_json_to(begin)
     await host.send_json_to({"type": "class", "set": {"pens_down": True}})
     change = await message_of(student, "class")
@@ -259,13 +274,23 @@ async def test_a_live_stroke_carries_its_authors_name_unless_the_board_is_anonym
     host, _ = await join(f"host={key}")
     student, _ = await join(student_query("Ada"))
     await student.send_json_to(
-        {"type": "stroke.begin", "stroke": "s1", "color": "#e03131", "width": 8, "points": [1, 1]}
+        {
+            "type": "stroke.begin",
+            "stroke": "s1",
+            "item": {"kind": "marker", "color": "#e03131", "width": 8},
+            "points": [1, 1],
+        }
     )
     assert (await message_of(host, "stroke.begin"))["name"] == "Ada"
     await host.send_json_to({"type": "class", "set": {"anonymous": True}})
     await message_of(student, "class")
     await student.send_json_to(
-        {"type": "stroke.begin", "stroke": "s2", "color": "#e03131", "width": 8, "points": [1, 1]}
+        {
+            "type": "stroke.begin",
+            "stroke": "s2",
+            "item": {"kind": "marker", "color": "#e03131", "width": 8},
+            "points": [1, 1],
+        }
     )
     assert "name" not in await message_of(host, "stroke.begin")
     await close_all(host, student)

@@ -73,7 +73,11 @@ async def test_a_socket_closed_for_misbehaving_does_not_stop_the_board_for_other
         rude.sendall(masked_text_frame('{"type": "nope"}'))
     await asyncio.sleep(0.2)
     for number, stroke in enumerate(("first", "second")):
-        begin = {"type": "stroke.begin", "stroke": stroke, "color": "#000000", "width": 4}
+        begin = {
+            "type": "stroke.begin",
+            "stroke": stroke,
+            "item": {"kind": "marker", "color": "#000000", "width": 4},
+        }
         await drawer.send(json.dumps({**begin, "points": [number, 1]}))
         assert await stroke_ids_received(watcher, 1) == [stroke]
         # The second stroke comes after the closing socket is gone: the board still relays.

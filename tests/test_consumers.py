@@ -52,7 +52,12 @@ async def relayed(client, timeout=2):
 
 async def draw_stroke(client, stroke="s1", color="#e03131"):
     await client.send_json_to(
-        {"type": "stroke.begin", "stroke": stroke, "color": color, "width": 8, "points": [10, 20]}
+        {
+            "type": "stroke.begin",
+            "stroke": stroke,
+            "item": {"kind": "marker", "color": color, "width": 8},
+            "points": [10, 20],
+        }
     )
     await client.send_json_to({"type": "stroke.points", "stroke": stroke, "points": [30, 40, 50, 60]})
     await client.send_json_to({"type": "stroke.end", "stroke": stroke, "points": [70, 80]})
@@ -87,7 +92,7 @@ async def test_stroke_reaches_other_client_with_its_id_and_author():
     assert [m["type"] for m in messages] == ["stroke.begin", "stroke.points", "event"]
     assert {m["stroke"] for m in messages} == {"alice-1"}
     assert {m["author"] for m in messages} == {alice_welcome["you"]}
-    assert messages[0]["color"] == "#e03131" and messages[0]["width"] == 8
+    assert messages[0]["item"] == {"kind": "marker", "color": "#e03131", "width": 8}
     assert messages[0]["points"] + messages[1]["points"] == [10, 20, 30, 40, 50, 60]
     committed = messages[2]
     assert committed["kind"] == "stroke" and committed["seq"] == 1
@@ -118,8 +123,8 @@ async def test_two_people_drawing_at_once_keep_separate_strokes():
     for message in messages:
         by_author.setdefault(message["author"], []).append(message)
     assert set(by_author) == {alice_welcome["you"], bob_welcome["you"]}
-    assert by_author[alice_welcome["you"]][0]["color"] == "#e03131"
-    assert by_author[bob_welcome["you"]][0]["color"] == "#1971c2"
+    assert by_author[alice_welcome["you"]][0]["item"]["color"] == "#e03131"
+    assert by_author[bob_welcome["you"]][0]["item"]["color"] == "#1971c2"
     for client in (alice, bob, carol):
         await client.disconnect()
 
@@ -135,19 +140,25 @@ async def test_token_keeps_the_participant_across_reconnects():
     await forged.disconnect()
 
 
+MARKER = {"kind": "marker", "color": "#000000", "width": 2}
+
 BAD_TEXT_FRAMES = [
     pytest.param("not json at all", "bad_json", id="not-json"),
     pytest.param('{"type": "stroke.explode", "stroke": "s1"}', "unknown_type", id="unknown-type"),
     pytest.param(
-        '{"type": "stroke.begin", "stroke": "s1", "color": "#000000", "width": "8"}',
+        '{"type": "stroke.begin", "stroke": "s1", '
+        '"item": {"kind": "marker", "color": "#000000", "width": "8"}}',
         "bad_field",
         id="wrong-type",
     ),
+    # Points are checked against the stroke's kind (numbers a point), so these begin one.
     pytest.param(
-        '{"type": "stroke.points", "stroke": "s1", "points": [5000, 1]}', "out_of_range", id="range"
+        json.dumps({"type": "stroke.begin", "stroke": "s1", "item": MARKER, "points": [5000, 1]}),
+        "out_of_range",
+        id="range",
     ),
     pytest.param(
-        json.dumps({"type": "stroke.points", "stroke": "s1", "points": [1, 1] * 501}),
+        json.dumps({"type": "stroke.begin", "stroke": "s1", "item": MARKER, "points": [1, 1] * 501}),
         "too_many_points",
         id="too-many-points",
     ),
@@ -217,7 +228,12 @@ async def test_points_beyond_the_rate_limit_are_refused(settings):
     settings.SKETCHSITE = {**settings.SKETCHSITE, "MAX_POINTS_PER_SECOND": 10}
     alice, _ = await join()
     await alice.send_json_to(
-        {"type": "stroke.begin", "stroke": "s1", "color": "#000000", "width": 2, "points": [1, 1] * 10}
+        {
+            "type": "stroke.begin",
+            "stroke": "s1",
+            "item": {"kind": "marker", "color": "#000000", "width": 2},
+            "points": [1, 1] * 10,
+        }
     )
     await alice.send_json_to({"type": "stroke.points", "stroke": "s1", "points": [2, 2] * 10})
     error = await alice.receive_json_from(timeout=2)
@@ -246,7 +262,12 @@ async def test_unfinished_stroke_is_dropped_for_others_when_its_author_leaves():
     alice, _ = await join()
     bob, _ = await join()
     await alice.send_json_to(
-        {"type": "stroke.begin", "stroke": "cut", "color": "#000000", "width": 2, "points": [1, 1]}
+        {
+            "type": "stroke.begin",
+            "stroke": "cut",
+            "item": {"kind": "marker", "color": "#000000", "width": 2},
+            "points": [1, 1],
+        }
     )
     assert (await receive_messages(bob, 1))[0]["type"] == "stroke.begin"
     await alice.disconnect()
@@ -261,7 +282,12 @@ async def test_burst_beyond_default_capacity_is_not_dropped():
     drawers = [(await join("burst"))[0] for _ in range(30)]
     for index, drawer in enumerate(drawers):
         await drawer.send_json_to(
-            {"type": "stroke.begin", "stroke": f"s{index}", "color": "#000000", "width": 2, "points": [1, 1]}
+            {
+                "type": "stroke.begin",
+                "stroke": f"s{index}",
+                "item": {"kind": "marker", "color": "#000000", "width": 2},
+                "points": [1, 1],
+            }
         )
     for step in range(10):
         for index, drawer in enumerate(drawers):

@@ -13,7 +13,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 async def draw(client, stroke, points=(10, 10, 20, 20, 30, 30), begin_only=False):
     await client.send_json_to(
-        {"type": "stroke.begin", "stroke": stroke, "color": "#2f9e44", "width": 4, "points": list(points[:2])}
+        {
+            "type": "stroke.begin",
+            "stroke": stroke,
+            "item": {"kind": "marker", "color": "#2f9e44", "width": 4},
+            "points": list(points[:2]),
+        }
     )
     await client.send_json_to({"type": "stroke.points", "stroke": stroke, "points": list(points[2:])})
     if not begin_only:
@@ -71,7 +76,7 @@ async def test_late_joiner_receives_every_committed_stroke_exactly_once(settings
     carol, welcome = await connect("late")
     snapshot_seq, strokes = await read_snapshot(carol)
     await drawing
-    seen = [stroke[5] for stroke in strokes]
+    seen = [stroke[4] for stroke in strokes]
     live_begins = set()
     while len(set(seen)) < 70:
         for message in await relayed(carol):
@@ -207,7 +212,12 @@ async def test_stroke_refused_mid_way_is_dropped_and_can_be_sent_again_whole(set
     alice, _ = await join("refused")
     bob, _ = await join("refused")
     await alice.send_json_to(
-        {"type": "stroke.begin", "stroke": "s1", "color": "#000000", "width": 2, "points": [1, 1] * 5}
+        {
+            "type": "stroke.begin",
+            "stroke": "s1",
+            "item": {"kind": "marker", "color": "#000000", "width": 2},
+            "points": [1, 1] * 5,
+        }
     )
     await alice.send_json_to({"type": "stroke.points", "stroke": "s1", "points": [2, 2] * 20})
     error = await next_of_type(alice, "error")

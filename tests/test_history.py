@@ -21,7 +21,13 @@ class Log:
         return event
 
     def stroke(self, author, stroke_id):
-        return self.commit("stroke", author, stroke=stroke_id, color="#000000", width=4, points=[1, 1, 2, 2])
+        return self.commit(
+            "stroke",
+            author,
+            stroke=stroke_id,
+            item={"kind": "marker", "color": "#000000", "width": 4},
+            points=[1, 1, 2, 2],
+        )
 
     def visible(self):
         return [stroke.stroke for stroke in self.board.visible_strokes()]
@@ -157,7 +163,9 @@ def test_a_board_is_full_by_its_visible_strokes_and_clear_makes_room():
 def test_a_stroke_without_points_is_refused():
     with pytest.raises(ProtocolError) as refused:
         BoardHistory().resolve(
-            "stroke", "ann", {"stroke": "s1", "color": "#000000", "width": 2, "points": []}
+            "stroke",
+            "ann",
+            {"stroke": "s1", "item": {"kind": "marker", "color": "#000000", "width": 2}, "points": []},
         )
     assert refused.value.code == "empty_stroke"
 
@@ -178,12 +186,30 @@ def test_visible_count_follows_every_kind_of_event():
 def test_a_board_is_full_by_its_points_on_show_too():
     log = Log()
     log.board.max_visible_points = 5
-    log.commit("stroke", "ann", stroke="a1", color="#000000", width=4, points=[1, 1] * 4)
+    log.commit(
+        "stroke",
+        "ann",
+        stroke="a1",
+        item={"kind": "marker", "color": "#000000", "width": 4},
+        points=[1, 1] * 4,
+    )
     with pytest.raises(ProtocolError) as refused:
-        log.commit("stroke", "ann", stroke="a2", color="#000000", width=4, points=[2, 2] * 2)
+        log.commit(
+            "stroke",
+            "ann",
+            stroke="a2",
+            item={"kind": "marker", "color": "#000000", "width": 4},
+            points=[2, 2] * 2,
+        )
     assert refused.value.code == "board_full" and "points on show" in refused.value.reason
     log.commit("erase", "bob", strokes=[["ann", "a1"]])
-    log.commit("stroke", "ann", stroke="a2", color="#000000", width=4, points=[2, 2] * 2)
+    log.commit(
+        "stroke",
+        "ann",
+        stroke="a2",
+        item={"kind": "marker", "color": "#000000", "width": 4},
+        points=[2, 2] * 2,
+    )
     assert log.board.visible_points == 2
     # Undoing the erase would show four more points.
     with pytest.raises(ProtocolError):

@@ -67,15 +67,10 @@ async def test_hostile_sockets_leave_every_honest_stroke_intact(server, tmp_path
     for stroke, (plan, points) in drawer.strokes.items():
         assert viewer.events[(drawer.you, stroke)] == 1, stroke
         event = viewer.honest_events[stroke]
-        assert (event["author"], event["color"], event["width"], event["points"]) == (
-            drawer.you,
-            plan.color,
-            plan.width,
-            points,
-        )
+        assert (event["author"], event["item"], event["points"]) == (drawer.you, plan.item, points)
         assert event["seq"] == drawer.acks[stroke]
         on_board = run.snapshot[(drawer.you, stroke)]
-        assert on_board[2:5] == [plan.color, plan.width, points], stroke
+        assert on_board[2:4] == [plan.item, points], stroke
     assert run.lost() == []
     # Nothing on the final board is by anyone but the drawer and the hostile sockets.
     assert {author for author, _ in run.snapshot} <= {drawer.you, *attack["hostile_authors"]}
@@ -115,7 +110,12 @@ async def _answers(socket, quiet=1.0):
 async def test_a_stroke_with_a_refused_part_is_not_committed(server):
     socket, _ = await open_client(server, "refused-part")
     for message in (
-        {"type": "stroke.begin", "stroke": "s1", "color": "#000000", "width": 3, "points": [10, 10]},
+        {
+            "type": "stroke.begin",
+            "stroke": "s1",
+            "item": {"kind": "marker", "color": "#000000", "width": 3},
+            "points": [10, 10],
+        },
         {"type": "stroke.points", "stroke": "s1", "points": [20, 20, 5000, 5000]},
         {"type": "stroke.points", "stroke": "s1", "points": [30, 30]},
         {"type": "stroke.end", "stroke": "s1"},

@@ -104,7 +104,12 @@ async def test_metrics_counters_move_when_a_real_socket_draws(server_env, tmp_pa
             welcome = json.loads(await asyncio.wait_for(socket.recv(), timeout=5))
             assert welcome["type"] == "welcome"
             for message in (
-                {"type": "stroke.begin", "stroke": "s1", "color": "#1e1e1e", "width": 4, "points": [10, 10]},
+                {
+                    "type": "stroke.begin",
+                    "stroke": "s1",
+                    "item": {"kind": "marker", "color": "#1e1e1e", "width": 4},
+                    "points": [10, 10],
+                },
                 {"type": "stroke.points", "stroke": "s1", "points": [60, 60, 90, 70]},
                 {"type": "stroke.end", "stroke": "s1"},
             ):

@@ -52,8 +52,7 @@ class Drawer:
                 {
                     "type": "stroke.begin",
                     "stroke": stroke_id,
-                    "color": "#1e1e1e",
-                    "width": 4,
+                    "item": {"kind": "marker", "color": "#1e1e1e", "width": 4},
                     "points": [x, y],
                 }
             )
@@ -84,7 +83,7 @@ async def board_after_restart(server, board):
             part = json.loads(await asyncio.wait_for(socket.recv(), timeout=10))
             strokes += part["strokes"]
             if len(strokes) >= part["total"]:
-                return welcome["seq"], {stroke[0]: stroke[5] for stroke in strokes}
+                return welcome["seq"], {stroke[0]: stroke[4] for stroke in strokes}
 
 
 async def kill_while_drawing(server, drawer, prefix, sig):

@@ -22,7 +22,12 @@ async def next_batch(socket, timeout=5):
 
 async def draw_stroke(socket, stroke):
     for message in (
-        {"type": "stroke.begin", "stroke": stroke, "color": "#2f9e44", "width": 6, "points": [100, 100]},
+        {
+            "type": "stroke.begin",
+            "stroke": stroke,
+            "item": {"kind": "marker", "color": "#2f9e44", "width": 6},
+            "points": [100, 100],
+        },
         {"type": "stroke.points", "stroke": stroke, "points": [120, 110, 140, 120]},
         {"type": "stroke.end", "stroke": stroke, "points": [160, 130]},
     ):
@@ -67,7 +72,12 @@ async def test_stroke_drawn_on_one_process_arrives_on_the_other(two_servers):
 async def test_joiner_on_one_process_sees_a_stroke_being_drawn_on_the_other(two_servers):
     first, second = two_servers
     alice, alice_welcome = await open_client(first, "midstroke")
-    begin = {"type": "stroke.begin", "stroke": "open", "color": "#1971c2", "width": 4, "points": [10, 10]}
+    begin = {
+        "type": "stroke.begin",
+        "stroke": "open",
+        "item": {"kind": "marker", "color": "#1971c2", "width": 4},
+        "points": [10, 10],
+    }
     await alice.send(json.dumps(begin))
     await alice.send(json.dumps({"type": "stroke.points", "stroke": "open", "points": [20, 20, 30, 30]}))
     await asyncio.sleep(0.3)
@@ -110,7 +120,12 @@ async def test_redis_layer_delivers_a_burst_larger_than_the_default_capacity(red
 
 async def stroke_arrives(sender, receiver, stroke, timeout):
     """Begin `stroke` on one socket; True once the other socket receives it."""
-    begin = {"type": "stroke.begin", "stroke": stroke, "color": "#000000", "width": 4, "points": [5, 5]}
+    begin = {
+        "type": "stroke.begin",
+        "stroke": stroke,
+        "item": {"kind": "marker", "color": "#000000", "width": 4},
+        "points": [5, 5],
+    }
     await sender.send(json.dumps(begin))
     try:
         async with asyncio.timeout(timeout):
@@ -215,7 +230,12 @@ async def test_presence_and_pens_down_span_two_processes(two_servers):
     # Pens down on the first process locks the student on the second.
     await host.send(json.dumps({"type": "class", "set": {"pens_down": True}}))
     assert (await next_of_type(student, "class"))["class"]["pens_down"] is True
-    begin = {"type": "stroke.begin", "stroke": "s1", "color": "#1e1e1e", "width": 3, "points": [1, 1]}
+    begin = {
+        "type": "stroke.begin",
+        "stroke": "s1",
+        "item": {"kind": "marker", "color": "#1e1e1e", "width": 3},
+        "points": [1, 1],
+    }
     await student.send(json.dumps(begin))
     assert (await next_of_type(student, "error"))["code"] == "locked"
     await host.send(json.dumps({"type": "class", "set": {"pens_down": False}}))

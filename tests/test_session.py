@@ -28,7 +28,13 @@ def send(session, **message):
 
 
 def begin(session, stroke="s1", points=(10, 10)):
-    return send(session, type="stroke.begin", stroke=stroke, color="#1e1e1e", width=4, points=list(points))
+    return send(
+        session,
+        type="stroke.begin",
+        stroke=stroke,
+        item={"kind": "marker", "color": "#1e1e1e", "width": 4},
+        points=list(points),
+    )
 
 
 def of_type(actions, kind):
@@ -80,8 +86,7 @@ def test_a_stroke_ended_without_points_is_refused_dropped_and_not_stored():
             "type": "stroke.begin",
             "stroke": "s1",
             "author": "alice",
-            "color": "#1e1e1e",
-            "width": 4,
+            "item": {"kind": "marker", "color": "#1e1e1e", "width": 4},
             "points": [],
         }
     )
@@ -109,7 +114,13 @@ def test_a_stroke_ended_is_stored_whole_with_every_point_in_order():
     send(session, type="stroke.points", stroke="s1", points=[3, 4, 5, 6])
     (store,) = send(session, type="stroke.end", stroke="s1", points=[7, 8])
     assert store == Store(
-        "stroke", "s1", {"stroke": "s1", "color": "#1e1e1e", "width": 4, "points": [1, 2, 3, 4, 5, 6, 7, 8]}
+        "stroke",
+        "s1",
+        {
+            "stroke": "s1",
+            "item": {"kind": "marker", "color": "#1e1e1e", "width": 4},
+            "points": [1, 2, 3, 4, 5, 6, 7, 8],
+        },
     )
 
 
@@ -164,7 +175,11 @@ def test_a_failed_store_is_store_unavailable_with_its_ref_and_spends_no_error_bu
                 )
             )
         ]
-    stroke = Store("stroke", "s1", {"stroke": "s1", "color": "#000000", "width": 1, "points": [1, 1]})
+    stroke = Store(
+        "stroke",
+        "s1",
+        {"stroke": "s1", "item": {"kind": "marker", "color": "#000000", "width": 1}, "points": [1, 1]},
+    )
     for _ in range(20):
         actions = session.store_failed(stroke)
         assert [action.message for action in of_type(actions, Publish)] == [
@@ -189,7 +204,11 @@ def test_a_refused_store_spends_the_error_budget_and_names_its_ref():
 
 def test_a_stored_stroke_is_published_and_acknowledged_and_a_repeat_only_acknowledged():
     session = session_for()
-    store = Store("stroke", "s1", {"stroke": "s1", "color": "#000000", "width": 1, "points": [1, 1]})
+    store = Store(
+        "stroke",
+        "s1",
+        {"stroke": "s1", "item": {"kind": "marker", "color": "#000000", "width": 1}, "points": [1, 1]},
+    )
     event = {"seq": 4, "kind": "stroke", "author": "alice", **store.request}
     assert session.stored(store, Commit(4, event, duplicate=False)) == [
         Publish(protocol.event(event)),

@@ -56,7 +56,11 @@ async def draw_heavily(drawer, count):
             (index * 7 + i) % 1600 if i % 2 == 0 else (i * 3) % 900 for i in range(POINTS_PER_STROKE * 2)
         ]
         stroke = f"heavy-{index}"
-        begin = {"type": "stroke.begin", "stroke": stroke, "color": "#1e1e1e", "width": 4}
+        begin = {
+            "type": "stroke.begin",
+            "stroke": stroke,
+            "item": {"kind": "marker", "color": "#1e1e1e", "width": 4},
+        }
         await drawer.send(json.dumps({**begin, "points": points[: chunk * 2]}))
         for start in range(chunk * 2, len(points), chunk * 2):
             await drawer.send(

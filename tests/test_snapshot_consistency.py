@@ -35,7 +35,7 @@ class JoinerBoard:
     def snapshot(self, part):
         if part["index"] != self.received:
             self.faults.append(f"snapshot part at {part['index']} after {self.received} strokes")
-        for stroke_id, author, _color, _width, points, _seq in part["strokes"]:
+        for stroke_id, author, _item, points, _seq in part["strokes"]:
             self.strokes[(author, stroke_id)] = {"points": points, "visible": True}
         self.received += len(part["strokes"])
         if self.received >= part["total"]:
@@ -168,7 +168,12 @@ class Drawer:
     async def step(self, number):
         stroke = f"s{number}"
         x, y = self.random.randrange(0, 1500), self.random.randrange(0, 800)
-        begin = {"type": "stroke.begin", "stroke": stroke, "color": "#1e1e1e", "width": 3, "points": [x, y]}
+        begin = {
+            "type": "stroke.begin",
+            "stroke": stroke,
+            "item": {"kind": "marker", "color": "#1e1e1e", "width": 3},
+            "points": [x, y],
+        }
         await self.socket.send(json.dumps(begin))
         await self.send({"type": "stroke.end", "stroke": stroke, "points": [x + 9, y + 9, x + 30, y]})
         self.visible.append(stroke)

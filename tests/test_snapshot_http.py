@@ -30,7 +30,11 @@ def snapshot_cache(settings):
 
 
 def draw_stroke(board, stroke, points, author="ann", color="#e03131", width=8):
-    request = {"stroke": stroke, "color": color, "width": width, "points": list(points)}
+    request = {
+        "stroke": stroke,
+        "item": {"kind": "marker", "color": color, "width": width},
+        "points": list(points),
+    }
     return store.commit(board, "stroke", Participant(author), f"c-{stroke}", request)
 
 
@@ -99,7 +103,7 @@ def test_http_snapshot_is_gzip_compressed_for_a_browser_that_takes_gzip():
     assert response["Content-Encoding"] == "gzip"
     assert response["Content-Type"] == "application/json"
     assert "Accept-Encoding" in response["Vary"]
-    assert json.loads(gzip.decompress(response.content))["strokes"][0][4] == [100, 100, 300, 300]
+    assert json.loads(gzip.decompress(response.content))["strokes"][0][3] == [100, 100, 300, 300]
     plain = Client().get("/b/maths/snapshot")
     assert not plain.has_header("Content-Encoding")
     assert json.loads(plain.content) == json.loads(gzip.decompress(response.content))
@@ -200,4 +204,4 @@ def test_a_board_drawn_again_from_nothing_is_not_served_its_old_snapshot(test_si
     draw_stroke("maths", "s1", [1, 1], color="#1971c2")
     new = cache.snapshot(store.board_state("maths"))
     assert new.seq == old.seq
-    assert json.loads(gzip.decompress(new.body))["strokes"][0][2] == "#1971c2"
+    assert json.loads(gzip.decompress(new.body))["strokes"][0][2]["color"] == "#1971c2"

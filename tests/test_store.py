@@ -15,7 +15,11 @@ ANN, BOB = Participant("ann"), Participant("bob")
 
 
 def stroke(stroke_id, points=(10, 10, 20, 20)):
-    return {"stroke": stroke_id, "color": "#1e1e1e", "width": 4, "points": list(points)}
+    return {
+        "stroke": stroke_id,
+        "item": {"kind": "marker", "color": "#1e1e1e", "width": 4},
+        "points": list(points),
+    }
 
 
 def commit_stroke(store, board, participant, stroke_id, points=(10, 10, 20, 20)):

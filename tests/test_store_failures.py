@@ -14,7 +14,12 @@ from tests.servers import DaphneServer, migrate
 async def send_stroke(socket, stroke):
     await socket.send(
         json.dumps(
-            {"type": "stroke.begin", "stroke": stroke, "color": "#1e1e1e", "width": 4, "points": [5, 5]}
+            {
+                "type": "stroke.begin",
+                "stroke": stroke,
+                "item": {"kind": "marker", "color": "#1e1e1e", "width": 4},
+                "points": [5, 5],
+            }
         )
     )
     await socket.send(json.dumps({"type": "stroke.end", "stroke": stroke, "points": [50, 50]}))

@@ -6,13 +6,17 @@ from draw.protocol import ProtocolError, StrokeBegin, StrokeEnd, StrokePoints
 from draw.strokes import OpenStrokes
 
 
+def marker(color):
+    return {"kind": "marker", "color": color, "width": 4}
+
+
 def strokes(max_open=3, max_points=10):
     return OpenStrokes("author-1", max_open_strokes=max_open, max_points_per_stroke=max_points)
 
 
 def test_ended_stroke_holds_every_point_in_order():
     book = strokes()
-    book.begin(StrokeBegin("s1", "#000000", 4, [1, 1]))
+    book.begin(StrokeBegin("s1", marker("#000000"), [1, 1]))
     book.add_points(StrokePoints("s1", [2, 2, 3, 3]))
     done = book.end(StrokeEnd("s1", [4, 4]))
     assert done.points == [1, 1, 2, 2, 3, 3, 4, 4]
@@ -22,8 +26,8 @@ def test_ended_stroke_holds_every_point_in_order():
 
 def test_two_strokes_at_once_stay_apart():
     book = strokes()
-    book.begin(StrokeBegin("left", "#000000", 4, [1, 1]))
-    book.begin(StrokeBegin("right", "#ff0000", 4, [9, 9]))
+    book.begin(StrokeBegin("left", marker("#000000"), [1, 1]))
+    book.begin(StrokeBegin("right", marker("#ff0000"), [9, 9]))
     book.add_points(StrokePoints("left", [2, 2]))
     book.add_points(StrokePoints("right", [8, 8]))
     assert book.end(StrokeEnd("left")).points == [1, 1, 2, 2]
@@ -40,24 +44,24 @@ def test_points_or_end_of_an_unknown_stroke_are_refused(message):
 
 def test_a_stroke_cannot_begin_twice():
     book = strokes()
-    book.begin(StrokeBegin("s1", "#000000", 4))
+    book.begin(StrokeBegin("s1", marker("#000000")))
     with pytest.raises(ProtocolError) as refused:
-        book.begin(StrokeBegin("s1", "#000000", 4))
+        book.begin(StrokeBegin("s1", marker("#000000")))
     assert refused.value.code == "duplicate_stroke"
 
 
 def test_open_strokes_are_limited():
     book = strokes(max_open=2)
-    book.begin(StrokeBegin("a", "#000000", 4))
-    book.begin(StrokeBegin("b", "#000000", 4))
+    book.begin(StrokeBegin("a", marker("#000000")))
+    book.begin(StrokeBegin("b", marker("#000000")))
     with pytest.raises(ProtocolError) as refused:
-        book.begin(StrokeBegin("c", "#000000", 4))
+        book.begin(StrokeBegin("c", marker("#000000")))
     assert refused.value.code == "too_many_strokes"
 
 
 def test_points_per_stroke_are_limited_and_the_stroke_survives():
     book = strokes(max_points=3)
-    book.begin(StrokeBegin("s1", "#000000", 4, [1, 1, 2, 2]))
+    book.begin(StrokeBegin("s1", marker("#000000"), [1, 1, 2, 2]))
     with pytest.raises(ProtocolError) as refused:
         book.add_points(StrokePoints("s1", [3, 3, 4, 4]))
     assert refused.value.code == "stroke_too_long"
@@ -66,6 +70,6 @@ def test_points_per_stroke_are_limited_and_the_stroke_survives():
 
 def test_discard_all_returns_unfinished_strokes():
     book = strokes()
-    book.begin(StrokeBegin("a", "#000000", 4))
+    book.begin(StrokeBegin("a", marker("#000000")))
     assert [stroke.stroke for stroke in book.discard_all()] == ["a"]
     assert len(book) == 0

@@ -5,8 +5,12 @@ import { lineWidth, paintOptions, strokePath } from './stroking.js';
 
 const STRIDE = 2;
 
-/** Paints the polyline of a stroke of stride 2 (a marker's or a highlighter's), a dot for one point. */
-export function paintPolyline(context, stroke, options) {
+/**
+ * Paints the polyline of a stroke of stride 2 (a marker's or a highlighter's), a dot for one
+ * point. `mask`, when given, has 1 for each segment i (point i - 1 to point i) to paint: the
+ * rest lies under later strokes (painting.js Cover).
+ */
+export function paintPolyline(context, stroke, options, mask) {
   const { minWidth, color } = paintOptions(options);
   const { points } = stroke;
   if (points.length < 2) return;
@@ -22,8 +26,21 @@ export function paintPolyline(context, stroke, options) {
     return;
   }
   strokePath(context, color(stroke.item.color), width, (path) => {
-    path.moveTo(points[0], points[1]);
-    for (let i = 2; i + 1 < points.length; i += 2) path.lineTo(points[i], points[i + 1]);
+    if (!mask) {
+      path.moveTo(points[0], points[1]);
+      for (let i = 2; i + 1 < points.length; i += 2) path.lineTo(points[i], points[i + 1]);
+      return;
+    }
+    let open = false;
+    for (let i = 1; 2 * i + 1 < points.length; i += 1) {
+      if (!mask[i]) {
+        open = false;
+        continue;
+      }
+      if (!open) path.moveTo(points[2 * i - 2], points[2 * i - 1]);
+      open = true;
+      path.lineTo(points[2 * i], points[2 * i + 1]);
+    }
   });
 }
 

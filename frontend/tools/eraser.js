@@ -4,6 +4,7 @@
 
 import { setVisible, strokeKey, strokesNear } from '../board.js';
 import { erase } from '../protocol.js';
+import { gettext_noop } from '../i18n.js';
 import { boardPoint, icon, isPrimaryPress, samplesOf } from './pointer.js';
 
 // The eraser's reach in CSS pixels: the same on screen however far the view is zoomed.
@@ -11,7 +12,7 @@ export const ERASER_PIXELS = 10;
 
 export default Object.freeze({
   name: 'eraser',
-  label: 'Eraser',
+  label: gettext_noop('Eraser'),
   shortcut: 'e',
   icon: icon('<path d="M8 20h12"/><path d="M4 16l9-9 5 5-8 8H8z"/><path d="M9 11l5 5"/>'),
   attach(canvas, { board, getView, isActive, mayErase, queueEdit, repaint }) {

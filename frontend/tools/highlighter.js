@@ -1,5 +1,6 @@
 // The highlighter: a wide, translucent line that lies under the ink, to mark what matters.
 
+import { gettext_noop } from '../i18n.js';
 import { attachFreehand } from './freehand.js';
 import { icon } from './pointer.js';
 
@@ -10,7 +11,7 @@ const NARROWEST = 16;
 
 export default Object.freeze({
   name: 'highlighter',
-  label: 'Highlighter',
+  label: gettext_noop('Highlighter'),
   shortcut: 'h',
   icon: icon('<path d="M9 15l-4 4h5l2-2"/><path d="M9 15l7-11 4 4-11 7z"/>'),
   attach(canvas, tools) {

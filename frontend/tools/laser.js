@@ -2,11 +2,12 @@
 // interval (the server's max_laser_per_second); released, it says so, and every screen lets
 // the trail fade. Draws nothing on the board and stores nothing.
 
+import { gettext_noop } from '../i18n.js';
 import { boardPoint as pointOnBoard, icon, isPrimaryPress } from './pointer.js';
 
 export default Object.freeze({
   name: 'laser',
-  label: 'Laser',
+  label: gettext_noop('Laser'),
   shortcut: 'l',
   icon: icon('<circle cx="12" cy="12" r="3" fill="currentColor"/><path d="M12 2v4M12 18v4M2 12h4M18 12h4"/>'),
   // Who may use it is the policy's (a host, and students when the host allows).

@@ -2,12 +2,13 @@
 // pointer's speed where it does not (a mouse, a finger), both kept as each point's pressure.
 
 import { reportsPressure, SpeedPressure } from '../ink.js';
+import { gettext_noop } from '../i18n.js';
 import { attachFreehand } from './freehand.js';
 import { icon } from './pointer.js';
 
 export default Object.freeze({
   name: 'pen',
-  label: 'Pen',
+  label: gettext_noop('Pen'),
   shortcut: 'p',
   icon: icon('<path d="M4 20l4-1 11-11-3-3L5 16z"/><path d="M14 7l3 3"/>'),
   attach(canvas, tools) {

@@ -5,7 +5,7 @@
 // keyboard: arrows move them (Shift: further), Delete erases them, Escape lets go.
 
 import { findStroke, nudgeStrokes, strokeKey, topmostNear } from '../board.js';
-import { gettext } from '../i18n.js';
+import { gettext, gettext_noop } from '../i18n.js';
 import { kindOf } from '../kinds/index.js';
 import { erase, move } from '../protocol.js';
 import { boardPosition, icon, isPrimaryPress } from './pointer.js';
@@ -24,7 +24,7 @@ export function boxesMeet(a, b) {
 
 export default Object.freeze({
   name: 'select',
-  label: 'Select and move',
+  label: gettext_noop('Select and move'),
   shortcut: 'v',
   icon: icon('<path d="M5 3l14 8-6 2-2 6z"/>'),
   attach(canvas, tools) {

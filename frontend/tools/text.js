@@ -2,7 +2,7 @@
 // One line of text, its size from the chosen line width. Drawn on the board's canvas with the
 // page's font, never as markup, so nothing typed can become part of the page.
 
-import { gettext } from '../i18n.js';
+import { gettext, gettext_noop } from '../i18n.js';
 import { newId, strokeBegin, strokeEnd } from '../protocol.js';
 import { boardPoint, icon, isPrimaryPress } from './pointer.js';
 
@@ -20,7 +20,7 @@ export function textSizeFor(width) {
 
 export default Object.freeze({
   name: 'text',
-  label: 'Text',
+  label: gettext_noop('Text'),
   shortcut: 't',
   icon: icon('<path d="M5 6V4h14v2"/><path d="M12 4v16"/><path d="M9 20h6"/>'),
   attach(canvas, { board, getView, getStyle, isActive, can, emit, maxTextLength, limits }) {

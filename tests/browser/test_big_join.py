@@ -66,7 +66,7 @@ def assert_painted(page, strokes):
     for stroke in strokes:
         x0, y, x1 = stroke["points"][:3]
         colour = pixel(page, *to_screen(view, (x0 + x1) / 2, y))
-        expected = tuple(int(stroke["color"][i : i + 2], 16) for i in (1, 3, 5))
+        expected = tuple(int(stroke["item"]["color"][i : i + 2], 16) for i in (1, 3, 5))
         assert near(colour, expected), (stroke["stroke"], colour)
 
 

@@ -21,27 +21,30 @@ import {
 import { strokeBegin, strokeEnd, strokePoints } from '../../frontend/protocol.js';
 import { boardToScreen, fitBoard, screenToBoard } from '../../frontend/view.js';
 
+// A marker line: the plain stroke these tests draw.
+const MARKER = Object.freeze({ kind: 'marker', color: '#000000', width: 4 });
+
 function committed(seq, stroke, points = [1, 1], author = 'ann') {
-  return { type: 'event', seq, kind: 'stroke', author, stroke, color: '#000000', width: 4, points };
+  return { type: 'event', seq, kind: 'stroke', author, stroke, item: MARKER, points };
 }
 
 const keys = (board) => [...board.strokes.values()].map((stroke) => `${stroke.author}/${stroke.id}`);
 
 test('a stroke is built from begin, points and end', () => {
   const board = createBoard(1600, 900);
-  assert.deepEqual(applyMessage(board, strokeBegin('s1', '#e03131', 8, [1, 2]), 'ann').from, 0);
+  assert.deepEqual(applyMessage(board, strokeBegin('s1', { kind: 'marker', color: '#e03131', width: 8 }, [1, 2]), 'ann').from, 0);
   const change = applyMessage(board, strokePoints('s1', [3, 4, 5, 6]), 'ann');
   assert.equal(change.from, 1);
   applyMessage(board, strokeEnd('s1', [7, 8]), 'ann');
   const [stroke] = board.strokes.values();
   assert.deepEqual(stroke.points, [1, 2, 3, 4, 5, 6, 7, 8]);
   assert.equal(stroke.done, true);
-  assert.equal(stroke.color, '#e03131');
+  assert.deepEqual(stroke.item, { kind: 'marker', color: '#e03131', width: 8 });
 });
 
 test('a committed stroke replaces its live preview, even one that lost points', () => {
   const board = createBoard(1600, 900);
-  applyMessage(board, strokeBegin('s1', '#000000', 4, [1, 1]), 'ann');
+  applyMessage(board, strokeBegin('s1', MARKER, [1, 1]), 'ann');
   const change = applyMessage(board, committed(1, 's1', [1, 1, 2, 2, 3, 3]));
   assert.deepEqual(change.stroke.points, [1, 1, 2, 2, 3, 3]);
   assert.equal(change.from, 0);
@@ -52,8 +55,8 @@ test('a committed stroke replaces its live preview, even one that lost points', 
 
 test('two authors may use the same stroke id and keep two strokes', () => {
   const board = createBoard(1600, 900);
-  applyMessage(board, strokeBegin('s1', '#e03131', 8, [1, 1]), 'ann');
-  applyMessage(board, strokeBegin('s1', '#1971c2', 3, [9, 9]), 'bob');
+  applyMessage(board, strokeBegin('s1', { kind: 'marker', color: '#e03131', width: 8 }, [1, 1]), 'ann');
+  applyMessage(board, strokeBegin('s1', { kind: 'marker', color: '#1971c2', width: 3 }, [9, 9]), 'bob');
   applyMessage(board, strokePoints('s1', [2, 2]), 'ann');
   assert.deepEqual(findStroke(board, 'ann', 's1').points, [1, 1, 2, 2]);
   assert.deepEqual(findStroke(board, 'bob', 's1').points, [9, 9]);
@@ -99,8 +102,8 @@ test('hide and show events flip the visibility of the (author, id) pairs they na
 
 test("a dropped live stroke disappears, a committed one stays, another author's is untouched", () => {
   const board = createBoard(1600, 900);
-  applyMessage(board, strokeBegin('live', '#000000', 4, [1, 1]), 'ann');
-  applyMessage(board, strokeBegin('live', '#000000', 4, [1, 1]), 'bob');
+  applyMessage(board, strokeBegin('live', MARKER, [1, 1]), 'ann');
+  applyMessage(board, strokeBegin('live', MARKER, [1, 1]), 'bob');
   applyMessage(board, committed(1, 'kept'));
   assert.equal(applyMessage(board, { type: 'stroke.drop', stroke: 'live', author: 'ann' }), REPAINT);
   assert.equal(applyMessage(board, { type: 'stroke.drop', stroke: 'kept', author: 'ann' }), null);
@@ -111,12 +114,12 @@ test("a dropped live stroke disappears, a committed one stays, another author's 
 test('a snapshot replaces committed strokes but keeps strokes not yet sent', () => {
   const board = createBoard(1600, 900);
   applyMessage(board, committed(1, 'old'));
-  applyMessage(board, strokeBegin('mine', '#000000', 4, [1, 1]), 'me');
+  applyMessage(board, strokeBegin('mine', MARKER, [1, 1]), 'me');
   const first = applySnapshot(board, {
     seq: 7,
     index: 0,
     total: 3,
-    strokes: [['a', 'ann', '#e03131', 8, [1, 1, 2, 2], 3]],
+    strokes: [['a', 'ann', { kind: 'marker', color: '#e03131', width: 8 }, [1, 1, 2, 2], 3]],
   });
   assert.deepEqual(first, { received: 1, total: 3 });
   assert.equal(board.seq, 1, 'the board is not at the snapshot seq until the last part');
@@ -124,7 +127,10 @@ test('a snapshot replaces committed strokes but keeps strokes not yet sent', () 
     seq: 7,
     index: 1,
     total: 3,
-    strokes: [['a', 'bob', '#1971c2', 4, [5, 5], 6], ['b', 'bob', '#1971c2', 4, [5, 5], 7]],
+    strokes: [
+      ['a', 'bob', { kind: 'marker', color: '#1971c2', width: 4 }, [5, 5], 6],
+      ['b', 'bob', { kind: 'marker', color: '#1971c2', width: 4 }, [5, 5], 7],
+    ],
   });
   assert.deepEqual(last, { received: 3, total: 3 });
   assert.deepEqual(keys(board).sort(), ['ann/a', 'bob/a', 'bob/b', 'me/mine']);
@@ -133,9 +139,9 @@ test('a snapshot replaces committed strokes but keeps strokes not yet sent', () 
 
 test("strokes drawn before the welcome become the participant's, in their place in drawing order", () => {
   const board = createBoard(1600, 900);
-  applyMessage(board, strokeBegin('early', '#000000', 4, [1, 1]), UNKNOWN_AUTHOR);
+  applyMessage(board, strokeBegin('early', MARKER, [1, 1]), UNKNOWN_AUTHOR);
   applyMessage(board, committed(1, 'theirs'));
-  applyMessage(board, strokeBegin('later', '#000000', 4, [1, 1]), UNKNOWN_AUTHOR);
+  applyMessage(board, strokeBegin('later', MARKER, [1, 1]), UNKNOWN_AUTHOR);
   assert.deepEqual(reassignAuthor(board, UNKNOWN_AUTHOR, 'me'), ['early', 'later']);
   assert.deepEqual(keys(board), ['me/early', 'ann/theirs', 'me/later']);
   const change = applyMessage(board, committed(2, 'early', [1, 1, 2, 2], 'me'));
@@ -146,15 +152,15 @@ test("strokes drawn before the welcome become the participant's, in their place 
 test('a committed stroke of the old author stays when the author changes', () => {
   const board = createBoard(1600, 900);
   applyMessage(board, committed(1, 'done', [1, 1], 'old'));
-  applyMessage(board, strokeBegin('pending', '#000000', 4, [1, 1]), 'old');
+  applyMessage(board, strokeBegin('pending', MARKER, [1, 1]), 'old');
   reassignAuthor(board, 'old', 'new');
   assert.deepEqual(keys(board), ['old/done', 'new/pending']);
 });
 
 test('previews of other people are forgotten for a new socket, strokes of mine are kept', () => {
   const board = createBoard(1600, 900);
-  applyMessage(board, strokeBegin('theirs', '#000000', 4, [1, 1]), 'ann');
-  applyMessage(board, strokeBegin('mine', '#000000', 4, [1, 1]), 'me');
+  applyMessage(board, strokeBegin('theirs', MARKER, [1, 1]), 'ann');
+  applyMessage(board, strokeBegin('mine', MARKER, [1, 1]), 'me');
   applyMessage(board, committed(1, 'kept'));
   assert.equal(dropPreviews(board, 'me'), true);
   assert.deepEqual(keys(board), ['me/mine', 'ann/kept']);

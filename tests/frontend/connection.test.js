@@ -8,6 +8,9 @@ import { Connection, SEND_INTERVAL_MS, socketQuery } from '../../frontend/connec
 import { strokeBegin, strokePoints } from '../../frontend/protocol.js';
 import { MemoryStorage } from './fakes.js';
 
+// A marker line: the plain stroke these tests draw.
+const MARKER = Object.freeze({ kind: 'marker', color: '#000000', width: 4 });
+
 test('a participant presents its token and the seq its board holds', () => {
   assert.equal(socketQuery({ token: 'a:b/c', since: 7 }), 'token=a%3Ab%2Fc&since=7');
   assert.equal(socketQuery({ token: null, since: 0 }), 'token=&since=0');
@@ -73,7 +76,7 @@ test('a pace message changes the interval and goes no further than the connectio
 test('at interval 0 every pointer event goes out at once, each in its own frame', async () => {
   const { connection, clock, sent } = connected();
   connection.receive(JSON.stringify({ ...example('welcome'), send_ms: 0 }));
-  connection.send(strokeBegin('s1', '#000000', 4, [1, 1]));
+  connection.send(strokeBegin('s1', MARKER, [1, 1]));
   await flushMicrotasks();
   assert.equal(sent.length, 1);
   clock.now += 1;
@@ -93,7 +96,7 @@ test('with an interval, points drawn between two sends wait and go merged in one
   const { connection, clock, sent } = connected();
   connection.receive(JSON.stringify(example('welcome')));
   connection.receive(JSON.stringify(example('pace: the board got busier')));
-  connection.send(strokeBegin('s1', '#000000', 4, [1, 1]));
+  connection.send(strokeBegin('s1', MARKER, [1, 1]));
   await flushMicrotasks();
   assert.equal(sent.length, 1, 'the first message after a quiet interval goes at once');
   clock.now += 5;
@@ -112,7 +115,7 @@ test('the point budget still holds frames back whatever the interval', async (t)
   const { connection, sent } = connected();
   connection.receive(JSON.stringify({ ...example('welcome'), send_ms: 0 }));
   const burst = connection.live.points.burst;
-  connection.send(strokeBegin('s1', '#000000', 4, Array.from({ length: 2 * burst }, () => 1)));
+  connection.send(strokeBegin('s1', MARKER, Array.from({ length: 2 * burst }, () => 1)));
   connection.send(strokePoints('s1', [2, 2]));
   await flushMicrotasks();
   assert.equal(sent.length, 1, 'the points after a full budget wait for it to refill');

@@ -8,6 +8,9 @@ import { Outbox } from '../../frontend/outbox.js';
 import { DEFAULT_LIMITS, edit, erase, strokeBegin } from '../../frontend/protocol.js';
 import { MemoryStorage } from './fakes.js';
 
+// A marker line: the plain stroke these tests draw.
+const MARKER = Object.freeze({ kind: 'marker', color: '#000000', width: 4 });
+
 function setup(limits = {}, sleep = null) {
   const clock = { now: 0 };
   const live = new LiveStrokes({ ...DEFAULT_LIMITS, ...limits }, () => clock.now);
@@ -35,7 +38,7 @@ function setup(limits = {}, sleep = null) {
   return { clock, live, connection, outbox, delivery, sleeps };
 }
 
-const stroke = (id, count) => ({ id, color: '#000000', width: 4, points: Array.from({ length: count * 2 }, (_, i) => i) });
+const stroke = (id, count) => ({ id, item: MARKER, points: Array.from({ length: count * 2 }, (_, i) => i) });
 
 test('nothing goes until the board is loaded, then items go oldest first', async () => {
   const { connection, outbox, delivery } = setup();
@@ -57,7 +60,7 @@ test('nothing goes until the board is loaded, then items go oldest first', async
 
 test('a stroke drawn live on this socket sends only its end', async () => {
   const { connection, live, outbox, delivery } = setup();
-  live.admit(strokeBegin('s1', '#000000', 4, [1, 1]));
+  live.admit(strokeBegin('s1', MARKER, [1, 1]));
   outbox.addStroke(stroke('s1', 3));
   await delivery.restart();
   assert.deepEqual(connection.sent, [{ type: 'stroke.end', stroke: 's1', points: [], at: 0 }]);

@@ -284,3 +284,27 @@ test('text bounds are its line box; without a canvas the width is estimated from
   assert.ok(textWidth('Hello there', 20) > textWidth('Hello', 20));
   assert.ok(textWidth('Hello', 40) > 60 && textWidth('Hello', 40) < 160);
 });
+
+test('a marker leaves out the segments a mask says later strokes cover', async () => {
+  const { default: marker } = await import('../../frontend/kinds/marker.js');
+  const calls = [];
+  const context = new Proxy(
+    {},
+    {
+      get: (target, name) => (name in target ? target[name] : (...args) => calls.push([name, ...args])),
+      set: (target, name, value) => {
+        target[name] = value;
+        return true;
+      },
+    },
+  );
+  const stroke = { item: { kind: 'marker', color: '#1e1e1e', width: 4 }, points: [0, 0, 10, 0, 20, 0, 30, 0] };
+  marker.paint(context, stroke, {}, Uint8Array.from([1, 1, 0, 1]));
+  const path = calls.filter(([name]) => name === 'moveTo' || name === 'lineTo');
+  assert.deepEqual(path, [
+    ['moveTo', 0, 0],
+    ['lineTo', 10, 0],
+    ['moveTo', 20, 0],
+    ['lineTo', 30, 0],
+  ]);
+});

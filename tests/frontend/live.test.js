@@ -6,6 +6,9 @@ import { TokenBucket } from '../../frontend/budget.js';
 import { LiveStrokes } from '../../frontend/live.js';
 import { DEFAULT_LIMITS, edit, strokeBegin, strokeEnd, strokePoints } from '../../frontend/protocol.js';
 
+// A marker line: the plain stroke these tests draw.
+const MARKER = Object.freeze({ kind: 'marker', color: '#000000', width: 4 });
+
 class Clock {
   constructor() {
     this.now = 0;
@@ -40,23 +43,23 @@ test('a charge past empty is owed and must refill before anything else', () => {
 
 test('live strokes keep one open-stroke place for whole strokes', () => {
   const { live: socket } = live({ maxOpenStrokes: 3 });
-  assert.equal(socket.admit(strokeBegin('a', '#000000', 4, [1, 1])), true);
-  assert.equal(socket.admit(strokeBegin('b', '#000000', 4, [1, 1])), true);
-  assert.equal(socket.admit(strokeBegin('c', '#000000', 4, [1, 1])), false);
+  assert.equal(socket.admit(strokeBegin('a', MARKER, [1, 1])), true);
+  assert.equal(socket.admit(strokeBegin('b', MARKER, [1, 1])), true);
+  assert.equal(socket.admit(strokeBegin('c', MARKER, [1, 1])), false);
   assert.equal(socket.isLive('c'), false);
-  assert.equal(socket.admit(strokeBegin('whole', '#000000', 4, [1, 1]), { whole: true }), true);
+  assert.equal(socket.admit(strokeBegin('whole', MARKER, [1, 1]), { whole: true }), true);
   assert.equal(socket.admit(strokeEnd('a')), true);
   assert.equal(socket.isLive('a'), false);
-  assert.equal(socket.admit(strokeBegin('c', '#000000', 4, [1, 1])), false, 'the whole stroke holds the place');
+  assert.equal(socket.admit(strokeBegin('c', MARKER, [1, 1])), false, 'the whole stroke holds the place');
   socket.admit(strokeEnd('whole'));
-  assert.equal(socket.admit(strokeBegin('c', '#000000', 4, [1, 1])), true);
+  assert.equal(socket.admit(strokeBegin('c', MARKER, [1, 1])), true);
 });
 
 test('points and end of a stroke not live on this socket do not go', () => {
   const { live: socket } = live();
   assert.equal(socket.admit(strokePoints('elsewhere', [1, 1])), false);
   assert.equal(socket.admit(strokeEnd('elsewhere')), false);
-  socket.admit(strokeBegin('s1', '#000000', 4, [1, 1]));
+  socket.admit(strokeBegin('s1', MARKER, [1, 1]));
   socket.forget('s1');
   assert.equal(socket.admit(strokePoints('s1', [2, 2])), false);
 });
@@ -65,7 +68,7 @@ test('a live begin without an action to spend is not sent live', () => {
   const { clock, live: socket } = live({ maxActionsPerSecond: 10, maxActionBurst: 10 });
   let begun = 0;
   for (let i = 0; i < 20; i += 1) {
-    if (socket.admit(strokeBegin(`s${i}`, '#000000', 4, [1, 1]))) {
+    if (socket.admit(strokeBegin(`s${i}`, MARKER, [1, 1]))) {
       begun += 1;
       socket.admit(strokeEnd(`s${i}`));
     }
@@ -73,13 +76,13 @@ test('a live begin without an action to spend is not sent live', () => {
   // A tenth under the server's burst: frames bunch up on the way.
   assert.equal(begun, 9);
   assert.ok(socket.wait(edit('undo')) > 0);
-  clock.now += socket.wait(strokeBegin('next', '#000000', 4, []));
-  assert.equal(socket.admit(strokeBegin('next', '#000000', 4, [1, 1])), true);
+  clock.now += socket.wait(strokeBegin('next', MARKER, []));
+  assert.equal(socket.admit(strokeBegin('next', MARKER, [1, 1])), true);
 });
 
 test('edits spend actions; ends and points do not', () => {
   const { live: socket } = live({ maxActionsPerSecond: 1, maxActionBurst: 2 });
-  socket.admit(strokeBegin('s1', '#000000', 4, [1, 1]));
+  socket.admit(strokeBegin('s1', MARKER, [1, 1]));
   assert.equal(socket.admit(strokePoints('s1', [2, 2])), true);
   assert.equal(socket.admit(strokeEnd('s1', [3, 3])), true);
   assert.equal(socket.admit(edit('undo')), false, 'the burst of one (a tenth under two) is spent');
@@ -101,7 +104,7 @@ test('no rhythm of sending ever takes more than the server allows in any second'
     // A frantic drawer: a new stroke every few steps and many points every step.
     const id = `s${Math.floor(step / 5)}`;
     const message =
-      step % 5 === 0 ? strokeBegin(id, '#000000', 4, points(3)) : step % 5 === 4 ? strokeEnd(id, points(20)) : strokePoints(id, points(40));
+      step % 5 === 0 ? strokeBegin(id, MARKER, points(3)) : step % 5 === 4 ? strokeEnd(id, points(20)) : strokePoints(id, points(40));
     if (socket.admit(message)) queue.push(message);
     const { count } = socket.release(queue);
     for (const frame of queue.slice(0, count)) {
@@ -118,9 +121,9 @@ test('no rhythm of sending ever takes more than the server allows in any second'
 
 test('queued frames leave in order once the budget has refilled for them', () => {
   const { clock, live: socket } = live({ maxPointsPerSecond: 100 });
-  socket.admit(strokeBegin('s1', '#000000', 4, points(60)));
+  socket.admit(strokeBegin('s1', MARKER, points(60)));
   socket.admit(strokePoints('s1', points(60)));
-  const queue = [strokeBegin('s1', '#000000', 4, points(60)), strokePoints('s1', points(60))];
+  const queue = [strokeBegin('s1', MARKER, points(60)), strokePoints('s1', points(60))];
   // 90 points of burst: the first frame is paid for, the second owes 30 points at 90 a second.
   assert.deepEqual(socket.release(queue), { count: 1, wait: 334 });
   clock.now = 334;
@@ -134,9 +137,21 @@ test('a message never carries more points than the budget can ever pay', () => {
 
 test('a new socket starts with nothing live and full budgets', () => {
   const { live: socket } = live({ maxActionBurst: 2 });
-  socket.admit(strokeBegin('s1', '#000000', 4, [1, 1]));
+  socket.admit(strokeBegin('s1', MARKER, [1, 1]));
   socket.admit(edit('undo'));
   socket.reset({ ...DEFAULT_LIMITS });
   assert.equal(socket.size, 0);
   assert.equal(socket.wait(edit('undo')), 0);
+});
+
+test('ink is charged by its points, three numbers each, as the server counts them', () => {
+  const { live: budget } = live({ maxPointsPerSecond: 1000 });
+  const ink = { kind: 'ink', color: '#000000', width: 8 };
+  const before = budget.points.tokens;
+  assert.equal(budget.admit(strokeBegin('i1', ink, [1, 1, 50, 2, 2, 50])), true);
+  assert.equal(budget.admit(strokePoints('i1', [3, 3, 50, 4, 4, 50, 5, 5, 50])), true);
+  assert.equal(budget.admit(strokeEnd('i1', [6, 6, 50])), true);
+  assert.equal(before - budget.points.tokens, 6);
+  assert.equal(budget.admit(strokeBegin('m1', MARKER, [1, 1, 2, 2])), true);
+  assert.equal(before - budget.points.tokens, 8);
 });

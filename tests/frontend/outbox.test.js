@@ -6,12 +6,15 @@ import { addressErase, itemMessages, Outbox, strokeMessages } from '../../fronte
 import { edit, erase } from '../../frontend/protocol.js';
 import { MemoryStorage } from './fakes.js';
 
+// A marker line: the plain stroke these tests draw.
+const MARKER = Object.freeze({ kind: 'marker', color: '#000000', width: 4 });
+
 test('items stay in order until acknowledged, and survive a reload', () => {
   const storage = new MemoryStorage();
   const outbox = new Outbox(storage, 'box');
-  outbox.addStroke({ id: 's1', color: '#000000', width: 4, points: [1, 1] });
+  outbox.addStroke({ id: 's1', item: MARKER, points: [1, 1] });
   outbox.addEdit(edit('undo', 'u1'));
-  outbox.addStroke({ id: 's1', color: '#000000', width: 4, points: [1, 1] });
+  outbox.addStroke({ id: 's1', item: MARKER, points: [1, 1] });
   assert.deepEqual(outbox.items.map((item) => item.ref), ['s1', 'u1']);
   const reloaded = new Outbox(storage, 'box');
   assert.deepEqual(reloaded.items.map((item) => item.ref), ['s1', 'u1']);
@@ -23,7 +26,7 @@ test('items stay in order until acknowledged, and survive a reload', () => {
 
 test('a whole stroke is resent as begin, points in chunks, end', () => {
   const points = Array.from({ length: 25 }, (_, i) => [i, i]).flat();
-  const messages = strokeMessages({ id: 's1', color: '#e03131', width: 8, points }, 10);
+  const messages = strokeMessages({ id: 's1', item: { kind: 'marker', color: '#e03131', width: 8 }, points }, 10);
   assert.deepEqual(
     messages.map((m) => [m.type, m.points.length / 2]),
     [
@@ -77,7 +80,7 @@ test('waiting erases are addressed in place; one left naming nothing leaves the 
   storage.setItem(
     'box',
     JSON.stringify([
-      { ref: 'mine', stroke: { id: 'mine', color: '#000000', width: 4, points: [1, 1] } },
+      { ref: 'mine', stroke: { id: 'mine', item: MARKER, points: [1, 1] } },
       { ref: 'e1', edit: { type: 'erase', id: 'e1', strokes: ['s1', 'mine'] } },
       { ref: 'e2', edit: { type: 'erase', id: 'e2', strokes: ['gone'] } },
       { ref: 'u1', edit: { type: 'undo', id: 'u1' } },

@@ -5,9 +5,12 @@ import { test } from 'node:test';
 import { OutgoingQueue } from '../../frontend/outgoing.js';
 import { strokeBegin, strokeEnd, strokePoints } from '../../frontend/protocol.js';
 
+// A marker line: the plain stroke these tests draw.
+const MARKER = Object.freeze({ kind: 'marker', color: '#000000', width: 4 });
+
 test('points of one stroke merge into the begin that started it', () => {
   const queue = new OutgoingQueue(500);
-  queue.push(strokeBegin('s1', '#000000', 4, [1, 1]));
+  queue.push(strokeBegin('s1', MARKER, [1, 1]));
   for (let i = 2; i < 50; i += 1) queue.push(strokePoints('s1', [i, i]));
   const sent = queue.drain();
   assert.equal(sent.length, 1);
@@ -26,7 +29,7 @@ test('points followed by the end become one end carrying the points', () => {
 
 test('a begin and end in one interval stay two messages', () => {
   const queue = new OutgoingQueue(500);
-  queue.push(strokeBegin('dot', '#000000', 4, [5, 5]));
+  queue.push(strokeBegin('dot', MARKER, [5, 5]));
   queue.push(strokeEnd('dot'));
   assert.deepEqual(
     queue.drain().map((m) => m.type),

@@ -10,6 +10,9 @@ import { DEFAULT_LIMITS, erase, strokeBegin, strokeEnd, strokePoints } from '../
 import { MAX_RESENDS, Session } from '../../frontend/session.js';
 import { MemoryStorage, RecordingConnection, RecordingDelivery, RecordingPainter } from './fakes.js';
 
+// A marker line: the plain stroke these tests draw.
+const MARKER = Object.freeze({ kind: 'marker', color: '#000000', width: 4 });
+
 const cases = JSON.parse(readFileSync(new URL('../fixtures/protocol.json', import.meta.url)));
 const examples = cases.server_examples;
 const example = (name) => structuredClone(examples.find((e) => e.name === name).message);
@@ -49,7 +52,7 @@ const shown = (board) =>
 test('every server example applies through the session, in order, to the board it describes', () => {
   const { session, board, outbox, delivery, connection, notices } = newSession();
   // Drawn before the welcome: the server has not said who this browser is yet.
-  session.emit(strokeBegin('mine2', '#1e1e1e', 3, [50, 50]));
+  session.emit(strokeBegin('mine2', { kind: 'marker', color: '#1e1e1e', width: 3 }, [50, 50]));
   session.emit(strokeEnd('mine2', [60, 60]));
   assert.ok(findStroke(board, UNKNOWN_AUTHOR, 'mine2'));
 
@@ -70,9 +73,17 @@ test('every server example applies through the session, in order, to the board i
     `${ANN}/k3Jd9aQm2LxP0bVz`,
     `${ME}/mine2 (hidden)`,
     `${ANN}/live2`,
+    `${ANN}/ink1 (live)`,
+    `${ME}/t1`,
+    `${ANN}/r1`,
   ]);
   assert.deepEqual(findStroke(board, ME, 'mine2').points, [50, 50, 60, 60]);
-  assert.equal(board.seq, 11);
+  assert.deepEqual(findStroke(board, ANN, 'ink1').points, [400, 300, 40, 404, 302, 55, 410, 306, 70]);
+  // The move took the rectangle and the text 40 left and 25 down, their items unchanged.
+  assert.deepEqual(findStroke(board, ANN, 'r1').points, [60, 125, 360, 325]);
+  assert.deepEqual(findStroke(board, ME, 't1').points, [60, 625]);
+  assert.deepEqual(findStroke(board, ME, 't1').item, { kind: 'text', color: '#7048e8', size: 40, text: 'x < y & "z"' });
+  assert.equal(board.seq, 14);
   assert.equal(outbox.size, 0, 'the ack settled my stroke');
   assert.equal(connection.resyncs, 0);
   const errors = examples.filter((e) => e.message.type === 'error');
@@ -91,10 +102,10 @@ test('the live preview of my own stroke is replaced by its committed event, not 
   const { session, board } = newSession();
   welcome(session);
   emptySnapshot(session);
-  session.emit(strokeBegin('s1', '#000000', 4, [1, 1]));
+  session.emit(strokeBegin('s1', MARKER, [1, 1]));
   session.emit(strokePoints('s1', [2, 2]));
-  session.receive({ type: 'batch', messages: [{ type: 'stroke.begin', stroke: 's1', author: ME, color: '#000000', width: 4, points: [1, 1] }] });
-  session.receive({ type: 'event', seq: 1, kind: 'stroke', author: ME, stroke: 's1', color: '#000000', width: 4, points: [1, 1, 2, 2, 3, 3] });
+  session.receive({ type: 'batch', messages: [{ type: 'stroke.begin', stroke: 's1', author: ME, item: MARKER, points: [1, 1] }] });
+  session.receive({ type: 'event', seq: 1, kind: 'stroke', author: ME, stroke: 's1', item: MARKER, points: [1, 1, 2, 2, 3, 3] });
   assert.deepEqual(shown(board), [`${ME}/s1`]);
   assert.deepEqual(findStroke(board, ME, 's1').points, [1, 1, 2, 2, 3, 3]);
 });
@@ -103,8 +114,8 @@ test("another author's live stroke with my stroke's id is a stroke of its own", 
   const { session, board } = newSession();
   welcome(session);
   emptySnapshot(session);
-  session.emit(strokeBegin('s1', '#000000', 4, [1, 1]));
-  session.receive({ type: 'batch', messages: [{ type: 'stroke.begin', stroke: 's1', author: ANN, color: '#e03131', width: 8, points: [9, 9] }] });
+  session.emit(strokeBegin('s1', MARKER, [1, 1]));
+  session.receive({ type: 'batch', messages: [{ type: 'stroke.begin', stroke: 's1', author: ANN, item: { kind: 'marker', color: '#e03131', width: 8 }, points: [9, 9] }] });
   session.receive({ type: 'stroke.drop', stroke: 's1', author: ANN });
   assert.deepEqual(shown(board), [`${ME}/s1 (live)`]);
   // A drop of my own stroke (my socket went away mid-stroke) leaves my drawing alone: it goes whole.
@@ -117,7 +128,7 @@ test('strokes waiting in the outbox from before a reload are on the board, and b
   const first = newSession({ storage });
   welcome(first.session);
   emptySnapshot(first.session);
-  first.session.emit(strokeBegin('offline', '#000000', 4, [1, 1]));
+  first.session.emit(strokeBegin('offline', MARKER, [1, 1]));
   first.session.emit(strokeEnd('offline', [2, 2]));
 
   const { session, board, delivery } = newSession({ storage });
@@ -126,7 +137,7 @@ test('strokes waiting in the outbox from before a reload are on the board, and b
   assert.deepEqual(shown(board), [`${ME}/offline (live)`]);
   emptySnapshot(session);
   assert.deepEqual(delivery.called('restart'), [['restart']]);
-  session.receive({ type: 'event', seq: 1, kind: 'stroke', author: ME, stroke: 'offline', color: '#000000', width: 4, points: [1, 1, 2, 2] });
+  session.receive({ type: 'event', seq: 1, kind: 'stroke', author: ME, stroke: 'offline', item: MARKER, points: [1, 1, 2, 2] });
   assert.deepEqual(shown(board), [`${ME}/offline`]);
 });
 
@@ -134,8 +145,8 @@ test('a new identity at a later welcome takes over my strokes not yet stored, no
   const { session, board } = newSession();
   welcome(session, { you: 'first' });
   emptySnapshot(session);
-  session.receive({ type: 'event', seq: 1, kind: 'stroke', author: 'first', stroke: 'stored', color: '#000000', width: 4, points: [1, 1] });
-  session.emit(strokeBegin('pending', '#000000', 4, [1, 1]));
+  session.receive({ type: 'event', seq: 1, kind: 'stroke', author: 'first', stroke: 'stored', item: MARKER, points: [1, 1] });
+  session.emit(strokeBegin('pending', MARKER, [1, 1]));
   session.emit(strokeEnd('pending'));
   welcome(session, { you: 'second', seq: 1 });
   assert.deepEqual(shown(board), ['first/stored', 'second/pending (live)']);
@@ -145,7 +156,7 @@ test('a new socket forgets the previews of others: the server sends strokes bein
   const { session, board } = newSession();
   welcome(session);
   emptySnapshot(session);
-  session.receive({ type: 'batch', messages: [{ type: 'stroke.begin', stroke: 'gone', author: ANN, color: '#000000', width: 4, points: [1, 1] }] });
+  session.receive({ type: 'batch', messages: [{ type: 'stroke.begin', stroke: 'gone', author: ANN, item: MARKER, points: [1, 1] }] });
   welcome(session);
   assert.deepEqual(shown(board), []);
 });
@@ -153,7 +164,7 @@ test('a new socket forgets the previews of others: the server sends strokes bein
 test('the outbox waits until the catch-up brings the board to the welcome seq', () => {
   const { session, delivery } = newSession();
   welcome(session, { seq: 1 });
-  session.receive({ type: 'snapshot', seq: 1, index: 0, total: 1, strokes: [['a', ANN, '#000000', 4, [1, 1], 1]] });
+  session.receive({ type: 'snapshot', seq: 1, index: 0, total: 1, strokes: [['a', ANN, MARKER, [1, 1], 1]] });
   assert.equal(delivery.held, false);
   welcome(session, { seq: 3 });
   assert.equal(delivery.held, true);
@@ -169,9 +180,9 @@ test('a snapshot in parts is painted once, when it is whole', () => {
   const { session, painter } = newSession();
   welcome(session, { seq: 2 });
   const before = painter.repaints;
-  session.receive({ type: 'snapshot', seq: 2, index: 0, total: 2, strokes: [['a', ANN, '#000000', 4, [1, 1], 1]] });
+  session.receive({ type: 'snapshot', seq: 2, index: 0, total: 2, strokes: [['a', ANN, MARKER, [1, 1], 1]] });
   assert.equal(painter.repaints, before);
-  session.receive({ type: 'snapshot', seq: 2, index: 1, total: 2, strokes: [['b', ANN, '#000000', 4, [1, 1], 2]] });
+  session.receive({ type: 'snapshot', seq: 2, index: 1, total: 2, strokes: [['b', ANN, MARKER, [1, 1], 2]] });
   assert.equal(painter.repaints, before + 1);
 });
 
@@ -191,11 +202,11 @@ test('a snapshot fetched before the socket opened is the board; the socket then 
   const first = newSession({ storage });
   welcome(first.session);
   emptySnapshot(first.session);
-  first.session.emit(strokeBegin('offline', '#000000', 4, [1, 1]));
+  first.session.emit(strokeBegin('offline', MARKER, [1, 1]));
   first.session.emit(strokeEnd('offline', [2, 2]));
 
   const { session, board, delivery, painter } = newSession({ storage });
-  session.preloaded({ type: 'snapshot', seq: 2, index: 0, total: 1, strokes: [['a', ANN, '#e03131', 8, [5, 5, 9, 9], 2]] });
+  session.preloaded({ type: 'snapshot', seq: 2, index: 0, total: 1, strokes: [['a', ANN, { kind: 'marker', color: '#e03131', width: 8 }, [5, 5, 9, 9], 2]] });
   assert.equal(board.seq, 2);
   assert.equal(painter.repaints, 1);
   assert.deepEqual(shown(board), [`${UNKNOWN_AUTHOR}/offline (live)`, `${ANN}/a`]);
@@ -212,7 +223,7 @@ test('a snapshot fetched before a socket whose server is behind it waits for the
   session.preloaded({ type: 'snapshot', seq: 4, index: 0, total: 0, strokes: [] });
   welcome(session, { seq: 1 });
   assert.equal(delivery.held, true);
-  session.receive({ type: 'snapshot', seq: 1, index: 0, total: 1, strokes: [['a', ANN, '#000000', 4, [1, 1], 1]] });
+  session.receive({ type: 'snapshot', seq: 1, index: 0, total: 1, strokes: [['a', ANN, MARKER, [1, 1], 1]] });
   assert.equal(delivery.held, false);
   assert.equal(board.seq, 1);
 });
@@ -223,7 +234,7 @@ test('an old outbox erase of bare ids is addressed from the loaded board before 
   const { session, outbox, delivery } = newSession({ storage });
   welcome(session, { seq: 1 });
   assert.deepEqual(outbox.items[0].edit.strokes, ['a', 'gone']);
-  session.receive({ type: 'snapshot', seq: 1, index: 0, total: 1, strokes: [['a', ANN, '#000000', 4, [1, 1], 1]] });
+  session.receive({ type: 'snapshot', seq: 1, index: 0, total: 1, strokes: [['a', ANN, MARKER, [1, 1], 1]] });
   assert.deepEqual(outbox.items[0].edit.strokes, [[ANN, 'a']]);
   assert.equal(delivery.held, false);
 });
@@ -235,8 +246,8 @@ test('a gap in the events resyncs and stops applying the batch', () => {
   session.receive({
     type: 'batch',
     messages: [
-      { type: 'event', seq: 2, kind: 'stroke', author: ANN, stroke: 'b', color: '#000000', width: 4, points: [1, 1] },
-      { type: 'stroke.begin', stroke: 'c', author: ANN, color: '#000000', width: 4, points: [1, 1] },
+      { type: 'event', seq: 2, kind: 'stroke', author: ANN, stroke: 'b', item: MARKER, points: [1, 1] },
+      { type: 'stroke.begin', stroke: 'c', author: ANN, item: MARKER, points: [1, 1] },
     ],
   });
   assert.equal(connection.resyncs, 1);
@@ -260,7 +271,7 @@ function withWaitingStroke() {
   const setup = newSession();
   welcome(setup.session);
   emptySnapshot(setup.session);
-  setup.session.emit(strokeBegin('s1', '#000000', 4, [1, 1]));
+  setup.session.emit(strokeBegin('s1', MARKER, [1, 1]));
   setup.session.emit(strokeEnd('s1'));
   return setup;
 }
@@ -311,7 +322,7 @@ test('a stroke finally refused is taken back and the reason shown', () => {
 test('a refused erase shows its strokes again', () => {
   const { session, board, outbox } = newSession();
   welcome(session, { seq: 1 });
-  session.receive({ type: 'snapshot', seq: 1, index: 0, total: 1, strokes: [['a', ANN, '#000000', 4, [1, 1], 1]] });
+  session.receive({ type: 'snapshot', seq: 1, index: 0, total: 1, strokes: [['a', ANN, MARKER, [1, 1], 1]] });
   findStroke(board, ANN, 'a').visible = false;
   session.queueEdit(erase([[ANN, 'a']], 'e1'));
   session.receive({ type: 'error', code: 'nothing_to_erase', message: 'none of those strokes is on the board', ref: 'e1' });
@@ -323,7 +334,7 @@ test('a live stroke refused while still being drawn stops going live, with no no
   const { session, connection, notices, delivery } = newSession();
   welcome(session);
   emptySnapshot(session);
-  session.emit(strokeBegin('s1', '#000000', 4, [1, 1]));
+  session.emit(strokeBegin('s1', MARKER, [1, 1]));
   session.receive({ type: 'error', code: 'too_many_strokes', message: 'too many', ref: 's1' });
   assert.deepEqual(connection.forgotten, ['s1']);
   assert.deepEqual(notices, []);
@@ -344,9 +355,9 @@ test('the status shows loading and painting progress and what waits', () => {
   session.socketStatus = { state: 'online', text: 'Live' };
   assert.deepEqual(session.status(), { state: 'online', text: 'Live · 1 waiting' });
   welcome(session, { seq: 9 });
-  session.receive({ type: 'snapshot', seq: 9, index: 0, total: 400, strokes: [['a', ANN, '#000000', 4, [1, 1], 1]] });
+  session.receive({ type: 'snapshot', seq: 9, index: 0, total: 400, strokes: [['a', ANN, MARKER, [1, 1], 1]] });
   assert.deepEqual(session.status(), { state: 'connecting', text: 'Loading 1 of 400 strokes… · 1 waiting' });
-  session.receive({ type: 'snapshot', seq: 9, index: 1, total: 2, strokes: [['b', ANN, '#000000', 4, [1, 1], 2]] });
+  session.receive({ type: 'snapshot', seq: 9, index: 1, total: 2, strokes: [['b', ANN, MARKER, [1, 1], 2]] });
   assert.deepEqual(session.status({ painted: 1, total: 2 }), { state: 'connecting', text: 'Painting 1 of 2 strokes… · 1 waiting' });
   assert.deepEqual(session.status(null), { state: 'online', text: 'Live · 1 waiting' });
   session.socketStatus = { state: 'failed', text: 'Sketchsite was updated: reload the page' };
@@ -439,7 +450,7 @@ test('a stroke refused because pens are down is taken back at once, and the page
   const { session, board, heard, notices, connection } = classSession();
   welcome(session);
   emptySnapshot(session);
-  session.emit(strokeBegin('s9', '#000000', 4, [1, 1]));
+  session.emit(strokeBegin('s9', MARKER, [1, 1]));
   session.receive(example('error: locked'));
   assert.equal(findStroke(board, ME, 's9'), undefined);
   assert.deepEqual(connection.forgotten, ['s9']);
@@ -463,7 +474,7 @@ test('a stroke from the outbox refused as forbidden is taken back and the reason
 test('a forbidden erase shows its strokes again', () => {
   const { session, board, outbox } = newSession();
   welcome(session, { seq: 1 });
-  session.receive({ type: 'snapshot', seq: 1, index: 0, total: 1, strokes: [['a', ANN, '#000000', 4, [1, 1], 1]] });
+  session.receive({ type: 'snapshot', seq: 1, index: 0, total: 1, strokes: [['a', ANN, MARKER, [1, 1], 1]] });
   findStroke(board, ANN, 'a').visible = false;
   session.queueEdit(erase([[ANN, 'a']], 'e7'));
   session.receive(example('error: forbidden'));

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 
 import { fetchSnapshot, isWholeSnapshot } from '../../frontend/snapshot.js';
 
-const WHOLE = { type: 'snapshot', seq: 2, index: 0, total: 1, strokes: [['a', 'h3k8r2nvcw', '#000000', 4, [1, 1], 2]] };
+const WHOLE = { type: 'snapshot', seq: 2, index: 0, total: 1, strokes: [['a', 'h3k8r2nvcw', { kind: 'marker', color: '#000000', width: 4 }, [1, 1], 2]] };
 
 function answering(status, body) {
   const asked = [];
