@@ -21,8 +21,10 @@ except ImportError:  # requirements-bench.txt not installed: the standard librar
 
 from bench import pointer
 from bench.outgoing import (
+    INK_STRIDE,
     SEND_INTERVAL,
     PacedSender,
+    ink_pressure,
     send_interval_of,
     stroke_begin,
     stroke_end,
@@ -52,10 +54,13 @@ def sketchsite_relayed(frame):
     relayed = []
     for message in frame["messages"]:
         kind = message.get("type")
+        # Every stroke of the benchmark is ink: three numbers a point.
         if kind in LIVE_TYPES:
-            relayed.append((message["author"], message["stroke"], len(message["points"]) // 2, False))
+            count = len(message["points"]) // INK_STRIDE
+            relayed.append((message["author"], message["stroke"], count, False))
         elif kind == "event" and message.get("kind") == "stroke":
-            relayed.append((message["author"], message["stroke"], len(message["points"]) // 2, True))
+            count = len(message["points"]) // INK_STRIDE
+            relayed.append((message["author"], message["stroke"], count, True))
     return relayed
 
 
@@ -75,10 +80,11 @@ class BatchedPen:
         self.sender.interval = interval
 
     def down(self, plan, x, y):
-        self.sender.send(stroke_begin(plan.stroke, plan.item, [x, y]))
+        # The pen sends ink: each point with its pressure, as the page's does.
+        self.sender.send(stroke_begin(plan.stroke, plan.item, [x, y, ink_pressure(0)]))
 
     def move(self, plan, x, y):
-        self.sender.send(stroke_points(plan.stroke, [x, y]))
+        self.sender.send(stroke_points(plan.stroke, [x, y, ink_pressure(x + y)]))
 
     def up(self, plan):
         self.sender.send(stroke_end(plan.stroke))

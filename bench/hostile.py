@@ -1031,7 +1031,7 @@ class HonestDrawer:
                 if delay > 0:
                     await asyncio.sleep(delay)
                 if k == 0:
-                    self.sender.send(stroke_begin(plan.stroke, plan.item, [x, y]))
+                    self.sender.send(stroke_begin(plan.stroke, marker(plan.color, plan.width), [x, y]))
                 else:
                     self.sender.send(stroke_points(plan.stroke, [x, y]))
                 points += [x, y]
@@ -1217,7 +1217,7 @@ class HostileRun:
                 or event is None
                 or event["points"] != points
                 or on_board is None
-                or on_board[2:4] != [plan.item, points]
+                or on_board[2:4] != [marker(plan.color, plan.width), points]
             ):
                 lost.append(stroke)
         return lost

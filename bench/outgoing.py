@@ -30,6 +30,19 @@ def marker(color, width):
     return {"kind": "marker", "color": color, "width": width}
 
 
+def ink(color, width):
+    """The item of the page's pen: x, y and a pressure a point (INK_STRIDE numbers)."""
+    return {"kind": "ink", "color": color, "width": width}
+
+
+INK_STRIDE = 3
+
+
+def ink_pressure(k):
+    """A pressure for point k that rises and falls as a hand's does, 0..100 like the pen's."""
+    return 40 + (k * 7) % 21
+
+
 def stroke_points(stroke, points):
     return {"type": STROKE_POINTS, "stroke": stroke, "points": points}
 

@@ -11,7 +11,7 @@ import random
 import time
 from dataclasses import dataclass
 
-from bench.outgoing import marker
+from bench.outgoing import ink
 
 BOARD_WIDTH = 1600
 BOARD_HEIGHT = 900
@@ -53,8 +53,8 @@ class StrokePlan:
 
     @property
     def item(self):
-        """The marker line this stroke draws, as its stroke.begin carries it."""
-        return marker(self.color, self.width)
+        """The ink this stroke draws, as the page's pen sends it (stroke.begin's item)."""
+        return ink(self.color, self.width)
 
     def point_time(self, k):
         return self.start + k * self.interval

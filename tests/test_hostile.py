@@ -12,6 +12,7 @@ import json
 import pytest
 
 from bench import hostile
+from bench.outgoing import marker
 from draw import protocol
 from tests.relayed import open_client
 from tests.servers import DaphneServer, migrate
@@ -67,10 +68,11 @@ async def test_hostile_sockets_leave_every_honest_stroke_intact(server, tmp_path
     for stroke, (plan, points) in drawer.strokes.items():
         assert viewer.events[(drawer.you, stroke)] == 1, stroke
         event = viewer.honest_events[stroke]
-        assert (event["author"], event["item"], event["points"]) == (drawer.you, plan.item, points)
+        drawn = marker(plan.color, plan.width)
+        assert (event["author"], event["item"], event["points"]) == (drawer.you, drawn, points)
         assert event["seq"] == drawer.acks[stroke]
         on_board = run.snapshot[(drawer.you, stroke)]
-        assert on_board[2:4] == [plan.item, points], stroke
+        assert on_board[2:4] == [drawn, points], stroke
     assert run.lost() == []
     # Nothing on the final board is by anyone but the drawer and the hostile sockets.
     assert {author for author, _ in run.snapshot} <= {drawer.you, *attack["hostile_authors"]}
