@@ -9,12 +9,13 @@ import eraser from './eraser.js';
 import highlighter from './highlighter.js';
 import laser from './laser.js';
 import line from './line.js';
+import marker from './marker.js';
 import pen from './pen.js';
 import rect from './rect.js';
 import select from './select.js';
 import text from './text.js';
 
-export const TOOLS = Object.freeze([pen, highlighter, eraser, line, arrow, rect, ellipse, text, select, laser]);
+export const TOOLS = Object.freeze([pen, marker, highlighter, eraser, line, arrow, rect, ellipse, text, select, laser]);
 
 /** The tool called `name`, or undefined. */
 export function toolNamed(name) {
