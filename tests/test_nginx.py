@@ -4,6 +4,7 @@ processes on Redis and PostgreSQL, and `manage.py serve --workers` sharing one p
 import asyncio
 import json
 import re
+import time
 import urllib.request
 from pathlib import Path
 
@@ -99,14 +100,16 @@ async def test_serve_with_workers_runs_processes_that_share_one_port_and_its_boa
     serve = await asyncio.to_thread(ServeCommand(env, 2, tmp_path / "serve.log").start)
     try:
         workers = serve.workers_pids()
-        clients = [await open_client(serve, "one-port") for _ in range(12)]
-        # Which worker holds each socket: the one with the connection from the client's port.
-        holder = {}
-        for pid in workers:
-            for connection in psutil.Process(pid).net_connections("tcp"):
-                if connection.status == psutil.CONN_ESTABLISHED and connection.laddr.port == serve.port:
-                    holder[connection.raddr.port] = pid
-        placed = [holder[socket.local_address[1]] for socket, _ in clients]
+        # A worker still starting takes no connection yet: the kernel hands them all to the
+        # other. Open sockets until both workers hold some, as they do once both are up.
+        clients, placed = [], []
+        deadline = time.monotonic() + 30
+        while set(placed) != set(workers) and time.monotonic() < deadline:
+            batch = [await open_client(serve, "one-port") for _ in range(6)]
+            clients += batch
+            holder = holders(workers, serve.port)
+            placed = [holder[socket.local_address[1]] for socket, _ in clients]
+            await asyncio.sleep(0.2)
         assert set(placed) == set(workers), f"every socket on one worker of {workers}: {placed}"
         sender = clients[placed.index(workers[0])][0]
         receiver = clients[placed.index(workers[1])][0]
@@ -118,6 +121,16 @@ async def test_serve_with_workers_runs_processes_that_share_one_port_and_its_boa
         code = await asyncio.to_thread(serve.stop)
     assert code == 0, serve.log_path.read_text()
     assert not any(psutil.pid_exists(pid) and psutil.Process(pid).status() != "zombie" for pid in workers)
+
+
+def holders(workers, port):
+    """Which worker holds each socket to `port`, by the client's port: the one with its connection."""
+    holder = {}
+    for pid in workers:
+        for connection in psutil.Process(pid).net_connections("tcp"):
+            if connection.status == psutil.CONN_ESTABLISHED and connection.laddr.port == port:
+                holder[connection.raddr.port] = pid
+    return holder
 
 
 def test_serve_refuses_several_workers_without_redis(server_env, tmp_path):
