@@ -145,7 +145,8 @@ def draw_with_id(page, stroke_id, colour, points):
     page.evaluate(
         """([id, color, points]) => {
             const { session } = window.sketchsite;
-            session.emit({ type: 'stroke.begin', stroke: id, color, width: 20, points: points.slice(0, 2) });
+            const item = { kind: 'marker', color, width: 20 };
+            session.emit({ type: 'stroke.begin', stroke: id, item, points: points.slice(0, 2) });
             session.emit({ type: 'stroke.points', stroke: id, points: points.slice(2) });
             session.emit({ type: 'stroke.end', stroke: id, points: [] });
         }""",
@@ -191,10 +192,9 @@ def test_exported_png_and_svg_contain_the_strokes(server, open_page):
 
     with urllib.request.urlopen(f"{server.http_url}/b/export-test/export.svg") as response:
         svg = response.read().decode()
-    polylines = re.findall(
-        r'<polyline id="s-[^"]+" points="[^"]+" stroke="(#[0-9a-f]{6})" stroke-width="20"', svg
-    )
-    assert sorted(polylines) == ["#1971c2", "#e03131"]
+    # The pen draws ink: each stroke is its outline, filled.
+    outlines = re.findall(r'<path id="s-[^"]+" d="M[^"]+Z" fill="(#[0-9a-f]{6})"/>', svg)
+    assert sorted(outlines) == ["#1971c2", "#e03131"]
     with urllib.request.urlopen(f"{server.http_url}/b/export-test/export.png?scale=0.5") as response:
         assert Image.open(io.BytesIO(response.read())).size == (800, 450)
 
