@@ -7,6 +7,7 @@
 // connect; a projector asks for a read-only connection.
 
 import { ReconnectBackoff } from './backoff.js';
+import { gettext, gettext_noop, interpolate } from './i18n.js';
 import { LiveStrokes } from './live.js';
 import { OutgoingQueue } from './outgoing.js';
 import {
@@ -27,7 +28,8 @@ export const SEND_INTERVAL_MS = 33;
 // The send timer's mark while a flush waits for the current task to end (no interval to wait).
 const SOON = 'soon';
 
-export const REMOVED_TEXT = 'The host removed you from this board';
+export const REMOVED_TEXT = gettext_noop('The host removed you from this board');
+
 
 /** The socket's query string: who this is, where the board stands, and how it takes part. */
 export function socketQuery({ token, since, hostKey = null, viewer = false }) {
@@ -88,7 +90,7 @@ export class Connection {
     this.socket = socket;
     this.welcomed = false;
     this.live.reset(this.limits);
-    this.setStatus('connecting', this.backoff.attempt ? 'Reconnecting…' : 'Connecting…');
+    this.setStatus('connecting', this.backoff.attempt ? gettext('Reconnecting…') : gettext('Connecting…'));
     socket.addEventListener('message', (event) => this.receive(event.data));
     socket.addEventListener('close', (event) => this.closed(socket, event));
   }
@@ -104,7 +106,7 @@ export class Connection {
     if (message.type === WELCOME) {
       if (!speaksOurVersion(message)) {
         // Reconnecting would meet the same server: only a newer page can talk to it.
-        this.stop('Sketchsite was updated: reload the page');
+        this.stop(gettext('Sketchsite was updated: reload the page'));
         return;
       }
       sessionStorage.setItem(this.tokenKey, message.token);
@@ -114,7 +116,7 @@ export class Connection {
       this.sendInterval = sendIntervalOf(message, SEND_INTERVAL_MS);
       this.backoff.welcomed(this.clock());
       this.welcomed = true;
-      this.setStatus('online', 'Live');
+      this.setStatus('online', gettext('Live'));
     } else if (message.type === PACE) {
       this.sendInterval = sendIntervalOf(message, this.sendInterval);
       return;
@@ -129,17 +131,20 @@ export class Connection {
     // Live messages still queued die with the socket; finished strokes wait in the outbox.
     this.queue.drain();
     if (event.code === CLOSE_BOARD_NOT_FOUND) {
-      this.stop(event.reason || 'No such board');
+      this.stop(event.reason || gettext('No such board'));
       return;
     }
     if (event.code === CLOSE_REMOVED) {
       // Every reconnect with this token would be closed the same way.
-      this.stop(REMOVED_TEXT);
+      this.stop(gettext(REMOVED_TEXT));
       return;
     }
     const delay = this.backoff.closed(event.code, this.clock());
-    if (navigator.onLine === false) this.setStatus('offline', 'Offline');
-    else this.setStatus('reconnecting', `Reconnecting in ${Math.max(1, Math.round(delay / 1000))} s`);
+    if (navigator.onLine === false) this.setStatus('offline', gettext('Offline'));
+    else {
+      const seconds = Math.max(1, Math.round(delay / 1000));
+      this.setStatus('reconnecting', interpolate(gettext('Reconnecting in %(seconds)s s'), { seconds }));
+    }
     this.retryTimer = setTimeout(() => this.open(), delay);
   }
 

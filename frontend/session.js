@@ -5,7 +5,9 @@
 // listener for the class come in, so its tests need no browser.
 
 import { retryDelay } from './backoff.js';
+import { gettext, interpolate } from './i18n.js';
 import { stride } from './items.js';
+import { refusalText } from './refusals.js';
 import {
   applyMessage,
   applySnapshot,
@@ -218,7 +220,7 @@ export class Session {
       item.retries = (item.retries ?? 0) + 1;
       this.delivery.retryLater(ref, retryDelay(item.retries, this.random));
       // Pacing is the browser's business; a drawing not stored yet is the person's.
-      if (code === 'store_unavailable') this.notify(error.message);
+      if (code === 'store_unavailable') this.notify(refusalText(error));
       return;
     }
     if (ref && RESEND_CODES.has(code)) {
@@ -241,7 +243,7 @@ export class Session {
       this.settings = { ...this.settings, pens_down: true };
       this.listener.classChanged(this.settings);
     }
-    this.notify(error.message);
+    this.notify(refusalText(error));
   }
 
   // Finally refused: what the item showed goes.
@@ -320,7 +322,7 @@ export class Session {
   // would land much later, when the class has moved on.
   sendNow(message) {
     if (this.connection.send(message)) return true;
-    this.notify('Not connected: try again in a moment');
+    this.notify(gettext('Not connected: try again in a moment'));
     return false;
   }
 
@@ -355,12 +357,12 @@ export class Session {
     let { state, text } = this.socketStatus;
     if (state === 'online' && this.loading) {
       state = 'connecting';
-      text = `Loading ${this.loading.received} of ${this.loading.total} strokes…`;
+      text = interpolate(gettext('Loading %(received)s of %(total)s strokes…'), this.loading);
     } else if (state === 'online' && painting) {
       state = 'connecting';
-      text = `Painting ${painting.painted} of ${painting.total} strokes…`;
+      text = interpolate(gettext('Painting %(painted)s of %(total)s strokes…'), painting);
     }
-    if (this.outbox.size) text += ` · ${this.outbox.size} waiting`;
+    if (this.outbox.size) text += ` · ${interpolate(gettext('%(count)s waiting'), { count: this.outbox.size })}`;
     return { state, text };
   }
 }

@@ -9,6 +9,7 @@ import { Outbox } from '../../frontend/outbox.js';
 import { DEFAULT_LIMITS, erase, strokeBegin, strokeEnd, strokePoints } from '../../frontend/protocol.js';
 import { MAX_RESENDS, Session } from '../../frontend/session.js';
 import { MemoryStorage, RecordingConnection, RecordingDelivery, RecordingPainter } from './fakes.js';
+import { refusalText } from '../../frontend/refusals.js';
 
 // A marker line: the plain stroke these tests draw.
 const MARKER = Object.freeze({ kind: 'marker', color: '#000000', width: 4 });
@@ -92,10 +93,12 @@ test('every server example applies through the session, in order, to the board i
     errors.filter((e) => e.message.ref).map((e) => e.message.ref),
   );
   // A live copy refused while no stroke of that id waits is being drawn: it goes whole later.
+  // Each refusal is told in the page's words for its code, the server's for a code without any.
   assert.deepEqual(
     notices,
-    errors.filter((e) => e.message.code !== 'rate_limited').map((e) => e.message.message),
+    errors.filter((e) => e.message.code !== 'rate_limited').map((e) => refusalText(e.message)),
   );
+  assert.ok(notices.includes("'color' must be a colour like '#1a2b3c'"));
 });
 
 test('the live preview of my own stroke is replaced by its committed event, not doubled', () => {
@@ -308,7 +311,8 @@ test('store_unavailable says the drawing is not stored yet; rate_limited says no
   const { session, notices } = withWaitingStroke();
   session.receive({ type: 'error', code: 'rate_limited', message: 'slow down', ref: 's1' });
   session.receive({ type: 'error', code: 'store_unavailable', message: 'not stored yet', ref: 's1' });
-  assert.deepEqual(notices, ['not stored yet']);
+  assert.deepEqual(notices, [refusalText({ code: 'store_unavailable' })]);
+  assert.match(notices[0], /sent again/);
 });
 
 test('a stroke finally refused is taken back and the reason shown', () => {
@@ -316,7 +320,8 @@ test('a stroke finally refused is taken back and the reason shown', () => {
   session.receive({ type: 'error', code: 'board_full', message: 'this board is full', ref: 's1' });
   assert.equal(outbox.size, 0);
   assert.equal(board.strokes.size, 0);
-  assert.deepEqual(notices, ['this board is full']);
+  assert.deepEqual(notices, [refusalText({ code: 'board_full' })]);
+  assert.match(notices[0], /board is full/);
 });
 
 test('a refused erase shows its strokes again', () => {
@@ -456,7 +461,8 @@ test('a stroke refused because pens are down is taken back at once, and the page
   assert.deepEqual(connection.forgotten, ['s9']);
   assert.equal(session.settings.pens_down, true);
   assert.deepEqual(heard.at(-1), ['class', { ...example('welcome').class, pens_down: true }]);
-  assert.deepEqual(notices, [example('error: locked').message]);
+  assert.deepEqual(notices, [refusalText(example('error: locked'))]);
+  assert.match(notices[0], /Pens are down/);
   // The rest of the stroke goes nowhere.
   session.emit(strokePoints('s9', [2, 2]));
   session.emit(strokeEnd('s9'));
@@ -468,7 +474,7 @@ test('a stroke from the outbox refused as forbidden is taken back and the reason
   session.receive({ ...example('error: forbidden'), ref: 's1' });
   assert.equal(outbox.size, 0);
   assert.equal(board.strokes.size, 0);
-  assert.deepEqual(notices, ['your role may not do this']);
+  assert.deepEqual(notices, [refusalText({ code: 'forbidden' })]);
 });
 
 test('a forbidden erase shows its strokes again', () => {
@@ -494,7 +500,7 @@ test('removing ink is an edit in the outbox, settled by its ack or dropped when 
   assert.deepEqual(delivery.called('pump'), [['pump']]);
   session.receive({ type: 'error', code: 'nothing_to_remove', message: 'that participant has no strokes on the board', ref: edit.id });
   assert.equal(outbox.size, 0);
-  assert.deepEqual(notices, ['that participant has no strokes on the board']);
+  assert.deepEqual(notices, [refusalText({ code: 'nothing_to_remove' })]);
   session.removeInkOf(ANN);
   session.receive({ type: 'ack', ref: outbox.items[0].ref, seq: 1 });
   assert.equal(outbox.size, 0);

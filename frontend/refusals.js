@@ -1,0 +1,27 @@
+// What a refusal says to the person drawing, in the page's language. The server's own reason
+// is for developers and in English; the page says it by the refusal's code, and falls back to
+// the server's words for a code it does not know.
+
+import { gettext, gettext_noop } from './i18n.js';
+
+const REFUSALS = Object.freeze({
+  rate_limited: gettext_noop('Slow down a little: that was more than a board takes at once'),
+  store_unavailable: gettext_noop('The board could not store that just now; it will be sent again'),
+  board_full: gettext_noop('This board is full: erase or clear something, or start a new board'),
+  forbidden: gettext_noop('Only the host can do that'),
+  locked: gettext_noop('Pens are down: the host has paused drawing'),
+  nothing_to_undo: gettext_noop('Nothing to undo'),
+  nothing_to_redo: gettext_noop('Nothing to redo'),
+  nothing_to_erase: gettext_noop('That is gone already'),
+  nothing_to_clear: gettext_noop('The board is already empty'),
+  nothing_to_remove: gettext_noop('That person has nothing on the board'),
+  nothing_to_move: gettext_noop('That cannot move further that way'),
+  stroke_too_long: gettext_noop('That line was too long to keep'),
+  too_many_strokes: gettext_noop('Too much at once: try again'),
+});
+
+/** The words for an `error` message: its code's, translated, or else the server's reason. */
+export function refusalText(error) {
+  const text = REFUSALS[error.code];
+  return text ? gettext(text) : error.message;
+}
