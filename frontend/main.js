@@ -83,6 +83,8 @@ const toolbar = createToolbar(document.getElementById('toolbar'), {
   tools: TOOLS,
   onCommand: runCommand,
   onTheme: (name) => sketch.setTheme(name),
+  // What a tool shows over the board (a selection) goes with it.
+  onTool: () => sketch.repaintLive(),
 });
 attachShortcuts(window, { tools: TOOLS, onCommand: runCommand, onTool: (tool) => toolbar.chooseTool(tool) });
 const peopleMenu = createPeopleMenu(document.getElementById('toolbar'));

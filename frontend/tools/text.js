@@ -3,6 +3,7 @@
 // page's font, never as markup, so nothing typed can become part of the page.
 
 import { gettext, gettext_noop } from '../i18n.js';
+import { TEXT_FONT_FAMILY } from '../kinds/text.js';
 import { newId, strokeBegin, strokeEnd } from '../protocol.js';
 import { boardPoint, icon, isPrimaryPress } from './pointer.js';
 
@@ -57,6 +58,8 @@ export default Object.freeze({
         left: `${rect.left - container.left + view.offsetX + at[0] * view.scale}px`,
         top: `${rect.top - container.top + view.offsetY + at[1] * view.scale}px`,
         fontSize: `${Math.max(12, item.size * view.scale)}px`,
+        // Typed in the board's own font, so the text looks as it will once placed.
+        fontFamily: `'${TEXT_FONT_FAMILY}', sans-serif`,
         color,
         zIndex: 2,
       });

@@ -38,7 +38,16 @@ export const THEME_STORAGE_KEY = 'sketchsite.theme';
  */
 export function createToolbar(
   root,
-  { boardName, newBoardUrl, exportUrls, tools: toolList, onCommand, onTheme = () => {}, storage = safeStorage() },
+  {
+    boardName,
+    newBoardUrl,
+    exportUrls,
+    tools: toolList,
+    onCommand,
+    onTheme = () => {},
+    onTool = () => {},
+    storage = safeStorage(),
+  },
 ) {
   const style = { color: PALETTE[0].color, width: WIDTHS[1].width };
   let tool = toolList[0].name;
@@ -52,8 +61,10 @@ export function createToolbar(
   }
   function chooseTool(name) {
     if (!toolButtons[name] || toolButtons[name].hidden) return;
+    const changed = name !== tool;
     tool = name;
     select(tools, toolButtons[name]);
+    if (changed) onTool(name);
   }
   select(tools, toolButtons[tool]);
 
