@@ -5,6 +5,9 @@ import pytest
 from draw.history import BoardHistory
 from draw.protocol import ProtocolError
 
+# The plain line these tests draw.
+MARKER = {"kind": "marker", "color": "#000000", "width": 4}
+
 
 class Log:
     """Builds a log the way the server does: resolve a request, then apply it with the next seq."""
@@ -25,7 +28,7 @@ class Log:
             "stroke",
             author,
             stroke=stroke_id,
-            item={"kind": "marker", "color": "#000000", "width": 4},
+            item=MARKER,
             points=[1, 1, 2, 2],
         )
 
@@ -186,30 +189,12 @@ def test_visible_count_follows_every_kind_of_event():
 def test_a_board_is_full_by_its_points_on_show_too():
     log = Log()
     log.board.max_visible_points = 5
-    log.commit(
-        "stroke",
-        "ann",
-        stroke="a1",
-        item={"kind": "marker", "color": "#000000", "width": 4},
-        points=[1, 1] * 4,
-    )
+    log.commit("stroke", "ann", stroke="a1", item=MARKER, points=[1, 1] * 4)
     with pytest.raises(ProtocolError) as refused:
-        log.commit(
-            "stroke",
-            "ann",
-            stroke="a2",
-            item={"kind": "marker", "color": "#000000", "width": 4},
-            points=[2, 2] * 2,
-        )
+        log.commit("stroke", "ann", stroke="a2", item=MARKER, points=[2, 2] * 2)
     assert refused.value.code == "board_full" and "points on show" in refused.value.reason
     log.commit("erase", "bob", strokes=[["ann", "a1"]])
-    log.commit(
-        "stroke",
-        "ann",
-        stroke="a2",
-        item={"kind": "marker", "color": "#000000", "width": 4},
-        points=[2, 2] * 2,
-    )
+    log.commit("stroke", "ann", stroke="a2", item=MARKER, points=[2, 2] * 2)
     assert log.board.visible_points == 2
     # Undoing the erase would show four more points.
     with pytest.raises(ProtocolError):

@@ -6,16 +6,10 @@ import time
 import pytest
 
 from tests.browser.conftest import wait_until
+from tests.browser.test_live_canvas import LAPTOP, PHONE
 
 pytestmark = pytest.mark.browser
 
-LAPTOP = {"viewport": {"width": 1280, "height": 800}}
-PHONE = {
-    "viewport": {"width": 390, "height": 844},
-    "is_mobile": True,
-    "has_touch": True,
-    "device_scale_factor": 2,
-}
 # Board units a committed point may be from the finger's path: the server rounds what it keeps.
 TOLERANCE = 2.0
 
