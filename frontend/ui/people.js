@@ -34,6 +34,7 @@ export function createPeopleMenu(root) {
     /** presence: {count, people} (people null when this participant may not see them). */
     show({ count: howMany, people }) {
       menu.hidden = false;
+      delete menu.dataset.waiting;
       count.textContent = peopleCountText(howMany);
       names.hidden = !people;
       menu.classList.toggle('has-names', Boolean(people));
