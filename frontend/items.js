@@ -83,13 +83,20 @@ export function checkItemPoints(kind, points, limits) {
   if (points.length / size > limits.maxPointsPerMessage) {
     throw new ItemError('too_many_points', `at most ${limits.maxPointsPerMessage} points in one message`);
   }
+  for (let i = 2; size === 3 && i < points.length; i += 3) {
+    if (points[i] < 0 || points[i] > MAX_PRESSURE) {
+      throw new ItemError('out_of_range', `pressure must be between 0 and ${MAX_PRESSURE}`);
+    }
+  }
+  return checkPositions(points, size, limits);
+}
+
+/** Throws ItemError unless every point (`size` numbers each, x and y first) is on the board. */
+export function checkPositions(points, size, limits) {
   for (let i = 0; i < points.length; i += size) {
     const [x, y] = [points[i], points[i + 1]];
     if (x < 0 || x > limits.boardWidth || y < 0 || y > limits.boardHeight) {
       throw new ItemError('out_of_range', `points must lie within the board, 0..${limits.boardWidth} x 0..${limits.boardHeight}`);
-    }
-    if (size === 3 && (points[i + 2] < 0 || points[i + 2] > MAX_PRESSURE)) {
-      throw new ItemError('out_of_range', `pressure must be between 0 and ${MAX_PRESSURE}`);
     }
   }
   return points;

@@ -2,7 +2,7 @@
 // types, same limits, same checks, same error codes; docs/protocol.md documents both and
 // tests/fixtures/protocol.json drives the tests of both.
 
-import { ItemError, MAX_STRIDE, checkItemPoints, parseItem } from './items.js';
+import { ItemError, MAX_STRIDE, checkItemPoints, checkPositions, parseItem } from './items.js';
 
 export const PROTOCOL_VERSION = 4;
 
@@ -333,7 +333,7 @@ const PARSERS = {
     if (!Array.isArray(at) || at.length !== 2 || !at.every(isInteger)) {
       throw new ProtocolError('bad_field', "'at' must be [x, y] in integers, or null");
     }
-    asProtocolError(() => checkItemPoints('marker', at, limits), null);
+    asProtocolError(() => checkPositions(at, 2, limits), null);
     return laser([at[0], at[1]]);
   },
   [STROKE_BEGIN](message, limits) {
