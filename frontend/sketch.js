@@ -15,6 +15,7 @@ import { kindOf } from './kinds/index.js';
 import { textFontReady } from './kinds/text.js';
 import { Cover, PaintQueue } from './painting.js';
 import { boardTheme, displayColor } from './theme.js';
+import { stretch } from './view.js';
 import { Viewport } from './viewport.js';
 
 // p5's friendly-error checks cost time on every call and warn about our own names.
@@ -22,6 +23,10 @@ p5.disableFriendlyErrors = true;
 
 // The thinnest line on screen, in CSS pixels, however far out the view is zoomed.
 export const MIN_LINE_PIXELS = 2;
+// While the view is zoomed or panned, the committed layers are stretched as pictures and
+// painted again this long after the view last changed: a pinch on a big board would otherwise
+// clear and restart a repaint on every step, and show a board that is mostly empty.
+export const SETTLE_MS = 150;
 
 export function createSketch(container, board, { onReady, onProgress = () => {}, theme = 'light' }) {
   const viewport = new Viewport({ boardWidth: board.width, boardHeight: board.height });
@@ -32,8 +37,13 @@ export function createSketch(container, board, { onReady, onProgress = () => {},
   const decorations = [];
   const layerCanvas = { live: null };
   const queue = new PaintQueue({ flush: () => layers.ink?.context.getImageData(0, 0, 1, 1) });
+  // The view the committed layers are painted at, and when the view last moved (null: still).
+  let paintedView = null;
+  let viewMovedAt = null;
   viewport.onChange(() => {
-    repaintAll = true;
+    viewMovedAt = performance.now();
+    liveChanged = true;
+    stretchLayers();
   });
   // Text painted before the board's font arrived used a stand-in: paint it again in its own.
   textFontReady.then(() => {
@@ -51,14 +61,24 @@ export function createSketch(container, board, { onReady, onProgress = () => {},
     return shown;
   }
 
-  function paintOptions(complete) {
-    return { minWidth: MIN_LINE_PIXELS / viewport.view.scale, color: shownColour, complete };
+  function paintOptions(complete, view = viewport.view) {
+    return { minWidth: MIN_LINE_PIXELS / view.scale, color: shownColour, complete };
   }
 
-  // Board units to this canvas's pixels, the device's pixel ratio included.
-  function toBoard(context, ratio) {
-    const { scale, offsetX, offsetY } = viewport.view;
+  // Board units to this canvas's pixels at `view`, the device's pixel ratio included.
+  function toBoard(context, ratio, view = viewport.view) {
+    const { scale, offsetX, offsetY } = view;
     context.setTransform(ratio * scale, 0, 0, ratio * scale, ratio * offsetX, ratio * offsetY);
+  }
+
+  // Show the committed layers, painted at paintedView, where the current view puts them.
+  function stretchLayers() {
+    if (!paintedView || !layers.under) return;
+    const transform = viewMovedAt === null ? '' : `matrix(${stretch(paintedView, viewport.view).join(',')})`;
+    for (const layer of [layers.under, layers.ink]) {
+      layer.canvas.style.transformOrigin = '0 0';
+      layer.canvas.style.transform = transform;
+    }
   }
 
   // Paint a committed item into its layer, whose transform paintFrame() has set to board units.
@@ -74,7 +94,7 @@ export function createSketch(container, board, { onReady, onProgress = () => {},
   function paintBackground() {
     const { under, ink } = layers;
     const colours = boardTheme(themeName);
-    const view = viewport.view;
+    const view = paintedView;
     for (const layer of [under, ink]) {
       layer.context.setTransform(1, 0, 0, 1, 0, 0);
       layer.context.clearRect(0, 0, layer.canvas.width, layer.canvas.height);
@@ -147,6 +167,7 @@ export function createSketch(container, board, { onReady, onProgress = () => {},
       p.resizeCanvas(container.clientWidth, container.clientHeight);
       fitLayers(p.width, p.height);
       viewport.resize(p.width, p.height);
+      // A new size clears the canvases: paint them at once, not after the view settles.
       repaintAll = true;
     };
     // The board's space changes without the window too: a toolbar that wraps onto a second
@@ -154,23 +175,27 @@ export function createSketch(container, board, { onReady, onProgress = () => {},
     new ResizeObserver(() => p.windowResized()).observe(container);
 
     p.draw = () => {
+      if (viewMovedAt !== null && performance.now() - viewMovedAt >= SETTLE_MS) repaintAll = true;
       const started = repaintAll;
       const wasRepainting = queue.repainting;
       if (repaintAll) {
         repaintAll = false;
         liveChanged = true;
+        viewMovedAt = null;
+        paintedView = viewport.view;
+        stretchLayers();
         paintBackground();
         // Strokes that later ones cover completely are left out (painting.js Cover).
         queue.restart(board.strokes.values(), new Cover(p.width, p.height));
       }
       // One transform and one set of options for the whole frame: a big board paints thousands
-      // of items in one.
-      const options = paintOptions(true);
+      // of items in one. The layers are painted at their own view, however the view moves.
+      const options = paintOptions(true, paintedView);
       for (const layer of [layers.under, layers.ink]) {
         layer.context.save();
-        toBoard(layer.context, layer.ratio);
+        toBoard(layer.context, layer.ratio, paintedView);
       }
-      const repainting = queue.paintFrame((stroke, from, mask) => paintCommitted(stroke, options, mask), viewport.view);
+      const repainting = queue.paintFrame((stroke, from, mask) => paintCommitted(stroke, options, mask), paintedView);
       for (const layer of [layers.under, layers.ink]) layer.context.restore();
       if (liveChanged) {
         liveChanged = false;

@@ -19,3 +19,12 @@ export function screenToBoard(view, x, y) {
 export function boardToScreen(view, x, y) {
   return [view.offsetX + x * view.scale, view.offsetY + y * view.scale];
 }
+
+/**
+ * The matrix [a, b, c, d, e, f] (as CSS matrix() takes it) that shows a picture painted at
+ * view `from` as it would be painted at view `to`: a board point lands at the same place.
+ */
+export function stretch(from, to) {
+  const k = to.scale / from.scale;
+  return [k, 0, 0, k, to.offsetX - from.offsetX * k, to.offsetY - from.offsetY * k];
+}

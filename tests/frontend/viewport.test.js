@@ -195,3 +195,15 @@ test('place() puts a board point at a screen point at a zoom, in one step', () =
   port.place(Number.NaN, 0, 0, 0, 0);
   assert.equal(port.zoom, 3, 'a bad number changes nothing');
 });
+
+test('a layer painted at one view and stretched shows every board point where the new view puts it', async () => {
+  const { boardToScreen, stretch } = await import('../../frontend/view.js');
+  const from = { scale: 0.5, offsetX: 10, offsetY: 20 };
+  const to = { scale: 1.25, offsetX: -300, offsetY: -80 };
+  const [a, , , d, e, f] = stretch(from, to);
+  for (const [x, y] of [[0, 0], [800, 450], [1600, 900]]) {
+    const [px, py] = boardToScreen(from, x, y);
+    const [qx, qy] = boardToScreen(to, x, y);
+    assert.ok(Math.abs(a * px + e - qx) < 1e-9 && Math.abs(d * py + f - qy) < 1e-9);
+  }
+});
