@@ -10,6 +10,7 @@
 // onReady(canvas) runs once the canvas exists (p5 starts the sketch after the page loads).
 
 import p5 from '../vendor/p5/p5.esm.min.js';
+import { gettext } from './i18n.js';
 import { layerOf } from './items.js';
 import { kindOf } from './kinds/index.js';
 import { textFontReady } from './kinds/text.js';
@@ -150,7 +151,7 @@ export function createSketch(container, board, { onReady, onProgress = () => {},
   const sketch = (p) => {
     p.setup = () => {
       const canvas = p.createCanvas(container.clientWidth, container.clientHeight);
-      canvas.elt.setAttribute('aria-label', 'Shared drawing board');
+      canvas.elt.setAttribute('aria-label', gettext('Shared drawing board'));
       canvas.elt.classList.add('board-canvas');
       layerCanvas.live = canvas.elt;
       layers.under = makeLayer('under', canvas.elt);
