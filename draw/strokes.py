@@ -48,7 +48,8 @@ class OpenStrokes:
                 message.stroke,
             )
         stroke = Stroke(message.stroke, self.author, message.item, [])
-        self._extend(stroke, message.points)
+        # A begin's points were checked against its kind when it was parsed.
+        self._extend(stroke, message.points, checked=True)
         self._open[message.stroke] = stroke
         return stroke
 
@@ -88,9 +89,10 @@ class OpenStrokes:
         stroke = self._open.get(stroke_id)
         return None if stroke is None else stroke.item["kind"]
 
-    def _extend(self, stroke, points):
+    def _extend(self, stroke, points, checked=False):
         kind = stroke.item["kind"]
-        items.check_points(kind, points, self.limits, stroke.stroke)
+        if not checked:
+            items.check_points(kind, points, self.limits, stroke.stroke)
         if stroke.point_count + len(points) // items.stride(kind) > self.max_points_per_stroke:
             raise ProtocolError(
                 "stroke_too_long",

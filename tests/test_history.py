@@ -32,6 +32,9 @@ class Log:
             points=[1, 1, 2, 2],
         )
 
+    def points(self, author, stroke_id):
+        return self.board.strokes[(author, stroke_id)].points
+
     def visible(self):
         return [stroke.stroke for stroke in self.board.visible_strokes()]
 

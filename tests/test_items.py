@@ -5,9 +5,9 @@ import pytest
 from draw import items
 from draw.history import BoardHistory
 from draw.protocol import Limits, ProtocolError
+from tests.test_history import MARKER, Log
 
 LIMITS = Limits()
-MARKER = {"kind": "marker", "color": "#000000", "width": 4}
 
 
 def test_every_kind_has_a_stride_a_way_to_keep_points_a_layer_and_known_fields():
@@ -82,70 +82,58 @@ def test_moving_shifts_x_and_y_and_keeps_pressure():
     assert items.bounds({"kind": "ink"}, [10, 20, 55, 30, 40, 70]) == (10, 20, 30, 40)
 
 
-class Board:
-    def __init__(self):
-        self.history = BoardHistory(width=1600, height=900)
-
-    def commit(self, kind, author, **request):
-        effect = self.history.resolve(kind, author, request)
-        event = {"seq": self.history.seq + 1, "kind": kind, "author": author, **effect}
-        self.history.apply(event)
-        return event
-
-    def points(self, author, stroke):
-        return self.history.strokes[(author, stroke)].points
-
-
 def test_a_move_moves_the_named_items_and_undo_and_redo_take_it_back_and_again():
-    board = Board()
-    board.commit("stroke", "ann", stroke="r1", item={**MARKER, "kind": "rect"}, points=[100, 100, 300, 200])
-    board.commit(
+    log = Log()
+    log.commit("stroke", "ann", stroke="r1", item={**MARKER, "kind": "rect"}, points=[100, 100, 300, 200])
+    log.commit(
         "stroke",
         "ann",
         stroke="t1",
         item={"kind": "text", "color": "#000000", "size": 40, "text": "hi"},
         points=[50, 50],
     )
-    event = board.commit("move", "ann", strokes=[["ann", "r1"], ["ann", "t1"]], by=[10, -20])
+    event = log.commit("move", "ann", strokes=[["ann", "r1"], ["ann", "t1"]], by=[10, -20])
     assert event["move"] == [["ann", "r1"], ["ann", "t1"]] and event["by"] == [10, -20]
-    assert board.points("ann", "r1") == [110, 80, 310, 180] and board.points("ann", "t1") == [60, 30]
-    assert board.commit("undo", "ann")["by"] == [-10, 20]
-    assert board.points("ann", "r1") == [100, 100, 300, 200]
-    board.commit("redo", "ann")
-    assert board.points("ann", "t1") == [60, 30]
+    assert log.points("ann", "r1") == [110, 80, 310, 180] and log.points("ann", "t1") == [60, 30]
+    assert log.commit("undo", "ann")["by"] == [-10, 20]
+    assert log.points("ann", "r1") == [100, 100, 300, 200]
+    log.commit("redo", "ann")
+    assert log.points("ann", "t1") == [60, 30]
     # The log replays to the same board.
+    replayed = BoardHistory().apply_all(log.events)
+    assert replayed.strokes[("ann", "r1")].points == log.points("ann", "r1") == [110, 80, 310, 180]
 
 
 def test_a_move_stops_at_the_board_edge_and_a_move_that_cannot_go_is_refused():
-    board = Board()
-    board.commit("stroke", "ann", stroke="r1", item={**MARKER, "kind": "rect"}, points=[100, 100, 300, 200])
-    event = board.commit("move", "ann", strokes=[["ann", "r1"]], by=[-500, 800])
+    log = Log()
+    log.commit("stroke", "ann", stroke="r1", item={**MARKER, "kind": "rect"}, points=[100, 100, 300, 200])
+    event = log.commit("move", "ann", strokes=[["ann", "r1"]], by=[-500, 800])
     assert event["by"] == [-100, 700]
-    assert board.points("ann", "r1") == [0, 800, 200, 900]
+    assert log.points("ann", "r1") == [0, 800, 200, 900]
     with pytest.raises(ProtocolError) as refused:
-        board.commit("move", "ann", strokes=[["ann", "r1"]], by=[-5, 5])
+        log.commit("move", "ann", strokes=[["ann", "r1"]], by=[-5, 5])
     assert refused.value.code == "nothing_to_move"
     with pytest.raises(ProtocolError) as refused:
-        board.commit("move", "ann", strokes=[["bob", "nothing"]], by=[5, 5])
+        log.commit("move", "ann", strokes=[["bob", "nothing"]], by=[5, 5])
     assert refused.value.code == "nothing_to_move"
 
 
 def test_a_moved_item_is_a_new_object_so_cached_snapshots_see_the_change():
-    board = Board()
-    board.commit("stroke", "ann", stroke="s1", item=MARKER, points=[10, 10, 20, 20])
-    before = board.history.strokes[("ann", "s1")]
-    board.commit("move", "ann", strokes=[["ann", "s1"]], by=[1, 1])
-    after = board.history.strokes[("ann", "s1")]
+    log = Log()
+    log.commit("stroke", "ann", stroke="s1", item=MARKER, points=[10, 10, 20, 20])
+    before = log.board.strokes[("ann", "s1")]
+    log.commit("move", "ann", strokes=[["ann", "s1"]], by=[1, 1])
+    after = log.board.strokes[("ann", "s1")]
     assert after is not before and before.points == [10, 10, 20, 20]
     assert after.to_compact() == ["s1", "ann", MARKER, [11, 11, 21, 21], 1]
 
 
 def test_an_undo_of_a_move_the_edge_has_since_stopped_still_goes_and_the_next_undo_works():
-    board = Board()
-    board.commit("stroke", "ann", stroke="r1", item={**MARKER, "kind": "rect"}, points=[100, 100, 300, 200])
-    board.commit("move", "ann", strokes=[["ann", "r1"]], by=[-100, 0])
+    log = Log()
+    log.commit("stroke", "ann", stroke="r1", item={**MARKER, "kind": "rect"}, points=[100, 100, 300, 200])
+    log.commit("move", "ann", strokes=[["ann", "r1"]], by=[-100, 0])
     # Bob's move puts it back where Ann's undo would take it... and Bob pushes it to the edge.
-    board.commit("move", "bob", strokes=[["ann", "r1"]], by=[1300, 0])
-    undo = board.commit("undo", "ann")
+    log.commit("move", "bob", strokes=[["ann", "r1"]], by=[1300, 0])
+    undo = log.commit("undo", "ann")
     assert undo["by"] == [100, 0] or undo["by"] == [0, 0]
-    assert board.commit("undo", "ann")["hide"] == [["ann", "r1"]]
+    assert log.commit("undo", "ann")["hide"] == [["ann", "r1"]]
