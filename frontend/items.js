@@ -24,28 +24,9 @@ export function stride(kind) {
   return ITEM_SPECS[kind]?.stride ?? 2;
 }
 
-export function pointCount(item, points) {
-  return Math.floor(points.length / stride(item.kind));
-}
-
 /** 'under' (drawn beneath every other item: a highlighter's) or 'ink'. */
 export function layerOf(item) {
   return ITEM_SPECS[item.kind]?.layer ?? 'ink';
-}
-
-/** The points an item keeps once drawn: all of a path, the ends of a drag, one anchor. */
-export function keptPoints(item, points) {
-  const size = stride(item.kind);
-  const keep = ITEM_SPECS[item.kind]?.points;
-  if (keep === 'ends' && points.length > 2 * size) return [...points.slice(0, size), ...points.slice(-size)];
-  if (keep === 'anchor') return points.slice(0, size);
-  return points;
-}
-
-/** The first and last point's x, y of a drag (a shape being drawn holds every point of it). */
-export function endsOf(points, size = 2) {
-  const last = Math.max(0, points.length - size);
-  return [points[0], points[1], points[last], points[last + 1]];
 }
 
 /** Every point moved by (dx, dy), pressures kept: a new list. */

@@ -16,8 +16,3 @@ import select from './select.js';
 import text from './text.js';
 
 export const TOOLS = Object.freeze([pen, marker, highlighter, eraser, line, arrow, rect, ellipse, text, select, laser]);
-
-/** The tool called `name`, or undefined. */
-export function toolNamed(name) {
-  return TOOLS.find((tool) => tool.name === name);
-}

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import test from 'node:test';
 
-import { checkItemPoints, endsOf, ITEM_SPECS, keptPoints, layerOf, movedPoints, parseItem, pointCount, stride } from '../../frontend/items.js';
+import { checkItemPoints, ITEM_SPECS, layerOf, movedPoints, parseItem, stride } from '../../frontend/items.js';
 import { KINDS } from '../../frontend/kinds/index.js';
 import { DEFAULT_LIMITS } from '../../frontend/protocol.js';
 
@@ -23,7 +23,6 @@ test('every kind has a renderer with paint, hits and bounds, and every renderer 
 test('ink has three numbers a point, everything else two; the highlighter lies under', () => {
   assert.equal(stride('ink'), 3);
   assert.equal(stride('rect'), 2);
-  assert.equal(pointCount({ kind: 'ink' }, [1, 2, 50, 3, 4, 60]), 2);
   assert.equal(layerOf({ kind: 'highlighter' }), 'under');
   assert.equal(layerOf({ kind: 'text' }), 'ink');
 });
@@ -43,9 +42,6 @@ test('items are kept whole, colours lowercased, and refused as the server refuse
   assert.throws(() => checkItemPoints('ink', [1, 1, 101], DEFAULT_LIMITS), { code: 'out_of_range' });
 });
 
-test('a drag keeps its ends, a text its anchor; moving keeps pressure', () => {
-  assert.deepEqual(keptPoints({ kind: 'line' }, [1, 1, 2, 2, 3, 3]), [1, 1, 3, 3]);
-  assert.deepEqual(keptPoints({ kind: 'text' }, [5, 6, 7, 8]), [5, 6]);
-  assert.deepEqual(endsOf([1, 1, 2, 2, 3, 3]), [1, 1, 3, 3]);
+test('moving keeps pressure', () => {
   assert.deepEqual(movedPoints({ kind: 'ink' }, [10, 10, 40, 20, 20, 90], 5, -5), [15, 5, 40, 25, 15, 90]);
 });
