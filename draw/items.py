@@ -13,14 +13,22 @@ How a kind's points are kept (`points` in the spec):
 """
 
 import json
+import re
 import unicodedata
 from pathlib import Path
 
 from draw.errors import ProtocolError
+from draw.strings import surrogate_in
 
 SPECS_PATH = Path(__file__).resolve().parent.parent / "frontend" / "items.json"
-ITEM_SPECS = json.loads(SPECS_PATH.read_text(encoding="utf-8"))
+_SPEC_FILE = json.loads(SPECS_PATH.read_text(encoding="utf-8"))
+ITEM_SPECS = _SPEC_FILE["kinds"]
 KINDS = tuple(ITEM_SPECS)
+# The exact ASCII forms of the strings that have one, as the browser reads them too: a colour
+# (matched once lower-cased) and an id (a stroke's, an edit's, a participant's).
+PATTERNS = _SPEC_FILE["patterns"]
+COLOR_PATTERN = re.compile(PATTERNS["color"], re.ASCII)
+ID_PATTERN = re.compile(PATTERNS["id"], re.ASCII)
 
 PATH, ENDS, ANCHOR = "path", "ends", "anchor"
 # The most numbers a point of any kind has.
@@ -56,7 +64,12 @@ def kept_points(item, points):
 
 
 def parse_item(value, limits, ref=None):
-    """A validated item dict from a client's `item` field; ProtocolError naming the problem."""
+    """A validated item dict from a client's `item` field; ProtocolError naming the problem.
+
+    With `limits` None only the forms are checked (kind, fields, types, patterns), not the
+    configured ranges: how an item read back from the log is checked (draw/logrows.py), so a
+    setting lowered since does not hide what was drawn under the old one.
+    """
     if not isinstance(value, dict):
         raise ProtocolError("bad_field", "'item' must be an object with a 'kind'", ref)
     kind = value.get("kind")
@@ -120,13 +133,16 @@ def moved_points(item, points, dx, dy):
     return moved
 
 
+def is_id(value):
+    """Whether `value` is an id of the documented alphabet: 1-32 letters, digits, '-' or '_'."""
+    return isinstance(value, str) and ID_PATTERN.fullmatch(value) is not None
+
+
 def _color(name, value, limits, ref):
-    if not isinstance(value, str) or len(value) != 7 or value[0] != "#":
+    # Only the pattern decides: Python's int(x, 16) also takes '+', '_', spaces and other
+    # scripts' digits, which no renderer reads as a colour.
+    if not isinstance(value, str) or not COLOR_PATTERN.fullmatch(value.lower()):
         raise ProtocolError("bad_field", f"'{name}' must be a colour like '#1a2b3c'", ref)
-    try:
-        int(value[1:], 16)
-    except ValueError:
-        raise ProtocolError("bad_field", f"'{name}' must be a colour like '#1a2b3c'", ref) from None
     return value.lower()
 
 
@@ -140,17 +156,22 @@ def _bounded_int(name, value, low, high, ref):
 
 
 def _width(name, value, limits, ref):
-    return _bounded_int(name, value, 1, limits.max_stroke_width, ref)
+    return _bounded_int(name, value, 1, limits.max_stroke_width if limits else _MOST_EVER, ref)
 
 
 def _text_size(name, value, limits, ref):
+    if limits is None:
+        return _bounded_int(name, value, 1, _MOST_EVER, ref)
     return _bounded_int(name, value, limits.min_text_size, limits.max_text_size, ref)
 
 
 def _text(name, value, limits, ref):
     if not isinstance(value, str) or not value.strip():
         raise ProtocolError("bad_field", f"'{name}' must be text that is not blank", ref)
-    if len(value) > limits.max_text_length:
+    if surrogate_in(value) is not None:
+        # Checked for every string of a frame already (draw/strings.py); a stored one too.
+        raise ProtocolError("bad_field", f"'{name}' must be Unicode text (it holds a lone surrogate)", ref)
+    if limits is not None and len(value) > limits.max_text_length:
         raise ProtocolError(
             "out_of_range", f"'{name}' holds at most {limits.max_text_length} characters", ref
         )
@@ -163,6 +184,10 @@ def _text(name, value, limits, ref):
         raise ProtocolError("bad_field", f"'{name}' must be one line without control characters", ref)
     return value
 
+
+# What a width or a text size read back from the log may be at most: no setting allows more
+# (the largest board is 10,000 units), and a renderer must not be asked for a disc wider.
+_MOST_EVER = 10_000
 
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
 

@@ -8,17 +8,15 @@ the tests of both.
 """
 
 import json
-import re
 from dataclasses import dataclass, field, replace
 
-from draw import items
+from draw import items, strings
 from draw.errors import ERROR_CODES, RETRYABLE_CODES, TOO_BIG, ProtocolError  # noqa: F401
 
 PROTOCOL_VERSION = 4
 
-STROKE_ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,32}")
-COLOR_PATTERN = re.compile(r"#[0-9a-fA-F]{6}")
-
+# Ids of strokes, edits and participants: one pattern, in frontend/items.json.
+STROKE_ID_PATTERN = items.ID_PATTERN
 PARTICIPANT_ID_PATTERN = STROKE_ID_PATTERN
 
 # Close codes (4000-4999 is the application range; most mirror a standard 1xxx code).
@@ -216,8 +214,17 @@ def decode(text):
 
 
 def encode(message):
-    """One compact JSON text for the wire."""
-    return json.dumps(message, separators=(",", ":"), ensure_ascii=False)
+    """One compact JSON text for the wire, always encodable as UTF-8.
+
+    Everything the server sends was checked to be Unicode text when it came in
+    (draw/strings.py) or when it was read back from the log (draw/logrows.py). Should a string
+    holding a surrogate slip past both, it goes escaped, as JSON allows, rather than making a
+    text that no socket can send.
+    """
+    text = json.dumps(message, separators=(",", ":"), ensure_ascii=False)
+    if strings.surrogate_in(text) is not None:
+        return json.dumps(message, separators=(",", ":"))
+    return text
 
 
 def message_bytes(text):
@@ -229,7 +236,25 @@ def parse(text, limits=Limits()):
     """Validate one client text frame and return its typed message."""
     if message_bytes(text) > limits.max_message_bytes:
         raise ProtocolError(TOO_BIG, f"message larger than {limits.max_message_bytes} bytes")
-    return parse_object(decode(text), limits)
+    message = decode(text)
+    if strings.may_hold_surrogates(text):
+        _check_scalar_text(message)
+    return parse_object(message, limits)
+
+
+def _check_scalar_text(message):
+    """Refuse a message any of whose strings, keys included, holds a lone surrogate."""
+    found = strings.unscalar_string(message)
+    if found is None:
+        return
+    path, code = found
+    # The stroke or edit it was about, so its author's browser lets go of it.
+    ref = next((message[name] for name in ("stroke", "id") if items.is_id(message.get(name))), None)
+    raise ProtocolError(
+        "bad_field",
+        f"'{path}' must be Unicode text: it holds a lone surrogate (U+{code:04X})",
+        ref,
+    )
 
 
 def parse_object(message, limits=Limits()):
@@ -345,11 +370,7 @@ def _parse_laser(message, limits):
 
 
 def _is_stroke_key(key):
-    return (
-        isinstance(key, list)
-        and len(key) == 2
-        and all(isinstance(part, str) and STROKE_ID_PATTERN.fullmatch(part) for part in key)
-    )
+    return isinstance(key, list) and len(key) == 2 and all(items.is_id(part) for part in key)
 
 
 _PARSERS = {
@@ -383,7 +404,7 @@ def _stroke_id(message):
 
 def _client_id(message, name):
     value = message.get(name)
-    if not isinstance(value, str) or not STROKE_ID_PATTERN.fullmatch(value):
+    if not items.is_id(value):
         raise ProtocolError("bad_field", f"'{name}' must be 1-32 letters, digits, '-' or '_'")
     return value
 

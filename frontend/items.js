@@ -2,13 +2,25 @@
 // (draw/items.py). An item travels whole, {kind, ...its fields}; its points travel beside it
 // as one flat list of `stride` numbers a point ([x, y], or [x, y, pressure] for ink).
 
-import ITEM_SPECS from './items.json' with { type: 'json' };
+import SPEC_FILE from './items.json' with { type: 'json' };
 
-export { ITEM_SPECS };
+export const ITEM_SPECS = SPEC_FILE.kinds;
 export const KIND_NAMES = Object.freeze(Object.keys(ITEM_SPECS));
 export const MAX_PRESSURE = 100;
 export const MAX_STRIDE = Math.max(...Object.values(ITEM_SPECS).map((spec) => spec.stride));
-const COLOR_PATTERN = /^#[0-9a-fA-F]{6}$/;
+// The exact ASCII forms, as draw/items.py reads them: a colour (matched once lower-cased) and
+// an id (a stroke's, an edit's, a participant's).
+const COLOR_PATTERN = new RegExp(SPEC_FILE.patterns.color);
+export const ID_PATTERN = new RegExp(SPEC_FILE.patterns.id);
+// A surrogate code point standing alone (a pair is one code point in a /u expression): no
+// UTF-8 can carry it, so the server refuses any string holding one (draw/strings.py).
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/** The first lone surrogate in `text` as a code point, or null: no such string is sent. */
+export function loneSurrogateIn(text) {
+  const found = LONE_SURROGATE.exec(text);
+  return found ? found[0].codePointAt(0) : null;
+}
 // Line breaks, control characters and bidi overrides (which would reorder what others see).
 const REFUSED_IN_TEXT = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/u;
 
@@ -91,7 +103,7 @@ function boundedInteger(name, value, low, high) {
 
 const FIELD_PARSERS = {
   color(name, value) {
-    if (typeof value !== 'string' || !COLOR_PATTERN.test(value)) {
+    if (typeof value !== 'string' || !COLOR_PATTERN.test(value.toLowerCase())) {
       throw new ItemError('bad_field', `'${name}' must be a colour like '#1a2b3c'`);
     }
     return value.toLowerCase();
@@ -100,6 +112,9 @@ const FIELD_PARSERS = {
   text_size: (name, value, limits) => boundedInteger(name, value, limits.minTextSize, limits.maxTextSize),
   text(name, value, limits) {
     if (typeof value !== 'string' || !value.trim()) throw new ItemError('bad_field', `'${name}' must be text that is not blank`);
+    if (loneSurrogateIn(value) !== null) {
+      throw new ItemError('bad_field', `'${name}' must be Unicode text (it holds a lone surrogate)`);
+    }
     // Characters as Python counts them: code points.
     if ([...value].length > limits.maxTextLength) {
       throw new ItemError('out_of_range', `'${name}' holds at most ${limits.maxTextLength} characters`);

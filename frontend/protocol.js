@@ -2,7 +2,7 @@
 // types, same limits, same checks, same error codes; docs/protocol.md documents both and
 // tests/fixtures/protocol.json drives the tests of both.
 
-import { ItemError, MAX_STRIDE, checkItemPoints, checkPositions, parseItem } from './items.js';
+import { ID_PATTERN, ItemError, MAX_STRIDE, checkItemPoints, checkPositions, loneSurrogateIn, parseItem } from './items.js';
 
 export const PROTOCOL_VERSION = 4;
 
@@ -47,7 +47,8 @@ export const CLOSE_HOST_KEY_CHANGED = 4012;
 export const CLOSE_TRY_AGAIN_LATER = 4013;
 export const CLOSE_TRY_AGAIN_LATER_STANDARD = 1013;
 
-const STROKE_ID_PATTERN = /^[A-Za-z0-9_-]{1,32}$/;
+// Ids of strokes, edits and participants: one pattern, in items.json.
+const STROKE_ID_PATTERN = ID_PATTERN;
 const PARTICIPANT_ID_PATTERN = STROKE_ID_PATTERN;
 
 /** Every refusal's code and what it means, as in draw/protocol.py and docs/protocol.md. */
@@ -256,7 +257,47 @@ export function parse(text, limits = DEFAULT_LIMITS) {
   if (message === null || typeof message !== 'object' || Array.isArray(message)) {
     throw new ProtocolError('bad_message', 'message must be a JSON object');
   }
+  checkScalarText(message);
   return parseObject(message, limits);
+}
+
+/** Refuse a message any of whose strings, keys included, holds a lone surrogate (draw/strings.py). */
+function checkScalarText(message) {
+  const found = unscalarString(message, '');
+  if (!found) return;
+  const [path, code] = found;
+  const ref = ['stroke', 'id'].map((name) => message[name]).find((value) => typeof value === 'string' && STROKE_ID_PATTERN.test(value));
+  const hex = code.toString(16).toUpperCase().padStart(4, '0');
+  throw new ProtocolError('bad_field', `'${path}' must be Unicode text: it holds a lone surrogate (U+${hex})`, ref ?? null);
+}
+
+// [path, code point] of the first string, key or value, holding a lone surrogate; null if none.
+function unscalarString(value, path) {
+  if (typeof value === 'string') {
+    const code = loneSurrogateIn(value);
+    return code === null ? null : [path || '(the message)', code];
+  }
+  if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index += 1) {
+      const item = value[index];
+      if (item !== null && typeof item === 'object' || typeof item === 'string') {
+        const found = unscalarString(item, `${path}[${index}]`);
+        if (found) return found;
+      }
+    }
+    return null;
+  }
+  if (value !== null && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      const code = loneSurrogateIn(key);
+      if (code !== null) return [path ? `${path}.(a field's name)` : "(a field's name)", code];
+      if (item !== null && typeof item === 'object' || typeof item === 'string') {
+        const found = unscalarString(item, path ? `${path}.${key.slice(0, 40)}` : key.slice(0, 40));
+        if (found) return found;
+      }
+    }
+  }
+  return null;
 }
 
 export function parseObject(message, limits = DEFAULT_LIMITS) {

@@ -10,7 +10,7 @@ import { HIGHLIGHTER_ALPHA } from '../../frontend/kinds/highlighter.js';
 import { KINDS, kindOf } from '../../frontend/kinds/index.js';
 import { TEXT_ASCENT, TEXT_DESCENT, TEXT_FONT_FAMILY, textWidth } from '../../frontend/kinds/text.js';
 
-const SPECS = JSON.parse(readFileSync(new URL('../../frontend/items.json', import.meta.url), 'utf8'));
+const SPECS = JSON.parse(readFileSync(new URL('../../frontend/items.json', import.meta.url), 'utf8')).kinds;
 
 /** A 2d context that records every call and every state it was in when it drew. */
 class RecordingContext {
