@@ -3,7 +3,7 @@ from django.db.models import Count
 from django.utils.html import format_html
 
 from draw import addresses, hosting
-from draw.models import Board, BoardEvent
+from draw.models import Board, BoardEvent, QuarantinedEvent
 
 
 @admin.register(Board)
@@ -64,3 +64,18 @@ class BoardEventAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["board__name", "author", "client_id"]
     readonly_fields = [field.name for field in BoardEvent._meta.fields]
+
+
+@admin.register(QuarantinedEvent)
+class QuarantinedEventAdmin(admin.ModelAdmin):
+    """Rows `manage.py check_boards --fix` set aside: to look at, never to edit back into a log."""
+
+    list_display = ["board", "seq", "kind", "author", "reason", "created_at", "quarantined_at"]
+    list_filter = ["kind"]
+    search_fields = ["board__name", "author", "client_id"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

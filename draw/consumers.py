@@ -134,8 +134,20 @@ class BoardConsumer(BoardSocket):
     async def receive_text(self, text):
         if self.session is None:
             return
-        await self.act(self.session.receive_text(text))
-        _FRAMES_IN[self.session.last_message_type].inc()
+        try:
+            await self.act(self.session.receive_text(text))
+        except Exception:  # noqa: BLE001 - one message's failure is its sender's error
+            # A bug met by one message must not close this socket with 1011, nor anyone
+            # else's: the sender is told, and the board goes on.
+            logger.exception("a message on board %s failed", self.session.board)
+            await self._send_internal_error()
+        _FRAMES_IN[self.session.last_message_type or INVALID].inc()
+
+    async def _send_internal_error(self):
+        try:
+            await self.send_message(protocol.error("internal_error", protocol.ERROR_CODES["internal_error"]))
+        except Exception:  # noqa: BLE001 - the socket itself is what failed
+            logger.exception("could not tell a browser on board %s of a failure", self.session.board)
 
     async def receive_binary(self):
         if self.session is not None:

@@ -123,8 +123,12 @@ def arrow_head(x0, y0, x1, y1, width):
 # --- SVG ---------------------------------------------------------------------------------
 
 
-def to_svg(width, height, strokes):
-    """SVG text: a white board and one element per item, its id from element_id()."""
+def to_svg(width, height, strokes, left_out=None):
+    """SVG text: a white board and one element per item, its id from element_id().
+
+    An item that fails to draw is left out, and added to `left_out` if given, so one item can
+    never take the whole export down; every item the server accepts draws (tests/test_poison.py).
+    """
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}">',
@@ -134,9 +138,22 @@ def to_svg(width, height, strokes):
     for stroke in drawing_order(strokes):
         render = SVG_KINDS.get(stroke.item["kind"])
         if render is not None and stroke.points:
-            parts.append(render(stroke, element_id(stroke), quoteattr(stroke.item["color"])))
+            try:
+                element = render(stroke, element_id(stroke), quoteattr(stroke.item["color"]))
+                if not element.isascii():
+                    # What a socket or a file would fail to write later, it fails here.
+                    element.encode("utf-8")
+            except Exception:  # noqa: BLE001 - whatever it was, this item alone is left out
+                _left_out(left_out, stroke)
+                continue
+            parts.append(element)
     parts.append("</g></svg>")
     return "\n".join(parts)
+
+
+def _left_out(left_out, stroke):
+    if left_out is not None:
+        left_out.append(stroke)
 
 
 def _number(value):
@@ -291,16 +308,23 @@ class _Png:
         return text_runs(text, [font_characters(str(path)) for path in self.font_paths])
 
 
-def to_png(width, height, strokes, scale=1.0, font_path=None, fallback_font_path=None):
+def to_png(width, height, strokes, scale=1.0, font_path=None, fallback_font_path=None, left_out=None):
     """PNG bytes of the board at `scale` pixels per board unit; text in the font at `font_path`,
-    and each character that font lacks in the one at `fallback_font_path`, if given."""
+    and each character that font lacks in the one at `fallback_font_path`, if given.
+
+    An item that fails to draw is left out (and added to `left_out`), as in to_svg().
+    """
     font_paths = tuple(path for path in (font_path, fallback_font_path) if path is not None)
     # Without the text font, Pillow's own draws all of the text: its characters are unknown.
     png = _Png(width, height, scale, font_paths if font_path is not None else ())
     for stroke in drawing_order(strokes):
         render = PNG_KINDS.get(stroke.item["kind"])
         if render is not None and stroke.points:
-            render(png, stroke, ImageColor.getrgb(stroke.item["color"]))
+            try:
+                render(png, stroke, ImageColor.getrgb(stroke.item["color"]))
+            except Exception:  # noqa: BLE001 - whatever it was, this item alone is left out
+                # What it drew before failing stays: a part of one item, never a broken export.
+                _left_out(left_out, stroke)
     output = io.BytesIO()
     png.image.save(output, format="PNG")
     return output.getvalue()

@@ -5,6 +5,7 @@ process runs only a few at a time and refuses the rest instead of queueing them;
 already rendered for a board's current seq is served again without drawing anything.
 """
 
+import logging
 import threading
 from collections import OrderedDict
 from pathlib import Path
@@ -14,6 +15,8 @@ from django.conf import settings
 
 from draw import export, metrics
 
+logger = logging.getLogger(__name__)
+
 
 class RendersBusy(Exception):
     """Every render slot is taken; the export was not drawn."""
@@ -21,18 +24,29 @@ class RendersBusy(Exception):
 
 def render(board, format, scale):
     """The export's bytes: `board` is a store.BoardState, `format` "svg" or "png"."""
+    left_out = []
     if format == "svg":
-        return export.to_svg(board.width, board.height, board.strokes).encode()
-    if format == "png":
-        return export.to_png(
+        body = export.to_svg(board.width, board.height, board.strokes, left_out=left_out).encode()
+    elif format == "png":
+        body = export.to_png(
             board.width,
             board.height,
             board.strokes,
             scale,
             font_path=text_font_path(),
             fallback_font_path=fallback_font_path(),
+            left_out=left_out,
         )
-    raise ValueError(f"unknown export format {format!r}")
+    else:
+        raise ValueError(f"unknown export format {format!r}")
+    if left_out:
+        # Every item read back from the log was checked to draw (draw/logrows.py): this is a bug.
+        metrics.EXPORT_ITEMS_LEFT_OUT.inc(len(left_out))
+        keys = ", ".join(f"{stroke.author}/{stroke.stroke}" for stroke in left_out[:5])
+        logger.error(
+            "board %s: %d items failed to draw in its %s export (%s)", board.name, len(left_out), format, keys
+        )
+    return body
 
 
 def text_font_path():

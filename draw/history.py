@@ -20,6 +20,7 @@ Kinds and their effects (keys travel as [author, id] lists):
 Every kind of item is a "stroke" here: the item travels whole, and only its points are
 looked into (to count them, and to move them).
   remove_ink {"hide": [keys]}                          a host hides every stroke of one participant
+  skipped {}                                           nothing: a row left out (draw/logrows.py)
 """
 
 from dataclasses import dataclass, field, replace
@@ -34,7 +35,10 @@ CLEAR = "clear"
 UNDO = "undo"
 REDO = "redo"
 REMOVE_INK = "remove_ink"
-EVENT_KINDS = (STROKE, ERASE, CLEAR, UNDO, REDO, REMOVE_INK, MOVE)
+# A row of the log that cannot be read, encoded or drawn stands in the board's order as this:
+# it takes its seq and does nothing (draw/logrows.py).
+SKIPPED = "skipped"
+EVENT_KINDS = (STROKE, ERASE, CLEAR, UNDO, REDO, REMOVE_INK, MOVE, SKIPPED)
 
 
 @dataclass(slots=True)
@@ -80,6 +84,11 @@ class Action:
         if self.shown:
             return {"show": [list(key) for key in self.shown]}
         return {"hide": [list(key) for key in self.hidden]}
+
+
+def skipped_event(seq):
+    """The event a left-out row stands as: its seq, and nothing else."""
+    return {"seq": seq, "kind": SKIPPED, "author": ""}
 
 
 def stroke_keys(listed):
@@ -241,6 +250,7 @@ class BoardHistory:
             self._move(self.undo_stacks, self.redo_stacks, author, self._change(event).inverse())
         elif kind == REDO:
             self._move(self.redo_stacks, self.undo_stacks, author, self._change(event))
+        # SKIPPED: the seq moves on, and nothing else.
         return True
 
     def apply_all(self, events):

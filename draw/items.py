@@ -168,9 +168,12 @@ def _text_size(name, value, limits, ref):
 def _text(name, value, limits, ref):
     if not isinstance(value, str) or not value.strip():
         raise ProtocolError("bad_field", f"'{name}' must be text that is not blank", ref)
-    if surrogate_in(value) is not None:
+    surrogate = surrogate_in(value)
+    if surrogate is not None:
         # Checked for every string of a frame already (draw/strings.py); a stored one too.
-        raise ProtocolError("bad_field", f"'{name}' must be Unicode text (it holds a lone surrogate)", ref)
+        raise ProtocolError(
+            "bad_field", f"'{name}' must be Unicode text (it holds a lone surrogate, U+{surrogate:04X})", ref
+        )
     if limits is not None and len(value) > limits.max_text_length:
         raise ProtocolError(
             "out_of_range", f"'{name}' holds at most {limits.max_text_length} characters", ref

@@ -35,3 +35,12 @@ EXPORT_REFUSED = Counter(
 )
 CACHED_BOARDS = Gauge("sketchsite_cached_boards", "Board histories held in this process's memory.")
 EXPORT_CACHE_ENTRIES = Gauge("sketchsite_export_cache_entries", "Finished exports kept for reuse.")
+UNREADABLE_ROWS = Counter(
+    "sketchsite_unreadable_rows",
+    "Rows of a board's log left out of its snapshot, catch-up and exports because they cannot be "
+    "read, encoded or drawn (draw/logrows.py), by board; each row once per process.",
+    ["board"],
+)
+EXPORT_ITEMS_LEFT_OUT = Counter(
+    "sketchsite_export_items_left_out", "Items that failed to draw and were left out of an export."
+)

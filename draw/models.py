@@ -2,6 +2,8 @@
 
 from django.db import models
 
+from draw.logrows import read_event
+
 
 class Board(models.Model):
     name = models.SlugField(max_length=32, unique=True)
@@ -52,9 +54,11 @@ class BoardEventQuerySet(models.QuerySet):
 
 class BoardEvent(models.Model):
     """One committed event: a stroke (any item), an erase, a move, a clear, an undo, a redo or a
-    host's remove_ink."""
+    host's remove_ink; or `skipped`, a row set aside by `manage.py check_boards --fix`."""
 
-    KINDS = [(kind, kind) for kind in ("stroke", "erase", "clear", "undo", "redo", "remove_ink", "move")]
+    KINDS = [
+        (kind, kind) for kind in ("stroke", "erase", "clear", "undo", "redo", "remove_ink", "move", "skipped")
+    ]
 
     board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="events")
     seq = models.BigIntegerField()
@@ -82,4 +86,34 @@ class BoardEvent(models.Model):
         return f"{self.board_id}#{self.seq} {self.kind}"
 
     def as_history_event(self):
-        return {"seq": self.seq, "kind": self.kind, "author": self.author, **self.effect}
+        """The event this row holds, checked by today's rules (draw/logrows.py): UnreadableRow
+        when it cannot be read, encoded or drawn."""
+        return read_event(self.seq, self.kind, self.author, self.effect)
+
+
+class QuarantinedEvent(models.Model):
+    """A row of a board's log that broke the rules, set aside by `manage.py check_boards --fix`.
+
+    Its place in the log is kept by a `skipped` row of the same seq; here it is whole, as it
+    was stored, for whoever wants to look at it or mend it.
+    """
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="quarantined_events")
+    seq = models.BigIntegerField()
+    kind = models.CharField(max_length=16)
+    author = models.CharField(max_length=32)
+    client_id = models.CharField(max_length=32)
+    # The effect's stored text, exactly: it may not be JSON any more, nor encodable.
+    stored_effect = models.TextField()
+    reason = models.TextField()
+    created_at = models.DateTimeField(help_text="When the row was first stored.")
+    quarantined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["board", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["board", "seq"], name="quarantined_seq_unique_per_board"),
+        ]
+
+    def __str__(self):
+        return f"{self.board_id}#{self.seq} {self.kind} (quarantined)"

@@ -260,11 +260,11 @@ class BoardRelay:
                 metrics.RELAY_BATCH_MESSAGES.observe(len(messages))
                 events = [
                     {"type": BATCH_EVENT, "text": text, "origin": self.channel, "drawers": self.local_drawers}
-                    for text in frames.encode_batches(messages, self.hub.max_frame_bytes)
+                    for text in self._encoded(messages)
                 ]
                 events.extend(
                     {"type": BATCH_EVENT, "text": text, "volatile": True}
-                    for text in frames.encode_batches(list(volatile.values()), self.hub.max_frame_bytes)
+                    for text in self._encoded(list(volatile.values()))
                 )
                 for event in events:
                     try:
@@ -277,6 +277,14 @@ class BoardRelay:
                         self.outage.recovered()
         finally:
             self.flusher = None
+
+    def _encoded(self, messages):
+        """`batch` frames of the messages; one that fails to encode is left out, not the tick."""
+        try:
+            return frames.encode_batches(messages, self.hub.max_frame_bytes)
+        except Exception:  # noqa: BLE001 - a bug in one message must not stop the board
+            logger.exception("a message on %s could not be encoded; it is left out", self.group)
+            return frames.encode_batches([m for m in messages if _encodes(m)], self.hub.max_frame_bytes)
 
     @property
     def send_ms(self):
@@ -495,6 +503,14 @@ class BoardRelay:
             else:
                 self.outage.recovered()
                 return
+
+
+def _encodes(message):
+    try:
+        protocol.encode(message)
+    except Exception:  # noqa: BLE001 - whatever fails, the message cannot go
+        return False
+    return True
 
 
 class RelayHub:

@@ -19,10 +19,11 @@ from django.apps import apps
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connections, transaction
 from django.utils import timezone
 
-from draw import hostkeys
+from draw import hostkeys, metrics
 from draw.boards import new_join_code
 from draw.classroom import ClassSettings
-from draw.history import STROKE, BoardHistory
+from draw.history import STROKE, BoardHistory, skipped_event
+from draw.logrows import UnreadableRow
 from draw.models import Board, BoardEvent
 from draw.outages import OutageLog
 
@@ -130,12 +131,51 @@ class _CachedBoard:
         )
 
 
+class UnreadableRows:
+    """The rows of boards' logs this process has left out, each logged and counted once.
+
+    Remembered for the `max_boards` boards that had one last; a board forgotten loses its
+    `/metrics` count too (a counter that starts again), so neither grows with every board.
+    """
+
+    def __init__(self, max_boards):
+        self.max_boards = max_boards
+        self._boards = OrderedDict()
+        self._lock = threading.Lock()
+
+    def left_out(self, board, seq, reason):
+        with self._lock:
+            seqs = self._boards.get(board)
+            if seqs is None:
+                seqs = self._boards[board] = set()
+            self._boards.move_to_end(board)
+            while len(self._boards) > self.max_boards:
+                forgotten, _ = self._boards.popitem(last=False)
+                metrics.UNREADABLE_ROWS.remove(forgotten)
+            if seq in seqs:
+                return
+            seqs.add(seq)
+        metrics.UNREADABLE_ROWS.labels(board).inc()
+        logger.error(
+            "board %s: row %s of its log is left out (%s); `manage.py check_boards --fix` sets it aside",
+            board,
+            seq,
+            reason,
+        )
+
+    def of(self, board):
+        """The seqs of `board`'s rows left out so far."""
+        with self._lock:
+            return frozenset(self._boards.get(board, ()))
+
+
 class BoardStore:
     """The boards of one process: commits, consistent reads, and a bounded cache of histories."""
 
     def __init__(self, limits, max_cached_boards):
         self.limits = limits
         self.max_cached_boards = max_cached_boards
+        self.unreadable = UnreadableRows(max_cached_boards)
         self._cache = OrderedDict()
         self._lock = threading.Lock()
         self._statements = {}
@@ -171,9 +211,10 @@ class BoardStore:
         )
 
     def events_since(self, name, seq, limit):
-        """Up to `limit` committed events of the board after `seq`, as history events."""
-        events = BoardEvent.objects.filter(board__name=name).since(seq)[:limit]
-        return [event.as_history_event() for event in events]
+        """Up to `limit` committed events of the board after `seq`, as history events (a row that
+        cannot be read as its `skipped` stand-in)."""
+        rows = BoardEvent.objects.filter(board__name=name).since(seq)[:limit]
+        return [self._event_of(name, row) for row in rows]
 
     @property
     def cached_boards(self):
@@ -210,7 +251,7 @@ class BoardStore:
                 (last_seq,) = locked
                 cursor.execute(sql.find_event, [board.pk, author, client_id])
                 if cursor.fetchone() is not None:
-                    return self._duplicate(board.pk, author, client_id)
+                    return self._duplicate(name, board.pk, author, client_id)
                 cached = self._caught_up(name, board.pk, board.width, board.height, last_seq)
                 history = cached.history
                 with self._lock:
@@ -225,7 +266,7 @@ class BoardStore:
             # The same author's id stored by another process first (anything else is re-raised).
             if not BoardEvent.objects.filter(board_id=board.pk, author=author, client_id=client_id).exists():
                 raise
-            return self._duplicate(board.pk, author, client_id)
+            return self._duplicate(name, board.pk, author, client_id)
         # Applied only once stored, so a reader never sees an event the database rolled back.
         event = {"seq": seq, "kind": kind, "author": author, **effect}
         with self._lock:
@@ -356,13 +397,22 @@ class BoardStore:
                 self._cache.popitem(last=False)
             history = cached.history
             if history.seq < last_seq:
-                for event in BoardEvent.objects.filter(board_id=board_id).since(history.seq).iterator():
-                    history.apply(event.as_history_event())
+                for row in BoardEvent.objects.filter(board_id=board_id).since(history.seq).iterator():
+                    history.apply(self._event_of(name, row))
             return cached
 
-    def _duplicate(self, board_id, author, client_id):
+    def _event_of(self, name, row):
+        """The row's event, or, when it breaks today's rules, its `skipped` stand-in: one bad row
+        must not keep the board from opening (draw/logrows.py)."""
+        try:
+            return row.as_history_event()
+        except UnreadableRow as unreadable:
+            self.unreadable.left_out(name, row.seq, unreadable.reason)
+            return skipped_event(row.seq)
+
+    def _duplicate(self, name, board_id, author, client_id):
         existing = BoardEvent.objects.get(board_id=board_id, author=author, client_id=client_id)
-        return Commit(seq=existing.seq, event=existing.as_history_event(), duplicate=True)
+        return Commit(seq=existing.seq, event=self._event_of(name, existing), duplicate=True)
 
     def _statements_for(self, connection):
         statements = self._statements.get(connection.vendor)

@@ -23,6 +23,8 @@ export const MISSING = Object.freeze({ missing: true });
 // The author of strokes drawn here before the server has said who "here" is. Not a valid
 // participant id, so it never names anyone else's stroke.
 export const UNKNOWN_AUTHOR = '';
+// The kind of a committed event that stands for a row left out of the board's log.
+export const SKIPPED = 'skipped';
 
 export function createBoard(width, height) {
   return { width, height, seq: 0, strokes: new Map() };
@@ -90,6 +92,9 @@ export function applyEvent(board, event) {
   if (event.seq > board.seq + 1) return GAP;
   if ((event.show ?? []).some(([author, id]) => !findStroke(board, author, id))) return MISSING;
   board.seq = event.seq;
+  // A row of the log the server left out (it could not be read back): it takes its seq, so
+  // the next event is no gap, and changes nothing.
+  if (event.kind === SKIPPED) return null;
   if (event.kind === 'stroke') {
     const existing = findStroke(board, event.author, event.stroke);
     const stroke = existing ?? newStroke(event.stroke, event.author, event.item, []);

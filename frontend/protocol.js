@@ -76,6 +76,7 @@ export const ERROR_CODES = Object.freeze({
   locked: 'pens are down: the host has paused drawing',
   nothing_to_remove: 'that participant has no strokes on the board',
   nothing_to_move: 'none of those items is on the board, or they cannot move further that way',
+  internal_error: 'the server could not handle this message (a fault of its own); the board goes on',
 });
 
 // Refusals about the moment, not the message: the stroke or edit stays in the outbox and

@@ -18,6 +18,7 @@ const REFUSALS = Object.freeze({
   nothing_to_move: gettext_noop('That cannot move further that way'),
   stroke_too_long: gettext_noop('That line was too long to keep'),
   too_many_strokes: gettext_noop('Too much at once: try again'),
+  internal_error: gettext_noop('Something went wrong with that on the server; it may not have been kept'),
 });
 
 /** The words for an `error` message: its code's, translated, or else the server's reason. */

@@ -14,6 +14,7 @@ import {
   MISSING,
   reassignAuthor,
   REPAINT,
+  SKIPPED,
   strokeKey,
   strokesNear,
   UNKNOWN_AUTHOR,
@@ -78,6 +79,16 @@ test('an event the board already has changes nothing, a missing one asks for a r
   assert.equal(applyMessage(board, committed(1, 's1')), null);
   assert.equal(applyMessage(board, committed(3, 's3')), GAP);
   assert.equal(board.seq, 1);
+});
+
+test('a skipped row takes its seq and changes nothing, so the event after it is no gap', () => {
+  const board = createBoard(1600, 900);
+  applyMessage(board, committed(1, 's1'));
+  assert.equal(applyMessage(board, { type: 'event', seq: 2, kind: SKIPPED, author: '' }), null);
+  assert.equal(board.seq, 2);
+  assert.deepEqual(keys(board), ['ann/s1']);
+  assert.notEqual(applyMessage(board, committed(3, 's3')), GAP);
+  assert.deepEqual(keys(board), ['ann/s1', 'ann/s3']);
 });
 
 test('an event showing a stroke the board never had is MISSING and changes nothing', () => {
