@@ -1,6 +1,7 @@
 """The board websocket: accept, parse through the board session, act on what it decides."""
 
 import logging
+import re
 import time
 from urllib.parse import parse_qs
 
@@ -229,7 +230,9 @@ class BoardConsumer(BoardSocket):
 
 
 def _int_or_zero(text):
-    try:
-        return max(0, int(text))
-    except ValueError:
-        return 0
+    """A `since` as sent: ASCII digits only (int() also reads other scripts' digits, '_' and
+    spaces); anything else asks for a whole snapshot, as 0 does."""
+    return int(text) if _SINCE.fullmatch(text) else 0
+
+
+_SINCE = re.compile(r"[0-9]{1,18}", re.ASCII)
