@@ -185,7 +185,21 @@ def _text(name, value, limits, ref):
         for character in value
     ):
         raise ProtocolError("bad_field", f"'{name}' must be one line without control characters", ref)
+    # Noncharacters are for a program's own use, never for text sent to others: XML cannot
+    # hold U+FFFE or U+FFFF at all, so one of them would break every SVG export of the board.
+    noncharacter = next((character for character in value if is_noncharacter(character)), None)
+    if noncharacter is not None:
+        raise ProtocolError(
+            "bad_field", f"'{name}' must not hold a noncharacter (U+{ord(noncharacter):04X})", ref
+        )
     return value
+
+
+def is_noncharacter(character):
+    """Whether `character` is one of Unicode's 66 noncharacters: U+FDD0..U+FDEF and the last
+    two code points of every plane."""
+    code = ord(character)
+    return 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE
 
 
 # What a width or a text size read back from the log may be at most: no setting allows more

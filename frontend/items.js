@@ -24,6 +24,13 @@ export function loneSurrogateIn(text) {
 // Line breaks, control characters and bidi overrides (which would reorder what others see).
 const REFUSED_IN_TEXT = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/u;
 
+// Unicode's 66 noncharacters (U+FDD0..U+FDEF, the last two of every plane): never text sent to
+// others, and XML cannot hold U+FFFE or U+FFFF, so one would break the board's SVG export.
+export function isNoncharacter(character) {
+  const code = character.codePointAt(0);
+  return (code >= 0xfdd0 && code <= 0xfdef) || (code & 0xfffe) === 0xfffe;
+}
+
 export class ItemError extends Error {
   constructor(code, reason) {
     super(reason);
@@ -120,6 +127,11 @@ const FIELD_PARSERS = {
       throw new ItemError('out_of_range', `'${name}' holds at most ${limits.maxTextLength} characters`);
     }
     if (REFUSED_IN_TEXT.test(value)) throw new ItemError('bad_field', `'${name}' must be one line without control characters`);
+    const noncharacter = [...value].find(isNoncharacter);
+    if (noncharacter !== undefined) {
+      const code = noncharacter.codePointAt(0).toString(16).toUpperCase().padStart(4, '0');
+      throw new ItemError('bad_field', `'${name}' must not hold a noncharacter (U+${code})`);
+    }
     return value;
   },
 };

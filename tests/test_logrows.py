@@ -45,6 +45,11 @@ UNREADABLE = {
     "a lone surrogate in a text": ("stroke", text_with("x\ud800y"), "lone surrogate"),
     "a text ending in a high surrogate": ("stroke", text_with("a\ud83d"), "lone surrogate"),
     "a text starting with a low surrogate": ("stroke", text_with("\ude00b"), "lone surrogate"),
+    "a text holding U+FFFE, which no SVG can hold": (
+        "stroke",
+        text_with("a\ufffeb"),
+        "noncharacter (U+FFFE)",
+    ),
     "a colour with a plus": ("stroke", marker_in("#+12345"), "colour"),
     "a colour with an underscore": ("stroke", marker_in("#ab_cde"), "colour"),
     "a colour with spaces": ("stroke", marker_in("# 1234 "), "colour"),
