@@ -44,8 +44,13 @@ def new_join_code():
 
 
 def normal_join_code(text):
-    """A typed code as stored (upper case, without spaces or dashes), or None if it cannot be one."""
-    if not isinstance(text, str):
+    """A typed code as stored (upper case, without spaces or dashes), or None if it cannot be one.
+
+    ASCII letters, digits, spaces and dashes only, checked before the case changes: str.upper()
+    makes "FF" of the ligature U+FB00 and "SS" of "ß", so a code could be spelt in letters
+    that are not on the board.
+    """
+    if not isinstance(text, str) or not text.isascii():
         return None
     code = text.strip().upper().replace(" ", "").replace("-", "")
     return code if _JOIN_CODE.fullmatch(code) else None

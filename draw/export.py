@@ -54,10 +54,19 @@ INK_CORE = 0.8
 def export_scale(text, max_scale):
     """The PNG scale asked for in `text` (default 1), kept within MIN_SCALE..max_scale.
 
-    Raises ValueError when `text` is not a finite number. The result is rounded to two
+    Raises ValueError unless `text` is a decimal number in ASCII digits, such as 2, 0.5 or
+    1.25 (a minus sign is taken, and kept to the minimum): float() alone would also take an
+    Arabic-Indic one (U+0661), "1_0", " 2 " and "infinity". The result is rounded to two
     decimals so that near-identical requests share one cached image.
     """
-    scale = 1.0 if text is None else float(text)
+    scale = 1.0
+    if text is not None:
+        whole, point, fraction = text.removeprefix("-").partition(".")
+        # ASCII first: str.isdigit() is true of every script's digits.
+        if not (text.isascii() and whole.isdigit() and (fraction.isdigit() or not point)):
+            raise ValueError(f"scale must be a decimal number, not {text!r}")
+        scale = float(text)
+    # So many digits that they overflow to infinity.
     if not math.isfinite(scale):
         raise ValueError(f"scale must be a finite number, not {text!r}")
     return round(min(float(max_scale), max(MIN_SCALE, scale)), 2)

@@ -7,6 +7,9 @@ from dataclasses import dataclass
 
 from django.core import signing
 
+from draw.items import is_id
+from draw.strings import is_scalar_text
+
 HOST = "host"
 STUDENT = "student"
 VIEWER = "viewer"
@@ -16,6 +19,8 @@ ROLES = (HOST, STUDENT, VIEWER)
 MAX_NAME_LENGTH = 24
 # What the host is called when the host link came without a name.
 DEFAULT_HOST_NAME = "Teacher"
+# What a decoder puts where bytes were not UTF-8; nobody's name holds one.
+REPLACEMENT_CHARACTER = "\ufffd"
 # Host participant ids hold a dash, which ids made for everyone else never do.
 _HOST_ID_PREFIX = "host-"
 
@@ -66,7 +71,7 @@ def identity_from_token(token):
         except signing.BadSignature:
             value = None
         participant_id, name = (value, None) if isinstance(value, str) else _pair(value)
-        if isinstance(participant_id, str) and 1 <= len(participant_id) <= 32:
+        if is_id(participant_id):
             return participant_id, name
     return new_participant_id(), None
 
@@ -80,10 +85,13 @@ def _pair(value):
 def clean_name(text):
     """A display name as shown: trimmed, inner whitespace as single spaces, 1-24 characters.
 
-    None when nothing printable is left or it is too long. Names are escaped wherever they
-    are shown; this only keeps them to one readable line.
+    None when nothing printable is left, it is too long, or it holds U+FFFD or a surrogate.
+    Django decodes a form with errors replaced, so U+FFFD is what bytes that were not UTF-8
+    (raw or percent-escaped, a lone surrogate's among them) became; a surrogate could never
+    be written out to a page, a frame or an export. Names are escaped wherever they are shown;
+    this only keeps them to one readable line of text.
     """
-    if not isinstance(text, str):
+    if not is_scalar_text(text) or REPLACEMENT_CHARACTER in text:
         return None
     text = "".join(" " if unicodedata.category(char)[0] in "CZ" else char for char in text)
     text = " ".join(text.split())

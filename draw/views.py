@@ -13,6 +13,7 @@ from django.http import (
     HttpResponseBadRequest,
     HttpResponseNotFound,
     HttpResponseNotModified,
+    QueryDict,
 )
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -26,9 +27,12 @@ from draw.boards import CLASSIC_BOARD, normal_join_code, random_board_name
 from draw.exporter import RendersBusy, default_exporter
 from draw.models import Board
 from draw.participants import MAX_NAME_LENGTH, clean_name, new_participant_id, token_for
+from draw.strings import is_scalar_text
 
 # Readable names tried before a random tail is added to them.
 NEW_BOARD_READABLE_ATTEMPTS = 3
+# How much of a refused name the form shows back: enough to see what to shorten.
+NAME_SHOWN_BACK_LENGTH = 4 * MAX_NAME_LENGTH
 # As Django's GZipMiddleware reads Accept-Encoding.
 _ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
@@ -116,14 +120,36 @@ def join_board(request, code):
         return _open_as_participant(board.name, None)
     if request.method != "POST":
         return render(request, "draw/join_name.html", _name_form(board, ""))
-    typed = request.POST.get("name", "")
+    typed = _posted_name(request)
     name = clean_name(typed)
     if name is None:
         error = gettext("Type a name of 1 to %(max)s characters, such as your first name.") % {
             "max": MAX_NAME_LENGTH
         }
-        return render(request, "draw/join_name.html", _name_form(board, typed, error))
+        shown = _shown_back(typed, NAME_SHOWN_BACK_LENGTH)
+        return render(request, "draw/join_name.html", _name_form(board, shown, error))
     return _open_as_participant(board.name, name)
+
+
+def _posted_name(request):
+    """The form's name as the browser meant it: its bytes read as UTF-8, escaped or not.
+
+    Django reads the bytes of a urlencoded body that are not %-escaped as Latin-1, so raw
+    bytes that are no UTF-8 at all would pass as letters (and raw UTF-8 become mojibake).
+    Read as UTF-8 here, bytes that are not become U+FFFD, as escaped ones do, which
+    clean_name refuses. Multipart fields are already read as UTF-8 that way.
+    """
+    if request.content_type == "application/x-www-form-urlencoded" and not request.body.isascii():
+        body = request.body.decode(request.encoding or "utf-8", "replace")
+        return QueryDict(body, encoding=request.encoding).get("name", "")
+    return request.POST.get("name", "")
+
+
+def _shown_back(text, length):
+    """The start of a refused value, to show back on its page; nothing when it holds a
+    surrogate, which no page can be written out with (none comes from Django's own decoding,
+    but an ASGI server may hand one over in a path)."""
+    return text[:length] if is_scalar_text(text) else ""
 
 
 def _name_form(board, name, error=None):
@@ -132,7 +158,8 @@ def _name_form(board, name, error=None):
 
 def _unknown_code(request, typed):
     error = gettext("No board has that code. Check the code on the board and type it again.")
-    return render(request, "draw/join_code.html", {"code": typed[:40], "error": error}, status=404)
+    shown = _shown_back(typed, 40)
+    return render(request, "draw/join_code.html", {"code": shown, "error": error}, status=404)
 
 
 def _open_as_participant(board, name):
@@ -166,7 +193,7 @@ def join_qr_svg(url):
 
 
 def bad_board_name(request, board):
-    body = render_to_string("draw/bad_board_name.html", {"board": board[:80]}, request=request)
+    body = render_to_string("draw/bad_board_name.html", {"board": _shown_back(board, 80)}, request=request)
     return HttpResponseNotFound(body)
 
 
