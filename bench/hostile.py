@@ -5,12 +5,16 @@ Shared by tests/test_hostile.py (a few thousand frames, asserted) and `python -m
 welcome announces; the honest viewer watches the board. Each hostile socket picks a behaviour
 at a time (garbage, binary, oversized and deeply nested frames, wrong and unknown types, extra
 fields, stroke ids copied from the honest drawer's `stroke.begin` on the wire, empty strokes,
-undo/redo/clear storms, open-stroke hoarding, point floods, visits to other boards), ends it
+undo/redo/clear storms, open-stroke hoarding, point floods, visits to other boards, strings
+spelling a lone surrogate as a JSON escape, colours only a lax hex reader takes), ends it
 with a probe the server must answer, and when the server closes it, reconnects with its token
-and goes on, until its frame quota or its time is spent.
+and goes on, until its frame quota or its time is spent. After the attack a fresh browser
+joins the board and its HTTP reads are fetched: one poisoned row once closed every socket
+opening the board (1011) and made every export fail.
 """
 
 import asyncio
+import functools
 import json
 import multiprocessing
 import os
@@ -45,6 +49,8 @@ HOSTILE = "hostile"
 # Daphne drops, without a close frame, a text frame that is not UTF-8 or a frame over its own
 # frame limit (1 MiB: `--websocket-max-frame-size` at Daphne's default); the client sees 1006.
 CLOSE_DROPPED = 1006
+# What Daphne closes a socket with when the application fails on it.
+CLOSE_INTERNAL_ERROR = 1011
 DAPHNE_FRAME_LIMIT = 1024 * 1024
 # How long a hostile socket waits for the server's answer to a probe or for a close it earned.
 ANSWER_TIMEOUT = 10.0
@@ -56,6 +62,16 @@ BOARD_WIDTH, BOARD_HEIGHT = pointer.BOARD_WIDTH, pointer.BOARD_HEIGHT
 
 def encode(message):
     return json.dumps(message, separators=(",", ":"), ensure_ascii=False)
+
+
+# A string of a message to build that `spelt` replaces, key or value, with a JSON escape: no
+# Python str holding a lone surrogate can be encoded into a frame.
+POISON = "@@poison@@"
+
+
+def spelt(message, escaped):
+    """The frame text of `message`, its string POISON written as the JSON string body `escaped`."""
+    return encode(message).replace(f'"{POISON}"', f'"{escaped}"')
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +94,8 @@ class Wire:
     hostile_authors: set = field(default_factory=set)
     honest_ids: list = field(default_factory=list)
     honest_authors: set = field(default_factory=set)
+    # Refs of the strokes and edits sent to be refused as poison: none may ever be acked.
+    poison_refs: set = field(default_factory=set)
     _seen: set = field(default_factory=set)
 
     def saw_begin(self, message):
@@ -115,6 +133,13 @@ class Tally:
     unknown_error_codes: Counter = field(default_factory=Counter)
     not_closed: Counter = field(default_factory=Counter)
     wander_boards: list = field(default_factory=list)
+    internal_error_closes: int = 0
+    poison_refs: list = field(default_factory=list)
+    poison_refused: Counter = field(default_factory=Counter)  # kind -> bad_field naming its ref
+    poison_misanswered: Counter = field(default_factory=Counter)  # "kind: what came instead"
+    poison_acked: list = field(default_factory=list)
+    lookalikes_acked: Counter = field(default_factory=Counter)  # kind -> acked
+    lookalikes_refused: Counter = field(default_factory=Counter)  # "kind: code"
 
     def as_dict(self):
         return {
@@ -138,6 +163,13 @@ class Tally:
             "unknown_error_codes": dict(self.unknown_error_codes),
             "not_closed": dict(self.not_closed),
             "wander_boards": self.wander_boards,
+            "internal_error_closes": self.internal_error_closes,
+            "poison_refs": self.poison_refs,
+            "poison_refused": dict(self.poison_refused),
+            "poison_misanswered": dict(self.poison_misanswered),
+            "poison_acked": self.poison_acked,
+            "lookalikes_acked": dict(self.lookalikes_acked),
+            "lookalikes_refused": dict(self.lookalikes_refused),
         }
 
 
@@ -352,6 +384,8 @@ class HostileSocket:
                 conn.answer(message["ref"], message)
         elif kind == protocol.ACK:
             self.tally.acks += 1
+            if message["ref"] in self.wire.poison_refs:
+                self.tally.poison_acked.append(message["ref"])
             conn.answer(message["ref"], message)
         elif kind == protocol.BATCH:
             for relayed in message["messages"]:
@@ -364,6 +398,8 @@ class HostileSocket:
         socket = conn.socket
         code = socket.close_code
         conn.forget_all()
+        if code == CLOSE_INTERNAL_ERROR:
+            self.tally.internal_error_closes += 1
         if conn.leaving:
             self.tally.own_closes += 1
         elif code in conn.earned():
@@ -459,6 +495,54 @@ class HostileSocket:
         self.tally.cleanup_failures.append(f"{what}: never acked")
         return False
 
+    async def expect_refused(self, kind, refusals):
+        """Send each (ref, frames) and wait: the first answer naming each ref must be bad_field.
+
+        What the socket sends to be refused is named in the wire's poison refs, so an ack of any
+        of them, now or later, is counted. A ref left unanswered because the server closed the
+        connection (an earned close) counts neither way.
+        """
+        conn = self.conn
+        answers = []
+        for ref, frames in refusals:
+            self.wire.poison_refs.add(ref)
+            self.tally.poison_refs.append(ref)
+            answers.append(conn.expect(ref))
+            for frame in frames:
+                self.send(frame, conn)
+        await self.probe(conn)
+        await self.wait(conn, answers)
+        for answer in answers:
+            reply = answer.result() if answer.done() else None
+            if reply is None:
+                continue
+            if reply["type"] == protocol.ERROR and reply["code"] == "bad_field":
+                self.tally.poison_refused[kind] += 1
+            else:
+                self.tally.poison_misanswered[f"{kind}: {reply.get('code', reply['type'])}"] += 1
+
+    async def expect_accepted(self, kind, strokes):
+        """Whole strokes the server must store, each an (item, how its begin is written) pair.
+
+        Sent on a fresh connection, so that strokes hoarded and budgets spent by this socket's
+        other behaviours refuse none of them.
+        """
+        conn = await self.reconnect()
+        answers = []
+        for item, begin_text in strokes:
+            ref = self.fresh_id("g")
+            answers.append(conn.expect(ref))
+            for frame in self.whole_stroke(ref, item, begin_text):
+                self.send(frame, conn)
+        await self.wait(conn, answers)
+        for answer in answers:
+            reply = answer.result() if answer.done() else None
+            if reply is not None and reply["type"] == protocol.ACK:
+                self.tally.lookalikes_acked[kind] += 1
+            else:
+                outcome = "no answer" if reply is None else reply.get("code", reply["type"])
+                self.tally.lookalikes_refused[f"{kind}: {outcome}"] += 1
+
     # --- building blocks ---------------------------------------------------------------------
 
     def point(self):
@@ -475,6 +559,23 @@ class HostileSocket:
             stroke, marker(self.rng.choice(COLORS), self.rng.choice((2, 3, 4, 8))), points or []
         )
         return Frame(kind, encode(message))
+
+    def item(self, kind, color):
+        """An item of `kind` in `color`, its other fields as the browser sends them."""
+        if kind == "text":
+            return {"kind": kind, "color": color, "size": self.rng.choice((16, 24, 44, 80)), "text": "note"}
+        return {"kind": kind, "color": color, "width": self.rng.choice((2, 3, 4, 8))}
+
+    def item_point(self, kind):
+        """One point of an item of `kind`: a pressure after x and y for ink."""
+        return [*self.point(), self.rng.randint(0, 100)] if kind == "ink" else self.point()
+
+    def whole_stroke(self, stroke, item, begin_text=encode, kind="lookalike"):
+        """A stroke begun and ended with a point each (a text keeps its one anchor); `begin_text`
+        writes the begin's frame."""
+        end_points = [] if item["kind"] == "text" else self.item_point(item["kind"])
+        begin = stroke_begin(stroke, item, self.item_point(item["kind"]))
+        return [Frame(kind, begin_text(begin)), Frame(kind, encode(stroke_end(stroke, end_points)))]
 
 
 # --- behaviours: each sends a handful of frames and ends with a probe --------------------------
@@ -859,6 +960,149 @@ async def wander(socket):
     await conn.socket.close()
 
 
+# Bodies of JSON strings that decode to text holding a lone surrogate: a high one alone or at
+# the end, a low one first, a pair in the wrong order, two highs, a high before a letter.
+POISON_TEXTS = (
+    r"x\ud800y",
+    r"a\ud83d",
+    r"\ude00b",
+    r"\ude00\ud83d",
+    r"\udfff",
+    r"\uDBFF\uDBFF",
+    r"ok\ud83d\u0041",
+)
+# Escapes that decode to Unicode text: a pair in order (either case), a letter, an escaped
+# backslash before "ud800". The check is of the decoded string, so each must be stored.
+ESCAPED_TEXTS = (r"\ud83d\ude00", r"\uD83D\uDE00 ok", r"caf\u00e9", r"x\\ud800y", r"\u0041")
+# Colours Python's int(x, 16) reads (signs, '0x', underscores, spaces, Arabic-Indic and
+# full-width digits) or that are not seven characters: refused, only #rrggbb is a colour.
+LAX_COLOURS = (
+    "#+12345",
+    "#ab_cde",
+    "# 1234 ",
+    "#0x1234",
+    "#\u0661\u0662\u0663\u0664\u0665\u0666",
+    "#\uff11\uff12\uff13\uff14\uff15\uff16",
+    "#12345\n",
+    "#\t12345",
+    "#-12345",
+    "#0X1234",
+    "#1_2_34",
+    "#+0x123",
+    "#123456\n",
+    "#12345678",
+)
+# Upper case is a colour: read as its lower case.
+UPPER_CASE_COLOURS = ("#1E1E1E", "#ABCDEF", "#D64545", "#2F80eD")
+KINDS = ("marker", "ink", "highlighter", "line", "arrow", "rect", "ellipse", "text")
+
+
+def lone_surrogate(rng):
+    """The body of a JSON string holding one escape of U+D800-U+DFFF between letters."""
+    code = rng.randint(0xD800, 0xDFFF)
+    escape = f"\\u{code:04X}" if rng.random() < 0.3 else f"\\u{code:04x}"
+
+    def letters():
+        return "".join(rng.choice(string.ascii_letters) for _ in range(rng.randint(0, 6)))
+
+    return letters() + escape + letters()
+
+
+def poisoned_text(rng):
+    return rng.choice(POISON_TEXTS) if rng.random() < 0.5 else lone_surrogate(rng)
+
+
+async def poison_text(socket):
+    """Text items whose text spells a lone surrogate: once stored, such a text closed every socket
+    opening the board (1011) and failed every export. Then, at times, escapes that are text."""
+    rng = socket.rng
+    refusals = []
+    for _ in range(rng.randint(2, 5)):
+        stroke = socket.fresh_id("t")
+        item = {**socket.item("text", rng.choice(COLORS)), "text": POISON}
+        begin_text = functools.partial(spelt, escaped=poisoned_text(rng))
+        refusals.append((stroke, socket.whole_stroke(stroke, item, begin_text, "poison_text")))
+    await socket.expect_refused("poison_text", refusals)
+    if rng.random() < 0.4:
+        item = {**socket.item("text", rng.choice(COLORS)), "text": POISON}
+        texts = rng.sample(ESCAPED_TEXTS, 2)
+        await socket.expect_accepted(
+            "escaped_text", [(item, functools.partial(spelt, escaped=escaped)) for escaped in texts]
+        )
+
+
+def _field_name(socket, ref, escaped):
+    return spelt({**stroke_begin(ref, marker("#1e1e1e", 3), socket.point()), POISON: 1}, escaped)
+
+
+def _item_field_name(socket, ref, escaped):
+    return spelt(stroke_begin(ref, {**marker("#1e1e1e", 3), POISON: 1}, socket.point()), escaped)
+
+
+def _item_kind(socket, ref, escaped):
+    item = {"kind": POISON, "color": "#1e1e1e", "width": 3}
+    return spelt(stroke_begin(ref, item, socket.point()), "marker" + escaped)
+
+
+def _colour(socket, ref, escaped):
+    return spelt(stroke_begin(ref, marker(POISON, 3), socket.point()), "#1e1e1" + escaped)
+
+
+def _erase_pair_id(socket, ref, escaped):
+    return spelt({"type": protocol.ERASE, "id": ref, "strokes": [[socket.you, POISON]]}, escaped)
+
+
+def _erase_pair_author(socket, ref, escaped):
+    return spelt({"type": protocol.ERASE, "id": ref, "strokes": [[POISON, "s1"]]}, escaped)
+
+
+def _type(socket, ref, escaped):
+    return spelt(
+        {**stroke_begin(ref, marker("#1e1e1e", 3), socket.point()), "type": POISON}, "stroke.begin" + escaped
+    )
+
+
+# Where else a string of a frame may spell a lone surrogate, each naming a valid ref.
+POISONED_STRINGS = (
+    _field_name,
+    _item_field_name,
+    _item_kind,
+    _colour,
+    _erase_pair_id,
+    _erase_pair_author,
+    _type,
+)
+
+
+async def poison_strings(socket):
+    """The same escapes in a frame's other strings: a field's name, an item's kind or colour, an
+    erase pair's author or id, the type."""
+    rng = socket.rng
+    refusals = []
+    for _ in range(rng.randint(2, 6)):
+        ref = socket.fresh_id("t")
+        text = rng.choice(POISONED_STRINGS)(socket, ref, poisoned_text(rng))
+        refusals.append((ref, [Frame("poison_string", text)]))
+    await socket.expect_refused("poison_string", refusals)
+
+
+async def lax_colours(socket):
+    """Strokes of every kind in colours only a lax hex reader takes: stored, they failed export.png.
+    Then, at times, upper-case colours, which are colours."""
+    rng = socket.rng
+    refusals = []
+    for _ in range(rng.randint(2, 6)):
+        stroke = socket.fresh_id("t")
+        item = socket.item(rng.choice(KINDS), rng.choice(LAX_COLOURS))
+        refusals.append((stroke, socket.whole_stroke(stroke, item, kind="lax_colour")))
+    await socket.expect_refused("lax_colour", refusals)
+    if rng.random() < 0.4:
+        colours = rng.sample(UPPER_CASE_COLOURS, 2)
+        await socket.expect_accepted(
+            "upper_case_colour", [(socket.item(rng.choice(KINDS), colour), encode) for colour in colours]
+        )
+
+
 # (behaviour, weight): how often each is picked.
 BEHAVIOURS = (
     (garbage, 12),
@@ -877,6 +1121,9 @@ BEHAVIOURS = (
     (binary, 3),
     (transport, 1),
     (wander, 3),
+    (poison_text, 5),
+    (poison_strings, 3),
+    (lax_colours, 5),
 )
 
 
@@ -1064,6 +1311,7 @@ class HonestViewer:
         self.honest_events = {}  # stroke id -> the honest author's stroke event
         self.honest_drops = []
         self.errors = []
+        self.begun = set()  # stroke ids of every stroke.begin relayed, by anyone
         self.live_seen = Counter()
         self.latency = {}
         self.windows = []  # (phase, start, end) by the time a point was drawn
@@ -1092,6 +1340,8 @@ class HonestViewer:
 
     def _relayed(self, message, received_at):
         kind = message["type"]
+        if kind == protocol.STROKE_BEGIN:
+            self.begun.add(message["stroke"])
         if kind == protocol.EVENT:
             self._event(message, received_at)
         elif message.get("author") != self.author:
@@ -1143,31 +1393,78 @@ class HonestViewer:
         await self.socket.close()
 
 
-async def board_snapshot(board_url, origin, timeout=30.0):
-    """(seq, {(author, stroke id): compact stroke}) of the board, as a newly joined browser gets it."""
+@dataclass
+class FreshJoin:
+    """What a browser joining the board got: its welcome, its snapshot, or the close instead."""
+
+    welcomed: bool = False
+    seq: int | None = None
+    total: int | None = None  # strokes the snapshot announced, once its last part came
+    strokes: dict = field(default_factory=dict)  # (author, stroke id) -> compact stroke
+    close_code: int | None = None
+    failure: str | None = None
+
+    @property
+    def complete(self):
+        """Welcomed, every stroke the snapshot announced received, and the socket still open."""
+        return (
+            self.welcomed and self.total == len(self.strokes) and self.close_code is None and not self.failure
+        )
+
+    def summary(self):
+        return {
+            "welcomed": self.welcomed,
+            "complete": self.complete,
+            "strokes": len(self.strokes),
+            "announced": self.total,
+            "close_code": self.close_code,
+            "failure": self.failure,
+        }
+
+
+async def join_fresh(board_url, origin, timeout=30.0):
+    """Join the board as a newly opened page does, and keep what came: a FreshJoin."""
     loop = asyncio.get_running_loop()
     complete = loop.create_future()
-    strokes = {}
-    seq = []
+    joined = FreshJoin()
 
     def on_text(payload, received_at):
         message = decode(payload)
         if message["type"] == protocol.WELCOME:
-            seq.append(message["seq"])
+            joined.welcomed, joined.seq = True, message["seq"]
         elif message["type"] == protocol.SNAPSHOT:
             for stroke in message["strokes"]:
-                strokes[(stroke[1], stroke[0])] = stroke
+                joined.strokes[(stroke[1], stroke[0])] = stroke
             if message["index"] + len(message["strokes"]) >= message["total"] and not complete.done():
-                complete.set_result(message["total"])
+                joined.total = message["total"]
+                complete.set_result(None)
 
-    socket = await open_raw(f"{board_url}?token=", origin, on_text)
     try:
-        total = await asyncio.wait_for(complete, timeout)
+        socket = await open_raw(f"{board_url}?token=", origin, on_text)
+    except (OSError, HandshakeFailed, TimeoutError) as error:
+        joined.failure = f"{type(error).__name__}: {error}"
+        return joined
+    try:
+        await asyncio.wait([complete, socket.closed], timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+        if complete.done():
+            # A board that fails a joiner does so right after its snapshot, too.
+            await asyncio.wait([socket.closed], timeout=0.5)
+        elif not socket.closed.done():
+            joined.failure = f"no complete snapshot in {timeout} s"
+        if socket.closed.done():
+            joined.close_code = socket.close_code
     finally:
         await socket.close()
-    if total != len(strokes):
-        raise AssertionError(f"the snapshot announced {total} strokes and held {len(strokes)}")
-    return seq[0], strokes
+    return joined
+
+
+# The board's reads over HTTP, under /b/<board>/.
+BOARD_READS = ("export.png", "export.svg", "snapshot")
+
+
+def board_reads(http_url, board):
+    """{read: HTTP status} of each of the board's BOARD_READS."""
+    return {read: http_status(f"{http_url}/b/{board}/{read}", timeout=60) for read in BOARD_READS}
 
 
 # --- one run -----------------------------------------------------------------------------------
@@ -1191,11 +1488,31 @@ class HostileRun:
     drawer: HonestDrawer
     viewer: HonestViewer
     hostile: dict
-    snapshot_seq: int
-    snapshot: dict
+    fresh_join: FreshJoin  # a browser joining after the attack
+    board_reads: dict  # {read: HTTP status} after the attack
     attack_seconds: float
     drawer_close: int | None
     viewer_close: int | None
+
+    @property
+    def snapshot(self):
+        return self.fresh_join.strokes
+
+    @property
+    def snapshot_seq(self):
+        return self.fresh_join.seq
+
+    def internal_error_closes(self):
+        """Sockets the server closed with 1011, hostile, honest and the fresh join's together."""
+        honest = (self.drawer_close, self.viewer_close, self.fresh_join.close_code)
+        return self.hostile["internal_error_closes"] + honest.count(CLOSE_INTERNAL_ERROR)
+
+    def poison_seen(self):
+        """Refs of the poison sent that reached anyone: relayed live, committed, or on the board."""
+        seen = (
+            self.viewer.begun | {stroke for _, stroke in self.viewer.events} | {s for _, s in self.snapshot}
+        )
+        return sorted(seen & set(self.hostile["poison_refs"]))
 
     def honest_strokes(self, phase=None):
         return {
@@ -1249,13 +1566,13 @@ async def run(ws_base, origin, board, spec, on_attack_start=None, on_attack_end=
         on_attack_end()
     await drawer.wait_acked(timeout=15)
     await viewer.wait_for(drawer.strokes, timeout=15)
-    snapshot_seq, snapshot = await board_snapshot(board_url, origin)
+    fresh_join = await join_fresh(board_url, origin)
+    # The origin is the site's own address, under which its HTTP reads are.
+    reads = await asyncio.to_thread(board_reads, origin, board)
     drawer_close, viewer_close = drawer.close_code, viewer.close_code
     await drawer.close()
     await viewer.close()
-    return HostileRun(
-        drawer, viewer, hostile, snapshot_seq, snapshot, attack_seconds, drawer_close, viewer_close
-    )
+    return HostileRun(drawer, viewer, hostile, fresh_join, reads, attack_seconds, drawer_close, viewer_close)
 
 
 def healthz(http_url, timeout=5):
@@ -1268,11 +1585,15 @@ def healthz(http_url, timeout=5):
 
 
 def http_status(url, timeout=5):
+    """The status a GET of `url` answered, or the error that came instead of an answer."""
     try:
         with urllib.request.urlopen(url, timeout=timeout) as response:
+            response.read()
             return response.status
     except urllib.error.HTTPError as error:
         return error.code
+    except OSError as error:
+        return f"{type(error).__name__}: {error}"
 
 
 # --- the benchmark ---------------------------------------------------------------------------------
@@ -1383,7 +1704,20 @@ def figures(result, spec, marks, alive, health, tracebacks):
         "server_log_tracebacks": tracebacks,
         "final_board_strokes": len(result.snapshot),
         "final_seq": result.snapshot_seq,
+        "poison_frames_sent": sum(hostile["sent"].get(kind, 0) for kind in POISON_KINDS),
+        "poison_refused": hostile["poison_refused"],
+        "poison_misanswered": hostile["poison_misanswered"],
+        "poison_acked": len(hostile["poison_acked"]),
+        "poison_seen": len(result.poison_seen()),
+        "lookalikes_acked": hostile["lookalikes_acked"],
+        "lookalikes_refused": hostile["lookalikes_refused"],
+        "internal_error_closes": result.internal_error_closes(),
+        "fresh_join": result.fresh_join.summary(),
+        "board_reads": result.board_reads,
     }
+
+
+POISON_KINDS = ("poison_text", "poison_string", "lax_colour")
 
 
 def table(figures):
@@ -1391,7 +1725,15 @@ def table(figures):
     spec = figures["spec"]
 
     def counts(by_code):
-        return ", ".join(f"{code} {count:,}" for code, count in sorted(by_code.items()))
+        return ", ".join(f"{code} {count:,}" for code, count in sorted(by_code.items())) or "none"
+
+    def fresh_join(joined):
+        if joined["complete"]:
+            return f"welcome and a snapshot of {joined['strokes']:,} strokes"
+        return (
+            f"{'welcome' if joined['welcomed'] else 'no welcome'}, {joined['strokes']:,} of "
+            f"{joined['announced']} strokes, closed {joined['close_code']}, {joined['failure'] or 'no error'}"
+        )
 
     def latency(phase):
         latency = figures[phase]
@@ -1436,7 +1778,24 @@ def table(figures):
         ),
         ("server alive, /healthz", f"{figures['server_alive']}, {figures['healthz']!r}"),
         ("server log tracebacks", f"{figures['server_log_tracebacks']}"),
-        ("final board", f"{figures['final_board_strokes']:,} strokes on show, seq {figures['final_seq']:,}"),
+        ("final board", f"{figures['final_board_strokes']:,} strokes on show, seq {figures['final_seq']}"),
+        (
+            "poison refused bad_field",
+            f"{sum(figures['poison_refused'].values()):,} of {figures['poison_frames_sent']:,} frames sent "
+            f"({counts(figures['poison_refused'])}); acked {figures['poison_acked']}, "
+            f"reached anyone {figures['poison_seen']}, "
+            f"answered otherwise: {counts(figures['poison_misanswered'])}",
+        ),
+        (
+            "look-alikes that are valid",
+            f"acked: {counts(figures['lookalikes_acked'])}; refused: {counts(figures['lookalikes_refused'])}",
+        ),
+        ("a fresh join after", fresh_join(figures["fresh_join"])),
+        (
+            "board reads after",
+            ", ".join(f"{read} {status}" for read, status in figures["board_reads"].items()),
+        ),
+        ("closes 1011, all sockets", f"{figures['internal_error_closes']}"),
     )
     title = (
         f"hostile: {spec['sockets']} hostile sockets, {spec['frames']:,} frames, "

@@ -3,7 +3,10 @@
 The hostile sockets are bench/hostile.py's, the same as `python -m bench hostile` runs at a
 larger scale. Here they send a few thousand frames over about 18 seconds; the test checks
 what a user would: every honest stroke is stored, relayed once and on the board unchanged,
-no honest socket is closed, and the server still answers.
+no honest socket is closed, and the server still answers. Among the frames is what once
+poisoned a board for everyone (a text spelling a lone surrogate as a JSON escape, a colour
+only int(x, 16) reads): it is refused, and afterwards the board still opens for a newcomer
+and exports. The server is the embedded default: one Daphne, SQLite, the in-memory layer.
 """
 
 import asyncio
@@ -39,8 +42,12 @@ SERVER_MESSAGES = {
 
 @pytest.fixture
 def server(server_env, tmp_path):
-    migrate(server_env)
-    server = DaphneServer(server_env, log_path=tmp_path / "daphne.log").start()
+    # The embedded default, whatever the shell running the tests exports.
+    database = tmp_path / "data" / "sketchsite.sqlite3"
+    env = {**server_env, "DATABASE_URL": f"sqlite:///{database}", "REDIS_URL": ""}
+    migrate(env)
+    server = DaphneServer(env, log_path=tmp_path / "daphne.log").start()
+    assert database.exists()
     yield server
     server.stop()
 
@@ -52,8 +59,27 @@ async def test_hostile_sockets_leave_every_honest_stroke_intact(server, tmp_path
         f"\nhostile: {attack['frames_sent']} frames in {attack['seconds']} s on {attack['connections']} "
         f"connections; closes by code {attack['closes']}; errors by code {attack['errors']}; "
         f"honest strokes {len(drawer.strokes)}, copied ids {attack['copied_ids_seen']}, "
-        f"clears acked {attack['clears_acked']}, close frames lost {attack['close_frames_lost']}"
+        f"clears acked {attack['clears_acked']}, close frames lost {attack['close_frames_lost']}; "
+        f"poison refused {attack['poison_refused']}, acked {len(attack['poison_acked'])}, "
+        f"answered otherwise {attack['poison_misanswered']}; look-alikes acked {attack['lookalikes_acked']}, "
+        f"refused {attack['lookalikes_refused']}; closes 1011 {run.internal_error_closes()}; "
+        f"a fresh join {run.fresh_join.summary()}; board reads {run.board_reads}; "
+        f"honest closes {run.drawer_close}, {run.viewer_close}; honest strokes lost {len(run.lost())}"
     )
+
+    # What once poisoned the board for everyone is refused, each frame with bad_field naming
+    # its stroke or edit, and nothing of it is acked, relayed or stored.
+    for kind in hostile.POISON_KINDS:
+        assert attack["poison_refused"].get(kind, 0) >= 10, kind
+    assert attack["poison_misanswered"] == {} and attack["poison_acked"] == []
+    assert run.poison_seen() == []
+    # Escapes that are text, and upper-case colours, are stored.
+    assert attack["lookalikes_refused"] == {}
+    assert set(attack["lookalikes_acked"]) == {"escaped_text", "upper_case_colour"}
+    # The board still opens whole for a newcomer, and reads over HTTP; no socket was closed 1011.
+    assert run.fresh_join.complete, run.fresh_join.summary()
+    assert run.board_reads == {"export.png": 200, "export.svg": 200, "snapshot": 200}
+    assert run.internal_error_closes() == 0
 
     # The attack took place, and copied the honest drawer's stroke ids.
     assert attack["frames_sent"] >= 3000
