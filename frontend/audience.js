@@ -1,0 +1,28 @@
+// Who sees what of a board: the browser's mirror of draw/audience.py. The server sends each
+// browser only what its audience sees; the page asks this only to know which page it shows
+// (own page each, a spotlit page on the projector) and to label it. The table both sides are
+// tested against is tests/fixtures/audience.json.
+
+import { HOST, STUDENT } from './policy.js';
+
+// Host participant ids hold this prefix, which ids made for everyone else never do.
+const HOST_ID_PREFIX = 'host-';
+
+/** The page an item of `author` lies on: the author's own, or null (every page) for the host's. */
+export function pageOf(author) {
+  return author.startsWith(HOST_ID_PREFIX) ? null : author;
+}
+
+/** Whether anyone sees less than the whole board under these class settings. */
+export function isFiltered(settings) {
+  return Boolean(settings.lanes) && !settings.reveal;
+}
+
+/**
+ * Whether an item on `page` (pageOf its author) is shown to `audience`, {role, participant}.
+ */
+export function visible(page, audience, settings) {
+  if (page === null || !isFiltered(settings) || audience.role === HOST) return true;
+  if (audience.role === STUDENT) return page === audience.participant;
+  return page === settings.spotlight;
+}
