@@ -3,7 +3,10 @@
 from dataclasses import asdict, dataclass, fields, replace
 
 # The settings a host may change with a `class` message (`hosted` comes with the host link).
-SETTABLE = ("pens_down", "anonymous", "names_visible", "student_laser", "badge")
+SWITCHES = ("pens_down", "anonymous", "names_visible", "student_laser", "badge", "lanes", "reveal")
+# A participant id, or None.
+SPOTLIGHT = "spotlight"
+SETTABLE = (*SWITCHES, SPOTLIGHT)
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,6 +19,12 @@ class ClassSettings:
     names_visible: bool = False
     student_laser: bool = False
     badge: bool = True
+    # Own page each (draw/audience.py): a student sees the host's ink and their own only.
+    lanes: bool = False
+    # Every page shown to everyone while lanes are on.
+    reveal: bool = False
+    # The student whose page the projector shows while lanes are on, or None.
+    spotlight: str | None = None
     # Newer settings replace older ones, whichever process read or changed them.
     version: int = 0
 
@@ -25,12 +34,14 @@ class ClassSettings:
         get = row.get if isinstance(row, dict) else lambda name: getattr(row, name)
         return cls(
             hosted=bool(get("host_key_hash")),
-            **{name: bool(get(name)) for name in SETTABLE},
+            **{name: bool(get(name)) for name in SWITCHES},
+            spotlight=get(SPOTLIGHT) or None,
             version=get("class_version"),
         )
 
     def changed(self, changes):
-        """These settings with `changes` (a dict of SETTABLE names to booleans) made, one version on."""
+        """These settings with `changes` (SETTABLE names to booleans, the spotlight to an id or
+        None) made, one version on."""
         return replace(self, **changes, version=self.version + 1)
 
     def to_wire(self):
@@ -38,5 +49,9 @@ class ClassSettings:
 
     @classmethod
     def from_wire(cls, wire, version):
-        names = {field.name for field in fields(cls)} - {"version"}
-        return cls(**{name: bool(wire[name]) for name in names}, version=version)
+        names = {field.name for field in fields(cls)} - {"version", SPOTLIGHT}
+        return cls(
+            **{name: bool(wire.get(name, False)) for name in names},
+            spotlight=wire.get(SPOTLIGHT) or None,
+            version=version,
+        )

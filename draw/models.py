@@ -24,6 +24,12 @@ class Board(models.Model):
     names_visible = models.BooleanField(default=False)
     student_laser = models.BooleanField(default=False)
     badge = models.BooleanField(default=True, help_text="The projector shows its join badge.")
+    lanes = models.BooleanField(
+        default=False, help_text="Own page each: a student sees the host's ink and their own."
+    )
+    reveal = models.BooleanField(default=False, help_text="Every student's page shown to everyone.")
+    # The participant id whose page the projector shows while lanes are on; "" for none.
+    spotlight = models.CharField(max_length=32, blank=True, default="")
     # Bumped with every change of the settings above, so processes apply the newest only.
     class_version = models.PositiveIntegerField(default=0)
     # Participant ids the host removed; their tokens are refused on this board.

@@ -61,7 +61,18 @@ PACE = "pace"
 # CLASS and LASER go both ways: a host's change, and everyone told of it.
 
 # The class settings a `class` message may set (draw/classroom.py).
-CLASS_SETTINGS = ("pens_down", "anonymous", "names_visible", "student_laser", "badge")
+CLASS_SETTINGS = (
+    "pens_down",
+    "anonymous",
+    "names_visible",
+    "student_laser",
+    "badge",
+    "lanes",
+    "reveal",
+    "spotlight",
+)
+# The one class setting that is not a switch: a participant id, or null.
+SPOTLIGHT = "spotlight"
 
 
 @dataclass(frozen=True, slots=True)
@@ -352,7 +363,10 @@ def _parse_class(message, limits):
     for name, value in changes.items():
         if name not in CLASS_SETTINGS:
             raise ProtocolError("bad_field", f"{name[:40]!r} is not a class setting")
-        if type(value) is not bool:
+        if name == SPOTLIGHT:
+            if value is not None and not items.is_id(value):
+                raise ProtocolError("bad_field", "class setting 'spotlight' must be a participant id or null")
+        elif type(value) is not bool:
             raise ProtocolError("bad_field", f"class setting {name!r} must be true or false")
     return ClassChange(changes=dict(changes))
 

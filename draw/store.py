@@ -311,7 +311,8 @@ class BoardStore:
                 board = self._new_row(name, hosted=False)
             settings = ClassSettings.from_row(board).changed(changes)
             for setting, value in changes.items():
-                setattr(board, setting, value)
+                # The column keeps "" for no spotlight.
+                setattr(board, setting, "" if value is None else value)
             board.class_version = settings.version
             board.save(update_fields=[*changes, "class_version", "updated_at"])
             return settings

@@ -89,7 +89,18 @@ export const RESEND_CODES = Object.freeze(
 );
 
 /** The class settings a host may change with a `class` message; `hosted` comes with the host link. */
-export const SETTABLE_CLASS_SETTINGS = Object.freeze(['pens_down', 'anonymous', 'names_visible', 'student_laser', 'badge']);
+export const SETTABLE_CLASS_SETTINGS = Object.freeze([
+  'pens_down',
+  'anonymous',
+  'names_visible',
+  'student_laser',
+  'badge',
+  'lanes',
+  'reveal',
+  'spotlight',
+]);
+// The one class setting that is not a switch: a participant id, or null.
+export const SPOTLIGHT = 'spotlight';
 
 /** A board's class settings as the server starts them, until a welcome says otherwise. */
 export const DEFAULT_CLASS = Object.freeze({
@@ -99,6 +110,9 @@ export const DEFAULT_CLASS = Object.freeze({
   names_visible: false,
   student_laser: false,
   badge: true,
+  lanes: false,
+  reveal: false,
+  spotlight: null,
 });
 
 /** The server's defaults, used until its welcome says otherwise. */
@@ -349,7 +363,13 @@ const PARSERS = {
       if (!SETTABLE_CLASS_SETTINGS.includes(name)) {
         throw new ProtocolError('bad_field', `'${name.slice(0, 40)}' is not a class setting a host may change`);
       }
-      if (typeof value !== 'boolean') throw new ProtocolError('bad_field', `'${name}' must be true or false`);
+      if (name === SPOTLIGHT) {
+        if (value !== null && !isParticipantId(value)) {
+          throw new ProtocolError('bad_field', "class setting 'spotlight' must be a participant id or null");
+        }
+      } else if (typeof value !== 'boolean') {
+        throw new ProtocolError('bad_field', `'${name}' must be true or false`);
+      }
     }
     return classSet(changes);
   },

@@ -180,7 +180,11 @@ def assert_clean(message, limits):
     """A parsed message holds nothing a client could smuggle past the rules of docs/protocol.md."""
     if isinstance(message, protocol.ClassChange):
         assert message.changes and set(message.changes) <= set(protocol.CLASS_SETTINGS)
-        assert all(type(value) is bool for value in message.changes.values())
+        for name, value in message.changes.items():
+            if name == protocol.SPOTLIGHT:
+                assert value is None or protocol.PARTICIPANT_ID_PATTERN.fullmatch(value)
+            else:
+                assert type(value) is bool
         return
     if isinstance(message, protocol.Remove):
         assert protocol.PARTICIPANT_ID_PATTERN.fullmatch(message.participant)
