@@ -17,3 +17,4 @@ class DrawConfig(AppConfig):
         self.store = BoardStore(self.limits, settings.SKETCHSITE["MAX_CACHED_BOARDS"])
         self.exporter = Exporter.from_settings(settings.SKETCHSITE)
         self.snapshots = SnapshotCache.from_settings(settings.SKETCHSITE)
+        self.view_snapshots = SnapshotCache.of_views_from_settings(settings.SKETCHSITE)

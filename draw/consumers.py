@@ -90,6 +90,8 @@ class BoardConsumer(BoardSocket):
                 self.limits.for_board(state.width, state.height),
                 class_settings=lambda: relay.class_settings,
             )
+            # What the relay holds for it meanwhile is given out as this audience sees it.
+            self.membership.audience = session.audience
             events = None
             if session.wants_events_since(since, state.seq):
                 events = await database_sync_to_async(self.store.events_since)(
@@ -119,7 +121,7 @@ class BoardConsumer(BoardSocket):
             catch_up_frames.inc()
             await self.send_text_paced(text)
         # Strokes being drawn right now: this process's at once, other processes' by reply.
-        open_here = self.membership.relay.open_strokes(exclude=self.membership)
+        open_here = self.membership.relay.open_strokes(exclude=self.membership, who=session.audience)
         for text in frames.encode_batches(open_here, self.max_frame_bytes):
             _FRAMES_OUT[protocol.BATCH].inc()
             await self.send_text(text)

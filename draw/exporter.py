@@ -64,7 +64,7 @@ def _npm_file(static_path):
 
 
 class Exporter:
-    """Exports of boards, cached by (board, seq, scale, format), with at most `max_renders` drawn at once.
+    """Exports of boards, cached by (board, seq, scale, format, view), at most `max_renders` drawn at once.
 
     Thread-safe: under ASGI, Django runs the views of concurrent requests in threads of their own.
     """
@@ -88,7 +88,7 @@ class Exporter:
 
     def export(self, board, format, scale=1.0):
         """The board's export, from the cache or drawn now; RendersBusy when no render slot is free."""
-        key = (board.name, board.seq, scale, format)
+        key = (board.name, board.seq, scale, format, board.view)
         with self._lock:
             body = self._cache.get(key)
             if body is not None:

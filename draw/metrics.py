@@ -22,6 +22,14 @@ RELAY_BATCH_MESSAGES = Histogram(
     "Messages coalesced into one relayed batch.",
     buckets=(1, 2, 5, 10, 20, 50, 100, 200, 500, 1000),
 )
+RELAY_AUDIENCE_GROUPS = Histogram(
+    "sketchsite_relay_audience_groups",
+    "Audience groups a batch of a board in lanes was encoded for (draw/audience.py).",
+    buckets=(3, 4, 5, 10, 20, 35, 50, 100),
+)
+SNAPSHOT_CACHE_VIEWS = Gauge(
+    "sketchsite_snapshot_cache_views", "Audience views of boards in lanes whose HTTP snapshot is kept."
+)
 COMMIT_SECONDS = Histogram(
     "sketchsite_commit_seconds",
     "Time to store one event in a board's log, from request to acknowledgement.",

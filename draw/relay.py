@@ -35,7 +35,7 @@ from typing import Protocol
 
 import psutil
 
-from draw import frames, metrics, protocol
+from draw import audience, frames, metrics, protocol
 from draw.boards import group_name
 from draw.classroom import ClassSettings
 from draw.outages import OutageLog
@@ -98,8 +98,10 @@ class Membership:
         self.held = []
         self.held_bytes = 0
         self.overflowed = False
-        # Who it is, once the board's state has said (draw/participants.Participant).
+        # Who it is, once the board's state has said (draw/participants.Participant), and who
+        # its frames are for (draw/audience.Audience), known a little earlier.
         self.participant = None
+        self.audience = None
         # When it last published a live stroke message: it counts among the board's drawers.
         self.drew_at = None
 
@@ -117,10 +119,12 @@ class Membership:
         self.relay.people_changed(entered=participant)
 
     async def deliver(self, text):
+        """Write `text` (a frame, or a batch's views by group: see BoardRelay) to the member,
+        or hold it while the member catches up."""
         if self.held is not None:
             if self.overflowed:
                 return
-            self.held_bytes += len(text)
+            self.held_bytes += len(text) if isinstance(text, str) else sum(map(len, _all_texts(text)))
             if self.held_bytes > self.relay.hub.max_held_bytes:
                 self.held, self.overflowed = [], True
                 return
@@ -137,7 +141,8 @@ class Membership:
         while self.held and not self.overflowed:
             held, self.held = self.held, []
             for text in held:
-                await self.member.deliver(text)
+                for frame in [text] if isinstance(text, str) else self.relay.texts_for(self, text):
+                    await self.member.deliver(frame)
         self.held = None
         return not self.overflowed
 
@@ -258,14 +263,9 @@ class BoardRelay:
                 self.last_flush = loop.time()
                 metrics.RELAY_FLUSHES.inc()
                 metrics.RELAY_BATCH_MESSAGES.observe(len(messages))
-                events = [
-                    {"type": BATCH_EVENT, "text": text, "origin": self.channel, "drawers": self.local_drawers}
-                    for text in self._encoded(messages)
-                ]
-                events.extend(
-                    {"type": BATCH_EVENT, "text": text, "volatile": True}
-                    for text in self._encoded(list(volatile.values()))
-                )
+                origin = {"origin": self.channel, "drawers": self.local_drawers}
+                events = self._batch_events(messages, origin)
+                events.extend(self._batch_events(list(volatile.values()), {"volatile": True}))
                 for event in events:
                     try:
                         await self.hub.channel_layer.group_send(self.group, event)
@@ -277,6 +277,36 @@ class BoardRelay:
                         self.outage.recovered()
         finally:
             self.flusher = None
+
+    def _batch_events(self, messages, fields):
+        """The channel-layer events carrying `messages` to every process: while nobody's view is
+        filtered, one per frame, encoded once for everyone as before lanes; in lanes, one holding
+        the frames of each audience group (draw/audience.py), each encoded once here."""
+        if not messages:
+            return []
+        settings = self.class_settings
+        groups = audience.groups_for(messages, settings)
+        if groups == [audience.EVERYONE]:
+            return [{"type": BATCH_EVENT, "text": text, **fields} for text in self._encoded(messages)]
+        views = {}
+        for group in groups:
+            who = audience.audience_of_group(group)
+            seen = [audience.view_message(message, who, settings) for message in messages]
+            seen = [message for message in seen if message is not None]
+            views[group] = self._encoded(seen) if seen else []
+        metrics.RELAY_AUDIENCE_GROUPS.observe(len(groups))
+        return [{"type": BATCH_EVENT, "views": views, **fields}]
+
+    def texts_for(self, membership, views):
+        """The frames of a batch's `views` for `membership`: its group's, or for a student with
+        nothing of their own in the batch, the host's ink alone."""
+        who = membership.audience or audience.VIEWER_AUDIENCE
+        group = audience.group_of(who, self.class_settings)
+        texts = views.get(group)
+        if texts is None:
+            # Views made while the settings were others (a switch on its way): the narrowest.
+            texts = views.get(audience.ONLY_HOST_INK if who.role == "student" else audience.VIEW, [])
+        return texts
 
     def _encoded(self, messages):
         """`batch` frames of the messages; one that fails to encode is left out, not the tick."""
@@ -325,17 +355,27 @@ class BoardRelay:
             await self._deliver_safely(membership, text)
 
     async def announce_join(self, membership):
+        who = membership.audience or audience.VIEWER_AUDIENCE
         await self.hub.channel_layer.group_send(
-            self.group, {"type": JOINED_EVENT, "origin": self.channel, "joiner": membership.key}
+            self.group,
+            {
+                "type": JOINED_EVENT,
+                "origin": self.channel,
+                "joiner": membership.key,
+                "audience": [who.role, who.participant],
+            },
         )
 
-    def open_strokes(self, exclude=None):
-        """`stroke.begin` messages, with their points so far, of every stroke open in this process."""
+    def open_strokes(self, exclude=None, who=audience.HOST_AUDIENCE):
+        """`stroke.begin` messages, with their points so far, of every stroke open in this process
+        that audience `who` may see."""
+        settings = self.class_settings
         return [
             begin
             for membership in self.memberships.values()
             if membership is not exclude
             for begin in membership.member.open_stroke_begins()
+            if audience.view_message(begin, who, settings) is not None
         ]
 
     async def _listen(self):
@@ -356,7 +396,9 @@ class BoardRelay:
 
     async def _handle(self, message):
         kind = message["type"]
-        if kind == BATCH_EVENT and message.get("volatile"):
+        if kind == BATCH_EVENT and "views" in message:
+            await self._deliver_views(message)
+        elif kind == BATCH_EVENT and message.get("volatile"):
             await self._deliver_volatile(lambda membership: message["text"])
         elif kind == BATCH_EVENT:
             if "joiner" in message:
@@ -381,7 +423,9 @@ class BoardRelay:
                     # failure must not end it for everyone else.
                     logger.exception("could not deliver a batch on %s to one browser", self.group)
         elif kind == JOINED_EVENT and message["origin"] != self.channel:
-            for text in frames.encode_batches(self.open_strokes(), self.hub.max_frame_bytes):
+            role, participant = message.get("audience") or (audience.VIEWER_AUDIENCE.role, None)
+            joiner = audience.Audience(role, participant)
+            for text in frames.encode_batches(self.open_strokes(who=joiner), self.hub.max_frame_bytes):
                 reply = {"type": BATCH_EVENT, "text": text, "joiner": message["joiner"]}
                 await self.hub.channel_layer.send(message["origin"], reply)
         elif kind in (CLASS_EVENT, HOST_KEY_EVENT):
@@ -404,6 +448,36 @@ class BoardRelay:
                 self._push_presence_soon()
             if message.get("ask") and message["origin"] != self.channel and self.part_sender is None:
                 self.part_sender = asyncio.create_task(self._send_part_soon())
+
+    async def _deliver_views(self, message):
+        """A batch made per audience group: each member is written its own group's frames."""
+        views = message["views"]
+        if message.get("volatile"):
+            for membership in list(self.memberships.values()):
+                if membership.held is not None or membership.member.is_behind():
+                    continue
+                for text in self.texts_for(membership, views):
+                    await self._deliver_safely(membership, text)
+            return
+        if "joiner" in message:
+            joiner = self.memberships.get(message["joiner"])
+            memberships = [joiner] if joiner is not None else []
+        else:
+            memberships = list(self.memberships.values())
+            origin = message.get("origin")
+            if origin is not None and origin != self.channel:
+                self.remote_drawers[origin] = (message.get("drawers", 0), time.monotonic())
+        for membership in memberships:
+            try:
+                if membership.held is None:
+                    texts = self.texts_for(membership, views)
+                    metrics.FRAMES_OUT_BATCH.inc(len(texts))
+                    for text in texts:
+                        await membership.member.deliver(text)
+                else:
+                    await membership.deliver(views)
+            except Exception:
+                logger.exception("could not deliver a batch on %s to one browser", self.group)
 
     async def _apply_class(self, settings):
         if settings.version <= self.class_settings.version:
@@ -485,7 +559,11 @@ class BoardRelay:
             participant = membership.participant
             if participant is None:
                 return None
-            if participant.role == HOST or (participant.role == "student" and settings.names_visible):
+            if participant.role == HOST:
+                return with_people
+            # In lanes a student sees nobody else's name: not beside ink, not in the list.
+            filtered = audience.is_filtered(settings)
+            if participant.role == "student" and settings.names_visible and not filtered:
                 return with_people
             return count_only
 
@@ -503,6 +581,10 @@ class BoardRelay:
             else:
                 self.outage.recovered()
                 return
+
+
+def _all_texts(views):
+    return [text for texts in views.values() for text in texts]
 
 
 def _encodes(message):

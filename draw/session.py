@@ -12,7 +12,7 @@ sockets, event loops or databases, so every rule is tested with plain function c
 import time
 from dataclasses import dataclass
 
-from draw import frames, items, policy, protocol
+from draw import audience, frames, items, policy, protocol
 from draw.classroom import ClassSettings
 from draw.history import STROKE
 from draw.protocol import ProtocolError
@@ -98,11 +98,19 @@ class BoardSession:
         """Catch up with the events after `since` (True) or with a whole snapshot (False)?"""
         return 0 < since <= seq and seq - since <= MAX_CATCH_UP_EVENTS
 
+    @property
+    def audience(self):
+        """Who this connection's frames are for (draw/audience.py)."""
+        return audience.Audience.of(self.participant)
+
     def catch_up_frames(self, state, events, snapshot_chunk, max_frame_bytes):
-        """Encoded frames bringing a joiner to the board's state: its missed events, or a snapshot."""
+        """Encoded frames bringing a joiner to the board's state as its audience sees it: its
+        missed events (those it may not see as skipped ones), or a snapshot."""
+        who, settings = self.audience, self.class_settings()
         if events is not None:
-            return frames.encode_batches([protocol.event(event) for event in events], max_frame_bytes)
-        strokes = [stroke.to_compact() for stroke in state.strokes]
+            viewed = [protocol.event(audience.view_event(event, who, settings)) for event in events]
+            return frames.encode_batches(viewed, max_frame_bytes)
+        strokes = [stroke.to_compact() for stroke in state.seen_by(who, settings).strokes]
         return [
             protocol.encode(part)
             for part in frames.snapshot_frames(state.seq, strokes, snapshot_chunk, max_frame_bytes)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from django.apps import apps
 
-from draw import protocol
+from draw import audience, metrics, protocol
 
 # Strokes whose seqs fall in one run of this many are compressed together: large enough for
 # deflate to find the repeats of a run, small enough that a change recompresses little.
@@ -38,15 +38,16 @@ class Snapshot:
     seq: int
     body: bytes
     size: int
+    view: str = audience.EVERYONE
 
     @property
     def etag(self):
-        return etag_for(self.seq)
+        return etag_for(self.seq, self.view)
 
 
-def etag_for(seq):
-    """The ETag of a board's snapshot at `seq`."""
-    return f'"{seq}"'
+def etag_for(seq, view=audience.EVERYONE):
+    """The ETag of a board's snapshot at `seq`, as `view` (draw/store.BoardState.view) sees it."""
+    return f'"{seq}"' if view == audience.EVERYONE else f'"{seq}-{view}"'
 
 
 def snapshot_message(state):
@@ -107,12 +108,19 @@ class SnapshotCache:
     def from_settings(cls, config):
         return cls(config["SNAPSHOT_CACHE_BOARDS"])
 
+    @classmethod
+    def of_views_from_settings(cls, config):
+        """The cache of audience views (a student's page, the projector's), apart from the
+        boards' whole snapshots, so that a class in lanes does not push every board out."""
+        return cls(config["SNAPSHOT_CACHE_VIEWS"])
+
     def snapshot(self, state):
         """The Snapshot of `state` (a store.BoardState), from the cache or made now."""
         with self._lock:
-            cached = self._boards.get(state.name)
+            key = (state.name, state.view)
+            cached = self._boards.get(key)
             if cached is not None:
-                self._boards.move_to_end(state.name)
+                self._boards.move_to_end(key)
                 snapshot, strokes, pieces = cached
                 if snapshot.seq == state.seq and _same_strokes(strokes, state.strokes):
                     self.hits += 1
@@ -122,11 +130,11 @@ class SnapshotCache:
         snapshot, pieces = self._build(state, pieces)
         with self._lock:
             self.builds += 1
-            current = self._boards.get(state.name)
+            current = self._boards.get(key)
             # A build that finished after a newer one of the same board is not kept.
             if current is None or current[0].seq <= snapshot.seq:
-                self._boards[state.name] = (snapshot, state.strokes, pieces)
-                self._boards.move_to_end(state.name)
+                self._boards[key] = (snapshot, state.strokes, pieces)
+                self._boards.move_to_end(key)
             while len(self._boards) > self.max_boards:
                 self._boards.popitem(last=False)
         return snapshot
@@ -165,7 +173,7 @@ class SnapshotCache:
                 (size & 0xFFFFFFFF).to_bytes(4, "little"),
             ]
         )
-        return Snapshot(state.name, state.seq, body, size), pieces
+        return Snapshot(state.name, state.seq, body, size, state.view), pieces
 
 
 def _same_strokes(kept, strokes):
@@ -180,3 +188,12 @@ def _with_first(items):
 def default_snapshots():
     """This process's snapshot cache, owned by the draw app."""
     return apps.get_app_config("draw").snapshots
+
+
+def snapshots_for(state):
+    """The cache holding the snapshots of `state`'s view: the whole board's, or the audiences'."""
+    app = apps.get_app_config("draw")
+    if state.view == audience.EVERYONE:
+        return app.snapshots
+    metrics.SNAPSHOT_CACHE_VIEWS.set(app.view_snapshots.cached_boards)
+    return app.view_snapshots

@@ -12,14 +12,14 @@ import logging
 import threading
 from collections import OrderedDict
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 from django.apps import apps
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connections, transaction
 from django.utils import timezone
 
-from draw import hostkeys, metrics
+from draw import audience, hostkeys, metrics
 from draw.boards import new_join_code
 from draw.classroom import ClassSettings
 from draw.history import STROKE, BoardHistory, skipped_event
@@ -47,6 +47,19 @@ class BoardState:
     host_key_hash: str = ""
     join_code: str | None = None
     removed: frozenset = frozenset()
+    # Whose view of the board this is (draw/audience.py group); the whole board by default.
+    view: str = audience.EVERYONE
+
+    def seen_by(self, who, settings=None):
+        """This state as audience `who` sees it under `settings` (the board's own by default):
+        only the strokes on pages they see, named by the view it is, for caches and ETags."""
+        settings = self.classroom if settings is None else settings
+        view = audience.group_of(who, settings)
+        if view == audience.EVERYONE:
+            return self
+        # Settings of another version may show other pages (a new spotlight): cached apart.
+        view = f"{view}@{settings.version}"
+        return replace(self, strokes=tuple(audience.view_strokes(self.strokes, who, settings)), view=view)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from django.http import (
     Http404,
     HttpResponse,
     HttpResponseBadRequest,
+    HttpResponseForbidden,
     HttpResponseNotFound,
     HttpResponseNotModified,
     QueryDict,
@@ -22,11 +23,19 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags
 from django.utils.translation import gettext
 
-from draw import addresses, export, snapshots, store
+from draw import addresses, audience, export, snapshots, store
 from draw.boards import CLASSIC_BOARD, normal_join_code, random_board_name
 from draw.exporter import RendersBusy, default_exporter
+from draw.hostkeys import is_host_key
 from draw.models import Board
-from draw.participants import MAX_NAME_LENGTH, clean_name, new_participant_id, token_for
+from draw.participants import (
+    MAX_NAME_LENGTH,
+    clean_name,
+    connecting_participant,
+    identity_from_token,
+    new_participant_id,
+    token_for,
+)
 from draw.strings import is_scalar_text
 
 # Readable names tried before a random tail is added to them.
@@ -212,8 +221,12 @@ def board_export(request, board, format):
     state = store.board_state(board)
     if not state.exists:
         raise Http404("no such board")
-    # The same seq, scale and format always draw the same bytes.
-    etag = f'"{state.seq}-{scale:g}-{format}"'
+    state = _seen_by_reader(request, state)
+    if state is None:
+        return _removed_reader()
+    # The same seq, view, scale and format always draw the same bytes.
+    view = "" if state.view == audience.EVERYONE else f"-{state.view}"
+    etag = f'"{state.seq}{view}-{scale:g}-{format}"'
     wanted = parse_etags(request.headers.get("If-None-Match", ""))
     if etag in wanted or "*" in wanted:
         response = HttpResponseNotModified()
@@ -240,13 +253,15 @@ def board_snapshot(request, board):
     A board with no row is empty at seq 0. The page applies it and opens its socket from that
     seq (docs/protocol.md, "Joining over HTTP").
     """
-    state = store.board_state(board)
-    etag = snapshots.etag_for(state.seq)
+    state = _seen_by_reader(request, store.board_state(board))
+    if state is None:
+        return _removed_reader()
+    etag = snapshots.etag_for(state.seq, state.view)
     wanted = parse_etags(request.headers.get("If-None-Match", ""))
     if etag in wanted or "*" in wanted:
         response = HttpResponseNotModified()
     else:
-        snapshot = snapshots.default_snapshots().snapshot(state)
+        snapshot = snapshots.snapshots_for(state).snapshot(state)
         if _ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
             response = HttpResponse(snapshot.body, content_type="application/json")
             response["Content-Encoding"] = "gzip"
@@ -255,5 +270,31 @@ def board_snapshot(request, board):
     response["ETag"] = etag
     # Kept by the browser, but asked about again each time: the board changes with every stroke.
     response["Cache-Control"] = "no-cache"
-    patch_vary_headers(response, ("Accept-Encoding",))
+    patch_vary_headers(response, ("Accept-Encoding", "Authorization"))
     return response
+
+
+def _seen_by_reader(request, state):
+    """The board's state as the reader of this request may see it (draw/audience.py), or None
+    for a participant the host removed.
+
+    The reader is named by `Authorization: Bearer <participant token or host key>`, as the page
+    sends it. Nobody named reads as the projector does: the host's ink and the spotlit page.
+    """
+    scheme, _, credential = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not credential.strip():
+        return state.seen_by(audience.VIEWER_AUDIENCE)
+    credential = credential.strip()
+    participant = connecting_participant(
+        identity_from_token(credential),
+        is_host=is_host_key(credential, state.host_key_hash),
+        host_key_hash=state.host_key_hash,
+        wants_view=False,
+    )
+    if participant.id in state.removed:
+        return None
+    return state.seen_by(audience.Audience.of(participant))
+
+
+def _removed_reader():
+    return HttpResponseForbidden("removed by the host", content_type="text/plain")

@@ -26,10 +26,12 @@ import { createZoomControls } from './ui/zoom.js';
 const DRAWING_REFRESH_MS = 250;
 
 const config = JSON.parse(document.getElementById('board-config').textContent);
-// Asked for first, so the server and the network work on it while the page gets ready.
-const snapshot = fetchSnapshot(config.snapshotUrl);
 adoptFragment(config.board, { location, history, localStorage, sessionStorage });
 const hostKey = () => localStorage.getItem(hostKeyStorageKey(config.board));
+// Who reads the board over HTTP: a board in lanes answers each reader with their own view.
+const readerCredential = () => hostKey() ?? sessionStorage.getItem(tokenStorageKey(config.board));
+// Asked for first, so the server and the network work on it while the page gets ready.
+const snapshot = fetchSnapshot(config.snapshotUrl, { credential: readerCredential() });
 const board = createBoard(config.size[0], config.size[1]);
 const outbox = new Outbox(window.localStorage, `sketchsite.outbox.${config.board}`);
 const container = document.getElementById('board');
@@ -80,6 +82,7 @@ const toolbar = createToolbar(document.getElementById('toolbar'), {
   boardName: config.board,
   newBoardUrl: config.newBoardUrl,
   exportUrls: config.exportUrls,
+  credential: readerCredential,
   tools: TOOLS,
   onCommand: runCommand,
   onTheme: (name) => sketch.setTheme(name),

@@ -9,13 +9,18 @@ import { SNAPSHOT } from './protocol.js';
 export const SNAPSHOT_TIMEOUT_MS = 10000;
 
 /** The board's snapshot message, or null when it cannot be had or is not one. */
-export async function fetchSnapshot(url, { fetch = globalThis.fetch, timeoutMs = SNAPSHOT_TIMEOUT_MS } = {}) {
+export async function fetchSnapshot(
+  url,
+  { fetch = globalThis.fetch, timeoutMs = SNAPSHOT_TIMEOUT_MS, credential = null } = {},
+) {
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), timeoutMs);
   try {
     // The browser's cache keeps the last copy; `no-cache` from the server makes it ask again,
     // and an unchanged board answers 304 without a body.
-    const response = await fetch(url, { signal: abort.signal, credentials: 'same-origin' });
+    // The participant token or host key names the reader (docs/protocol.md, "Joining over HTTP").
+    const headers = credential ? { Authorization: `Bearer ${credential}` } : {};
+    const response = await fetch(url, { signal: abort.signal, credentials: 'same-origin', headers });
     if (!response.ok) return null;
     const message = await response.json();
     return isWholeSnapshot(message) ? message : null;

@@ -277,6 +277,9 @@ SKETCHSITE = {
     # Joining over HTTP (/b/<board>/snapshot): boards whose compressed snapshot, at their latest
     # seq, a process keeps (least recently asked for go first; a full board's is a few MB).
     "SNAPSHOT_CACHE_BOARDS": env_int("SKETCHSITE_SNAPSHOT_CACHE_BOARDS", 16, minimum=1),
+    # The same for the views of boards in lanes (draw/audience.py): one per student's page and
+    # the projector's, so a class of 30 takes 31 (a student's view holds only two pages' ink).
+    "SNAPSHOT_CACHE_VIEWS": env_int("SKETCHSITE_SNAPSHOT_CACHE_VIEWS", 128, minimum=1),
 }
 if SKETCHSITE["MIN_TEXT_SIZE"] > SKETCHSITE["MAX_TEXT_SIZE"]:
     raise ImproperlyConfigured("SKETCHSITE_MIN_TEXT_SIZE must not be larger than SKETCHSITE_MAX_TEXT_SIZE")

@@ -10,7 +10,7 @@ from django.apps import apps
 from PIL import Image
 
 from bench import exports
-from draw import export, store
+from draw import audience, export, store
 from draw.exporter import Exporter, RendersBusy
 from draw.participants import Participant
 from draw.store import BoardState
@@ -194,7 +194,8 @@ def test_exporter_drops_a_boards_earlier_seqs_when_a_newer_one_is_drawn():
     exporter.export(board_at(1), "png")
     exporter.export(board_at(1, name="other"), "png")
     exporter.export(board_at(2), "png")
-    assert exporter.cached() == [("other", 1, 1.0, "png"), ("cache", 2, 1.0, "png")]
+    everyone = audience.EVERYONE
+    assert exporter.cached() == [("other", 1, 1.0, "png", everyone), ("cache", 2, 1.0, "png", everyone)]
 
 
 def test_exporter_keeps_at_most_its_entries_dropping_the_least_recently_used():
@@ -293,7 +294,7 @@ def test_second_export_of_the_same_seq_is_served_from_the_cache_and_a_new_commit
     third = client.get(export_url("art", scale=0.5))
     assert exporter.renders == 2
     assert png_image(third.content).getpixel((250, 100)) == (25, 113, 194)
-    assert exporter.cached() == [("art", 2, 0.5, "png")]
+    assert exporter.cached() == [("art", 2, 0.5, "png", audience.EVERYONE)]
 
 
 @pytest.mark.django_db

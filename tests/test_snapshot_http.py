@@ -8,7 +8,7 @@ from asgiref.sync import sync_to_async
 from django.apps import apps
 from django.test import Client
 
-from draw import protocol, snapshots, store
+from draw import audience, protocol, snapshots, store
 from draw.participants import Participant
 from draw.snapshots import CHUNK_SEQS, SnapshotCache
 from tests import site
@@ -164,7 +164,7 @@ def test_a_changed_board_reuses_the_compressed_pieces_it_did_not_change():
     for index in range(3 * CHUNK_SEQS):
         draw_stroke("maths", f"s{index}", [index % 1600, 10, 20, 30])
     first = cache.snapshot(store.board_state("maths"))
-    before = set(map(id, cache._boards["maths"][2].values()))
+    before = set(map(id, cache._boards["maths", audience.EVERYONE][2].values()))
     # Hides a stroke of the first run of seqs, and adds one to the last.
     edit("maths", "erase", "ann", {"strokes": [["ann", "s5"]]})
     draw_stroke("maths", "last", [1, 2])
@@ -173,7 +173,7 @@ def test_a_changed_board_reuses_the_compressed_pieces_it_did_not_change():
     assert gzip.decompress(snapshot.body) == protocol.encode(snapshots.snapshot_message(state)).encode()
     assert snapshot.size == len(gzip.decompress(snapshot.body))
     assert gzip.decompress(first.body) != gzip.decompress(snapshot.body)
-    after = set(map(id, cache._boards["maths"][2].values()))
+    after = set(map(id, cache._boards["maths", audience.EVERYONE][2].values()))
     assert len(before & after) == 2, "the runs in between are compressed once"
     assert cache.snapshot(store.board_state("maths")) is snapshot
 

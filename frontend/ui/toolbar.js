@@ -36,12 +36,24 @@ export const THEME_STORAGE_KEY = 'sketchsite.theme';
  * SVG markup or undefined), the first one chosen at first; onTheme(name) is called now with
  * the remembered board theme and again on every toggle.
  */
+async function downloadAs(url, filename, credential) {
+  const response = await fetch(url, { headers: { Authorization: `Bearer ${credential}` } });
+  if (!response.ok) return;
+  const saved = URL.createObjectURL(await response.blob());
+  const link = document.createElement('a');
+  link.href = saved;
+  link.download = filename;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(saved), 1000);
+}
+
 export function createToolbar(
   root,
   {
     boardName,
     newBoardUrl,
     exportUrls,
+    credential = () => null,
     tools: toolList,
     onCommand,
     onTheme = () => {},
@@ -85,6 +97,14 @@ export function createToolbar(
     link.textContent = format.toUpperCase();
     link.download = `${boardName}.${format}`;
     link.title = interpolate(gettext('Download the board as %(format)s'), { format: format.toUpperCase() });
+    link.addEventListener('click', (event) => {
+      // A board in lanes exports what its reader may see: the page asks with its token or
+      // host key in a header (never in an address, which ends up in logs) and saves the answer.
+      const named = credential();
+      if (!named) return;
+      event.preventDefault();
+      downloadAs(url, link.download, named);
+    });
     exports.append(link);
   }
 

@@ -27,6 +27,14 @@ test('a whole snapshot from the server is the board', async () => {
   assert.equal(asked[0].options.credentials, 'same-origin');
 });
 
+test('the reader is named by its token or host key, as a bearer credential', async () => {
+  const { fetch, asked } = answering(200, WHOLE);
+  await fetchSnapshot('/b/maths-7/snapshot', { fetch, credential: 'signed.token' });
+  await fetchSnapshot('/b/maths-7/snapshot', { fetch });
+  assert.deepEqual(asked[0].options.headers, { Authorization: 'Bearer signed.token' });
+  assert.deepEqual(asked[1].options.headers, {});
+});
+
 test('an error status, a body that is not JSON, or a failed request gives null', async () => {
   assert.equal(await fetchSnapshot('/s', answering(404, 'no').fetch), null);
   assert.equal(await fetchSnapshot('/s', answering(500, WHOLE).fetch), null);
