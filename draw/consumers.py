@@ -189,6 +189,10 @@ class BoardConsumer(BoardSocket):
     async def conduct(self, action):
         """Carry out a host's SetClass or RemoveParticipant: store it, then tell every process."""
         board, relay = self.session.board, self.membership.relay
+        spotlight = action.changes.get(protocol.SPOTLIGHT) if isinstance(action, SetClass) else None
+        if spotlight is not None and not await self._is_on_board(spotlight):
+            refused = ProtocolError("bad_field", "the spotlight must be on a student of this board")
+            return self.session.refuse(refused)
         try:
             if isinstance(action, SetClass):
                 settings = await database_sync_to_async(self.store.set_class)(board, action.changes)
@@ -206,6 +210,15 @@ class BoardConsumer(BoardSocket):
             relay.outage.failed(error)
             return [Reply(protocol.error("store_unavailable", "that could not reach everyone; try again"))]
         return []
+
+    async def _is_on_board(self, participant_id):
+        """Whether a student of that id is here now (in any process) or has ink on the board."""
+        relay = self.membership.relay
+        here = [entry[0] for entry in relay.local_people.connected.values()] + relay.roster.people()
+        if any(person.id == participant_id and person.role == "student" for person in here):
+            return True
+        state = await database_sync_to_async(self.store.read)(self.session.board)
+        return any(stroke.author == participant_id for stroke in state.strokes)
 
     async def send_message(self, message):
         _FRAMES_OUT[message["type"]].inc()

@@ -26,3 +26,13 @@ export function visible(page, audience, settings) {
   if (audience.role === STUDENT) return page === audience.participant;
   return page === settings.spotlight;
 }
+
+/**
+ * Whether a change of class settings from `before` to `after` changes what a `role` sees of
+ * the board: its page then holds other ink, which only a fresh snapshot brings or takes away.
+ */
+export function viewChanged(before, after, role) {
+  if (role === HOST) return false;
+  if (isFiltered(before) !== isFiltered(after)) return true;
+  return role !== STUDENT && isFiltered(after) && before.spotlight !== after.spotlight;
+}

@@ -4,6 +4,7 @@
 // Holds no socket and no page: the connection, the outbox's delivery, the painter and a
 // listener for the class come in, so its tests need no browser.
 
+import { viewChanged } from './audience.js';
 import { retryDelay } from './backoff.js';
 import { gettext, interpolate } from './i18n.js';
 import { stride } from './items.js';
@@ -182,10 +183,15 @@ export class Session {
   // Class settings, presence and lasers: volatile, apart from the board. True when handled.
   classMessage(message) {
     switch (message.type) {
-      case CLASS:
+      case CLASS: {
+        const before = this.settings;
         this.settings = { ...DEFAULT_CLASS, ...message.class };
         this.listener.classChanged(this.settings);
+        // Own page each switched, every page shown or hidden, another page spotlit: this
+        // board now holds ink it may no longer show, or lacks ink it may, so it is fetched anew.
+        if (viewChanged(before, this.settings, this.role)) this.connection.resync({ fresh: true });
         return true;
+      }
       case PRESENCE:
         this.presence = { count: message.count, people: message.people ?? null };
         this.listener.presenceChanged(this.presence);

@@ -24,9 +24,9 @@ async def board_state(name=BOARD):
     return await database_sync_to_async(default_store().read)(name)
 
 
-async def join(query="", board=BOARD):
+async def join(query="", board=BOARD, client_class=BoardCommunicator):
     """A client that has read its welcome and the board's state; the welcome."""
-    client = BoardCommunicator(site.current.application, f"/ws/boards/{board}/?{query}", headers=[ORIGIN])
+    client = client_class(site.current.application, f"/ws/boards/{board}/?{query}", headers=[ORIGIN])
     connected, _ = await client.connect()
     assert connected
     welcome = await client.receive_json_from(timeout=5)

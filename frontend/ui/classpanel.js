@@ -9,6 +9,8 @@ import { displayName } from './people.js';
 
 // The toggles of the panel: class setting, label, and what it does, for the title.
 const TOGGLES = [
+  ['lanes', gettext_noop('Own page each'), gettext_noop('Each student sees your ink and their own, nobody else\'s')],
+  ['reveal', gettext_noop('Show every page'), gettext_noop('With own page each: every student\'s page is shown to everyone')],
   ['badge', gettext_noop('Projector badge'), gettext_noop('The projector shows the join link, code and QR code in a corner')],
   ['anonymous', gettext_noop('Anonymous'), gettext_noop('No names anywhere: students join without one')],
   ['names_visible', gettext_noop('Students see names'), gettext_noop('Students see who is here, not only how many')],
@@ -182,6 +184,10 @@ export function createClassPanel(panel, toggle, { board, join, hostKey, me, onSe
     const role = element('span', 'person-role');
     const state = element('span', 'person-state');
     const activity = element('span', 'person-drawing', gettext('drawing'));
+    const spotlight = button(gettext('Spotlight'), () => {
+      if (settings) onSet({ spotlight: settings.spotlight === id ? null : id });
+    });
+    spotlight.dataset.action = 'spotlight';
     const removeInk = button(gettext('Remove ink'), () => onRemoveInk(id));
     removeInk.dataset.action = 'remove-ink';
     const remove = button(gettext('Remove'), () => {
@@ -190,7 +196,7 @@ export function createClassPanel(panel, toggle, { board, join, hostKey, me, onSe
     });
     remove.dataset.action = 'remove';
     remove.classList.add('danger');
-    item.append(name, role, state, activity, removeInk, remove);
+    item.append(name, role, state, activity, spotlight, removeInk, remove);
     items.set(id, item);
     return item;
   }
@@ -201,7 +207,7 @@ export function createClassPanel(panel, toggle, { board, join, hostKey, me, onSe
     for (const row of rows) {
       const item = personItem(row.id);
       seen.add(row.id);
-      const [name, role, state, activity, removeInk, remove] = item.children;
+      const [name, role, state, activity, spotlight, removeInk, remove] = item.children;
       if (name.textContent !== row.name) name.textContent = row.name;
       role.textContent = roleName(row.role);
       state.textContent = row.online ? gettext('online') : gettext('away');
@@ -209,6 +215,12 @@ export function createClassPanel(panel, toggle, { board, join, hostKey, me, onSe
       item.dataset.drawing = String(row.drawing);
       item.dataset.personRole = row.role;
       activity.hidden = !row.drawing;
+      // Whose page the projector shows, with own page each on.
+      spotlight.hidden = !row.removable || !settings?.lanes;
+      const lit = settings?.spotlight === row.id;
+      spotlight.setAttribute('aria-pressed', String(lit));
+      spotlight.textContent = lit ? gettext('On the projector') : gettext('Spotlight');
+      spotlight.setAttribute('aria-label', interpolate(gettext('Show the page of %(name)s on the projector'), { name: row.name }));
       removeInk.hidden = !row.removable;
       remove.hidden = !row.removable;
       // Every row has the same two buttons: each says whose they are.
@@ -239,6 +251,9 @@ export function createClassPanel(panel, toggle, { board, join, hostKey, me, onSe
       pens.setAttribute('aria-pressed', String(next.pens_down));
       pens.title = next.pens_down ? gettext('Let students draw again') : gettext('Stop students drawing for now');
       for (const [name, box] of Object.entries(boxes)) box.checked = Boolean(next[name]);
+      // Showing every page means something only while each has their own.
+      boxes.reveal.disabled = !next.lanes;
+      renderPeople();
     },
     showPeople(presence) {
       people = presence.people ?? [];

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 
-import { isFiltered, pageOf, visible } from '../../frontend/audience.js';
+import { isFiltered, pageOf, viewChanged, visible } from '../../frontend/audience.js';
 import { HOST, STUDENT, VIEWER } from '../../frontend/policy.js';
 import { DEFAULT_CLASS } from '../../frontend/protocol.js';
 
@@ -33,4 +33,15 @@ test('only lanes that are not revealed filter anything', () => {
   assert.equal(isFiltered({ ...DEFAULT_CLASS, lanes: true }), true);
   assert.equal(isFiltered({ ...DEFAULT_CLASS, lanes: true, reveal: true }), false);
   assert.equal(isFiltered({ ...DEFAULT_CLASS, reveal: true }), false);
+});
+
+test('a change of lanes, reveal or the spotlight asks a fresh board of whoever it changes', () => {
+  const lanes = { ...DEFAULT_CLASS, hosted: true, lanes: true };
+  const spotlit = { ...lanes, spotlight: 'bob' };
+  assert.equal(viewChanged(DEFAULT_CLASS, lanes, STUDENT), true);
+  assert.equal(viewChanged(lanes, { ...lanes, reveal: true }, VIEWER), true);
+  assert.equal(viewChanged(lanes, spotlit, VIEWER), true);
+  assert.equal(viewChanged(lanes, spotlit, STUDENT), false);
+  assert.equal(viewChanged(DEFAULT_CLASS, lanes, HOST), false);
+  assert.equal(viewChanged(lanes, { ...lanes, pens_down: true }, STUDENT), false);
 });
