@@ -1,0 +1,127 @@
+"""Own page each in a lesson: a host, a projector, three students in browsers and 25 on sockets.
+
+Each of the 28 students draws their own answer with lanes on; every student's browser holds only
+their own ink and the host's question; the host sees all 28; the spotlight puts Student 12's page
+on the projector; revealing shows every page there; switching lanes off gives back the shared board.
+"""
+
+import pytest
+
+from tests.browser.conftest import ARTIFACTS, wait_until
+from tests.browser.test_class_mode import (
+    PROJECTOR,
+    SMALL_LAPTOP,
+    SOCKET_STUDENTS,
+    TABLET,
+    circle,
+    join_in_browser,
+    join_token,
+    socket_clients,  # noqa: F401 - the fixture, used by name
+)
+from tests.browser.test_live_canvas import LAPTOP, PHONE, drag, pick, touch_stroke
+
+pytestmark = pytest.mark.browser
+
+BROWSER_STUDENTS = {"phone": "Pia on a phone", "tablet": "Theo on a tablet", "laptop": "Lars on a laptop"}
+
+
+def authors_on(page):
+    """The authors of the committed strokes a page's board shows, each once."""
+    return set(
+        page.evaluate(
+            "() => [...window.sketchsite.board.strokes.values()]"
+            ".filter((s) => s.committed && s.visible).map((s) => s.author)"
+        )
+    )
+
+
+def me(page):
+    return page.evaluate("() => window.sketchsite.session.me")
+
+
+def test_each_student_draws_on_their_own_page_and_the_host_shows_one_or_all(
+    server,
+    open_page,
+    socket_clients,  # noqa: F811 - the fixture imported above
+):
+    host = open_page(f"{server.http_url}/new/", "host", **LAPTOP)
+    board = host.evaluate("() => JSON.parse(document.getElementById('board-config').textContent).board")
+    assert wait_until(lambda: host.evaluate("() => window.sketchsite.session.role") == "host")
+    # The host's question, on every page.
+    pick(host, "Red")
+    drag(host, [(700, 60), (900, 60), (900, 110)])
+    host.mouse.up()
+    host.locator("[data-role=class-toggle]").click()
+    panel = host.locator("[data-role=class-panel]")
+    code = panel.locator("[data-role=join-code]").text_content()
+    projector = open_page(f"{server.http_url}/b/{board}/show", "projector", wait_online=False, **PROJECTOR)
+    assert wait_until(lambda: projector.evaluate("() => window.sketchsite.session.role") == "viewer")
+
+    students = [
+        socket_clients(board, token=join_token(server, code, f"Student {number}"))
+        for number in range(1, SOCKET_STUDENTS + 1)
+    ]
+    pages = {
+        label: join_in_browser(open_page, server, BROWSER_STUDENTS[label], code, label, device)
+        for label, device in [("phone", PHONE), ("tablet", TABLET), ("laptop", SMALL_LAPTOP)]
+    }
+    host_id = me(host)
+
+    # Own page each, from the Class panel.
+    if panel.is_hidden():
+        host.locator("[data-role=class-toggle]").click()
+    panel.locator("[data-setting=lanes]").check()
+    for page in [projector, *pages.values()]:
+        assert wait_until(lambda page=page: page.evaluate("() => window.sketchsite.session.settings.lanes"))
+    for student in students:
+        student.wait_for(lambda message: message["type"] == "class" and message["class"]["lanes"])
+
+    # Every student draws an answer: the socket students a ring each, the browsers a line.
+    for index, student in enumerate(students):
+        student.draw("answer", "#1971c2", circle(110 + (index % 5) * 190, 200 + (index // 5) * 130))
+    touch_stroke(pages["phone"], [(300 + step * 20, 800) for step in range(10)])
+    touch_stroke(pages["tablet"], [(700 + step * 20, 800) for step in range(10)])
+    pick(pages["laptop"], "Green")
+    drag(pages["laptop"], [(1100, 800), (1300, 820), (1400, 850)])
+    pages["laptop"].mouse.up()
+
+    student_ids = {student.welcome["you"] for student in students} | {me(page) for page in pages.values()}
+    assert len(student_ids) == 28
+    assert wait_until(lambda: authors_on(host) == student_ids | {host_id}, timeout=10), (
+        authors_on(host) ^ (student_ids | {host_id}),
+        {label: me(page) for label, page in pages.items()},
+    )
+    for label, page in pages.items():
+        assert wait_until(lambda page=page: authors_on(page) == {host_id, me(page)}), (
+            label,
+            authors_on(page),
+        )
+    for student in students:
+        relayed = {m.get("author") for m in student.messages if m["type"] in ("event", "stroke.begin")}
+        assert relayed - {"", host_id, student.welcome["you"]} == set(), student.welcome["name"]
+    assert wait_until(lambda: authors_on(projector) == {host_id})
+
+    # The spotlight puts Student 12's page on the projector, and only there.
+    student_12 = students[11].welcome["you"]
+    panel.locator(f"li[data-participant='{student_12}'] [data-action=spotlight]").click()
+    assert wait_until(lambda: authors_on(projector) == {host_id, student_12})
+    for page in pages.values():
+        assert authors_on(page) == {host_id, me(page)}
+    ARTIFACTS.mkdir(exist_ok=True)
+    projector.screenshot(path=ARTIFACTS / "lanes-projector-spotlight.png")
+    panel.evaluate("(panel) => { panel.scrollTop = 0; }")
+    host.screenshot(path=ARTIFACTS / "lanes-host.png")
+
+    # Every page shown to everyone, then hidden again.
+    panel.locator("[data-setting=reveal]").check()
+    assert wait_until(lambda: authors_on(projector) == student_ids | {host_id}, timeout=10)
+    assert wait_until(lambda: authors_on(pages["phone"]) == student_ids | {host_id}, timeout=10)
+    projector.screenshot(path=ARTIFACTS / "lanes-projector-reveal.png")
+    panel.locator("[data-setting=reveal]").uncheck()
+    assert wait_until(lambda: authors_on(pages["phone"]) == {host_id, me(pages["phone"])}, timeout=10)
+    assert wait_until(lambda: authors_on(projector) == {host_id, student_12}, timeout=10)
+
+    # Lanes off: the shared board, everything on it, for every student.
+    panel.locator("[data-setting=lanes]").uncheck()
+    for label, page in pages.items():
+        assert wait_until(lambda page=page: authors_on(page) == student_ids | {host_id}, timeout=10), label
