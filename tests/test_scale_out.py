@@ -248,3 +248,41 @@ async def test_presence_and_pens_down_span_two_processes(two_servers):
     await student.close()
     await presence_where(host, lambda presence: lists_student(presence, False) and presence["count"] == 1)
     await host.close()
+
+
+async def frames_until_quiet(socket, quiet=1.0):
+    """Every frame's text the socket is sent until none comes for `quiet` seconds."""
+    texts = []
+    while True:
+        try:
+            texts.append(await asyncio.wait_for(socket.recv(), timeout=quiet))
+        except TimeoutError:
+            return texts
+
+
+async def test_lanes_hold_across_two_processes(two_servers):
+    first, second = two_servers
+    board, host_key = await asyncio.to_thread(new_hosted_board, first)
+    host, _ = await open_client(first, board, f"host={host_key}")
+    await host.send(json.dumps({"type": "class", "set": {"lanes": True}}))
+    assert (await next_of_type(host, "class"))["class"]["lanes"] is True
+    # Ann and Bob on the second process, Cat on the first with the host.
+    ann, ann_welcome = await open_client(second, board)
+    bob, bob_welcome = await open_client(second, board)
+    cat, cat_welcome = await open_client(first, board)
+    for socket, stroke in ((ann, "anns"), (bob, "bobs"), (cat, "cats"), (host, "hosts")):
+        await draw_stroke(socket, stroke)
+    received = {
+        name: " ".join(await frames_until_quiet(socket))
+        for name, socket in (("ann", ann), ("bob", bob), ("cat", cat), ("host", host))
+    }
+    ids = {"ann": ann_welcome["you"], "bob": bob_welcome["you"], "cat": cat_welcome["you"]}
+    for name, text in received.items():
+        others = [] if name == "host" else [other for other in ids if other != name]
+        for other in others:
+            assert ids[other] not in text and f'"{other}s"' not in text, (name, other)
+        assert '"hosts"' in text, name
+    for stroke in ('"anns"', '"bobs"', '"cats"'):
+        assert stroke in received["host"]
+    for socket in (host, ann, bob, cat):
+        await socket.close()
