@@ -19,6 +19,7 @@ HOST_NAME = "Teacher"
 SETUP_TIMEOUT = 120
 HOST_ROLE = "host"
 STUDENT_ROLE = "student"
+VIEWER_ROLE = "viewer"
 
 
 def student_name(drawer):
@@ -34,19 +35,22 @@ class Seat:
     name: str
 
 
-def seats(board, clients, drawers, data_dir):
+def seats(board, clients, drawers, data_dir, lanes=False):
     """A Seat per client: drawers are named students, the last client is the host, the rest watch.
 
-    The board is given its host before anyone joins, as a teacher's board is.
+    The board is given its host before anyone joins, as a teacher's board is; with `lanes`, it
+    is in own page each from the start, and those who watch are projectors (`view=1`).
     """
     names = [student_name(index) if index < drawers else None for index in range(clients - 1)]
     names.append(HOST_NAME)
-    made = _make(board, names, data_dir)
+    made = _make(board, names, data_dir, lanes)
     result = []
     for index, (name, token) in enumerate(zip(names, made["tokens"], strict=True)):
         if index == clients - 1:
             query = urlencode({"token": token, "host": made["host_key"]})
             result.append(Seat("?" + query, HOST_ROLE, name))
+        elif lanes and index >= drawers:
+            result.append(Seat("?" + urlencode({"token": token, "view": "1"}), VIEWER_ROLE, None))
         else:
             result.append(Seat("?" + urlencode({"token": token}), STUDENT_ROLE, name))
     return result
@@ -65,11 +69,11 @@ def misfits(seat_list, welcomes):
     return wrong
 
 
-def _make(board, names, data_dir):
+def _make(board, names, data_dir, lanes=False):
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "sketchsite.settings", **data_dir.environment()}
     env.pop("DATABASE_URL", None)
     completed = subprocess.run(
-        [sys.executable, "-m", "bench.classes", board, json.dumps(names)],
+        [sys.executable, "-m", "bench.classes", board, json.dumps(names), "lanes" if lanes else ""],
         cwd=PROJECT_ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -80,8 +84,9 @@ def _make(board, names, data_dir):
     return json.loads(completed.stdout)
 
 
-def _main(board, names):
-    """In the child: host the board, and a token for each name (None: a token without a name)."""
+def _main(board, names, lanes):
+    """In the child: host the board (in lanes if asked), and a token for each name (None: a
+    token without a name)."""
     import django
 
     django.setup()
@@ -89,9 +94,11 @@ def _main(board, names):
     from draw.store import default_store
 
     host_key = default_store().host_key(board)
+    if lanes:
+        default_store().set_class(board, {"lanes": True})
     tokens = [token_for(new_participant_id(), name) for name in names]
     print(json.dumps({"host_key": host_key, "tokens": tokens}))
 
 
 if __name__ == "__main__":
-    _main(sys.argv[1], json.loads(sys.argv[2]))
+    _main(sys.argv[1], json.loads(sys.argv[2]), sys.argv[3] == "lanes")

@@ -210,6 +210,7 @@ class Participant:
         self.measures_latency = measures_latency
         self.occurrences = {}  # hash of a frame's text -> how many times this browser got it
         self.me = None
+        self.role = None
         self.socket = None
         self.last_frame_at = 0.0
         self._welcomed = None
@@ -230,6 +231,7 @@ class Participant:
             if frame.get("type") == "welcome" and not self._welcomed.done():
                 # Set here, not when join() resumes: frames in the same read come right after.
                 self.me = frame["you"]
+                self.role = frame.get("role")
                 self.send_interval = send_interval_of(frame, SEND_INTERVAL)
                 # Versions before class mode have no role or name.
                 self._welcomed.set_result({key: frame.get(key) for key in ("you", "role", "name")})
@@ -261,6 +263,13 @@ class Participant:
             digest.window - digest.window_by_author.get(me, 0),
         )
         tally.own_echoes += digest.live_by_author.get(me, 0)
+        if self.role == "student":
+            # Own page each: a student is sent the host's ink and their own, nobody else's.
+            tally.foreign_points += sum(
+                count
+                for author, count in digest.total_by_author.items()
+                if author != me and not _is_host(author)
+            )
         if self.measures_latency:
             for author, start, interval, first, count in digest.runs:
                 if author != me:
@@ -279,13 +288,18 @@ class Participant:
                     break
                 await _sleep_until(loop, drawn_at)
                 (pen.down if k == 0 else pen.move)(plan, x, y)
-                self.tally.point_sent(drawn_at, loop.time())
+                self.tally.point_sent(drawn_at, loop.time(), by_host=self.role == "host")
             await _sleep_until(loop, min(plan.end_time, end))
             pen.up(plan)
 
     async def leave(self):
         if self.socket is not None:
             await self.socket.close()
+
+
+def _is_host(author):
+    # Host participant ids hold this prefix, which no other id does (draw/participants.py).
+    return author.startswith("host-")
 
 
 async def _sleep_until(loop, at):

@@ -40,6 +40,8 @@ class WorkerPlan:
     rate: int
     seed: int
     clients: tuple
+    # Own page each: browsers are sent different frames, so each counts its own.
+    lanes: bool = False
 
 
 @dataclass(frozen=True)
@@ -53,16 +55,20 @@ class DrawSchedule:
     quiet: float
 
 
-def split_clients(clients, drawers, urls, origins, workers, queries=None):
+def split_clients(clients, drawers, urls, origins, workers, queries=None, host_draws=False):
     """Client i draws when i < drawers, joins server i's share, and runs in worker i % workers.
 
     `queries[i]` is client i's query string (its token, a host key); by default an empty token.
+    With `host_draws`, the last client (a class's host) draws too, as drawer `drawers`.
     """
     plans = [[] for _ in range(workers)]
     for index in range(clients):
         server = (index // workers) % len(urls)
         url = urls[server] + (queries[index] if queries else "?token=")
-        spec = ClientSpec(index, url, origins[server], index if index < drawers else None)
+        drawer = index if index < drawers else None
+        if host_draws and index == clients - 1:
+            drawer = drawers
+        spec = ClientSpec(index, url, origins[server], drawer)
         plans[index % workers].append(spec)
     return [tuple(specs) for specs in plans]
 
@@ -147,12 +153,18 @@ class _Worker:
         self.pipe = pipe
         self.plan = plan
         self.tally = Tally()
-        digests = FrameDigests(plan.design, self.tally)
+        shared = FrameDigests(plan.design, self.tally)
         # Watchers first, then drawers, so the sample holds both kinds of browser.
         order = sorted(range(len(plan.clients)), key=lambda i: (plan.clients[i].drawer is not None, i))
         measuring = set(order[: LATENCY_SAMPLE // 2]) | set(order[-(LATENCY_SAMPLE // 2) :])
         self.participants = [
-            Participant(spec.index, plan.design, self.tally, digests, measures_latency=i in measuring)
+            Participant(
+                spec.index,
+                plan.design,
+                self.tally,
+                FrameDigests(plan.design, self.tally) if plan.lanes else shared,
+                measures_latency=i in measuring,
+            )
             for i, spec in enumerate(plan.clients)
         ]
 

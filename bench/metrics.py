@@ -78,6 +78,11 @@ class Tally:
         self.delivered_total = 0
         self.delivered_window = 0
         self.own_echoes = 0
+        # In lanes: the host's points apart (every other browser must get them, a student's
+        # only the host), and points of another student a student received (must stay 0).
+        self.host_sent_total = 0
+        self.host_sent_window = 0
+        self.foreign_points = 0
         self.frames = 0
         self.volatile_frames = 0
         self.volatile_frames_window = 0
@@ -101,10 +106,12 @@ class Tally:
         if presence_count is not None:
             self.presence_count_max = max(self.presence_count_max or 0, presence_count)
 
-    def point_sent(self, drawn_at, emitted_at):
+    def point_sent(self, drawn_at, emitted_at, by_host=False):
         self.sent_total += 1
+        self.host_sent_total += by_host
         if self.in_window(drawn_at):
             self.sent_window += 1
+            self.host_sent_window += by_host
             self.send_lag.add(emitted_at - drawn_at)
 
     def points_in_window(self, start, interval, first, count):
@@ -142,6 +149,9 @@ class Tally:
             "delivered_total": self.delivered_total,
             "delivered_window": self.delivered_window,
             "own_echoes": self.own_echoes,
+            "host_sent_total": self.host_sent_total,
+            "host_sent_window": self.host_sent_window,
+            "foreign_points": self.foreign_points,
             "frames": self.frames,
             "volatile_frames": self.volatile_frames,
             "volatile_frames_window": self.volatile_frames_window,

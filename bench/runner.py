@@ -57,7 +57,7 @@ def run_design(scenario, design, options, data_dir, log_dir, profile_path=None):
         board = f"bench-{secrets.token_hex(4)}"
         seats = None
         if scenario.hosted and design == SKETCHSITE:
-            seats = classes.seats(board, scenario.clients, scenario.drawers, data_dir)
+            seats = classes.seats(board, scenario.clients, scenario.drawers, data_dir, lanes=scenario.lanes)
         urls = [f"{entrance.url}/ws/boards/{board}/" for entrance in servers.entrances]
         origins = [entrance.origin for entrance in servers.entrances]
         for url, origin in zip(urls, origins, strict=True):
@@ -68,8 +68,10 @@ def run_design(scenario, design, options, data_dir, log_dir, profile_path=None):
         workers = options.worker_count(scenario.clients)
         queries = [seat.query for seat in seats] if seats else None
         plans = [
-            WorkerPlan(design, scenario.rate, options.seed, clients)
-            for clients in split_clients(scenario.clients, scenario.drawers, urls, origins, workers, queries)
+            WorkerPlan(design, scenario.rate, options.seed, clients, lanes=scenario.lanes)
+            for clients in split_clients(
+                scenario.clients, scenario.drawers, urls, origins, workers, queries, host_draws=scenario.lanes
+            )
         ]
         with PeakRss(pids) as peak, LoadGenerator(plans) as generator:
             joining = time.monotonic()
@@ -196,6 +198,19 @@ def _figures(scenario, layer, tallies, watch, rss_before, rss_idle, rss_peak):
     sent_total = sum(tally["sent_total"] for tally, _ in tallies)
     delivered_total = sum(tally["delivered_total"] for tally, _ in tallies)
     expected = sent * others
+    expected_total = sent_total * others
+    lanes = {}
+    if scenario.lanes:
+        # Own page each: a student's point is for the host alone (the projectors show the host's
+        # ink, with no page in the spotlight), the host's for every other browser.
+        host_sent = sum(tally["host_sent_window"] for tally, _ in tallies)
+        host_sent_total = sum(tally["host_sent_total"] for tally, _ in tallies)
+        expected = (sent - host_sent) + host_sent * others
+        expected_total = (sent_total - host_sent_total) + host_sent_total * others
+        lanes = {
+            "host_points_sent": host_sent,
+            "foreign_points": sum(tally["foreign_points"] for tally, _ in tallies),
+        }
     latency = Histogram()
     send_lag = Histogram()
     for tally, _ in tallies:
@@ -245,7 +260,11 @@ def _figures(scenario, layer, tallies, watch, rss_before, rss_idle, rss_peak):
         "expected_deliveries": expected,
         "points_sent_total": sent_total,
         "deliveries_total": delivered_total,
-        "expected_deliveries_total": sent_total * others,
+        "expected_deliveries_total": expected_total,
         "own_echoes_total": sum(tally["own_echoes"] for tally, _ in tallies),
         "errors_from_server": dict(sum((Counter(tally["errors"]) for tally, _ in tallies), Counter())),
+        "server_cpu_ms_per_1000_deliveries": round(1000 * 1000 * server_cpu / delivered, 2)
+        if delivered
+        else None,
+        **lanes,
     }

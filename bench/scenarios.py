@@ -57,13 +57,18 @@ class Scenario:
     targets: tuple = ()
     hosted: bool = False
     proxy: str = ""  # "nginx": every client connects through deploy/nginx.conf
+    # Own page each: the hosted board in lanes, the host drawing too and the watchers projectors.
+    lanes: bool = False
 
     def describe(self):
         names = {"memory": "in-memory layer", "redis": "Redis layer", "redis-pubsub": "Redis pub/sub layer"}
         layer = names[self.layer]
         processes = "1 Daphne" if self.servers == 1 else f"{self.servers} Daphne"
         clients = f"{self.clients} clients"
-        if self.hosted:
+        if self.lanes:
+            watchers = self.clients - self.drawers - 1
+            clients += f" (a class in lanes: 1 host drawing too, named students, {watchers} projector)"
+        elif self.hosted:
             clients += " (a class: 1 host, named students)"
         if self.proxy:
             processes += f" behind {self.proxy}"
@@ -77,8 +82,19 @@ SCENARIOS = {
     scenario.name: scenario
     for scenario in (
         Scenario("tiny", clients=4, drawers=2, duration=3, warmup=0.5, hosted=True),
+        # Three students in lanes, a projector and the host: that the counting holds.
+        Scenario("tiny-lanes", clients=5, drawers=3, duration=3, warmup=0.5, hosted=True, lanes=True),
         # Issue 10's targets: live like a local pen wherever one process has the means.
         Scenario("classroom-30", clients=31, drawers=30, targets=(ZERO_LOSS, p99_within(25)), hosted=True),
+        # Issue 18: the same class, each student on their own page; the host draws as well.
+        Scenario(
+            "classroom-30-lanes",
+            clients=32,
+            drawers=30,
+            targets=(ZERO_LOSS, p99_within(25), Target("foreign_points", "==", 0)),
+            hosted=True,
+            lanes=True,
+        ),
         Scenario("lecture-100", clients=100, drawers=1, targets=(p50_within(3), p99_within(6))),
         Scenario("lecture-500", clients=500, drawers=1, targets=(p99_within(25), IDLE_MEMORY_OK)),
         Scenario("crowd-200", clients=200, drawers=20, targets=(ZERO_LOSS, p99_within(50), IDLE_MEMORY_OK)),
@@ -123,6 +139,7 @@ SEARCH_PASS = (ZERO_LOSS, P99_OK)
 
 STANDARD = (
     "classroom-30",
+    "classroom-30-lanes",
     "lecture-100",
     "lecture-500",
     "crowd-200",

@@ -48,6 +48,31 @@ def test_tiny_scenario_delivers_every_point_to_every_other_client(tiny_run):
     assert figures["errors_from_server"] == {}
 
 
+def test_tiny_lanes_delivers_the_hosts_points_to_everyone_and_a_students_to_the_host_alone(tmp_path):
+    results = tmp_path / "bench-results"
+    finished = subprocess.run(
+        [
+            *(sys.executable, "-m", "bench", "tiny-lanes", "--design", "sketchsite"),
+            *("--retries", "0", "--quiet-wait", "0", "--results", str(results)),
+        ],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert finished.returncode == 0, finished.stdout + finished.stderr
+    (record_path,) = results.glob("*.json")
+    figures = json.loads(record_path.read_text())["scenarios"][0]["designs"]["sketchsite"]
+    assert "error" not in figures and figures["errors_from_server"] == {}
+    assert 0 < figures["host_points_sent"] < figures["points_sent"]
+    # Each student's points reach the host only; the host's reach the three students and the projector.
+    students_sent = figures["points_sent"] - figures["host_points_sent"]
+    assert figures["expected_deliveries"] == students_sent + 4 * figures["host_points_sent"]
+    assert figures["deliveries"] == figures["expected_deliveries"]
+    assert figures["deliveries_total"] == figures["expected_deliveries_total"]
+    assert figures["foreign_points"] == 0
+
+
 def test_tiny_scenario_times_every_point_at_every_other_client(tiny_run):
     record, _ = tiny_run
     figures = record["scenarios"][0]["designs"]["sketchsite"]
