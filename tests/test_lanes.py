@@ -237,3 +237,31 @@ async def test_the_projector_sees_the_hosts_ink_then_the_spotlit_page_then_every
     await set_class(host, [host], {"reveal": True})
     assert await projector_strokes() == ["a1", "b1", "q1"]
     await close_all(host, ann, bob)
+
+
+async def test_lanes_on_off_and_on_again_lose_nothing_and_the_hosts_undo_reaches_its_own_change():
+    key = await hosted_board()
+    host, _ = await join(f"host={key}")
+    ann, ann_welcome = await join(student_query("Ann"))
+    bob, _ = await join(student_query("Bob"))
+    await draw(host, "q1")
+    for lanes in (True, False, True):
+        await set_class(host, [host, ann, bob], {"lanes": lanes})
+        await draw(ann, f"a{int(lanes)}{len((await board_state()).strokes)}")
+        await draw(bob, f"b{int(lanes)}{len((await board_state()).strokes)}")
+    # Every item is on the board as drawn: the settings changed views, never the log.
+    state = await board_state()
+    assert len(state.strokes) == 7
+    # The host erases the question and undoes it, in lanes: it comes back for every page.
+    await host.send_json_to({"type": "erase", "id": "e1", "strokes": [[state.strokes[0].author, "q1"]]})
+    await message_of(host, "ack")
+    await host.send_json_to({"type": "undo", "id": "u1"})
+    await message_of(host, "ack")
+    assert [stroke.stroke for stroke in (await board_state()).strokes][0] == "q1"
+    page, _ = await join_recording(f"token={ann_welcome['token']}&since=0")
+    strokes = [
+        s for f in page.received for m in _messages(f) if m["type"] == "snapshot" for s in m["strokes"]
+    ]
+    assert {s[1] for s in strokes} == {state.strokes[0].author, ann_welcome["you"]}
+    assert len(strokes) == 1 + 3
+    await close_all(host, ann, bob, page)
