@@ -109,7 +109,8 @@ def groups_for(messages, settings):
 
 def _pages_in(messages):
     for message in messages:
-        yield page_of(message.get("author", ""))
+        if "author" in message:
+            yield page_of(message["author"])
         for name in ("hide", "show", "move"):
             for author, _ in message.get(name, ()):
                 yield page_of(author)
@@ -122,7 +123,10 @@ def view_message(message, audience, settings):
     begin, points, end or drop, a laser) of a page they may not see is left out.
     """
     if message.get("type") != "event":
-        return message if visible(page_of(message.get("author", "")), audience, settings) else None
+        if "author" not in message:
+            # Nobody's ink (a count of people, say): the same for everyone.
+            return message
+        return message if visible(page_of(message["author"]), audience, settings) else None
     return view_event(message, audience, settings)
 
 

@@ -145,6 +145,9 @@ def test_live_messages_of_another_page_are_left_out_and_the_own_and_host_ones_ke
         assert audience.view_message(message, Audience(STUDENT, BOB), LANES) is message
         assert audience.view_message(message, HOST_AUDIENCE, LANES) is message
     assert audience.view_message(teacher, Audience(STUDENT, ANN), LANES) is teacher
+    # A message of nobody's ink is the same for everyone.
+    count = {"type": "presence", "count": 3}
+    assert audience.view_message(count, Audience(STUDENT, ANN), LANES) is count
     event = {"type": "event", **stroke(3, BOB, "b1")}
     assert audience.view_message(event, Audience(STUDENT, ANN), LANES) == {
         "type": "event",
