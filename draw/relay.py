@@ -28,6 +28,7 @@ list its members see.
 
 import asyncio
 import itertools
+import json
 import logging
 import time
 from dataclasses import replace
@@ -288,6 +289,10 @@ class BoardRelay:
         groups = audience.groups_for(messages, settings)
         if groups == [audience.EVERYONE]:
             return [{"type": BATCH_EVENT, "text": text, **fields} for text in self._encoded(messages)]
+        return [{"type": BATCH_EVENT, "views": self._views(messages, groups, settings), **fields}]
+
+    def _views(self, messages, groups, settings):
+        """{group: its frames} of `messages`, each group's encoded once."""
         views = {}
         for group in groups:
             who = audience.audience_of_group(group)
@@ -295,7 +300,16 @@ class BoardRelay:
             seen = [message for message in seen if message is not None]
             views[group] = self._encoded(seen) if seen else []
         metrics.RELAY_AUDIENCE_GROUPS.observe(len(groups))
-        return [{"type": BATCH_EVENT, "views": views, **fields}]
+        return views
+
+    def _views_of_unfiltered(self, message):
+        """A batch event another process encoded for everyone, while this process already knows
+        the board is in lanes (the switch is on its way there): viewed here, so that no student
+        here is sent another's ink in between."""
+        messages = json.loads(message["text"])["messages"]
+        settings = self.class_settings
+        views = self._views(messages, audience.groups_for(messages, settings), settings)
+        return {**message, "views": views}
 
     def texts_for(self, membership, views):
         """The frames of a batch's `views` for `membership`: its group's, or for a student with
@@ -396,6 +410,9 @@ class BoardRelay:
 
     async def _handle(self, message):
         kind = message["type"]
+        if kind == BATCH_EVENT and "text" in message and "joiner" not in message:
+            if audience.is_filtered(self.class_settings):
+                message = self._views_of_unfiltered(message)
         if kind == BATCH_EVENT and "views" in message:
             await self._deliver_views(message)
         elif kind == BATCH_EVENT and message.get("volatile"):

@@ -7,7 +7,10 @@ import time
 from channels.layers import InMemoryChannelLayer
 
 from draw import protocol
+from draw.audience import HOST_AUDIENCE, Audience
+from draw.classroom import ClassSettings
 from draw.pacing import Pacing
+from draw.participants import STUDENT
 from draw.relay import RelayHub
 
 
@@ -137,3 +140,25 @@ async def test_drawers_in_another_process_count_towards_the_boards_load():
     assert watcher.relay.drawers(time.monotonic() + 60) == 0
     await here.leave(watcher)
     await there.leave(drawer)
+
+
+async def test_a_process_in_lanes_views_a_batch_another_encoded_for_everyone_before_it_heard():
+    """Two processes on one layer: the switch to lanes reached the second first. What the first
+    still sends for everyone, the second views per audience: its student gets nothing of Bob's."""
+    layer = InMemoryChannelLayer()
+    first, second = hub(channel_layer=layer), hub(channel_layer=layer)
+    bob, ann, teacher = Browser(), Browser(), Browser()
+    drawing = await live(first, "board.lesson", bob)
+    ann_here = await live(second, "board.lesson", ann)
+    teacher_here = await live(second, "board.lesson", teacher)
+    ann_here.audience = Audience(STUDENT, "ann")
+    teacher_here.audience = HOST_AUDIENCE
+    ann_here.relay.learned_class(ClassSettings(hosted=True, lanes=True, version=1))
+    assert not drawing.relay.class_settings.lanes
+
+    drawing.publish({"type": protocol.STROKE_POINTS, "stroke": "b1", "author": "bob", "points": [1, 2]})
+    assert [m["author"] for batch in await received(teacher, "batch") for m in batch["messages"]] == ["bob"]
+    await asyncio.sleep(0.1)
+    assert [json.loads(text)["type"] for text in ann.received] == []
+    for relays, membership in ((first, drawing), (second, ann_here), (second, teacher_here)):
+        await relays.leave(membership)
