@@ -302,14 +302,13 @@ class BoardRelay:
         metrics.RELAY_AUDIENCE_GROUPS.observe(len(groups))
         return views
 
-    def _views_of_unfiltered(self, message):
+    def _views_of_unfiltered(self, text):
         """A batch event another process encoded for everyone, while this process already knows
         the board is in lanes (the switch is on its way there): viewed here, so that no student
         here is sent another's ink in between."""
-        messages = json.loads(message["text"])["messages"]
+        messages = json.loads(text)["messages"]
         settings = self.class_settings
-        views = self._views(messages, audience.groups_for(messages, settings), settings)
-        return {**message, "views": views}
+        return self._views(messages, audience.groups_for(messages, settings), settings)
 
     def texts_for(self, membership, views):
         """The frames of a batch's `views` for `membership`: its group's, or for a student with
@@ -410,35 +409,8 @@ class BoardRelay:
 
     async def _handle(self, message):
         kind = message["type"]
-        if kind == BATCH_EVENT and "text" in message and "joiner" not in message:
-            if audience.is_filtered(self.class_settings):
-                message = self._views_of_unfiltered(message)
-        if kind == BATCH_EVENT and "views" in message:
-            await self._deliver_views(message)
-        elif kind == BATCH_EVENT and message.get("volatile"):
-            await self._deliver_volatile(lambda membership: message["text"])
-        elif kind == BATCH_EVENT:
-            if "joiner" in message:
-                joiner = self.memberships.get(message["joiner"])
-                memberships = [joiner] if joiner is not None else []
-            else:
-                memberships = list(self.memberships.values())
-                origin = message.get("origin")
-                if origin is not None and origin != self.channel:
-                    self.remote_drawers[origin] = (message.get("drawers", 0), time.monotonic())
-            text = message["text"]
-            metrics.FRAMES_OUT_BATCH.inc(len(memberships))
-            for membership in memberships:
-                try:
-                    # Straight to a live member: this runs once per browser per tick.
-                    if membership.held is None:
-                        await membership.member.deliver(text)
-                    else:
-                        await membership.deliver(text)
-                except Exception:
-                    # This loop is the board's only way out of the process: one browser's
-                    # failure must not end it for everyone else.
-                    logger.exception("could not deliver a batch on %s to one browser", self.group)
+        if kind == BATCH_EVENT:
+            await self._deliver_batch(message)
         elif kind == JOINED_EVENT and message["origin"] != self.channel:
             role, participant = message.get("audience") or (audience.VIEWER_AUDIENCE.role, None)
             joiner = audience.Audience(role, participant)
@@ -466,15 +438,19 @@ class BoardRelay:
             if message.get("ask") and message["origin"] != self.channel and self.part_sender is None:
                 self.part_sender = asyncio.create_task(self._send_part_soon())
 
-    async def _deliver_views(self, message):
-        """A batch made per audience group: each member is written its own group's frames."""
-        views = message["views"]
+    async def _deliver_batch(self, message):
+        """A batch of the board's traffic to its members here: one text for everyone, or, for a
+        board in lanes, `views` holding each audience group's frames (see texts_for)."""
+        views = message.get("views")
+        if views is None and "joiner" not in message and audience.is_filtered(self.class_settings):
+            views = self._views_of_unfiltered(message["text"])
+        if views is None:
+            single = [message["text"]]
+            frames_for = lambda membership: single  # noqa: E731 - the hot path: one list per tick
+        else:
+            frames_for = lambda membership: self.texts_for(membership, views)  # noqa: E731
         if message.get("volatile"):
-            for membership in list(self.memberships.values()):
-                if membership.held is not None or membership.member.is_behind():
-                    continue
-                for text in self.texts_for(membership, views):
-                    await self._deliver_safely(membership, text)
+            await self._deliver_volatile(frames_for)
             return
         if "joiner" in message:
             joiner = self.memberships.get(message["joiner"])
@@ -484,16 +460,22 @@ class BoardRelay:
             origin = message.get("origin")
             if origin is not None and origin != self.channel:
                 self.remote_drawers[origin] = (message.get("drawers", 0), time.monotonic())
+        if views is None:
+            metrics.FRAMES_OUT_BATCH.inc(len(memberships))
         for membership in memberships:
             try:
+                # Straight to a live member: this runs once per browser per tick.
                 if membership.held is None:
-                    texts = self.texts_for(membership, views)
-                    metrics.FRAMES_OUT_BATCH.inc(len(texts))
+                    texts = frames_for(membership)
+                    if views is not None:
+                        metrics.FRAMES_OUT_BATCH.inc(len(texts))
                     for text in texts:
                         await membership.member.deliver(text)
                 else:
-                    await membership.deliver(views)
+                    await membership.deliver(single[0] if views is None else views)
             except Exception:
+                # This loop is the board's only way out of the process: one browser's
+                # failure must not end it for everyone else.
                 logger.exception("could not deliver a batch on %s to one browser", self.group)
 
     async def _apply_class(self, settings):
@@ -517,13 +499,12 @@ class BoardRelay:
         except Exception:
             logger.exception("could not deliver to one browser on %s", self.group)
 
-    async def _deliver_volatile(self, text_for):
-        """A volatile frame to each live member that keeps up; `text_for(membership)` or None."""
+    async def _deliver_volatile(self, frames_for):
+        """Volatile frames to each live member that keeps up: `frames_for(membership)`, a list."""
         for membership in list(self.memberships.values()):
             if membership.held is not None or membership.member.is_behind():
                 continue
-            text = text_for(membership)
-            if text is not None:
+            for text in frames_for(membership):
                 await self._deliver_safely(membership, text)
 
     # --- presence ------------------------------------------------------------------------
@@ -572,19 +553,20 @@ class BoardRelay:
         with_people = protocol.encode(protocol.presence(count, listed))
         count_only = protocol.encode(protocol.presence(count))
 
-        def text_for(membership):
+        filtered = audience.is_filtered(settings)
+
+        def frames_for(membership):
             participant = membership.participant
             if participant is None:
-                return None
+                return []
             if participant.role == HOST:
-                return with_people
+                return [with_people]
             # In lanes a student sees nobody else's name: not beside ink, not in the list.
-            filtered = audience.is_filtered(settings)
             if participant.role == "student" and settings.names_visible and not filtered:
-                return with_people
-            return count_only
+                return [with_people]
+            return [count_only]
 
-        await self._deliver_volatile(text_for)
+        await self._deliver_volatile(frames_for)
 
     async def _rejoin(self):
         wait = REJOIN_FIRST_SECONDS
