@@ -17,13 +17,11 @@ from bench.pointer import BOARD_HEIGHT, BOARD_WIDTH, Pointer, stroke_id, stroke_
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture(scope="module")
-def tiny_run(tmp_path_factory):
-    """`python -m bench tiny` against one Daphne with the in-memory layer; its JSON record."""
-    results = tmp_path_factory.mktemp("bench-results")
+def run_bench(scenario, results):
+    """`python -m bench <scenario>` of the sketchsite design alone: its JSON record and output."""
     finished = subprocess.run(
         [
-            *(sys.executable, "-m", "bench", "tiny", "--design", "sketchsite"),
+            *(sys.executable, "-m", "bench", scenario, "--design", "sketchsite"),
             *("--retries", "0", "--quiet-wait", "0", "--results", str(results)),
         ],
         cwd=PROJECT_ROOT,
@@ -34,6 +32,12 @@ def tiny_run(tmp_path_factory):
     assert finished.returncode == 0, finished.stdout + finished.stderr
     (record_path,) = results.glob("*.json")
     return json.loads(record_path.read_text()), finished.stdout
+
+
+@pytest.fixture(scope="module")
+def tiny_run(tmp_path_factory):
+    """`python -m bench tiny` against one Daphne with the in-memory layer; its JSON record."""
+    return run_bench("tiny", tmp_path_factory.mktemp("bench-results"))
 
 
 def test_tiny_scenario_delivers_every_point_to_every_other_client(tiny_run):
@@ -49,20 +53,8 @@ def test_tiny_scenario_delivers_every_point_to_every_other_client(tiny_run):
 
 
 def test_tiny_lanes_delivers_the_hosts_points_to_everyone_and_a_students_to_the_host_alone(tmp_path):
-    results = tmp_path / "bench-results"
-    finished = subprocess.run(
-        [
-            *(sys.executable, "-m", "bench", "tiny-lanes", "--design", "sketchsite"),
-            *("--retries", "0", "--quiet-wait", "0", "--results", str(results)),
-        ],
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=240,
-    )
-    assert finished.returncode == 0, finished.stdout + finished.stderr
-    (record_path,) = results.glob("*.json")
-    figures = json.loads(record_path.read_text())["scenarios"][0]["designs"]["sketchsite"]
+    record, _ = run_bench("tiny-lanes", tmp_path)
+    figures = record["scenarios"][0]["designs"]["sketchsite"]
     assert "error" not in figures and figures["errors_from_server"] == {}
     assert 0 < figures["host_points_sent"] < figures["points_sent"]
     # Each student's points reach the host only; the host's reach the three students and the projector.

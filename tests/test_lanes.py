@@ -42,6 +42,14 @@ class RecordingCommunicator(BoardCommunicator):
             if not self._set_aside(output):
                 return output
 
+    def messages(self, kind):
+        """The messages of `kind` it was sent, out of their batches, in order."""
+        return [message for frame in self.received for message in _messages(frame) if message["type"] == kind]
+
+    def snapshot_strokes(self):
+        """The compact strokes of every snapshot part it was sent."""
+        return [stroke for part in self.messages("snapshot") for stroke in part["strokes"]]
+
     async def drain(self, quiet=0.4):
         """Read every frame until none comes for `quiet` seconds. (A receive that times out
         would cancel the application: the queue is read as it stands instead.)"""
@@ -129,7 +137,7 @@ async def test_in_lanes_a_student_is_sent_nothing_of_another_students_page_by_an
     print(f"\nAnn's socket: {len(ann.received)} frames; the host's: {len(host.received)}")
     assert foreign_traces(ann.received, bob_traces) == []
     # Ann had every seq, Bob's as skipped events: no gap to resync on.
-    events = [m for frame in ann.received for m in _messages(frame) if m["type"] == "event"]
+    events = ann.messages("event")
     assert [event["seq"] for event in events] == list(range(1, (await board_state()).seq + 1))
     assert {event["kind"] for event in events if event["author"] == ""} == {"skipped"}
     # The host was sent Bob's ink, his laser and his name.
@@ -141,7 +149,7 @@ async def test_in_lanes_a_student_is_sent_nothing_of_another_students_page_by_an
     again, _ = await join_recording(f"token={ann_welcome['token']}&since=0")
     from_seq = await catch_up_recording(f"token={ann_welcome['token']}&since=1")
     await again.drain()
-    caught_up = [m["seq"] for frame in from_seq.received for m in _messages(frame) if m["type"] == "event"]
+    caught_up = [event["seq"] for event in from_seq.messages("event")]
     assert caught_up == list(range(2, (await board_state()).seq + 1))
     response, snapshot = await http_snapshot(ann_welcome["token"])
     assert (
@@ -149,10 +157,7 @@ async def test_in_lanes_a_student_is_sent_nothing_of_another_students_page_by_an
         == []
     )
     assert sorted(stroke[0] for stroke in snapshot["strokes"]) == ["annsline", "question"]
-    snapshot_over_socket = [
-        m for frame in again.received for m in _messages(frame) if m["type"] == "snapshot"
-    ]
-    assert sorted(s[0] for part in snapshot_over_socket for s in part["strokes"]) == ["annsline", "question"]
+    assert sorted(stroke[0] for stroke in again.snapshot_strokes()) == ["annsline", "question"]
 
     # The host's HTTP snapshot holds every page.
     _, whole = await http_snapshot(key)
@@ -175,10 +180,7 @@ async def test_switching_lanes_off_brings_back_the_shared_board_with_everything_
     await draw(bob, "b1")
     await set_class(host, [host, ann, bob], {"lanes": False})
     back, _ = await join_recording(f"token={ann_welcome['token']}&since=0")
-    strokes = [
-        s[0] for f in back.received for m in _messages(f) if m["type"] == "snapshot" for s in m["strokes"]
-    ]
-    assert sorted(strokes) == ["a1", "b1"]
+    assert sorted(stroke[0] for stroke in back.snapshot_strokes()) == ["a1", "b1"]
     # Live again too: Bob's next stroke reaches Ann.
     await draw(bob, "b2")
     assert (await message_of(ann, "event"))["stroke"] == "b2"
@@ -223,13 +225,7 @@ async def test_the_projector_sees_the_hosts_ink_then_the_spotlit_page_then_every
         projector, _ = await join_recording("view=1&since=0")
         await projector.drain(quiet=0.2)
         await close_all(projector)
-        return sorted(
-            s[0]
-            for f in projector.received
-            for m in _messages(f)
-            if m["type"] == "snapshot"
-            for s in m["strokes"]
-        )
+        return sorted(stroke[0] for stroke in projector.snapshot_strokes())
 
     assert await projector_strokes() == ["q1"]
     await set_class(host, [host], {"spotlight": bob_welcome["you"]})
@@ -259,9 +255,7 @@ async def test_lanes_on_off_and_on_again_lose_nothing_and_the_hosts_undo_reaches
     await message_of(host, "ack")
     assert [stroke.stroke for stroke in (await board_state()).strokes][0] == "q1"
     page, _ = await join_recording(f"token={ann_welcome['token']}&since=0")
-    strokes = [
-        s for f in page.received for m in _messages(f) if m["type"] == "snapshot" for s in m["strokes"]
-    ]
+    strokes = page.snapshot_strokes()
     assert {s[1] for s in strokes} == {state.strokes[0].author, ann_welcome["you"]}
     assert len(strokes) == 1 + 3
     await close_all(host, ann, bob, page)
