@@ -213,9 +213,7 @@ class BoardConsumer(BoardSocket):
 
     async def _is_on_board(self, participant_id):
         """Whether a student of that id is here now (in any process) or has ink on the board."""
-        relay = self.membership.relay
-        here = [entry[0] for entry in relay.local_people.connected.values()] + relay.roster.people()
-        if any(person.id == participant_id and person.role == "student" for person in here):
+        if self.membership.relay.has_student(participant_id):
             return True
         state = await database_sync_to_async(self.store.read)(self.session.board)
         return any(stroke.author == participant_id for stroke in state.strokes)

@@ -62,9 +62,13 @@ class LocalPeople:
         while len(self.away) > self.max_away:
             self.away.popitem(last=False)
 
+    def here(self):
+        """The people connected in this process now."""
+        return [entry[0] for entry in self.connected.values()]
+
     def part(self):
         """This process's part of the roster, for the wire between processes."""
-        people = [entry[0] for entry in self.connected.values()] + list(self.away.values())
+        people = self.here() + list(self.away.values())
         return [person.to_part() for person in people]
 
 

@@ -41,7 +41,7 @@ from draw.boards import group_name
 from draw.classroom import ClassSettings
 from draw.outages import OutageLog
 from draw.pacing import BudgetShare, SendPace
-from draw.participants import HOST
+from draw.participants import HOST, STUDENT
 from draw.presence import LocalPeople, Roster
 
 logger = logging.getLogger(__name__)
@@ -239,6 +239,11 @@ class BoardRelay:
         if settings.version > self.class_settings.version:
             self.class_settings = settings
 
+    def has_student(self, participant_id):
+        """Whether that student is on the board: here now, or in the roster heard from every process."""
+        here = self.local_people.here() + self.roster.people()
+        return any(person.id == participant_id and person.role == STUDENT for person in here)
+
     def people_changed(self, entered=None, left=None):
         if entered is not None:
             self.local_people.entered(entered)
@@ -318,7 +323,7 @@ class BoardRelay:
         texts = views.get(group)
         if texts is None:
             # Views made while the settings were others (a switch on its way): the narrowest.
-            texts = views.get(audience.ONLY_HOST_INK if who.role == "student" else audience.VIEW, [])
+            texts = views.get(audience.ONLY_HOST_INK if who.role == STUDENT else audience.VIEW, [])
         return texts
 
     def _encoded(self, messages):
@@ -562,7 +567,7 @@ class BoardRelay:
             if participant.role == HOST:
                 return [with_people]
             # In lanes a student sees nobody else's name: not beside ink, not in the list.
-            if participant.role == "student" and settings.names_visible and not filtered:
+            if participant.role == STUDENT and settings.names_visible and not filtered:
                 return [with_people]
             return [count_only]
 
