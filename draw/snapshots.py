@@ -97,8 +97,10 @@ class SnapshotCache:
     a board deleted and drawn again (or a test's new database) reuses those, with other strokes.
     """
 
-    def __init__(self, max_boards):
+    def __init__(self, max_boards, gauge=None):
         self.max_boards = max_boards
+        # A /metrics gauge of how many are kept, when the cache has one.
+        self.gauge = gauge
         self._boards = OrderedDict()
         self._lock = threading.Lock()
         self.builds = 0
@@ -112,7 +114,7 @@ class SnapshotCache:
     def of_views_from_settings(cls, config):
         """The cache of audience views (a student's page, the projector's), apart from the
         boards' whole snapshots, so that a class in lanes does not push every board out."""
-        return cls(config["SNAPSHOT_CACHE_VIEWS"])
+        return cls(config["SNAPSHOT_CACHE_VIEWS"], gauge=metrics.SNAPSHOT_CACHE_VIEWS)
 
     def snapshot(self, state):
         """The Snapshot of `state` (a store.BoardState), from the cache or made now."""
@@ -137,6 +139,8 @@ class SnapshotCache:
                 self._boards.move_to_end(key)
             while len(self._boards) > self.max_boards:
                 self._boards.popitem(last=False)
+            if self.gauge is not None:
+                self.gauge.set(len(self._boards))
         return snapshot
 
     @property
@@ -193,7 +197,4 @@ def default_snapshots():
 def snapshots_for(state):
     """The cache holding the snapshots of `state`'s view: the whole board's, or the audiences'."""
     app = apps.get_app_config("draw")
-    if state.view == audience.EVERYONE:
-        return app.snapshots
-    metrics.SNAPSHOT_CACHE_VIEWS.set(app.view_snapshots.cached_boards)
-    return app.view_snapshots
+    return app.snapshots if state.view == audience.EVERYONE else app.view_snapshots

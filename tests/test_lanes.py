@@ -8,6 +8,7 @@ import json
 import pytest
 from channels.testing import WebsocketCommunicator
 from django.test import AsyncClient
+from prometheus_client import REGISTRY
 
 from tests import site
 from tests.relayed import BoardCommunicator
@@ -157,6 +158,8 @@ async def test_in_lanes_a_student_is_sent_nothing_of_another_students_page_by_an
         == []
     )
     assert sorted(stroke[0] for stroke in snapshot["strokes"]) == ["annsline", "question"]
+    # Her view's snapshot is kept apart from the board's own, and counted in /metrics.
+    assert REGISTRY.get_sample_value("sketchsite_snapshot_cache_views") >= 1
     assert sorted(stroke[0] for stroke in again.snapshot_strokes()) == ["annsline", "question"]
 
     # The host's HTTP snapshot holds every page.
