@@ -21,11 +21,15 @@ Every kind of item is a "stroke" here: the item travels whole, and only its poin
 looked into (to count them, and to move them).
   remove_ink {"hide": [keys]}                          a host hides every stroke of one participant
   skipped {}                                           nothing: a row left out (draw/logrows.py)
+
+An edit's effect also holds `pages`, {page: [keys]}, for its keys whose items name a page
+(draw/pages.py: the host's ink on one student's page), so a view of the event alone knows them.
 """
 
 from dataclasses import dataclass, field, replace
 
 from draw import items
+from draw.pages import page_of_item
 from draw.protocol import ProtocolError
 
 STROKE = "stroke"
@@ -136,7 +140,14 @@ class BoardHistory:
     # --- deciding what a request does --------------------------------------------
 
     def resolve(self, kind, author, request):
-        """The effect a new event of `kind` by `author` would have now; ProtocolError if none."""
+        """The effect a new event of `kind` by `author` would have now; ProtocolError if none.
+
+        An erase, move or clear with a `page` (the host's, from one student's page in the grid)
+        reaches the items on that page only (draw/pages.py)."""
+        effect = self._resolve(kind, author, request)
+        return effect if kind == STROKE else self._with_pages(effect)
+
+    def _resolve(self, kind, author, request):
         if kind == STROKE:
             if not request["points"]:
                 raise ProtocolError("empty_stroke", "a stroke needs at least one point")
@@ -144,11 +155,13 @@ class BoardHistory:
             return {key: request[key] for key in ("stroke", "item", "points")}
         if kind == MOVE:
             keys = [key for key in dict.fromkeys(stroke_keys(request["strokes"])) if self._is_visible(key)]
+            self._check_on_page(keys, request.get("page"))
             if not keys:
                 raise ProtocolError("nothing_to_move", "none of those items is on the board")
             return self._movable(Action(moved=tuple(keys), by=tuple(request["by"])))
         if kind == ERASE:
             hide = [key for key in dict.fromkeys(stroke_keys(request["strokes"])) if self._is_visible(key)]
+            self._check_on_page(hide, request.get("page"))
             if not hide:
                 raise ProtocolError("nothing_to_erase", "none of those strokes is on the board")
             return Action(hidden=tuple(hide)).effect()
@@ -159,7 +172,12 @@ class BoardHistory:
                 raise ProtocolError("nothing_to_remove", "that participant has no strokes on the board")
             return Action(hidden=hide).effect()
         if kind == CLEAR:
-            hide = tuple(stroke.key for stroke in self.visible_strokes())
+            page = request.get("page")
+            hide = tuple(
+                stroke.key
+                for stroke in self.visible_strokes()
+                if page is None or page_of_item(stroke.author, stroke.item) == page
+            )
             if not hide:
                 raise ProtocolError("nothing_to_clear", "the board is already empty")
             return Action(hidden=hide).effect()
@@ -174,6 +192,25 @@ class BoardHistory:
                 raise ProtocolError("nothing_to_redo", "you have nothing to redo")
             return self._checked(stack[-1])
         raise ValueError(f"unknown event kind {kind!r}")
+
+    def _check_on_page(self, keys, page):
+        if page is None:
+            return
+        for key in keys:
+            stroke = self.strokes[key]
+            if page_of_item(stroke.author, stroke.item) != page:
+                raise ProtocolError("forbidden", "that item is not on the page you are drawing on")
+
+    def _with_pages(self, effect):
+        """The effect with the page of each of its keys whose item names one (draw/pages.py)."""
+        pages = {}
+        for name in ("hide", "show", "move"):
+            for author, stroke_id in effect.get(name, ()):
+                stroke = self.strokes.get((author, stroke_id))
+                page = stroke.item.get("page") if stroke is not None else None
+                if page:
+                    pages.setdefault(page, []).append([author, stroke_id])
+        return {**effect, "pages": pages} if pages else effect
 
     def visible_count_after(self, kind, effect):
         """How many strokes would be on show once an event of `kind` with `effect` is applied."""

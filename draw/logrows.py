@@ -13,6 +13,7 @@ What a row must be, by kind (draw/history.py has what each effect means):
   undo, redo                {"hide" or "show": [[author, id], ...]}, or a move's effect
   move                      {"move": [[author, id], ...], "by": [dx, dy]}
   skipped                   {}
+An edit may also hold "pages": {participant id: [[author, id], ...]} (draw/pages.py).
 """
 
 from draw import items
@@ -70,20 +71,34 @@ def _read_stroke(effect):
 
 
 def _read_hiding(effect):
+    effect, pages = _without_pages(effect)
     _fields(effect, {"hide"})
-    return {"hide": _keys(effect["hide"], "hide")}
+    return {"hide": _keys(effect["hide"], "hide"), **pages}
 
 
 def _read_reverting(effect):
     if "move" in effect:
         return _read_move(effect)
+    effect, pages = _without_pages(effect)
     if len(effect) != 1 or not ({"hide", "show"} & effect.keys()):
         raise UnreadableRow("its effect must be one of 'hide', 'show' or a move")
     (name,) = effect
-    return {name: _keys(effect[name], name)}
+    return {name: _keys(effect[name], name), **pages}
+
+
+def _without_pages(effect):
+    """An edit's effect without its `pages` (draw/pages.py), and them, read: {} when none."""
+    if "pages" not in effect:
+        return effect, {}
+    pages = effect["pages"]
+    if not isinstance(pages, dict) or not all(items.is_id(page) for page in pages):
+        raise UnreadableRow("its 'pages' is not an object of participant ids")
+    read = {page: _keys(keys, "pages") for page, keys in pages.items()}
+    return {name: value for name, value in effect.items() if name != "pages"}, {"pages": read}
 
 
 def _read_move(effect):
+    effect, pages = _without_pages(effect)
     _fields(effect, {"move", "by"})
     by = effect["by"]
     if (
@@ -92,7 +107,7 @@ def _read_move(effect):
         or not all(type(value) is int and abs(value) <= MOST_BOARD_UNITS for value in by)
     ):
         raise UnreadableRow("its 'by' is not [dx, dy] in board units")
-    return {"move": _keys(effect["move"], "move"), "by": by}
+    return {"move": _keys(effect["move"], "move"), "by": by, **pages}
 
 
 def _fields(effect, names):

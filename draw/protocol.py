@@ -172,6 +172,8 @@ class Edit:
     participant: str | None = None
     # move: by how much, in board units.
     by: tuple = (0, 0)
+    # erase, move and clear: the one student's page it reaches (the host's, draw/pages.py).
+    page: str | None = None
 
     @property
     def TYPE(self):  # noqa: N802 - the same name as the other messages' class constant
@@ -183,6 +185,7 @@ class Edit:
             "strokes": [list(key) for key in self.strokes],
             "participant": self.participant,
             "by": list(self.by),
+            "page": self.page,
         }
 
 
@@ -310,15 +313,30 @@ def _parse_plain_edit(message, limits):
     return Edit(kind=message["type"], id=_client_id(message, "id"))
 
 
+def _parse_clear(message, limits):
+    _allow_fields(message, {"type", "id", "page"})
+    edit_id = _client_id(message, "id")
+    return Edit(kind=CLEAR, id=edit_id, page=_edit_page(message, edit_id))
+
+
+def _edit_page(message, edit_id):
+    """An edit's optional `page`: the one student's page it reaches."""
+    if "page" not in message:
+        return None
+    if not items.is_id(message["page"]):
+        raise ProtocolError("bad_field", "'page' must be a participant's id", edit_id)
+    return message["page"]
+
+
 def _parse_erase(message, limits):
-    _allow_fields(message, {"type", "id", "strokes"})
+    _allow_fields(message, {"type", "id", "strokes", "page"})
     edit_id = _client_id(message, "id")
     strokes = _stroke_keys(message, limits.max_erase_strokes, "erase", edit_id)
-    return Edit(kind=ERASE, id=edit_id, strokes=strokes)
+    return Edit(kind=ERASE, id=edit_id, strokes=strokes, page=_edit_page(message, edit_id))
 
 
 def _parse_move(message, limits):
-    _allow_fields(message, {"type", "id", "strokes", "by"})
+    _allow_fields(message, {"type", "id", "strokes", "by", "page"})
     edit_id = _client_id(message, "id")
     strokes = _stroke_keys(message, limits.max_move_strokes, "move", edit_id)
     by = message.get("by")
@@ -327,7 +345,7 @@ def _parse_move(message, limits):
     dx, dy = by
     if abs(dx) > limits.board_width or abs(dy) > limits.board_height:
         raise ProtocolError("out_of_range", "'by' moves further than the board is wide or high", edit_id)
-    return Edit(kind=MOVE, id=edit_id, strokes=strokes, by=(dx, dy))
+    return Edit(kind=MOVE, id=edit_id, strokes=strokes, by=(dx, dy), page=_edit_page(message, edit_id))
 
 
 def _stroke_keys(message, most, kind, edit_id):
@@ -393,7 +411,7 @@ _PARSERS = {
     STROKE_END: _parse_stroke_end,
     UNDO: _parse_plain_edit,
     REDO: _parse_plain_edit,
-    CLEAR: _parse_plain_edit,
+    CLEAR: _parse_clear,
     ERASE: _parse_erase,
     MOVE: _parse_move,
     REMOVE_INK: _parse_remove_ink,

@@ -159,6 +159,9 @@ class BoardSession:
         if action is None:
             return
         settings = self.class_settings()
+        if _names_a_page(message) and not policy.can(self.participant, policy.ON_A_PAGE, settings):
+            ref = getattr(message, "stroke", None) or getattr(message, "id", None)
+            raise ProtocolError("forbidden", "only the host draws or edits on one student's page", ref)
         if not policy.can(self.participant, action, settings):
             code = policy.refusal_code(self.participant, action, settings)
             ref = getattr(message, "stroke", None) or getattr(message, "id", None)
@@ -209,7 +212,12 @@ class BoardSession:
             return [Store(STROKE, stroke.stroke, request)]
         if isinstance(message, protocol.StrokeBegin):
             return [Publish(message.to_wire(self.participant.id, self.shown_name()))]
-        return [Publish(message.to_wire(self.participant.id))]
+        wire = message.to_wire(self.participant.id)
+        page = self.open_strokes.page_of(message.stroke)
+        if page is not None:
+            # Its begin named the page in its item; each part says it too, for the views.
+            wire["page"] = page
+        return [Publish(wire)]
 
     def _drop_and_refuse(self, stroke_id, refused):
         return [Publish(protocol.stroke_drop(stroke_id, self.participant.id)), *self.refuse(refused)]
@@ -291,6 +299,12 @@ class BoardSession:
 # Undo and redo put one's own ink back as often as they take it away: while pens are down
 # they are drawing, and locked like it.
 _EDIT_ACTIONS = {"undo": policy.DRAW, "redo": policy.DRAW, "clear": policy.CLEAR}
+
+
+def _names_a_page(message):
+    if isinstance(message, protocol.StrokeBegin):
+        return "page" in message.item
+    return isinstance(message, protocol.Edit) and message.page is not None
 
 
 def _action_of(message, me):

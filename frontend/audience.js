@@ -5,13 +5,7 @@
 
 import { HOST, STUDENT } from './policy.js';
 
-// Host participant ids hold this prefix, which ids made for everyone else never do.
-const HOST_ID_PREFIX = 'host-';
-
-/** The page an item of `author` lies on: the author's own, or null (every page) for the host's. */
-export function pageOf(author) {
-  return author.startsWith(HOST_ID_PREFIX) ? null : author;
-}
+export { pageOf, pageOfItem } from './pages.js';
 
 /** Whether anyone sees less than the whole board under these class settings. */
 export function isFiltered(settings) {
@@ -19,7 +13,7 @@ export function isFiltered(settings) {
 }
 
 /**
- * Whether an item on `page` (pageOf its author) is shown to `audience`, {role, participant}.
+ * Whether an item on `page` (frontend/pages.js) is shown to `audience`, {role, participant}.
  */
 export function visible(page, audience, settings) {
   if (page === null || !isFiltered(settings) || audience.role === HOST) return true;

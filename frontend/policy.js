@@ -13,10 +13,21 @@ export const REMOVE_INK = 'remove_ink'; // hide every stroke of one participant
 export const REMOVE = 'remove'; // close a participant's sockets and refuse its token
 export const SET_CLASS = 'set_class';
 export const LASER = 'laser';
+export const ON_A_PAGE = 'on_a_page'; // draw, erase or move on one student's page
 
-export const ACTIONS = Object.freeze([DRAW, ERASE_OWN, ERASE_ANY, CLEAR, REMOVE_INK, REMOVE, SET_CLASS, LASER]);
+export const ACTIONS = Object.freeze([
+  DRAW,
+  ERASE_OWN,
+  ERASE_ANY,
+  CLEAR,
+  REMOVE_INK,
+  REMOVE,
+  SET_CLASS,
+  LASER,
+  ON_A_PAGE,
+]);
 
-const HOST_ONLY = new Set([ERASE_ANY, REMOVE_INK, REMOVE, SET_CLASS]);
+const HOST_ONLY = new Set([ERASE_ANY, REMOVE_INK, REMOVE, SET_CLASS, ON_A_PAGE]);
 // What every student may do on a board that has no host.
 const OPEN_CANVAS = new Set([CLEAR, ERASE_ANY]);
 

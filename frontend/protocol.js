@@ -334,14 +334,18 @@ function parsePlainEdit(message) {
 const PARSERS = {
   [UNDO]: parsePlainEdit,
   [REDO]: parsePlainEdit,
-  [CLEAR]: parsePlainEdit,
-  [ERASE](message, limits) {
-    allowFields(message, ['type', 'id', 'strokes']);
+  [CLEAR](message) {
+    allowFields(message, ['type', 'id', 'page']);
     const id = clientId(message, 'id');
-    return erase(strokePairs(message, limits.maxEraseStrokes, 'erase', id), id);
+    return withPage(edit(CLEAR, id), message, id);
+  },
+  [ERASE](message, limits) {
+    allowFields(message, ['type', 'id', 'strokes', 'page']);
+    const id = clientId(message, 'id');
+    return withPage(erase(strokePairs(message, limits.maxEraseStrokes, 'erase', id), id), message, id);
   },
   [MOVE](message, limits) {
-    allowFields(message, ['type', 'id', 'strokes', 'by']);
+    allowFields(message, ['type', 'id', 'strokes', 'by', 'page']);
     const id = clientId(message, 'id');
     const strokes = strokePairs(message, limits.maxMoveStrokes, 'move', id);
     const { by } = message;
@@ -351,7 +355,7 @@ const PARSERS = {
     if (Math.abs(by[0]) > limits.boardWidth || Math.abs(by[1]) > limits.boardHeight) {
       throw new ProtocolError('out_of_range', "'by' moves further than the board is wide or high", id);
     }
-    return move(strokes, [by[0], by[1]], id);
+    return withPage(move(strokes, [by[0], by[1]], id), message, id);
   },
   [CLASS](message) {
     allowFields(message, ['type', 'set']);
@@ -419,6 +423,13 @@ const PARSERS = {
 };
 
 export const CLIENT_MESSAGE_TYPES = Object.freeze(Object.keys(PARSERS));
+
+// An erase, move or clear may name the one student's page it reaches (frontend/pages.js).
+function withPage(parsed, message, id) {
+  if (!Object.hasOwn(message, 'page')) return parsed;
+  if (!isParticipantId(message.page)) throw new ProtocolError('bad_field', "'page' must be a participant's id", id);
+  return { ...parsed, page: message.page };
+}
 
 function allowFields(message, allowed) {
   const extra = Object.keys(message).filter((name) => !allowed.includes(name)).sort();

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from draw import audience
+from draw import audience, logrows
 from draw.audience import HOST_AUDIENCE, VIEWER_AUDIENCE, Audience
 from draw.classroom import ClassSettings
+from draw.errors import ProtocolError
 from draw.history import BoardHistory
 from draw.participants import HOST, STUDENT, VIEWER, Participant, host_participant_id
 
@@ -190,3 +191,82 @@ def test_the_group_each_audience_receives(who, settings, group):
     made_for = audience.audience_of_group(group)
     for page in (None, ANN, BOB):
         assert audience.visible(page, made_for, settings) == audience.visible(page, who, settings)
+
+
+def note_on(board, page, stroke_id):
+    """The host's note drawn on one student's page, from the grid's large view."""
+    item = {"kind": "marker", "color": "#e03131", "width": 4, "page": page}
+    return board.commit("stroke", TEACHER, {"stroke": stroke_id, "item": item, "points": [2, 2, 8, 8]})
+
+
+def test_the_hosts_note_on_a_page_is_seen_by_that_student_alone_in_every_event_about_it():
+    board = Board()
+    board.draw(TEACHER, "q1")  # 1: every page
+    board.draw(ANN, "a1")  # 2
+    note_on(board, ANN, "n1")  # 3: Ann's page only
+    board.commit("erase", TEACHER, {"strokes": [[TEACHER, "n1"], [TEACHER, "q1"]]})  # 4
+    board.commit("undo", TEACHER, {})  # 5: shows both again
+    board.commit("move", TEACHER, {"strokes": [[TEACHER, "n1"]], "by": [3, 3]})  # 6
+    board.commit("clear", TEACHER, {})  # 7
+    ann = [audience.view_event(event, Audience(STUDENT, ANN), LANES) for event in board.events]
+    bob = [audience.view_event(event, Audience(STUDENT, BOB), LANES) for event in board.events]
+    assert kinds_and_keys(ann) == [
+        (1, "stroke"),
+        (2, "stroke"),
+        (3, "stroke"),
+        (4, "erase", [[TEACHER, "n1"], [TEACHER, "q1"]]),
+        (5, "undo", [[TEACHER, "n1"], [TEACHER, "q1"]]),
+        (6, "move", [[TEACHER, "n1"]]),
+        (7, "clear", [[TEACHER, "q1"], [ANN, "a1"], [TEACHER, "n1"]]),
+    ]
+    # Bob never had the note: no show of it (which would make his browser resync), no trace.
+    assert kinds_and_keys(bob) == [
+        (1, "stroke"),
+        (2, "skipped"),
+        (3, "skipped"),
+        (4, "erase", [[TEACHER, "q1"]]),
+        (5, "undo", [[TEACHER, "q1"]]),
+        (6, "skipped"),
+        (7, "clear", [[TEACHER, "q1"]]),
+    ]
+    assert "n1" not in json.dumps(bob) and ANN not in json.dumps(bob)
+    strokes = BoardHistory().apply_all(board.events[:3]).visible_strokes()
+    assert [s.stroke for s in audience.view_strokes(strokes, Audience(STUDENT, BOB), LANES)] == ["q1"]
+    assert [s.stroke for s in audience.view_strokes(strokes, VIEWER_AUDIENCE, LANES)] == ["q1"]
+    spotlit = LANES.changed({"spotlight": ANN})
+    assert [s.stroke for s in audience.view_strokes(strokes, VIEWER_AUDIENCE, spotlit)] == ["q1", "a1", "n1"]
+
+
+def test_an_edit_on_one_page_reaches_that_page_only():
+    board = Board()
+    board.draw(TEACHER, "q1")
+    board.draw(ANN, "a1")
+    board.draw(BOB, "b1")
+    note_on(board, ANN, "n1")
+    for request in (
+        {"strokes": [[BOB, "b1"]], "page": ANN},
+        {"strokes": [[TEACHER, "q1"]], "page": ANN},
+        {"strokes": [[ANN, "a1"], [TEACHER, "q1"]], "page": ANN},
+    ):
+        with pytest.raises(ProtocolError) as refused:
+            board.commit("erase", TEACHER, request)
+        assert refused.value.code == "forbidden"
+    with pytest.raises(ProtocolError):
+        board.commit("move", TEACHER, {"strokes": [[BOB, "b1"]], "by": [1, 1], "page": ANN})
+    cleared = board.commit("clear", TEACHER, {"page": ANN})
+    assert cleared["hide"] == [[ANN, "a1"], [TEACHER, "n1"]]
+    assert cleared["pages"] == {ANN: [[TEACHER, "n1"]]}
+    assert [s.stroke for s in board.history.visible_strokes()] == ["q1", "b1"]
+
+
+def test_an_edit_with_pages_reads_back_from_the_log_and_a_bad_one_does_not():
+    event = {"hide": [[TEACHER, "n1"]], "pages": {ANN: [[TEACHER, "n1"]]}}
+    assert logrows.read_event(4, "erase", TEACHER, event) == {
+        "seq": 4,
+        "kind": "erase",
+        "author": TEACHER,
+        **event,
+    }
+    for pages in ({"not an id!": [[TEACHER, "n1"]]}, {ANN: [["x"]]}, [ANN]):
+        with pytest.raises(logrows.UnreadableRow):
+            logrows.read_event(4, "erase", TEACHER, {"hide": [[TEACHER, "n1"]], "pages": pages})

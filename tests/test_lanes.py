@@ -86,9 +86,10 @@ async def set_class(host, everyone, changes):
         assert all(message["class"][name] == value for name, value in changes.items())
 
 
-async def draw_live(client, stroke, points=(10, 20, 30, 40, 50, 60)):
-    """A stroke drawn as a browser draws it: begun, points on the way, ended."""
-    item = {"kind": "marker", "color": "#1971c2", "width": 4}
+async def draw_live(client, stroke, points=(10, 20, 30, 40, 50, 60), page=None):
+    """A stroke drawn as a browser draws it: begun, points on the way, ended; on one student's
+    `page` when given (the host in the grid's large view)."""
+    item = {"kind": "marker", "color": "#1971c2", "width": 4, **({"page": page} if page else {})}
     await client.send_json_to(
         {"type": "stroke.begin", "stroke": stroke, "item": item, "points": list(points[:2])}
     )
@@ -166,6 +167,50 @@ async def test_in_lanes_a_student_is_sent_nothing_of_another_students_page_by_an
     _, whole = await http_snapshot(key)
     assert sorted(stroke[0] for stroke in whole["strokes"]) == ["annsline", "bobsline", "question"]
     await close_all(host, ann, again, from_seq)
+
+
+async def test_the_hosts_note_on_one_page_reaches_that_student_alone_and_its_erase_that_page_only():
+    key = await hosted_board()
+    host, _ = await join_recording(f"host={key}")
+    ann, ann_welcome = await join_recording(student_query("Annika"))
+    bob, bob_welcome = await join_recording(student_query("Bobbie"))
+    ann_id, bob_id = ann_welcome["you"], bob_welcome["you"]
+    await set_class(host, [host, ann, bob], {"lanes": True})
+    await draw_live(ann, "annsline")
+    await draw_live(bob, "bobsline")
+    await draw_live(host, "wellnote", page=ann_id)
+
+    # From Ann's page, the host's eraser reaches neither Bob's ink nor the shared board's.
+    await host.send_json_to(
+        {"type": "erase", "id": "wrongpage", "strokes": [[bob_id, "bobsline"]], "page": ann_id}
+    )
+    assert (await message_of(host, "error"))["code"] == "forbidden"
+    # A student may not name a page, not even their own.
+    await ann.send_json_to(
+        {
+            "type": "stroke.begin",
+            "stroke": "mine",
+            "item": {"kind": "marker", "color": "#000000", "width": 2, "page": ann_id},
+            "points": [1, 1],
+        }
+    )
+    assert (await message_of(ann, "error"))["code"] == "forbidden"
+    await host.send_json_to({"type": "clear", "id": "annsclear", "page": ann_id})
+    assert (await message_of(host, "ack"))["ref"] == "annsclear"
+    await host.send_json_to({"type": "undo", "id": "annsundo"})
+    await message_of(host, "ack")
+    for client in (host, ann, bob):
+        await client.drain()
+
+    # Ann was sent the note live (its begin and its points) and committed, Bob nothing of it.
+    assert any("wellnote" in frame and "stroke.points" in frame for frame in ann.received)
+    assert foreign_traces(bob.received, ["wellnote", ann_id, "annsline"]) == []
+    # Bob had every seq: the clear and its undo reached no item of his page.
+    seqs = [event["seq"] for event in bob.messages("event")]
+    assert seqs == list(range(1, (await board_state()).seq + 1))
+    state = await board_state()
+    assert sorted(stroke.stroke for stroke in state.strokes) == ["annsline", "bobsline", "wellnote"]
+    await close_all(host, ann, bob)
 
 
 def _messages(frame):

@@ -25,7 +25,17 @@ const student = { role: STUDENT };
 const viewer = { role: VIEWER };
 
 test('the actions are those of draw/policy.py', () => {
-  assert.deepEqual(ACTIONS, ['draw', 'erase_own', 'erase_any', 'clear', 'remove_ink', 'remove', 'set_class', 'laser']);
+  assert.deepEqual(ACTIONS, [
+    'draw',
+    'erase_own',
+    'erase_any',
+    'clear',
+    'remove_ink',
+    'remove',
+    'set_class',
+    'laser',
+    'on_a_page',
+  ]);
 });
 
 test('a host may do everything, pens down or not', () => {
