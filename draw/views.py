@@ -27,6 +27,7 @@ from draw import addresses, audience, export, snapshots, store
 from draw.boards import CLASSIC_BOARD, normal_join_code, random_board_name
 from draw.exporter import RendersBusy, default_exporter
 from draw.hostkeys import is_host_key
+from draw.items import is_id
 from draw.models import Board
 from draw.participants import (
     MAX_NAME_LENGTH,
@@ -51,9 +52,11 @@ def classic_board(request):
 
 
 def board(request, board):
-    return render(
-        request, "draw/board.html", {"board": board, "client_config": client_config(request, board, "board")}
-    )
+    config = client_config(request, board, "board")
+    only_page = request.GET.get("page")
+    # One student's page, large, from the host's grid: the page shows and draws on it alone.
+    config["onlyPage"] = only_page if is_id(only_page) else None
+    return render(request, "draw/board.html", {"board": board, "client_config": config})
 
 
 def board_show(request, board):
@@ -63,11 +66,24 @@ def board_show(request, board):
     )
 
 
+def board_grid(request, board):
+    """The host's grid: every student's page as a live tile. Only a board with a host has one.
+
+    The page itself holds nothing of the board: its script opens the host's socket with the
+    host key kept in this browser, and sends anyone without it to the join page.
+    """
+    if not Board.objects.filter(name=board).exclude(host_key_hash="").exists():
+        raise Http404("only a board with a host has a grid")
+    return render(
+        request, "draw/grid.html", {"board": board, "client_config": client_config(request, board, "grid")}
+    )
+
+
 def client_config(request, board, page):
     """What the board page and the projector page tell their script (json_script `board-config`)."""
     # The board's own size, from its row; a board not drawn on yet has the configured size.
     limits = store.default_store().limits
-    row = Board.objects.filter(name=board).values("width", "height", "join_code").first()
+    row = Board.objects.filter(name=board).values("width", "height", "join_code", "host_key_hash").first()
     size = (row["width"], row["height"]) if row else (limits.board_width, limits.board_height)
     join = None
     if row and row["join_code"]:
@@ -84,11 +100,17 @@ def client_config(request, board, page):
         "snapshotUrl": reverse("board-snapshot", kwargs={"board": board}),
         "size": list(size),
         "newBoardUrl": reverse("new-board"),
+        "gridUrl": reverse("board-grid", kwargs={"board": board}),
+        "boardUrl": reverse("board", kwargs={"board": board}),
+        "joinUrl": reverse("join"),
         "exportUrls": {
             "png": reverse("board-export", kwargs={"board": board, "format": "png"}),
             "svg": reverse("board-export", kwargs={"board": board, "format": "svg"}),
         },
         "join": join,
+        # A hosted board answers each reader with their own view (lanes): no one snapshot to
+        # preload for everyone.
+        "hosted": bool(row and row["host_key_hash"]),
     }
 
 

@@ -12,6 +12,7 @@
 
 import { movedPoints, stride } from './items.js';
 import { kindOf } from './kinds/index.js';
+import { showsOnPage } from './pages.js';
 import { EVENT, STROKE_BEGIN, STROKE_DROP, STROKE_END, STROKE_POINTS } from './protocol.js';
 
 export const REPAINT = Object.freeze({ repaint: true });
@@ -26,8 +27,18 @@ export const UNKNOWN_AUTHOR = '';
 // The kind of a committed event that stands for a row left out of the board's log.
 export const SKIPPED = 'skipped';
 
-export function createBoard(width, height) {
-  return { width, height, seq: 0, strokes: new Map() };
+/**
+ * An empty board. `onlyPage`, a student's id, makes it one student's page (the host's large
+ * view from the grid): it still holds every stroke the socket brings, but shows only those on
+ * that page (pages.js), so nothing else is painted, picked or erased here.
+ */
+export function createBoard(width, height, { onlyPage = null } = {}) {
+  return { width, height, seq: 0, strokes: new Map(), onlyPage };
+}
+
+/** Whether a stroke shows here: not hidden, and on this board's page when it shows one. */
+export function isShown(stroke) {
+  return stroke.visible && !stroke.elsewhere;
 }
 
 /** The key of the stroke `id` by `author` in board.strokes. */
@@ -45,6 +56,8 @@ function newStroke(id, author, item, points) {
 }
 
 function addStroke(board, stroke) {
+  // An item's page never changes: it is known once, as the stroke arrives.
+  if (board.onlyPage && !showsOnPage(stroke, board.onlyPage)) stroke.elsewhere = true;
   board.strokes.set(strokeKey(stroke.author, stroke.id), stroke);
 }
 
@@ -238,7 +251,7 @@ export function authorsOf(board, id) {
 export function strokesNear(board, x, y, radius) {
   const found = [];
   for (const stroke of board.strokes.values()) {
-    if (stroke.visible && kindOf(stroke)?.hits(stroke, x, y, radius)) found.push([stroke.author, stroke.id]);
+    if (isShown(stroke) && kindOf(stroke)?.hits(stroke, x, y, radius)) found.push([stroke.author, stroke.id]);
   }
   return found;
 }
@@ -247,7 +260,7 @@ export function strokesNear(board, x, y, radius) {
 export function topmostNear(board, x, y, radius, may = () => true) {
   let found = null;
   for (const stroke of board.strokes.values()) {
-    if (stroke.visible && may(stroke) && kindOf(stroke)?.hits(stroke, x, y, radius)) found = stroke;
+    if (isShown(stroke) && may(stroke) && kindOf(stroke)?.hits(stroke, x, y, radius)) found = stroke;
   }
   return found;
 }

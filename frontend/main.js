@@ -18,6 +18,7 @@ import { createClassPanel } from './ui/classpanel.js';
 import { attachShortcuts } from './ui/keyboard.js';
 import { createOverlay } from './ui/overlay.js';
 import { createPeopleMenu } from './ui/people.js';
+import { createPageBanner } from './ui/pagebanner.js';
 import { createPensDownBanner } from './ui/pensdown.js';
 import { createToolbar } from './ui/toolbar.js';
 import { createZoomControls } from './ui/zoom.js';
@@ -32,7 +33,8 @@ const hostKey = () => localStorage.getItem(hostKeyStorageKey(config.board));
 const readerCredential = () => hostKey() ?? sessionStorage.getItem(tokenStorageKey(config.board));
 // Asked for first, so the server and the network work on it while the page gets ready.
 const snapshot = fetchSnapshot(config.snapshotUrl, { credential: readerCredential() });
-const board = createBoard(config.size[0], config.size[1]);
+// One student's page large, from the host's grid (?page=<id>): it shows and draws on that page alone.
+const board = createBoard(config.size[0], config.size[1], { onlyPage: config.onlyPage ?? null });
 const outbox = new Outbox(window.localStorage, `sketchsite.outbox.${config.board}`);
 const container = document.getElementById('board');
 
@@ -91,6 +93,9 @@ const toolbar = createToolbar(document.getElementById('toolbar'), {
 });
 attachShortcuts(window, { tools: TOOLS, onCommand: runCommand, onTool: (tool) => toolbar.chooseTool(tool) });
 const peopleMenu = createPeopleMenu(document.getElementById('toolbar'));
+const pageBanner = board.onlyPage
+  ? createPageBanner(document.body, { page: board.onlyPage, gridUrl: config.gridUrl })
+  : null;
 const pensDown = createPensDownBanner(document.querySelector('[data-role=pens-down]'));
 const classPanel = createClassPanel(
   document.querySelector('[data-role=class-panel]'),
@@ -98,6 +103,7 @@ const classPanel = createClassPanel(
   {
     board: config.board,
     join: config.join,
+    gridUrl: config.gridUrl,
     hostKey,
     me: () => session.me,
     onSet: (changes) => session.setClass(changes),
@@ -152,6 +158,7 @@ const session = new Session({
     classChanged: showClass,
     presenceChanged(presence) {
       peopleMenu.show(presence);
+      pageBanner?.showPeople(presence);
       if (session.isHost) classPanel.showPeople(presence);
     },
     laserMoved: (author, at) => overlay.moveLaser(author, at),

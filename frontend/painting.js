@@ -5,6 +5,8 @@
 // painting the rest. Changes of strokes already painted go on top at once; strokes not
 // reached yet wait for their turn, whole. Pure: the painter, the view and the clock come in.
 
+import { isShown } from './board.js';
+
 // Painting per frame during a repaint: short enough that the pen and the toolbar still answer
 // between frames, long enough that a big board is not stretched over many more frames.
 export const PAINT_SLICE_MS = 30;
@@ -94,7 +96,7 @@ export class PaintQueue {
       while (this.unseen > 0) {
         this.unseen -= 1;
         const stroke = this.queue[this.unseen];
-        if (stroke.visible) {
+        if (isShown(stroke)) {
           const shown = this.cover.shown(stroke, view);
           if (shown === null) this.hidden.add(stroke);
           else if (shown !== ALL) this.masks.set(stroke, shown);
@@ -108,7 +110,7 @@ export class PaintQueue {
         const stroke = this.queue[this.next];
         this.next += 1;
         this.painted.add(stroke);
-        if (stroke.visible && !this.hidden.has(stroke)) paint(stroke, 0, this.masks.get(stroke));
+        if (isShown(stroke) && !this.hidden.has(stroke)) paint(stroke, 0, this.masks.get(stroke));
         handled += 1;
         if (handled % CLOCK_EVERY === 0) {
           if (handled % FLUSH_EVERY === 0) this.flush();
@@ -124,7 +126,7 @@ export class PaintQueue {
     this.pending = [];
     for (const { stroke, from } of pending) {
       this.painted.add(stroke);
-      if (stroke.visible) paint(stroke, from);
+      if (isShown(stroke)) paint(stroke, from);
     }
     return this.repainting;
   }

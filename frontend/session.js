@@ -8,6 +8,7 @@ import { viewChanged } from './audience.js';
 import { retryDelay } from './backoff.js';
 import { gettext, interpolate } from './i18n.js';
 import { stride } from './items.js';
+import { placedOnPage } from './pages.js';
 import { refusalText } from './refusals.js';
 import {
   applyMessage,
@@ -88,6 +89,9 @@ export class Session {
    */
   constructor({ board, outbox, delivery, connection, painter, notify, listener = {}, random = Math.random }) {
     Object.assign(this, { board, outbox, delivery, connection, painter, notify, random });
+    // One student's page (the host's large view from the grid): what is drawn, erased, moved
+    // or cleared here lies on that page, or reaches it only (pages.js).
+    this.page = board.onlyPage ?? null;
     this.listener = { ...QUIET, ...listener };
     this.me = UNKNOWN_AUTHOR;
     this.role = null; // until the welcome
@@ -261,7 +265,8 @@ export class Session {
   }
 
   /** A message drawn here. Local and remote drawing take the same path: apply, paint, send. */
-  emit(message) {
+  emit(drawn) {
+    const message = placedOnPage(drawn, this.page);
     this.painter.paintChange(applyMessage(this.board, message, this.me));
     if (message.type === STROKE_END) {
       // The end itself goes through the outbox, which keeps the stroke until it is stored.
@@ -275,13 +280,14 @@ export class Session {
   }
 
   /** An undo, redo, clear or erase made here. */
-  queueEdit(message) {
+  queueEdit(made) {
+    const message = placedOnPage(made, this.page);
     const most = message.type === MOVE ? this.connection.limits.maxMoveStrokes : this.connection.limits.maxEraseStrokes;
     if ((message.type === ERASE || message.type === MOVE) && message.strokes.length > most) {
       // One erase or move may name only so many items: a wide rub or a big selection becomes several.
       for (let i = 0; i < message.strokes.length; i += most) {
         const part = message.strokes.slice(i, i + most);
-        this.outbox.addEdit(message.type === MOVE ? move(part, message.by) : erase(part));
+        this.outbox.addEdit(placedOnPage(message.type === MOVE ? move(part, message.by) : erase(part), this.page));
       }
     } else {
       this.outbox.addEdit(message);

@@ -10,6 +10,7 @@
 // onReady(canvas) runs once the canvas exists (p5 starts the sketch after the page loads).
 
 import p5 from '../vendor/p5/p5.esm.min.js';
+import { isShown } from './board.js';
 import { gettext } from './i18n.js';
 import { layerOf } from './items.js';
 import { kindOf } from './kinds/index.js';
@@ -116,7 +117,7 @@ export function createSketch(container, board, { onReady, onProgress = () => {},
     context.clearRect(0, 0, context.canvas.width, context.canvas.height);
     toBoard(context, ratio);
     for (const stroke of board.strokes.values()) {
-      if (!stroke.visible || (stroke.committed && !stroke.nudge)) continue;
+      if (!isShown(stroke) || (stroke.committed && !stroke.nudge)) continue;
       const kind = kindOf(stroke);
       if (!kind) continue;
       context.save();

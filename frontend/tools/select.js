@@ -4,7 +4,7 @@
 // items follow the pointer on this screen and move for everyone when it lifts. With the
 // keyboard: arrows move them (Shift: further), Delete erases them, Escape lets go.
 
-import { findStroke, nudgeStrokes, strokeKey, topmostNear } from '../board.js';
+import { findStroke, isShown, nudgeStrokes, strokeKey, topmostNear } from '../board.js';
 import { gettext, gettext_noop } from '../i18n.js';
 import { kindOf } from '../kinds/index.js';
 import { erase, move } from '../protocol.js';
@@ -32,9 +32,9 @@ export default Object.freeze({
     let picked = new Map(); // stroke key -> [author, id]
     let press = null; // {pointerId, from: [x, y], moving, box}
 
-    const mayPick = (stroke) => stroke.visible && stroke.committed && mayErase(stroke.author);
+    const mayPick = (stroke) => isShown(stroke) && stroke.committed && mayErase(stroke.author);
     const pickedStrokes = () =>
-      [...picked.values()].map(([author, id]) => findStroke(board, author, id)).filter((stroke) => stroke?.visible);
+      [...picked.values()].map(([author, id]) => findStroke(board, author, id)).filter((stroke) => stroke && isShown(stroke));
 
     function pick(strokes, add) {
       if (!add) picked = new Map();

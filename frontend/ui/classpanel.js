@@ -51,11 +51,16 @@ function rowName(person) {
 
 /**
  * panel: the [data-role=class-panel] element; toggle: the toolbar's "Class" button.
- * join: the page config's {code, url, qr} or null; hostKey(): this browser's host key;
+ * join: the page config's {code, url, qr} or null; gridUrl: the host's grid of every page;
+ * hostKey(): this browser's host key;
  * me(): this participant's id; onSet(changes) (false when it could not be sent),
  * onRemoveInk(id), onRemove(id); copy(text): resolves to whether it was copied.
  */
-export function createClassPanel(panel, toggle, { board, join, hostKey, me, onSet, onRemoveInk, onRemove, copy }) {
+export function createClassPanel(
+  panel,
+  toggle,
+  { board, join, gridUrl, hostKey, me, onSet, onRemoveInk, onRemove, copy },
+) {
   let settings = null;
   let people = [];
   let drawing = new Set();
@@ -154,10 +159,15 @@ export function createClassPanel(panel, toggle, { board, join, hostKey, me, onSe
   projector.rel = 'noopener';
   const teacherRow = element('div', 'teacher-link');
   teacherRow.append(teacher, copyTeacher);
+  // Every student's page at once, live: the host's grid.
+  const grid = element('a', 'show-link', gettext('See every page'));
+  grid.dataset.role = 'grid-link';
+  grid.href = gridUrl;
   links.append(
     element('p', 'class-hint', gettext('Teacher link, to host from a second device (keep it private):')),
     teacherRow,
     projector,
+    grid,
   );
 
   const peopleTitle = element('h3', '', gettext('People'));

@@ -30,8 +30,16 @@ def authors_on(page):
     return set(
         page.evaluate(
             "() => [...window.sketchsite.board.strokes.values()]"
-            ".filter((s) => s.committed && s.visible).map((s) => s.author)"
+            ".filter((s) => s.committed && s.visible && !s.elsewhere).map((s) => s.author)"
         )
+    )
+
+
+def tile_versions(grid):
+    """{page id: how many times its tile was painted} of the grid."""
+    return grid.evaluate(
+        "() => Object.fromEntries([...document.querySelectorAll('[data-tile]')]"
+        ".map((tile) => [tile.dataset.tile, Number(tile.dataset.version ?? 0)]))"
     )
 
 
@@ -111,6 +119,54 @@ def test_each_student_draws_on_their_own_page_and_the_host_shows_one_or_all(
     projector.screenshot(path=ARTIFACTS / "lanes-projector-spotlight.png")
     panel.evaluate("(panel) => { panel.scrollTop = 0; }")
     host.screenshot(path=ARTIFACTS / "lanes-host.png")
+
+    # The grid: one live, named tile per student page.
+    grid = host.context.new_page()
+    grid.goto(f"{server.http_url}/b/{board}/grid")
+    grid.locator("[data-role=status][data-state=online]").wait_for(state="attached", timeout=10_000)
+    assert wait_until(lambda: grid.locator("[data-tile]").count() == 28, timeout=10)
+    expected_names = {f"Student {n}" for n in range(1, 26)} | set(BROWSER_STUDENTS.values())
+    assert wait_until(lambda: set(grid.locator(".tile-name").all_text_contents()) == expected_names), (
+        grid.locator(".tile-name").all_text_contents()
+    )
+    names = grid.locator(".tile-name").all_text_contents()
+    assert names.index("Student 2") < names.index("Student 10")
+    assert wait_until(lambda: tile_versions(grid) and min(tile_versions(grid).values()) >= 1)
+    grid.screenshot(path=ARTIFACTS / "lanes-grid.png", full_page=True)
+    # A stroke changes its own tile, and only it, within a second.
+    before = tile_versions(grid)
+    student_5 = students[4].welcome["you"]
+    students[4].draw("second", "#2f9e44", circle(400, 600))
+    assert wait_until(lambda: tile_versions(grid)[student_5] > before[student_5], timeout=1.0)
+    changed = {id for id, version in tile_versions(grid).items() if version != before[id]}
+    assert changed == {student_5}
+
+    # Student 5's page, large: the host's note lands on that page alone, and its eraser reaches it only.
+    grid.locator(f"[data-tile='{student_5}'] .tile-open").click()
+    grid.locator("[data-role=page-banner]").wait_for()
+    grid.locator("[data-role=status][data-state=online]").wait_for(timeout=10_000)
+    assert wait_until(lambda: authors_on(grid) == {host_id, student_5})
+    pick(grid, "Red")
+    drag(grid, [(1100, 300), (1300, 420)])
+    grid.mouse.up()
+    event = students[4].wait_for(lambda m: m["type"] == "event" and m["author"] == host_id and m["seq"] > 30)
+    note = event["stroke"]
+    assert event["item"]["page"] == student_5
+    for other in (students[3], students[5]):
+        assert not any(m.get("stroke") == note for m in other.messages)
+    for page in pages.values():
+        assert note not in page.evaluate(
+            "() => [...window.sketchsite.board.strokes.values()].map((s) => s.id)"
+        )
+    grid.screenshot(path=ARTIFACTS / "lanes-large-page.png")
+    # Rubbed out there, it goes from that page; the question on every page stays.
+    grid.get_by_role("button", name="Eraser", exact=True).click()
+    drag(grid, [(1200, 330), (1200, 390)])
+    grid.mouse.up()
+    erased = students[4].wait_for(lambda m: m["type"] == "event" and m["kind"] == "erase")
+    assert erased["hide"] == [[host_id, note]]
+    assert wait_until(lambda: authors_on(grid) == {host_id, student_5})
+    grid.go_back()
 
     # Every page shown to everyone, then hidden again.
     panel.locator("[data-setting=reveal]").check()
