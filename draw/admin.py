@@ -3,7 +3,7 @@ from django.db.models import Count
 from django.utils.html import format_html
 
 from draw import addresses, hosting
-from draw.models import Board, BoardEvent, QuarantinedEvent
+from draw.models import Board, BoardEvent, QuarantinedEvent, RosterEntry
 
 
 @admin.register(Board)
@@ -73,6 +73,21 @@ class QuarantinedEventAdmin(admin.ModelAdmin):
     list_display = ["board", "seq", "kind", "author", "reason", "created_at", "quarantined_at"]
     list_filter = ["kind"]
     search_fields = ["board__name", "author", "client_id"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RosterEntry)
+class RosterEntryAdmin(admin.ModelAdmin):
+    """Who joined which board with its code: kept by the join, to look at only."""
+
+    list_display = ["board", "participant", "name", "joined_at"]
+    search_fields = ["board__name", "participant", "name"]
+    readonly_fields = [field.name for field in RosterEntry._meta.fields]
 
     def has_add_permission(self, request):
         return False

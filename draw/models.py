@@ -1,8 +1,9 @@
-"""Boards and their append-only event logs."""
+"""Boards, their append-only event logs and their rosters of students."""
 
 from django.db import models
 
 from draw.logrows import read_event
+from draw.participants import MAX_NAME_LENGTH
 
 
 class Board(models.Model):
@@ -123,3 +124,28 @@ class QuarantinedEvent(models.Model):
 
     def __str__(self):
         return f"{self.board_id}#{self.seq} {self.kind} (quarantined)"
+
+
+class RosterEntry(models.Model):
+    """A student who joined a board with its code (draw/roster.py): who, under what name, and when.
+
+    The name is the one typed at the join, kept so the host's pages stay named after a student
+    leaves; None on an anonymous board, whose students are numbered in join order instead.
+    """
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="roster")
+    participant = models.CharField(max_length=32)
+    name = models.CharField(max_length=MAX_NAME_LENGTH, null=True, blank=True)
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["board", "joined_at", "id"]
+        verbose_name_plural = "roster entries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["board", "participant"], name="roster_participant_unique_per_board"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.board_id}: {self.name or self.participant}"

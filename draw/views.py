@@ -23,7 +23,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags
 from django.utils.translation import gettext
 
-from draw import addresses, audience, export, snapshots, store
+from draw import addresses, audience, export, roster, snapshots, store, zipexport
 from draw.boards import CLASSIC_BOARD, normal_join_code, random_board_name
 from draw.exporter import RendersBusy, default_exporter
 from draw.hostkeys import is_host_key
@@ -106,6 +106,8 @@ def client_config(request, board, page):
         "exportUrls": {
             "png": reverse("board-export", kwargs={"board": board, "format": "png"}),
             "svg": reverse("board-export", kwargs={"board": board, "format": "svg"}),
+            # Every student's page, for the host (the class panel's link).
+            "zip": reverse("board-pages-zip", kwargs={"board": board}),
         },
         "join": join,
         # A hosted board answers each reader with their own view (lanes): no one snapshot to
@@ -148,7 +150,7 @@ def join_board(request, code):
         # One address per board, as printed and projected: upper case, no slash at the end.
         return redirect(canonical)
     if board.anonymous:
-        return _open_as_participant(board.name, None)
+        return _open_as_participant(board, None)
     if request.method != "POST":
         return render(request, "draw/join_name.html", _name_form(board, ""))
     typed = _posted_name(request)
@@ -159,7 +161,7 @@ def join_board(request, code):
         }
         shown = _shown_back(typed, NAME_SHOWN_BACK_LENGTH)
         return render(request, "draw/join_name.html", _name_form(board, shown, error))
-    return _open_as_participant(board.name, name)
+    return _open_as_participant(board, name)
 
 
 def _posted_name(request):
@@ -194,10 +196,13 @@ def _unknown_code(request, typed):
 
 
 def _open_as_participant(board, name):
-    token = token_for(new_participant_id(), name)
+    participant = new_participant_id()
+    # A full roster still lets the student in: their page is only unnamed in the host's downloads.
+    roster.record_join(board, participant, name, settings.SKETCHSITE["MAX_ROSTER"])
+    token = token_for(participant, name)
     # In the fragment, so the token stays out of server logs; the board page takes it out of
     # the address bar.
-    return redirect(f"{reverse('board', kwargs={'board': board})}#t={quote(token, safe='')}")
+    return redirect(f"{reverse('board', kwargs={'board': board.name})}#t={quote(token, safe='')}")
 
 
 def board_join_qr(request, board):
@@ -256,16 +261,51 @@ def board_export(request, board, format):
         try:
             body = default_exporter().export(state, format, scale)
         except RendersBusy:
-            response = HttpResponse(
-                "Other exports are being drawn; try again in a moment.", status=429, content_type="text/plain"
-            )
-            response["Retry-After"] = "1"
-            return response
+            return _renders_busy()
         response = HttpResponse(body, content_type=export.MEDIA_TYPES[format])
         response["Content-Disposition"] = f'attachment; filename="{board}.{format}"'
     response["ETag"] = etag
     # Kept by the browser, but asked about again each time: the board may have changed.
     response["Cache-Control"] = "no-cache"
+    return response
+
+
+def board_pages_zip(request, board):
+    """Every student's page as a PNG and an SVG in one zip, for the board's host alone (the
+    request carries `Authorization: Bearer <host key>`); a board with no host has nobody to give it."""
+    state = store.board_state(board)
+    if not state.exists:
+        raise Http404("no such board")
+    if not is_host_key(_bearer_credential(request), state.host_key_hash):
+        reason = (
+            "Only the board's host may download every page: send Authorization: Bearer <host key>."
+            if state.host_key_hash
+            else "This board has no host, and only a host may download every page."
+        )
+        return HttpResponseForbidden(reason, content_type="text/plain")
+    students = roster.pages_of(state, settings.SKETCHSITE["MAX_ROSTER"])
+    etag = f'"{zipexport.pages_version(state, students)}-zip"'
+    wanted = parse_etags(request.headers.get("If-None-Match", ""))
+    if etag in wanted or "*" in wanted:
+        response = HttpResponseNotModified()
+    else:
+        try:
+            body = zipexport.pages_zip(state, students, default_exporter())
+        except RendersBusy:
+            return _renders_busy()
+        response = HttpResponse(body, content_type="application/zip")
+        response["Content-Disposition"] = f'attachment; filename="{board}-pages.zip"'
+    response["ETag"] = etag
+    response["Cache-Control"] = "no-cache"
+    patch_vary_headers(response, ("Authorization",))
+    return response
+
+
+def _renders_busy():
+    response = HttpResponse(
+        "Other exports are being drawn; try again in a moment.", status=429, content_type="text/plain"
+    )
+    response["Retry-After"] = "1"
     return response
 
 
@@ -303,10 +343,9 @@ def _seen_by_reader(request, state):
     The reader is named by `Authorization: Bearer <participant token or host key>`, as the page
     sends it. Nobody named reads as the projector does: the host's ink and the spotlit page.
     """
-    scheme, _, credential = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not credential.strip():
+    credential = _bearer_credential(request)
+    if not credential:
         return state.seen_by(audience.VIEWER_AUDIENCE)
-    credential = credential.strip()
     participant = connecting_participant(
         identity_from_token(credential),
         is_host=is_host_key(credential, state.host_key_hash),
@@ -316,6 +355,12 @@ def _seen_by_reader(request, state):
     if participant.id in state.removed:
         return None
     return state.seen_by(audience.Audience.of(participant))
+
+
+def _bearer_credential(request):
+    """The token or host key of `Authorization: Bearer <credential>`, or "" when there is none."""
+    scheme, _, credential = request.headers.get("Authorization", "").partition(" ")
+    return credential.strip() if scheme.lower() == "bearer" else ""
 
 
 def _removed_reader():

@@ -80,10 +80,12 @@ const sketch = createSketch(container, board, {
 });
 const overlay = createOverlay(container, { board, getView: () => sketch.view, me: () => session.me });
 
+// The toolbar downloads the board as its reader sees it; every student's page is the host's, in the class panel.
+const { zip: pagesUrl, ...exportUrls } = config.exportUrls;
 const toolbar = createToolbar(document.getElementById('toolbar'), {
   boardName: config.board,
   newBoardUrl: config.newBoardUrl,
-  exportUrls: config.exportUrls,
+  exportUrls,
   credential: readerCredential,
   tools: TOOLS,
   onCommand: runCommand,
@@ -104,6 +106,7 @@ const classPanel = createClassPanel(
     board: config.board,
     join: config.join,
     gridUrl: config.gridUrl,
+    pagesUrl,
     hostKey,
     me: () => session.me,
     onSet: (changes) => session.setClass(changes),

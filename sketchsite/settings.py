@@ -274,6 +274,8 @@ SKETCHSITE = {
     "PUBLIC_URL": public_url(env_str("SKETCHSITE_PUBLIC_URL", "")),
     # Participants a board's host removed that the board keeps refusing (the newest are kept).
     "MAX_REMOVED_PARTICIPANTS": env_int("SKETCHSITE_MAX_REMOVED_PARTICIPANTS", 500, minimum=1),
+    # Students a board's roster keeps (the first to join); the pages of `export.zip` are bounded by it too.
+    "MAX_ROSTER": env_int("SKETCHSITE_MAX_ROSTER", 500, minimum=1),
     # Joining over HTTP (/b/<board>/snapshot): boards whose compressed snapshot, at their latest
     # seq, a process keeps (least recently asked for go first; a full board's is a few MB).
     "SNAPSHOT_CACHE_BOARDS": env_int("SKETCHSITE_SNAPSHOT_CACHE_BOARDS", 16, minimum=1),

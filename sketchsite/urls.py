@@ -14,6 +14,9 @@ urlpatterns = [
         views.board_export,
         name="board-export",
     ),
+    re_path(
+        rf"^b/(?P<board>{BOARD_NAME_PATTERN})/export\.zip$", views.board_pages_zip, name="board-pages-zip"
+    ),
     re_path(rf"^b/(?P<board>{BOARD_NAME_PATTERN})/show$", views.board_show, name="board-show"),
     re_path(rf"^b/(?P<board>{BOARD_NAME_PATTERN})/grid$", views.board_grid, name="board-grid"),
     re_path(rf"^b/(?P<board>{BOARD_NAME_PATTERN})/snapshot$", views.board_snapshot, name="board-snapshot"),

@@ -5,8 +5,8 @@ import re
 import pytest
 from django.contrib import messages
 
-from draw import hostkeys, store
-from draw.models import Board
+from draw import hostkeys, roster, store
+from draw.models import Board, RosterEntry
 from draw.participants import Participant
 
 pytestmark = pytest.mark.django_db
@@ -63,3 +63,16 @@ def test_admin_reset_host_key_shows_the_new_host_link(admin_client, settings):
     stored = store.board_state("art-class").host_key_hash
     assert hostkeys.is_host_key(new, stored) and not hostkeys.is_host_key(old, stored)
     assert f'<a href="{link.group(0)}">' in response.content.decode()
+
+
+def test_admin_lists_the_roster_to_look_at_only(admin_client):
+    store.default_store().create("art-class", hosted=True)
+    board = Board.objects.get(name="art-class")
+    roster.record_join(board, "ada1", "Ada", limit=500)
+    roster.record_join(board, "anon1", None, limit=500)
+    page = admin_client.get("/admin/draw/rosterentry/").content.decode()
+    assert "ada1" in page and "Ada" in page and "anon1" in page
+    entry = RosterEntry.objects.get(participant="ada1")
+    assert admin_client.get("/admin/draw/rosterentry/add/").status_code == 403
+    form = admin_client.get(f"/admin/draw/rosterentry/{entry.pk}/change/").content.decode()
+    assert 'name="name"' not in form

@@ -1,10 +1,12 @@
 // The host's class panel, opened by the "Class" button: how students join (code, link, QR),
 // pens down or up, the class settings, a link for the host's second device and the
-// projector, and the people on the board with their ink and their place removable.
+// projector, every student's page to download, and the people on the board with their ink
+// and their place removable.
 // Names are user input: they only ever become text, never markup.
 
 import { gettext, gettext_noop, interpolate } from '../i18n.js';
 import { VIEWER } from '../policy.js';
+import { downloadAs } from './download.js';
 import { displayName } from './people.js';
 
 // The toggles of the panel: class setting, label, and what it does, for the title.
@@ -52,6 +54,7 @@ function rowName(person) {
 /**
  * panel: the [data-role=class-panel] element; toggle: the toolbar's "Class" button.
  * join: the page config's {code, url, qr} or null; gridUrl: the host's grid of every page;
+ * pagesUrl: the board's export.zip, every student's page (fetched with the host key);
  * hostKey(): this browser's host key;
  * me(): this participant's id; onSet(changes) (false when it could not be sent),
  * onRemoveInk(id), onRemove(id); copy(text): resolves to whether it was copied.
@@ -59,7 +62,7 @@ function rowName(person) {
 export function createClassPanel(
   panel,
   toggle,
-  { board, join, gridUrl, hostKey, me, onSet, onRemoveInk, onRemove, copy },
+  { board, join, gridUrl, pagesUrl, hostKey, me, onSet, onRemoveInk, onRemove, copy },
 ) {
   let settings = null;
   let people = [];
@@ -163,11 +166,29 @@ export function createClassPanel(
   const grid = element('a', 'show-link', gettext('See every page'));
   grid.dataset.role = 'grid-link';
   grid.href = gridUrl;
+  const pages = element('a', 'pages-link', gettext('Download every student\'s page'));
+  pages.dataset.role = 'pages-zip';
+  pages.href = pagesUrl;
+  pages.download = `${board}-pages.zip`;
+  pages.title = gettext('A PNG and an SVG of each student\'s page, in one ZIP file');
+  const pagesStatus = element('p', 'class-hint');
+  pagesStatus.setAttribute('role', 'status');
+  pages.addEventListener('click', async (event) => {
+    // The host key goes in a header, never in an address (which ends up in logs).
+    event.preventDefault();
+    const key = hostKey();
+    pagesStatus.textContent = '';
+    if (!key || !(await downloadAs(pagesUrl, pages.download, key))) {
+      pagesStatus.textContent = gettext('The pages were not downloaded: try again in a moment.');
+    }
+  });
   links.append(
     element('p', 'class-hint', gettext('Teacher link, to host from a second device (keep it private):')),
     teacherRow,
     projector,
     grid,
+    pages,
+    pagesStatus,
   );
 
   const peopleTitle = element('h3', '', gettext('People'));

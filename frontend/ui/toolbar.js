@@ -5,6 +5,7 @@
 
 import { gettext, gettext_noop, interpolate } from '../i18n.js';
 import { BOARD_THEMES, DEFAULT_THEME } from '../theme.js';
+import { downloadAs } from './download.js';
 
 // Every ink at least 3:1 against the white board (WCAG 1.4.11); on the dark board
 // theme.js's displayColor shows each one so that it is. No white: it is invisible on white,
@@ -36,17 +37,6 @@ export const THEME_STORAGE_KEY = 'sketchsite.theme';
  * SVG markup or undefined), the first one chosen at first; onTheme(name) is called now with
  * the remembered board theme and again on every toggle.
  */
-async function downloadAs(url, filename, credential) {
-  const response = await fetch(url, { headers: { Authorization: `Bearer ${credential}` } });
-  if (!response.ok) return;
-  const saved = URL.createObjectURL(await response.blob());
-  const link = document.createElement('a');
-  link.href = saved;
-  link.download = filename;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(saved), 1000);
-}
-
 export function createToolbar(
   root,
   {
@@ -98,8 +88,7 @@ export function createToolbar(
     link.download = `${boardName}.${format}`;
     link.title = interpolate(gettext('Download the board as %(format)s'), { format: format.toUpperCase() });
     link.addEventListener('click', (event) => {
-      // A board in lanes exports what its reader may see: the page asks with its token or
-      // host key in a header (never in an address, which ends up in logs) and saves the answer.
+      // A board in lanes exports what its reader may see, so the page asks as its reader.
       const named = credential();
       if (!named) return;
       event.preventDefault();
