@@ -14,6 +14,7 @@ from django.http import (
     HttpResponseForbidden,
     HttpResponseNotFound,
     HttpResponseNotModified,
+    JsonResponse,
     QueryDict,
 )
 from django.shortcuts import redirect, render
@@ -101,6 +102,7 @@ def client_config(request, board, page):
         "size": list(size),
         "newBoardUrl": reverse("new-board"),
         "gridUrl": reverse("board-grid", kwargs={"board": board}),
+        "rosterUrl": reverse("board-pages", kwargs={"board": board}),
         "boardUrl": reverse("board", kwargs={"board": board}),
         "joinUrl": reverse("join"),
         "exportUrls": {
@@ -298,6 +300,23 @@ def board_pages_zip(request, board):
     response["ETag"] = etag
     response["Cache-Control"] = "no-cache"
     patch_vary_headers(response, ("Authorization",))
+    return response
+
+
+def board_pages(request, board):
+    """The students with a page on the board, in the order and under the labels of its
+    export.zip, as JSON, for the host's grid: the host key alone reads it, as the zip."""
+    state = store.board_state(board)
+    if not state.exists:
+        raise Http404("no such board")
+    if not is_host_key(_bearer_credential(request), state.host_key_hash):
+        return HttpResponseForbidden(
+            "Only the board's host may read its students' pages.", content_type="text/plain"
+        )
+    students = roster.pages_of(state, settings.SKETCHSITE["MAX_ROSTER"])
+    body = [{"id": s.participant, "name": s.name, "number": s.number} for s in students]
+    response = JsonResponse({"pages": body})
+    response["Cache-Control"] = "no-store"
     return response
 
 

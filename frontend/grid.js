@@ -72,7 +72,10 @@ const session = new Session({
       showSettings(settings);
     },
     classChanged: showSettings,
-    presenceChanged: (presence) => grid.showPeople(presence),
+    presenceChanged(presence) {
+      grid.showPeople(presence);
+      if (grid.missesSomeone(presence)) readRoster();
+    },
   },
 });
 
@@ -90,6 +93,26 @@ controls.reveal.addEventListener('click', () => session.setClass({ reveal: !sess
 controls.spotlightName.addEventListener('click', () =>
   session.setClass({ spotlight_name: !session.settings.spotlight_name }),
 );
+
+// Names and numbers as the roster keeps them (those who left included), read again when
+// someone new is here, not more often than ROSTER_READ_MS.
+const ROSTER_READ_MS = 2000;
+let rosterRead = null;
+function readRoster() {
+  if (rosterRead) return;
+  rosterRead = fetch(config.rosterUrl, { headers: { Authorization: `Bearer ${hostKey()}` }, cache: 'no-store' })
+    .then((response) => (response.ok ? response.json() : null))
+    .then((body) => {
+      if (body) grid.showRoster(body.pages);
+    })
+    .catch(() => {})
+    .finally(() =>
+      setTimeout(() => {
+        rosterRead = null;
+      }, ROSTER_READ_MS),
+    );
+}
+readRoster();
 
 function showStatus(notice) {
   const { state, text } = session.status();

@@ -9,26 +9,33 @@ import { gettext, interpolate } from './i18n.js';
 /**
  * The pages of the grid: every student on the board (here or gone) and every page that holds
  * ink, as [{id, name, label, here}]. Named pages in the order of their names ("Student 2"
- * before "Student 10"); on an anonymous board, numbered in the order they were first seen.
- * `seen` (a Map of id to the order it was first seen in) is the caller's, kept across calls so
- * a number stays with its page.
+ * before "Student 10"); pages without a name numbered as the board's roster (`roster`, a Map
+ * of id to {name, number}, from /b/<board>/pages) numbers them, the others after it in the
+ * order they were first seen. `seen` (a Map of id to that order) is the caller's, kept across
+ * calls so a number stays with its page.
  */
-export function gridPages(people, board, seen) {
+export function gridPages(people, board, seen, roster = new Map()) {
   const byId = new Map();
+  for (const [id, student] of roster) byId.set(id, { id, name: student.name ?? null, here: false });
   for (const person of people) {
     if (person.role !== STUDENT) continue;
-    byId.set(person.id, { id: person.id, name: person.name ?? null, here: Boolean(person.online) });
+    const name = person.name ?? byId.get(person.id)?.name ?? null;
+    byId.set(person.id, { id: person.id, name, here: Boolean(person.online) });
   }
   for (const stroke of board.strokes.values()) {
     const page = pageOfItem(stroke.author, stroke.item);
     if (page !== null && !byId.has(page)) byId.set(page, { id: page, name: null, here: false });
   }
   for (const id of byId.keys()) if (!seen.has(id)) seen.set(id, seen.size);
+  // The roster's numbers, as export.zip names its files; after them, as first seen here.
+  const others = [...seen.keys()].filter((id) => !roster.has(id));
+  const otherNumbers = new Map(others.map((id, index) => [id, roster.size + index + 1]));
+  const numberOf = (id) => roster.get(id)?.number ?? otherNumbers.get(id);
   const pages = [...byId.values()];
-  pages.sort((a, b) => compareNames(a.name, b.name) || seen.get(a.id) - seen.get(b.id));
+  pages.sort((a, b) => compareNames(a.name, b.name) || numberOf(a.id) - numberOf(b.id));
   return pages.map((page) => ({
     ...page,
-    label: page.name ?? interpolate(gettext('Student %(number)s'), { number: seen.get(page.id) + 1 }),
+    label: page.name ?? interpolate(gettext('Student %(number)s'), { number: numberOf(page.id) }),
   }));
 }
 

@@ -309,3 +309,20 @@ def test_the_page_config_carries_the_zip_address(client):
     hosted_board()
     config = views.client_config(RequestFactory().get(f"/b/{BOARD}/"), BOARD, "board")
     assert config["exportUrls"]["zip"] == f"/b/{BOARD}/export.zip"
+
+
+def test_the_grid_reads_the_pages_of_export_zip_with_the_host_key_alone(client):
+    key = hosted_board(lanes=True, anonymous=True)
+    tokens = [join(client) for _ in range(2)]
+    draw(id_of(tokens[1]), "answer")
+    response = client.get(f"/b/{BOARD}/pages", headers=bearer(key))
+    assert response.status_code == 200
+    assert response.json() == {
+        "pages": [{"id": id_of(token), "name": None, "number": n} for n, token in enumerate(tokens, 1)]
+    }
+    for headers in ({}, bearer(tokens[0])):
+        assert client.get(f"/b/{BOARD}/pages", headers=headers).status_code == 403
+    assert client.get("/b/nowhere/pages", headers=bearer(key)).status_code == 404
+    # The grid's page is there for a hosted board only; its script asks for the host key.
+    assert client.get(f"/b/{BOARD}/grid").status_code == 200
+    assert client.get("/b/nowhere/grid").status_code == 404

@@ -26,12 +26,13 @@ export function createGrid(root, { board, pageUrl, onSpotlight, onEmpty = () => 
   const seen = new Map();
   const dirty = new DirtyPages();
   let people = [];
+  let roster = new Map();
   let settings = null;
   let frame = null;
   const frameTimes = [];
 
   function layout() {
-    const pages = gridPages(people, board, seen);
+    const pages = gridPages(people, board, seen, roster);
     const wanted = new Set(pages.map((page) => page.id));
     for (const [id, tile] of tiles) {
       if (!wanted.has(id)) {
@@ -151,6 +152,15 @@ export function createGrid(root, { board, pageUrl, onSpotlight, onEmpty = () => 
     showPeople(presence) {
       people = presence.people ?? [];
       layout();
+    },
+    /** The board's roster (/b/<board>/pages): the names and numbers its export.zip gives. */
+    showRoster(pages) {
+      roster = new Map(pages.map((page) => [page.id, page]));
+      layout();
+    },
+    /** Whether a student on the board is not in the roster as last read. */
+    missesSomeone(presence) {
+      return (presence.people ?? []).some((person) => person.role === 'student' && !roster.has(person.id));
     },
     showSettings(next) {
       settings = next;
