@@ -3,7 +3,16 @@
 from dataclasses import asdict, dataclass, fields, replace
 
 # The settings a host may change with a `class` message (`hosted` comes with the host link).
-SWITCHES = ("pens_down", "anonymous", "names_visible", "student_laser", "badge", "lanes", "reveal")
+SWITCHES = (
+    "pens_down",
+    "anonymous",
+    "names_visible",
+    "student_laser",
+    "badge",
+    "lanes",
+    "reveal",
+    "spotlight_name",
+)
 # A participant id, or None.
 SPOTLIGHT = "spotlight"
 SETTABLE = (*SWITCHES, SPOTLIGHT)
@@ -25,6 +34,8 @@ class ClassSettings:
     reveal: bool = False
     # The student whose page the projector shows while lanes are on, or None.
     spotlight: str | None = None
+    # Whether the projector shows the spotlit student's name (never on an anonymous board).
+    spotlight_name: bool = True
     # Newer settings replace older ones, whichever process read or changed them.
     version: int = 0
 

@@ -31,6 +31,9 @@ class Board(models.Model):
     reveal = models.BooleanField(default=False, help_text="Every student's page shown to everyone.")
     # The participant id whose page the projector shows while lanes are on; "" for none.
     spotlight = models.CharField(max_length=32, blank=True, default="")
+    spotlight_name = models.BooleanField(
+        default=True, help_text="The spotlit student's name shown on the projector."
+    )
     # Bumped with every change of the settings above, so processes apply the newest only.
     class_version = models.PositiveIntegerField(default=0)
     # Participant ids the host removed; their tokens are refused on this board.

@@ -70,6 +70,7 @@ CLASS_SETTINGS = (
     "lanes",
     "reveal",
     "spotlight",
+    "spotlight_name",
 )
 # The one class setting that is not a switch: a participant id, or null.
 SPOTLIGHT = "spotlight"

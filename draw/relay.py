@@ -41,7 +41,7 @@ from draw.boards import group_name
 from draw.classroom import ClassSettings
 from draw.outages import OutageLog
 from draw.pacing import BudgetShare, SendPace
-from draw.participants import HOST, STUDENT
+from draw.participants import HOST, STUDENT, VIEWER
 from draw.presence import LocalPeople, Roster
 
 logger = logging.getLogger(__name__)
@@ -559,6 +559,11 @@ class BoardRelay:
         count_only = protocol.encode(protocol.presence(count))
 
         filtered = audience.is_filtered(settings)
+        # The projector names the spotlit student when the host lets it, and nobody else.
+        spotlit = [person for person in listed if person.id == settings.spotlight]
+        with_spotlit = count_only
+        if filtered and spotlit and settings.spotlight_name and not settings.anonymous:
+            with_spotlit = protocol.encode(protocol.presence(count, spotlit))
 
         def frames_for(membership):
             participant = membership.participant
@@ -566,6 +571,8 @@ class BoardRelay:
                 return []
             if participant.role == HOST:
                 return [with_people]
+            if participant.role == VIEWER:
+                return [with_spotlit]
             # In lanes a student sees nobody else's name: not beside ink, not in the list.
             if participant.role == STUDENT and settings.names_visible and not filtered:
                 return [with_people]

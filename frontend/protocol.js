@@ -98,6 +98,7 @@ export const SETTABLE_CLASS_SETTINGS = Object.freeze([
   'lanes',
   'reveal',
   'spotlight',
+  'spotlight_name',
 ]);
 // The one class setting that is not a switch: a participant id, or null.
 export const SPOTLIGHT = 'spotlight';
@@ -113,6 +114,7 @@ export const DEFAULT_CLASS = Object.freeze({
   lanes: false,
   reveal: false,
   spotlight: null,
+  spotlight_name: true,
 });
 
 /** The server's defaults, used until its welcome says otherwise. */

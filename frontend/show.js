@@ -12,6 +12,7 @@ import { createSketch } from './sketch.js';
 import { fetchSnapshot } from './snapshot.js';
 import { createBadge } from './ui/badge.js';
 import { createOverlay } from './ui/overlay.js';
+import { createSpotlightName } from './ui/spotlightname.js';
 
 const config = JSON.parse(document.getElementById('board-config').textContent);
 // Asked for first, as on the board page (main.js): the socket then brings what came after.
@@ -27,6 +28,7 @@ const sketch = createSketch(container, board, { onReady() {}, onProgress: () => 
 const overlay = createOverlay(container, { board, getView: () => sketch.view, me: () => session.me });
 const badge = createBadge(document.querySelector('[data-role=badge]'), config.join);
 const status = document.querySelector('[data-role=status]');
+const spotlightName = createSpotlightName(document.querySelector('[data-role=spotlight-name]'));
 
 const connection = new Connection({
   url: config.socketPath,
@@ -64,9 +66,16 @@ const session = new Session({
     welcomed({ settings }) {
       overlay.forgetLasers();
       badge.showSettings(settings);
+      spotlightName.showSettings(settings);
     },
-    classChanged: (settings) => badge.showSettings(settings),
-    presenceChanged: (presence) => badge.showCount(presence.count),
+    classChanged: (settings) => {
+      badge.showSettings(settings);
+      spotlightName.showSettings(settings);
+    },
+    presenceChanged: (presence) => {
+      badge.showCount(presence.count);
+      spotlightName.showPresence(presence);
+    },
     laserMoved: (author, at) => overlay.moveLaser(author, at),
   },
 });
@@ -85,4 +94,4 @@ snapshot.then((message) => {
 });
 
 // A handle for people debugging in the console and for the browser tests.
-window.sketchsite = { board, connection, session, sketch, overlay, badge };
+window.sketchsite = { board, connection, session, sketch, overlay, badge, spotlightName };

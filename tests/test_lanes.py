@@ -283,6 +283,27 @@ async def test_the_projector_sees_the_hosts_ink_then_the_spotlit_page_then_every
     await close_all(host, ann, bob)
 
 
+async def test_the_projector_is_told_the_spotlit_students_name_alone_and_only_when_the_host_lets_it():
+    key = await hosted_board()
+    host, _ = await join(f"host={key}")
+    ann, _ = await join(student_query("Ann"))
+    bob, bob_welcome = await join(student_query("Bob"))
+    projector, _ = await join("view=1")
+    await set_class(host, [host, projector], {"lanes": True, "spotlight": bob_welcome["you"]})
+    named = await projector.wait_for_presence(lambda presence: presence.get("people"))
+    assert [(person["id"], person["name"]) for person in named["people"]] == [(bob_welcome["you"], "Bob")]
+    assert named["count"] == 3
+    # Without the name on the projector, or with no spotlight, it hears a count and nobody.
+    for changes in ({"spotlight_name": False}, {"spotlight_name": True, "spotlight": None}):
+        await set_class(host, [host, projector], changes)
+        assert "people" not in await projector.wait_for_presence(lambda presence: "people" not in presence)
+    # Ann, a student, is never told a name in lanes.
+    await set_class(host, [host, projector], {"spotlight": bob_welcome["you"]})
+    await projector.wait_for_presence(lambda presence: presence.get("people"))
+    assert "people" not in (ann.presence or {})
+    await close_all(host, ann, bob, projector)
+
+
 async def test_lanes_on_off_and_on_again_lose_nothing_and_the_hosts_undo_reaches_its_own_change():
     key = await hosted_board()
     host, _ = await join(f"host={key}")

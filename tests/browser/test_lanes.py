@@ -5,6 +5,9 @@ their own ink and the host's question; the host sees all 28; the spotlight puts 
 on the projector; revealing shows every page there; switching lanes off gives back the shared board.
 """
 
+import json
+import urllib.request
+
 import pytest
 
 from tests.browser.conftest import ARTIFACTS, wait_until
@@ -32,6 +35,30 @@ def authors_on(page):
             "() => [...window.sketchsite.board.strokes.values()]"
             ".filter((s) => s.committed && s.visible && !s.elsewhere).map((s) => s.author)"
         )
+    )
+
+
+def committed_items(page):
+    """(author, id, points) of every committed item a page's board shows."""
+    return sorted(
+        tuple(item)
+        for item in page.evaluate(
+            "() => [...window.sketchsite.board.strokes.values()]"
+            ".filter((s) => s.committed && s.visible && !s.elsewhere)"
+            ".map((s) => [s.author, s.id, s.points.join()])"
+        )
+    )
+
+
+def own_snapshot_items(server, board, token):
+    """(author, id, points) of every item of the board a participant reads over HTTP with their token."""
+    request = urllib.request.Request(
+        f"{server.http_url}/b/{board}/snapshot", headers={"Authorization": f"Bearer {token}"}
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        snapshot = json.loads(response.read())
+    return sorted(
+        (author, id, ",".join(map(str, points))) for id, author, _, points, _ in snapshot["strokes"]
     )
 
 
@@ -65,10 +92,8 @@ def test_each_student_draws_on_their_own_page_and_the_host_shows_one_or_all(
     projector = open_page(f"{server.http_url}/b/{board}/show", "projector", wait_online=False, **PROJECTOR)
     assert wait_until(lambda: projector.evaluate("() => window.sketchsite.session.role") == "viewer")
 
-    students = [
-        socket_clients(board, token=join_token(server, code, f"Student {number}"))
-        for number in range(1, SOCKET_STUDENTS + 1)
-    ]
+    tokens = [join_token(server, code, f"Student {number}") for number in range(1, SOCKET_STUDENTS + 1)]
+    students = [socket_clients(board, token=token) for token in tokens]
     pages = {
         label: join_in_browser(open_page, server, BROWSER_STUDENTS[label], code, label, device)
         for label, device in [("phone", PHONE), ("tablet", TABLET), ("laptop", SMALL_LAPTOP)]
@@ -113,6 +138,11 @@ def test_each_student_draws_on_their_own_page_and_the_host_shows_one_or_all(
     student_12 = students[11].welcome["you"]
     panel.locator(f"li[data-participant='{student_12}'] [data-action=spotlight]").click()
     assert wait_until(lambda: authors_on(projector) == {host_id, student_12})
+    # What the projector shows is Student 12's own page, as their own export of it has it.
+    assert committed_items(projector) == own_snapshot_items(server, board, tokens[11])
+    caption = projector.locator("[data-role=spotlight-name]")
+    caption.wait_for()
+    assert caption.text_content() == "The page of Student 12"
     for page in pages.values():
         assert authors_on(page) == {host_id, me(page)}
     ARTIFACTS.mkdir(exist_ok=True)
@@ -133,6 +163,12 @@ def test_each_student_draws_on_their_own_page_and_the_host_shows_one_or_all(
     assert names.index("Student 2") < names.index("Student 10")
     assert wait_until(lambda: tile_versions(grid) and min(tile_versions(grid).values()) >= 1)
     grid.screenshot(path=ARTIFACTS / "lanes-grid.png", full_page=True)
+    # The spotlight without the name, from the grid: the projector shows the page, no name.
+    grid.locator("[data-role=spotlight-name]").click()
+    caption.wait_for(state="hidden")
+    assert authors_on(projector) == {host_id, student_12}
+    grid.locator("[data-role=spotlight-name]").click()
+    caption.wait_for()
     # A stroke changes its own tile, and only it, within a second.
     before = tile_versions(grid)
     student_5 = students[4].welcome["you"]
