@@ -6,7 +6,7 @@ import time
 from dataclasses import asdict, replace
 from pathlib import Path
 
-from bench import exports, hostile, join, profile, report
+from bench import exports, grid, hostile, join, profile, report
 from bench.clients import DESIGNS, NAIVE, SKETCHSITE
 from bench.loadgen import LoadGeneratorError
 from bench.runner import RunOptions, run_design
@@ -25,6 +25,8 @@ from bench.scenarios import (
 from bench.servers import PROJECT_ROOT, DataDir, ServerError
 
 DEFAULT_RESULTS = PROJECT_ROOT / "bench-results"
+# Runs that are not load scenarios: each measures one thing of its own.
+EXTRA_RUNS = (MAX_DRAWERS, exports.EXPORT, hostile.HOSTILE, join.JOIN, grid.GRID)
 # A run that cannot finish is a figure too (it did not hold), not a crash of the whole benchmark.
 RUN_ERRORS = (LoadGeneratorError, ServerError, OSError, TimeoutError)
 # Other processes using more than this share of a core during the window spoil the figures.
@@ -41,8 +43,7 @@ def parse_args(argv):
         "scenarios",
         nargs="*",
         metavar="SCENARIO",
-        help=f"any of: {', '.join([*SCENARIOS, MAX_DRAWERS, exports.EXPORT, hostile.HOSTILE, join.JOIN])} "
-        f"(default: {' '.join(STANDARD)})",
+        help=f"any of: {', '.join([*SCENARIOS, *EXTRA_RUNS])} (default: {' '.join(STANDARD)})",
     )
     parser.add_argument("--duration", type=float, help="measured seconds of drawing per run")
     parser.add_argument("--warmup", type=float, help="seconds of drawing before the measured window")
@@ -90,7 +91,8 @@ def parse_args(argv):
     unknown = [
         name
         for name in args.scenarios
-        if name not in SCENARIOS and name not in (MAX_DRAWERS, exports.EXPORT, hostile.HOSTILE, join.JOIN)
+        if name not in SCENARIOS
+        and name not in (MAX_DRAWERS, exports.EXPORT, hostile.HOSTILE, join.JOIN, grid.GRID)
     ]
     if unknown:
         parser.error(f"unknown scenario {unknown[0]!r}")
@@ -114,6 +116,7 @@ def main(argv=None):
         "export": None,
         "hostile": None,
         "join": None,
+        "grid": None,
     }
     log_dir = args.results / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
@@ -122,6 +125,10 @@ def main(argv=None):
             if name == join.JOIN:
                 record["join"] = join.run(data_dir, log_dir)
                 print(join.table(record["join"]), end="\n\n", flush=True)
+                continue
+            if name == grid.GRID:
+                record["grid"] = grid.run(data_dir, log_dir)
+                print(grid.table(record["grid"]), end="\n\n", flush=True)
                 continue
             if name == exports.EXPORT:
                 record["export"] = exports.run(data_dir)
