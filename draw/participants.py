@@ -63,6 +63,18 @@ def token_for(participant_id, name=None):
     return signing.dumps(value, salt=_SALT, compress=False)
 
 
+def verified_identity(token):
+    """(participant id, name) a token was issued for, or None when it is missing or forged."""
+    if not token:
+        return None
+    try:
+        value = signing.loads(token, salt=_SALT)
+    except signing.BadSignature:
+        return None
+    participant_id, name = (value, None) if isinstance(value, str) else _pair(value)
+    return (participant_id, name) if is_id(participant_id) else None
+
+
 def identity_from_token(token):
     """(participant id, name) a token was issued for; a new id and no name when missing or forged."""
     if token:

@@ -1,3 +1,4 @@
+import datetime
 import gzip
 import io
 import itertools
@@ -24,17 +25,16 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags
 from django.utils.translation import gettext
 
-from draw import addresses, audience, export, roster, snapshots, store, zipexport
+from draw import addresses, audience, export, readers, roster, snapshots, store, zipexport
 from draw.boards import CLASSIC_BOARD, normal_join_code, random_board_name
 from draw.exporter import RendersBusy, default_exporter
 from draw.hostkeys import is_host_key
 from draw.items import is_id
 from draw.models import Board
 from draw.participants import (
+    HOST,
     MAX_NAME_LENGTH,
     clean_name,
-    connecting_participant,
-    identity_from_token,
     new_participant_id,
     token_for,
 )
@@ -103,6 +103,7 @@ def client_config(request, board, page):
         "newBoardUrl": reverse("new-board"),
         "gridUrl": reverse("board-grid", kwargs={"board": board}),
         "rosterUrl": reverse("board-pages", kwargs={"board": board}),
+        "linksUrl": reverse("board-links", kwargs={"board": board}),
         "boardUrl": reverse("board", kwargs={"board": board}),
         "joinUrl": reverse("join"),
         "exportUrls": {
@@ -250,9 +251,10 @@ def board_export(request, board, format):
     state = store.board_state(board)
     if not state.exists:
         raise Http404("no such board")
-    state = _seen_by_reader(request, state)
-    if state is None:
-        return _removed_reader()
+    try:
+        state = _seen_by_reader(request, state)
+    except readers.ReaderRefused as refused:
+        return _refused(refused)
     # The same seq, view, scale and format always draw the same bytes.
     view = "" if state.view == audience.EVERYONE else f"-{state.view}"
     etag = f'"{state.seq}{view}-{scale:g}-{format}"'
@@ -274,11 +276,12 @@ def board_export(request, board, format):
 
 def board_pages_zip(request, board):
     """Every student's page as a PNG and an SVG in one zip, for the board's host alone (the
-    request carries `Authorization: Bearer <host key>`); a board with no host has nobody to give it."""
+    request carries `Authorization: Bearer <host key>`, or the host's signed read link); a board
+    with no host has nobody to give it."""
     state = store.board_state(board)
     if not state.exists:
         raise Http404("no such board")
-    if not is_host_key(_bearer_credential(request), state.host_key_hash):
+    if not _is_host_reader(request, state):
         reason = (
             "Only the board's host may download every page: send Authorization: Bearer <host key>."
             if state.host_key_hash
@@ -334,9 +337,10 @@ def board_snapshot(request, board):
     A board with no row is empty at seq 0. The page applies it and opens its socket from that
     seq (docs/protocol.md, "Joining over HTTP").
     """
-    state = _seen_by_reader(request, store.board_state(board))
-    if state is None:
-        return _removed_reader()
+    try:
+        state = _seen_by_reader(request, store.board_state(board))
+    except readers.ReaderRefused as refused:
+        return _refused(refused)
     etag = snapshots.etag_for(state.seq, state.view)
     wanted = parse_etags(request.headers.get("If-None-Match", ""))
     if etag in wanted or "*" in wanted:
@@ -356,31 +360,60 @@ def board_snapshot(request, board):
 
 
 def _seen_by_reader(request, state):
-    """The board's state as the reader of this request may see it (draw/audience.py), or None
-    for a participant the host removed.
+    """The board's state as the reader of this request may see it (draw/readers.py): named by
+    `Authorization: Bearer <participant token or host key>` or by a signed `?link=`;
+    ReaderRefused when they may not read it."""
+    reader = _reader(request, state)
+    return state.seen_by(reader.audience)
 
-    The reader is named by `Authorization: Bearer <participant token or host key>`, as the page
-    sends it. Nobody named reads as the projector does: the host's ink and the spotlit page.
-    """
-    credential = _bearer_credential(request)
-    if not credential:
-        return state.seen_by(audience.VIEWER_AUDIENCE)
-    participant = connecting_participant(
-        identity_from_token(credential),
-        is_host=is_host_key(credential, state.host_key_hash),
-        host_key_hash=state.host_key_hash,
-        wants_view=False,
-    )
-    if participant.id in state.removed:
-        return None
-    return state.seen_by(audience.Audience.of(participant))
+
+def _reader(request, state):
+    return readers.reader_of(state, _bearer_credential(request), request.GET.get("link", ""))
+
+
+def _is_host_reader(request, state):
+    if not state.host_key_hash:
+        return False
+    try:
+        return _reader(request, state).audience.role == HOST
+    except readers.ReaderRefused:
+        return False
+
+
+def _refused(refused):
+    """The answer to a reader who may not read the board: 401 asks who they are, 403 says no."""
+    response = HttpResponse(refused.reason, status=refused.status, content_type="text/plain")
+    if refused.status == 401:
+        response["WWW-Authenticate"] = 'Bearer realm="sketchsite"'
+    return response
+
+
+def board_links(request, board):
+    """Signed read links of the board for the reader of this request (draw/readers.py): what
+    the page puts in a link someone clicks, never its token or the host key. JSON."""
+    state = store.board_state(board)
+    if not state.exists:
+        raise Http404("no such board")
+    try:
+        reader = _reader(request, state)
+    except readers.ReaderRefused as refused:
+        return _refused(refused)
+    link = quote(readers.link_for(board, reader), safe="")
+    max_age = settings.SKETCHSITE["READ_LINK_MAX_AGE_SECONDS"]
+    links = {
+        "png": f"{reverse('board-export', kwargs={'board': board, 'format': 'png'})}?link={link}",
+        "svg": f"{reverse('board-export', kwargs={'board': board, 'format': 'svg'})}?link={link}",
+        "snapshot": f"{reverse('board-snapshot', kwargs={'board': board})}?link={link}",
+    }
+    if reader.audience.role == HOST:
+        links["zip"] = f"{reverse('board-pages-zip', kwargs={'board': board})}?link={link}"
+    expires = datetime.datetime.now(datetime.UTC) + datetime.timedelta(seconds=max_age)
+    response = JsonResponse({**links, "expires": expires.isoformat(timespec="seconds"), "max_age": max_age})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _bearer_credential(request):
     """The token or host key of `Authorization: Bearer <credential>`, or "" when there is none."""
     scheme, _, credential = request.headers.get("Authorization", "").partition(" ")
     return credential.strip() if scheme.lower() == "bearer" else ""
-
-
-def _removed_reader():
-    return HttpResponseForbidden("removed by the host", content_type="text/plain")

@@ -20,6 +20,7 @@ import { createOverlay } from './ui/overlay.js';
 import { createPeopleMenu } from './ui/people.js';
 import { createPageBanner } from './ui/pagebanner.js';
 import { createPensDownBanner } from './ui/pensdown.js';
+import { createReadLinkButton } from './ui/readlink.js';
 import { createToolbar } from './ui/toolbar.js';
 import { createZoomControls } from './ui/zoom.js';
 
@@ -93,6 +94,15 @@ const toolbar = createToolbar(document.getElementById('toolbar'), {
   // What a tool shows over the board (a selection) goes with it.
   onTool: () => sketch.repaintLive(),
 });
+// A hosted board's exports need a reader: a link to click is one the server signs for a while.
+if (config.hosted) {
+  createReadLinkButton(document.querySelector('[data-role=export]'), {
+    linksUrl: config.linksUrl,
+    credential: readerCredential,
+    copy: copyText,
+    notify: (text) => toolbar.notify(text),
+  });
+}
 attachShortcuts(window, { tools: TOOLS, onCommand: runCommand, onTool: (tool) => toolbar.chooseTool(tool) });
 const peopleMenu = createPeopleMenu(document.getElementById('toolbar'));
 const pageBanner = board.onlyPage

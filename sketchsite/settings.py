@@ -276,6 +276,8 @@ SKETCHSITE = {
     "MAX_REMOVED_PARTICIPANTS": env_int("SKETCHSITE_MAX_REMOVED_PARTICIPANTS", 500, minimum=1),
     # Students a board's roster keeps (the first to join); the pages of `export.zip` are bounded by it too.
     "MAX_ROSTER": env_int("SKETCHSITE_MAX_ROSTER", 500, minimum=1),
+    # How long a signed read link (draw/readers.py) opens a hosted board's snapshot or export.
+    "READ_LINK_MAX_AGE_SECONDS": env_int("SKETCHSITE_READ_LINK_MAX_AGE_SECONDS", 3600, minimum=10),
     # Joining over HTTP (/b/<board>/snapshot): boards whose compressed snapshot, at their latest
     # seq, a process keeps (least recently asked for go first; a full board's is a few MB).
     "SNAPSHOT_CACHE_BOARDS": env_int("SKETCHSITE_SNAPSHOT_CACHE_BOARDS", 16, minimum=1),

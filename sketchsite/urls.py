@@ -20,6 +20,7 @@ urlpatterns = [
     re_path(rf"^b/(?P<board>{BOARD_NAME_PATTERN})/show$", views.board_show, name="board-show"),
     re_path(rf"^b/(?P<board>{BOARD_NAME_PATTERN})/grid$", views.board_grid, name="board-grid"),
     re_path(rf"^b/(?P<board>{BOARD_NAME_PATTERN})/pages$", views.board_pages, name="board-pages"),
+    re_path(rf"^b/(?P<board>{BOARD_NAME_PATTERN})/links$", views.board_links, name="board-links"),
     re_path(rf"^b/(?P<board>{BOARD_NAME_PATTERN})/snapshot$", views.board_snapshot, name="board-snapshot"),
     re_path(rf"^b/(?P<board>{BOARD_NAME_PATTERN})/join\.svg$", views.board_join_qr, name="board-join-qr"),
     re_path(r"^b/(?P<board>[^/]*)/?$", views.bad_board_name),

@@ -74,9 +74,13 @@ class Classroom:
     # --- over HTTP ---------------------------------------------------------------------
 
     def get(self, path):
-        """(status, body) of a GET on the server."""
+        """(status, body) of a GET on the server, read by the board's host (a hosted board
+        answers its readers alone)."""
+        request = urllib.request.Request(
+            f"{self.server.http_url}{path}", headers={"Authorization": f"Bearer {self.host_key}"}
+        )
         try:
-            with urllib.request.urlopen(f"{self.server.http_url}{path}", timeout=30) as response:
+            with urllib.request.urlopen(request, timeout=30) as response:
                 return response.status, response.read()
         except urllib.error.HTTPError as error:
             return error.code, error.read()

@@ -32,6 +32,11 @@ def code(monkeypatch):
     return CODE
 
 
+def as_host():
+    """The headers of the board's host reading it: a hosted board answers its readers alone."""
+    return {"HTTP_AUTHORIZATION": f"Bearer {store.default_store().host_key(BOARD)}"}
+
+
 def post_urlencoded(client, code, body):
     return client.post(f"/j/{code}", body, content_type=URLENCODED)
 
@@ -210,7 +215,7 @@ def test_a_board_name_holding_a_surrogate_is_not_shown_back():
 
 @pytest.mark.parametrize("scale", ["2", "0.5", "1.25", "-3", "007"])
 def test_an_export_scale_in_ascii_decimals_draws_the_png(client, code, scale):
-    response = client.get(f"/b/{BOARD}/export.png", {"scale": scale})
+    response = client.get(f"/b/{BOARD}/export.png", {"scale": scale}, **as_host())
     assert response.status_code == 200
     assert response["Content-Type"] == "image/png"
 
@@ -274,8 +279,8 @@ def test_export_scale_refuses_what_float_alone_would_take(text):
     ],
 )
 def test_headers_of_bytes_that_are_not_ascii_still_get_the_board(client, code, headers):
-    assert client.get(f"/b/{BOARD}/snapshot", **headers).status_code == 200
-    assert client.get(f"/b/{BOARD}/export.svg", **headers).status_code == 200
+    assert client.get(f"/b/{BOARD}/snapshot", **headers, **as_host()).status_code == 200
+    assert client.get(f"/b/{BOARD}/export.svg", **headers, **as_host()).status_code == 200
     assert client.get(f"/j/{CODE}", **headers).status_code == 200
 
 

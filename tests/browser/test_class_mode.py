@@ -126,9 +126,12 @@ def join_token(server, code, name):
     return unquote(redirect.value.headers["Location"].split("#t=", 1)[1])
 
 
-def export_svg(server, board):
-    """(seq, SVG text) of the board's export; the ETag starts with the board's seq."""
-    with urllib.request.urlopen(f"{server.http_url}/b/{board}/export.svg", timeout=10) as response:
+def export_svg(server, board, host_key):
+    """(seq, SVG text) of the board's export as its host reads it; the ETag starts with the board's seq."""
+    request = urllib.request.Request(
+        f"{server.http_url}/b/{board}/export.svg", headers={"Authorization": f"Bearer {host_key}"}
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
         return int(response.headers["ETag"].strip('"').split("-")[0]), response.read().decode()
 
 
@@ -199,6 +202,7 @@ def test_a_lesson_with_a_host_a_projector_and_twenty_eight_students(server, open
     board = host.evaluate("() => JSON.parse(document.getElementById('board-config').textContent).board")
     assert re.fullmatch(rf"/b/{re.escape(board)}/", host.evaluate("() => location.pathname"))
     assert wait_until(lambda: host.evaluate("() => window.sketchsite.session.role") == "host")
+    host_key = host.evaluate("(board) => localStorage.getItem(`sketchsite.host.${board}`)", board)
     host.locator("[data-role=class-toggle]").click()
     panel = host.locator("[data-role=class-panel]")
     code = panel.locator("[data-role=join-code]").text_content()
@@ -291,7 +295,7 @@ def test_a_lesson_with_a_host_a_projector_and_twenty_eight_students(server, open
     assert wait_until(lambda: len(committed_strokes(host)) == SOCKET_STUDENTS + 2)
 
     # What a role may not do is refused, and the board stays as it was.
-    seq_before, svg_before = export_svg(server, board)
+    seq_before, svg_before = export_svg(server, board, host_key)
     strokes_before = visible_strokes(host)
     assert seq(host) == seq_before
     students[1].send({"type": "clear", "id": "forged-clear"})
@@ -313,7 +317,7 @@ def test_a_lesson_with_a_host_a_projector_and_twenty_eight_students(server, open
     students[2].send({"type": "remove", "participant": phone_id})
     refusal = students[2].wait_for(lambda message: message["type"] == "error")
     assert refusal["code"] == "forbidden"
-    assert export_svg(server, board) == (seq_before, svg_before)
+    assert export_svg(server, board, host_key) == (seq_before, svg_before)
     assert seq(host) == seq_before and visible_strokes(host) == strokes_before
     assert phone.locator("[data-role=status]").get_attribute("data-state") == "online"
 
@@ -325,18 +329,18 @@ def test_a_lesson_with_a_host_a_projector_and_twenty_eight_students(server, open
         assert wait_until(lambda page=page: visible_strokes_of(page, student_7_id) == 0), page
         assert wait_until(lambda page=page: len(visible_strokes(page)) == SOCKET_STUDENTS), page
     assert wait_until(lambda: near(board_colour(projector, 1260, 560), WHITE, 5))
-    _, svg = export_svg(server, board)
+    _, svg = export_svg(server, board, host_key)
     assert STUDENT_7_COLOUR not in svg and f"s-{student_7_id}-" not in svg
     assert "#1971c2" in svg  # the phone's stroke stays
 
     host.locator("[data-command=undo]").click()
     for page in every_page:
         assert wait_until(lambda page=page: visible_strokes_of(page, student_7_id) == 2), page
-    _, svg = export_svg(server, board)
+    _, svg = export_svg(server, board, host_key)
     assert STUDENT_7_COLOUR in svg and f'id="s-{student_7_id}-ring"' in svg
 
     # The laser: on the projector while held, gone 2 s after release, and nothing stored.
-    seq_before, _ = export_svg(server, board)
+    seq_before, _ = export_svg(server, board, host_key)
     host.locator("[data-tool=laser]").click()
     # The host circles Student 7's ring with the laser.
     view = board_view(host)
@@ -358,7 +362,7 @@ def test_a_lesson_with_a_host_a_projector_and_twenty_eight_students(server, open
     assert wait_until(
         lambda: projector.evaluate("() => window.sketchsite.overlay.lasers.size") == 0, timeout=2.0
     )
-    assert export_svg(server, board)[0] == seq_before and seq(host) == seq_before
+    assert export_svg(server, board, host_key)[0] == seq_before and seq(host) == seq_before
 
     # The host removes the laptop student: their page says so and their token is refused for good.
     laptop_id = laptop.evaluate("() => window.sketchsite.session.me")

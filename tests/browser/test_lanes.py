@@ -149,6 +149,19 @@ def test_each_student_draws_on_their_own_page_and_the_host_shows_one_or_all(
     projector.screenshot(path=ARTIFACTS / "lanes-projector-spotlight.png")
     panel.evaluate("(panel) => { panel.scrollTop = 0; }")
     host.screenshot(path=ARTIFACTS / "lanes-host.png")
+    # A link to click: signed for the host's view, no key in it, opening the PNG without a credential.
+    host.locator("[data-role=copy-read-link]").click()
+    notice = host.locator("[data-role=notice]")
+    assert wait_until(lambda: "Link copied" in notice.text_content() or "?link=" in notice.text_content())
+    host_key = host.evaluate("(board) => localStorage.getItem(`sketchsite.host.${board}`)", board)
+    request = urllib.request.Request(
+        f"{server.http_url}/b/{board}/links", headers={"Authorization": f"Bearer {host_key}"}
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        png_link = json.loads(response.read())["png"]
+    assert host_key not in png_link
+    with urllib.request.urlopen(f"{server.http_url}{png_link}", timeout=10) as response:
+        assert response.headers["Content-Type"] == "image/png"
 
     # The grid: one live, named tile per student page.
     grid = host.context.new_page()
