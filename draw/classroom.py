@@ -2,6 +2,8 @@
 
 from dataclasses import asdict, dataclass, fields, replace
 
+from draw import backgrounds
+
 # The settings a host may change with a `class` message (`hosted` comes with the host link).
 SWITCHES = (
     "pens_down",
@@ -15,7 +17,9 @@ SWITCHES = (
 )
 # A participant id, or None.
 SPOTLIGHT = "spotlight"
-SETTABLE = (*SWITCHES, SPOTLIGHT)
+# The paper under the ink: one of draw/backgrounds.py KINDS.
+BACKGROUND = "background"
+SETTABLE = (*SWITCHES, SPOTLIGHT, BACKGROUND)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +40,8 @@ class ClassSettings:
     spotlight: str | None = None
     # Whether the projector shows the spotlit student's name (never on an anonymous board).
     spotlight_name: bool = True
+    # The paper under everyone's ink (draw/backgrounds.py).
+    background: str = backgrounds.DEFAULT
     # Newer settings replace older ones, whichever process read or changed them.
     version: int = 0
 
@@ -47,6 +53,7 @@ class ClassSettings:
             hosted=bool(get("host_key_hash")),
             **{name: bool(get(name)) for name in SWITCHES},
             spotlight=get(SPOTLIGHT) or None,
+            background=_known_background(get(BACKGROUND)),
             version=get("class_version"),
         )
 
@@ -60,9 +67,15 @@ class ClassSettings:
 
     @classmethod
     def from_wire(cls, wire, version):
-        names = {field.name for field in fields(cls)} - {"version", SPOTLIGHT}
+        names = {field.name for field in fields(cls)} - {"version", SPOTLIGHT, BACKGROUND}
         return cls(
             **{name: bool(wire.get(name, False)) for name in names},
             spotlight=wire.get(SPOTLIGHT) or None,
+            background=_known_background(wire.get(BACKGROUND)),
             version=version,
         )
+
+
+def _known_background(kind):
+    # A kind a newer version stored and this one does not know: plain paper, not a crash.
+    return kind if kind in backgrounds.KINDS else backgrounds.DEFAULT

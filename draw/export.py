@@ -17,7 +17,7 @@ from xml.sax.saxutils import escape, quoteattr
 from fontTools.ttLib import TTFont
 from PIL import Image, ImageColor, ImageDraw, ImageFont
 
-from draw import items
+from draw import backgrounds, items
 from draw.freehand import ink_outline, ink_spine
 
 BACKGROUND = "#ffffff"
@@ -132,7 +132,7 @@ def arrow_head(x0, y0, x1, y1, width):
 # --- SVG ---------------------------------------------------------------------------------
 
 
-def to_svg(width, height, strokes, left_out=None):
+def to_svg(width, height, strokes, left_out=None, background=backgrounds.DEFAULT):
     """SVG text: a white board and one element per item, its id from element_id().
 
     An item that fails to draw is left out, and added to `left_out` if given, so one item can
@@ -142,6 +142,7 @@ def to_svg(width, height, strokes, left_out=None):
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}">',
         f'<rect width="{width}" height="{height}" fill="{BACKGROUND}"/>',
+        *_svg_paper(background, width, height),
         '<g fill="none" stroke-linecap="round" stroke-linejoin="round">',
     ]
     for stroke in drawing_order(strokes):
@@ -158,6 +159,25 @@ def to_svg(width, height, strokes, left_out=None):
             parts.append(element)
     parts.append("</g></svg>")
     return "\n".join(parts)
+
+
+def _svg_paper(kind, width, height):
+    """The paper's marks (draw/backgrounds.py) as one group under every item; none for plain."""
+    marks = backgrounds.marks(kind, width, height)
+    if not marks:
+        return []
+    parts = ['<g class="paper">']
+    for mark in marks:
+        if mark[0] == "line":
+            _, x0, y0, x1, y1, colour, line = mark
+            parts.append(
+                f'<line x1="{x0}" y1="{y0}" x2="{x1}" y2="{y1}" stroke="{colour}" stroke-width="{line}"/>'
+            )
+        else:
+            _, x, y, radius, colour = mark
+            parts.append(f'<circle cx="{x}" cy="{y}" r="{radius}" fill="{colour}"/>')
+    parts.append("</g>")
+    return parts
 
 
 def _left_out(left_out, stroke):
@@ -317,7 +337,16 @@ class _Png:
         return text_runs(text, [font_characters(str(path)) for path in self.font_paths])
 
 
-def to_png(width, height, strokes, scale=1.0, font_path=None, fallback_font_path=None, left_out=None):
+def to_png(
+    width,
+    height,
+    strokes,
+    scale=1.0,
+    font_path=None,
+    fallback_font_path=None,
+    left_out=None,
+    background=backgrounds.DEFAULT,
+):
     """PNG bytes of the board at `scale` pixels per board unit; text in the font at `font_path`,
     and each character that font lacks in the one at `fallback_font_path`, if given.
 
@@ -326,6 +355,7 @@ def to_png(width, height, strokes, scale=1.0, font_path=None, fallback_font_path
     font_paths = tuple(path for path in (font_path, fallback_font_path) if path is not None)
     # Without the text font, Pillow's own draws all of the text: its characters are unknown.
     png = _Png(width, height, scale, font_paths if font_path is not None else ())
+    _png_paper(png, background, width, height)
     for stroke in drawing_order(strokes):
         render = PNG_KINDS.get(stroke.item["kind"])
         if render is not None and stroke.points:
@@ -337,6 +367,20 @@ def to_png(width, height, strokes, scale=1.0, font_path=None, fallback_font_path
     output = io.BytesIO()
     png.image.save(output, format="PNG")
     return output.getvalue()
+
+
+def _png_paper(png, kind, width, height):
+    """The paper's marks under every item, as the browser draws them: never under one pixel."""
+    for mark in backgrounds.marks(kind, width, height):
+        if mark[0] == "line":
+            _, x0, y0, x1, y1, colour, line = mark
+            png.canvas.line(
+                _scaled(png, (x0, y0, x1, y1)), fill=ImageColor.getrgb(colour), width=png.line_width(line)
+            )
+        else:
+            _, x, y, radius, colour = mark
+            cx, cy, r = x * png.scale, y * png.scale, max(0.5, radius * png.scale)
+            png.canvas.ellipse((cx - r, cy - r, cx + r, cy + r), fill=ImageColor.getrgb(colour))
 
 
 def _round_polyline(canvas, xy, colour, line_width):

@@ -26,7 +26,9 @@ def render(board, format, scale):
     """The export's bytes: `board` is a store.BoardState, `format` "svg" or "png"."""
     left_out = []
     if format == "svg":
-        body = export.to_svg(board.width, board.height, board.strokes, left_out=left_out).encode()
+        body = export.to_svg(
+            board.width, board.height, board.strokes, left_out=left_out, background=board.classroom.background
+        ).encode()
     elif format == "png":
         body = export.to_png(
             board.width,
@@ -36,6 +38,7 @@ def render(board, format, scale):
             font_path=text_font_path(),
             fallback_font_path=fallback_font_path(),
             left_out=left_out,
+            background=board.classroom.background,
         )
     else:
         raise ValueError(f"unknown export format {format!r}")
@@ -88,7 +91,8 @@ class Exporter:
 
     def export(self, board, format, scale=1.0):
         """The board's export, from the cache or drawn now; RendersBusy when no render slot is free."""
-        key = (board.name, board.seq, scale, format, board.view)
+        # The paper is a class setting, not an event: a new one draws other bytes at the same seq.
+        key = (board.name, board.seq, scale, format, board.view, board.classroom.background)
         with self._lock:
             body = self._cache.get(key)
             if body is not None:

@@ -31,6 +31,7 @@ class Board(models.Model):
     reveal = models.BooleanField(default=False, help_text="Every student's page shown to everyone.")
     # The participant id whose page the projector shows while lanes are on; "" for none.
     spotlight = models.CharField(max_length=32, blank=True, default="")
+    background = models.CharField(max_length=16, default="plain", help_text="The paper under the ink.")
     spotlight_name = models.BooleanField(
         default=True, help_text="The spotlit student's name shown on the projector."
     )

@@ -10,7 +10,7 @@ the tests of both.
 import json
 from dataclasses import dataclass, field, replace
 
-from draw import items, strings
+from draw import backgrounds, items, strings
 from draw.errors import ERROR_CODES, RETRYABLE_CODES, TOO_BIG, ProtocolError  # noqa: F401
 
 PROTOCOL_VERSION = 4
@@ -71,9 +71,11 @@ CLASS_SETTINGS = (
     "reveal",
     "spotlight",
     "spotlight_name",
+    "background",
 )
-# The one class setting that is not a switch: a participant id, or null.
+# The class settings that are not switches: a participant id or null, and a background kind.
 SPOTLIGHT = "spotlight"
+BACKGROUND = "background"
 
 
 @dataclass(frozen=True, slots=True)
@@ -385,6 +387,11 @@ def _parse_class(message, limits):
         if name == SPOTLIGHT:
             if value is not None and not items.is_id(value):
                 raise ProtocolError("bad_field", "class setting 'spotlight' must be a participant id or null")
+        elif name == BACKGROUND:
+            if value not in backgrounds.KINDS:
+                raise ProtocolError(
+                    "bad_field", f"class setting 'background' must be one of {', '.join(backgrounds.KINDS)}"
+                )
         elif type(value) is not bool:
             raise ProtocolError("bad_field", f"class setting {name!r} must be true or false")
     return ClassChange(changes=dict(changes))

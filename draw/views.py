@@ -257,7 +257,8 @@ def board_export(request, board, format):
         return _refused(refused)
     # The same seq, view, scale and format always draw the same bytes.
     view = "" if state.view == audience.EVERYONE else f"-{state.view}"
-    etag = f'"{state.seq}{view}-{scale:g}-{format}"'
+    paper = state.classroom.background
+    etag = f'"{state.seq}{view}-{scale:g}-{format}-{paper}"'
     wanted = parse_etags(request.headers.get("If-None-Match", ""))
     if etag in wanted or "*" in wanted:
         response = HttpResponseNotModified()

@@ -184,6 +184,7 @@ function showClass() {
     ...Object.fromEntries(TOOLS.filter((tool) => tool.permission).map((tool) => [tool.name, session.can(tool.permission)])),
   });
   pensDown.show(session.role === STUDENT && session.settings.pens_down);
+  sketch.setBackground(session.settings.background);
   classPanel.setAvailable(session.isHost);
   classPanel.showSettings(session.settings);
 }

@@ -2,6 +2,7 @@
 // types, same limits, same checks, same error codes; docs/protocol.md documents both and
 // tests/fixtures/protocol.json drives the tests of both.
 
+import { BACKGROUND_KINDS, DEFAULT_BACKGROUND } from './backgrounds.js';
 import { ID_PATTERN, ItemError, MAX_STRIDE, checkItemPoints, checkPositions, loneSurrogateIn, parseItem } from './items.js';
 
 export const PROTOCOL_VERSION = 4;
@@ -99,9 +100,11 @@ export const SETTABLE_CLASS_SETTINGS = Object.freeze([
   'reveal',
   'spotlight',
   'spotlight_name',
+  'background',
 ]);
 // The one class setting that is not a switch: a participant id, or null.
 export const SPOTLIGHT = 'spotlight';
+export const BACKGROUND = 'background';
 
 /** A board's class settings as the server starts them, until a welcome says otherwise. */
 export const DEFAULT_CLASS = Object.freeze({
@@ -115,6 +118,7 @@ export const DEFAULT_CLASS = Object.freeze({
   reveal: false,
   spotlight: null,
   spotlight_name: true,
+  background: DEFAULT_BACKGROUND,
 });
 
 /** The server's defaults, used until its welcome says otherwise. */
@@ -372,6 +376,10 @@ const PARSERS = {
       if (name === SPOTLIGHT) {
         if (value !== null && !isParticipantId(value)) {
           throw new ProtocolError('bad_field', "class setting 'spotlight' must be a participant id or null");
+        }
+      } else if (name === BACKGROUND) {
+        if (!BACKGROUND_KINDS.includes(value)) {
+          throw new ProtocolError('bad_field', `class setting 'background' must be one of ${BACKGROUND_KINDS.join(', ')}`);
         }
       } else if (typeof value !== 'boolean') {
         throw new ProtocolError('bad_field', `'${name}' must be true or false`);

@@ -67,10 +67,12 @@ const session = new Session({
       overlay.forgetLasers();
       badge.showSettings(settings);
       spotlightName.showSettings(settings);
+      sketch.setBackground(settings.background);
     },
     classChanged: (settings) => {
       badge.showSettings(settings);
       spotlightName.showSettings(settings);
+      sketch.setBackground(settings.background);
     },
     presenceChanged: (presence) => {
       badge.showCount(presence.count);

@@ -10,6 +10,7 @@
 // onReady(canvas) runs once the canvas exists (p5 starts the sketch after the page loads).
 
 import p5 from '../vendor/p5/p5.esm.min.js';
+import { DEFAULT_BACKGROUND, paintBackground as paintPaper } from './backgrounds.js';
 import { isShown } from './board.js';
 import { gettext } from './i18n.js';
 import { layerOf } from './items.js';
@@ -35,6 +36,7 @@ export function createSketch(container, board, { onReady, onProgress = () => {},
   let repaintAll = true;
   let liveChanged = true;
   let themeName = theme;
+  let paperName = DEFAULT_BACKGROUND;
   const layers = { under: null, ink: null };
   const decorations = [];
   const layerCanvas = { live: null };
@@ -107,6 +109,15 @@ export function createSketch(container, board, { onReady, onProgress = () => {},
     context.setTransform(under.ratio, 0, 0, under.ratio, 0, 0);
     context.fillStyle = colours.board;
     context.fillRect(view.offsetX, view.offsetY, view.width, view.height);
+    // The paper (squared, lined, dotted) under every item, clipped to the board.
+    context.save();
+    context.beginPath();
+    context.rect(view.offsetX, view.offsetY, view.width, view.height);
+    context.clip();
+    toBoard(context, under.ratio, view);
+    // One screen pixel at the thinnest: paper stays quieter than the thinnest ink (MIN_LINE_PIXELS).
+    paintPaper(context, paperName, board.width, board.height, { minWidth: 1 / view.scale, color: shownColour });
+    context.restore();
   }
 
   function paintLive(p) {
@@ -231,6 +242,12 @@ export function createSketch(container, board, { onReady, onProgress = () => {},
     decorate(paint) {
       decorations.push(paint);
       liveChanged = true;
+    },
+    /** Lay the paper `name` (backgrounds.js, the class setting `background`) under the ink. */
+    setBackground(name) {
+      if (name === paperName) return;
+      paperName = name;
+      repaintAll = true;
     },
     /** Show the board in theme `name` (theme.js): the board's colour and the inks shown on it. */
     setTheme(name) {

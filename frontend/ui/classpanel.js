@@ -4,6 +4,7 @@
 // and their place removable.
 // Names are user input: they only ever become text, never markup.
 
+import { BACKGROUND_KINDS } from '../backgrounds.js';
 import { gettext, gettext_noop, interpolate } from '../i18n.js';
 import { VIEWER } from '../policy.js';
 import { downloadAs } from './download.js';
@@ -143,6 +144,21 @@ export function createClassPanel(
     row.append(box, document.createTextNode(` ${gettext(label)}`));
     toggles.append(row);
   }
+  // The paper under everyone's ink (backgrounds.js): a setting like the others.
+  const paperRow = element('label', 'class-setting');
+  const paper = document.createElement('select');
+  paper.dataset.setting = 'background';
+  for (const kind of BACKGROUND_KINDS) {
+    const option = document.createElement('option');
+    option.value = kind;
+    option.textContent = gettext(PAPER_NAMES[kind] ?? kind);
+    paper.append(option);
+  }
+  paper.addEventListener('change', () => {
+    if (!onSet({ background: paper.value })) paper.value = settings?.background ?? paper.value;
+  });
+  paperRow.append(document.createTextNode(`${gettext('Paper')} `), paper);
+  toggles.append(paperRow);
 
   const links = element('section', 'class-links');
   const teacher = document.createElement('input');
@@ -283,6 +299,7 @@ export function createClassPanel(
       pens.setAttribute('aria-pressed', String(next.pens_down));
       pens.title = next.pens_down ? gettext('Let students draw again') : gettext('Stop students drawing for now');
       for (const [name, box] of Object.entries(boxes)) box.checked = Boolean(next[name]);
+      paper.value = next.background;
       // Showing every page means something only while each has their own.
       boxes.reveal.disabled = !next.lanes;
       renderPeople();
@@ -299,6 +316,14 @@ export function createClassPanel(
     },
   };
 }
+
+// The kinds of paper as a person reads them (backgrounds.json has the kinds).
+const PAPER_NAMES = {
+  plain: gettext_noop('Plain'),
+  squared: gettext_noop('Squared'),
+  lined: gettext_noop('Lined'),
+  dotted: gettext_noop('Dotted'),
+};
 
 // The roles as a person reads them (the wire's names are English words, kept as they are).
 const ROLE_NAMES = {

@@ -3,6 +3,7 @@
 // and lighting it on the projector. Tiles are painted again once a frame at most, and only
 // those whose page changed. Names are user input: only ever text, never markup.
 
+import { paintBackground as paintPaper } from '../backgrounds.js';
 import { isShown } from '../board.js';
 import { gettext, interpolate } from '../i18n.js';
 import { layerOf } from '../items.js';
@@ -139,6 +140,7 @@ export function createGrid(root, { board, pageUrl, onSpotlight, onEmpty = () => 
     context.fillRect(0, 0, width, height);
     context.setTransform(scale, 0, 0, scale, 0, 0);
     tile.options = { minWidth: MIN_TILE_LINE_PIXELS / scale, complete: true };
+    paintPaper(context, settings?.background, board.width, board.height, { minWidth: MIN_TILE_LINE_PIXELS / scale });
   }
 
   // A tile's size follows the window: paint them all again at their new size.
@@ -163,6 +165,7 @@ export function createGrid(root, { board, pageUrl, onSpotlight, onEmpty = () => 
       return (presence.people ?? []).some((person) => person.role === 'student' && !roster.has(person.id));
     },
     showSettings(next) {
+      if (settings && next.background !== settings.background) dirty.markAll();
       settings = next;
       layout();
     },

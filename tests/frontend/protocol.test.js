@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 
+import { BACKGROUND_KINDS } from '../../frontend/backgrounds.js';
+
 import {
   ANNOUNCED_LIMIT_NAMES,
   classSet,
@@ -181,15 +183,16 @@ test('the class mode refusals say what the server says', () => {
   }
 });
 
-test('every class setting in the examples is a known one, each a boolean but the spotlight', () => {
+test('every class setting in the examples is a known one, each a boolean but the spotlight and the paper', () => {
   const settings = cases.server_examples
     .map(({ message }) => (message.type === 'welcome' || message.type === 'class' ? message.class : null))
     .filter(Boolean);
   assert.ok(settings.length >= 3);
   for (const each of settings) {
     assert.deepEqual(Object.keys(each).sort(), Object.keys(DEFAULT_CLASS).sort());
-    const { spotlight, ...switches } = each;
+    const { spotlight, background, ...switches } = each;
     assert.ok(spotlight === null || typeof spotlight === 'string');
+    assert.ok(BACKGROUND_KINDS.includes(background));
     assert.ok(Object.values(switches).every((value) => typeof value === 'boolean'));
   }
   assert.deepEqual(
