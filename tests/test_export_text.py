@@ -117,7 +117,9 @@ def test_png_fallback_runs_scale_with_the_image():
 
 
 def test_the_board_export_draws_with_the_packaged_fonts():
-    board = SimpleNamespace(width=600, height=200, strokes=[text_item("CO₂ → π")])
+    board = SimpleNamespace(
+        width=600, height=200, strokes=[text_item("CO₂ → π")], classroom=SimpleNamespace(background="plain")
+    )
     body = exporter.render(board, "png", 1.0)
     assert Image.open(io.BytesIO(body)).convert("RGB").tobytes() == exported("CO₂ → π").tobytes()
     assert settings.NPM_STATIC_FILES[export.FALLBACK_FONT_STATIC].startswith("dejavu-fonts-ttf/")
