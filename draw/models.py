@@ -153,3 +153,29 @@ class RosterEntry(models.Model):
 
     def __str__(self):
         return f"{self.board_id}: {self.name or self.participant}"
+
+
+class BoardAsset(models.Model):
+    """A picture a host uploaded (draw/uploads.py), drawn under the ink of a board's pages.
+
+    Named by the SHA-256 of its bytes: the same picture uploaded twice is stored once, and its
+    address never serves other bytes, so browsers keep it for good.
+    """
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="assets")
+    digest = models.CharField(max_length=64, help_text="SHA-256 of the stored bytes, in hex.")
+    media_type = models.CharField(max_length=16, choices=[("image/png", "PNG"), ("image/jpeg", "JPEG")])
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    # Encoded anew from the upload, never as it came.
+    data = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["board", "created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["board", "digest"], name="asset_digest_unique_per_board"),
+        ]
+
+    def __str__(self):
+        return f"{self.board_id}: {self.digest[:12]} ({self.width} × {self.height})"

@@ -17,6 +17,7 @@ from django.conf import settings  # noqa: E402
 from draw.pacing import Pacing  # noqa: E402
 from draw.relay import RelayHub  # noqa: E402
 from draw.routing import websocket_routes  # noqa: E402
+from draw.uploadlimit import UploadSizeLimit  # noqa: E402
 
 
 def build_application(store=None, limits=None, channel_layer=None):
@@ -48,7 +49,11 @@ def build_application(store=None, limits=None, channel_layer=None):
         max_removed_participants=config["MAX_REMOVED_PARTICIPANTS"],
     )
     return ProtocolTypeRouter(
-        {"http": django_asgi_app, "websocket": AllowedHostsOriginValidator(URLRouter(routes))}
+        {
+            # An oversized upload is refused before Django keeps its whole body (draw/uploadlimit.py).
+            "http": UploadSizeLimit(django_asgi_app, config["MAX_UPLOAD_BYTES"]),
+            "websocket": AllowedHostsOriginValidator(URLRouter(routes)),
+        }
     )
 
 

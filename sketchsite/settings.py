@@ -284,6 +284,17 @@ SKETCHSITE = {
     # The same for the views of boards in lanes (draw/audience.py): one per student's page and
     # the projector's, so a class of 30 takes 31 (a student's view holds only two pages' ink).
     "SNAPSHOT_CACHE_VIEWS": env_int("SKETCHSITE_SNAPSHOT_CACHE_VIEWS", 128, minimum=1),
+    # Pictures under the ink (draw/uploads.py): the largest file a host may upload, the pixels
+    # an image may have as it comes (a decompression bomb claims billions), the pixels each
+    # stored picture is fitted to (an image, or one PDF page, sharp on a projector and on a
+    # zoomed phone), the pages of one PDF, the bytes one board's pictures may take together,
+    # and how many uploads a process decodes at once (HTTP 429 beyond).
+    "MAX_UPLOAD_BYTES": env_int("SKETCHSITE_MAX_UPLOAD_BYTES", 20971520, minimum=1024),
+    "MAX_UPLOAD_PIXELS": env_int("SKETCHSITE_MAX_UPLOAD_PIXELS", 50000000, minimum=10000),
+    "MAX_PAGE_PIXELS": env_int("SKETCHSITE_MAX_PAGE_PIXELS", 6000000, minimum=10000),
+    "MAX_PAGES": env_int("SKETCHSITE_MAX_PAGES", 50, minimum=1),
+    "MAX_BOARD_UPLOAD_BYTES": env_int("SKETCHSITE_MAX_BOARD_UPLOAD_BYTES", 209715200, minimum=1024),
+    "UPLOAD_RENDERS": env_int("SKETCHSITE_UPLOAD_RENDERS", 2, minimum=1),
 }
 if SKETCHSITE["MIN_TEXT_SIZE"] > SKETCHSITE["MAX_TEXT_SIZE"]:
     raise ImproperlyConfigured("SKETCHSITE_MIN_TEXT_SIZE must not be larger than SKETCHSITE_MAX_TEXT_SIZE")

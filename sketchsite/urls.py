@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import path, re_path
 from django.views.i18n import JavaScriptCatalog, set_language
 
-from draw import operations, views
+from draw import operations, uploadviews, views
 from draw.boards import BOARD_NAME_PATTERN
 
 urlpatterns = [
@@ -23,6 +23,13 @@ urlpatterns = [
     re_path(rf"^b/(?P<board>{BOARD_NAME_PATTERN})/links$", views.board_links, name="board-links"),
     re_path(rf"^b/(?P<board>{BOARD_NAME_PATTERN})/snapshot$", views.board_snapshot, name="board-snapshot"),
     re_path(rf"^b/(?P<board>{BOARD_NAME_PATTERN})/join\.svg$", views.board_join_qr, name="board-join-qr"),
+    # Pictures under the ink: the host uploads a file, the pages fetch each picture by its digest.
+    re_path(rf"^b/(?P<board>{BOARD_NAME_PATTERN})/uploads$", uploadviews.board_upload, name="board-upload"),
+    re_path(
+        rf"^b/(?P<board>{BOARD_NAME_PATTERN})/assets/(?P<digest>[0-9a-f]{{64}})$",
+        uploadviews.board_asset,
+        name="board-asset",
+    ),
     re_path(r"^b/(?P<board>[^/]*)/?$", views.bad_board_name),
     path("j/", views.join, name="join"),
     # Any case, spaces or dashes, as a code is typed into an address bar; the view settles on one form.
