@@ -18,6 +18,14 @@ KINDS = tuple(_SPEC["kinds"])
 DEFAULT = _SPEC["default"]
 
 
+def picture_box(picture_width, picture_height, width, height):
+    """Where a picture lies on a board of `width` x `height` units: as large as fits whole,
+    centred, as (x, y, width, height) in board units (frontend/backgrounds.js pictureBox)."""
+    scale = min(width / picture_width, height / picture_height)
+    shown_width, shown_height = picture_width * scale, picture_height * scale
+    return ((width - shown_width) / 2, (height - shown_height) / 2, shown_width, shown_height)
+
+
 def marks(kind, width, height):
     """The background `kind` on a board of `width` x `height` units, as a list of
     ["line", x0, y0, x1, y1, colour, line width] and ["dot", x, y, radius, colour]."""

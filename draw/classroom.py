@@ -19,7 +19,9 @@ SWITCHES = (
 SPOTLIGHT = "spotlight"
 # The paper under the ink: one of draw/backgrounds.py KINDS.
 BACKGROUND = "background"
-SETTABLE = (*SWITCHES, SPOTLIGHT, BACKGROUND)
+# The digest of a picture the host uploaded (draw/uploads.py), drawn under the ink; or None.
+PICTURE = "picture"
+SETTABLE = (*SWITCHES, SPOTLIGHT, BACKGROUND, PICTURE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +44,8 @@ class ClassSettings:
     spotlight_name: bool = True
     # The paper under everyone's ink (draw/backgrounds.py).
     background: str = backgrounds.DEFAULT
+    # A picture under the ink and over the paper (a worksheet, a map), or None.
+    picture: str | None = None
     # Newer settings replace older ones, whichever process read or changed them.
     version: int = 0
 
@@ -54,6 +58,7 @@ class ClassSettings:
             **{name: bool(get(name)) for name in SWITCHES},
             spotlight=get(SPOTLIGHT) or None,
             background=_known_background(get(BACKGROUND)),
+            picture=get(PICTURE) or None,
             version=get("class_version"),
         )
 
@@ -67,11 +72,12 @@ class ClassSettings:
 
     @classmethod
     def from_wire(cls, wire, version):
-        names = {field.name for field in fields(cls)} - {"version", SPOTLIGHT, BACKGROUND}
+        names = {field.name for field in fields(cls)} - {"version", SPOTLIGHT, BACKGROUND, PICTURE}
         return cls(
             **{name: bool(wire.get(name, False)) for name in names},
             spotlight=wire.get(SPOTLIGHT) or None,
             background=_known_background(wire.get(BACKGROUND)),
+            picture=wire.get(PICTURE) or None,
             version=version,
         )
 

@@ -193,6 +193,10 @@ class BoardConsumer(BoardSocket):
         if spotlight is not None and not await self._is_on_board(spotlight):
             refused = ProtocolError("bad_field", "the spotlight must be on a student of this board")
             return self.session.refuse(refused)
+        picture = action.changes.get(protocol.PICTURE) if isinstance(action, SetClass) else None
+        if picture is not None and not await database_sync_to_async(self.store.has_picture)(board, picture):
+            refused = ProtocolError("bad_field", "that picture was not uploaded to this board")
+            return self.session.refuse(refused)
         try:
             if isinstance(action, SetClass):
                 settings = await database_sync_to_async(self.store.set_class)(board, action.changes)

@@ -8,6 +8,7 @@ line box, and a fallback font for the characters that font lacks. Items of the "
 (highlighters) are drawn first, then the rest, each layer in drawing order.
 """
 
+import base64
 import functools
 import io
 import itertools
@@ -132,7 +133,7 @@ def arrow_head(x0, y0, x1, y1, width):
 # --- SVG ---------------------------------------------------------------------------------
 
 
-def to_svg(width, height, strokes, left_out=None, background=backgrounds.DEFAULT):
+def to_svg(width, height, strokes, left_out=None, background=backgrounds.DEFAULT, picture=None):
     """SVG text: a white board and one element per item, its id from element_id().
 
     An item that fails to draw is left out, and added to `left_out` if given, so one item can
@@ -143,6 +144,7 @@ def to_svg(width, height, strokes, left_out=None, background=backgrounds.DEFAULT
         f'viewBox="0 0 {width} {height}">',
         f'<rect width="{width}" height="{height}" fill="{BACKGROUND}"/>',
         *_svg_paper(background, width, height),
+        *_svg_picture(picture, width, height),
         '<g fill="none" stroke-linecap="round" stroke-linejoin="round">',
     ]
     for stroke in drawing_order(strokes):
@@ -159,6 +161,21 @@ def to_svg(width, height, strokes, left_out=None, background=backgrounds.DEFAULT
             parts.append(element)
     parts.append("</g></svg>")
     return "\n".join(parts)
+
+
+def _svg_picture(picture, width, height):
+    """The picture under the ink (media type, bytes, width, height), inside the file: an export
+    is read away from the board, where no address of ours answers."""
+    if picture is None:
+        return []
+    media_type, data, picture_width, picture_height = picture
+    x, y, shown_width, shown_height = backgrounds.picture_box(picture_width, picture_height, width, height)
+    encoded = base64.b64encode(data).decode("ascii")
+    return [
+        f'<image class="picture" x="{x:.2f}" y="{y:.2f}" '
+        f'width="{shown_width:.2f}" height="{shown_height:.2f}" preserveAspectRatio="none" '
+        f'href="data:{media_type};base64,{encoded}"/>'
+    ]
 
 
 def _svg_paper(kind, width, height):
@@ -346,6 +363,7 @@ def to_png(
     fallback_font_path=None,
     left_out=None,
     background=backgrounds.DEFAULT,
+    picture=None,
 ):
     """PNG bytes of the board at `scale` pixels per board unit; text in the font at `font_path`,
     and each character that font lacks in the one at `fallback_font_path`, if given.
@@ -356,6 +374,7 @@ def to_png(
     # Without the text font, Pillow's own draws all of the text: its characters are unknown.
     png = _Png(width, height, scale, font_paths if font_path is not None else ())
     _png_paper(png, background, width, height)
+    _png_picture(png, picture, width, height)
     for stroke in drawing_order(strokes):
         render = PNG_KINDS.get(stroke.item["kind"])
         if render is not None and stroke.points:
@@ -367,6 +386,18 @@ def to_png(
     output = io.BytesIO()
     png.image.save(output, format="PNG")
     return output.getvalue()
+
+
+def _png_picture(png, picture, width, height):
+    """The picture under the ink, fitted as the browser fits it, in the export's pixels."""
+    if picture is None:
+        return
+    _, data, picture_width, picture_height = picture
+    x, y, shown_width, shown_height = backgrounds.picture_box(picture_width, picture_height, width, height)
+    with Image.open(io.BytesIO(data)) as source:
+        size = (max(1, round(shown_width * png.scale)), max(1, round(shown_height * png.scale)))
+        fitted = source.convert("RGB").resize(size, Image.Resampling.LANCZOS)
+    png.image.paste(fitted, (round(x * png.scale), round(y * png.scale)))
 
 
 def _png_paper(png, kind, width, height):

@@ -13,7 +13,7 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 
-from draw import export, metrics
+from draw import export, metrics, store
 
 logger = logging.getLogger(__name__)
 
@@ -25,9 +25,15 @@ class RendersBusy(Exception):
 def render(board, format, scale):
     """The export's bytes: `board` is a store.BoardState, `format` "svg" or "png"."""
     left_out = []
+    picture = _picture_of(board)
     if format == "svg":
         body = export.to_svg(
-            board.width, board.height, board.strokes, left_out=left_out, background=board.classroom.background
+            board.width,
+            board.height,
+            board.strokes,
+            left_out=left_out,
+            background=board.classroom.background,
+            picture=picture,
         ).encode()
     elif format == "png":
         body = export.to_png(
@@ -39,6 +45,7 @@ def render(board, format, scale):
             fallback_font_path=fallback_font_path(),
             left_out=left_out,
             background=board.classroom.background,
+            picture=picture,
         )
     else:
         raise ValueError(f"unknown export format {format!r}")
@@ -50,6 +57,14 @@ def render(board, format, scale):
             "board %s: %d items failed to draw in its %s export (%s)", board.name, len(left_out), format, keys
         )
     return body
+
+
+def _picture_of(board):
+    """The picture under the board's ink, read from the store, or None."""
+    digest = board.classroom.picture
+    if digest is None:
+        return None
+    return store.default_store().picture(board.name, digest)
 
 
 def text_font_path():
@@ -91,8 +106,10 @@ class Exporter:
 
     def export(self, board, format, scale=1.0):
         """The board's export, from the cache or drawn now; RendersBusy when no render slot is free."""
-        # The paper is a class setting, not an event: a new one draws other bytes at the same seq.
-        key = (board.name, board.seq, scale, format, board.view, board.classroom.background)
+        # The paper and the picture are class settings, not events: a new one draws other bytes
+        # at the same seq.
+        paper = board.classroom
+        key = (board.name, board.seq, scale, format, board.view, paper.background, paper.picture)
         with self._lock:
             body = self._cache.get(key)
             if body is not None:

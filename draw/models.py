@@ -32,6 +32,8 @@ class Board(models.Model):
     # The participant id whose page the projector shows while lanes are on; "" for none.
     spotlight = models.CharField(max_length=32, blank=True, default="")
     background = models.CharField(max_length=16, default="plain", help_text="The paper under the ink.")
+    # The digest of a BoardAsset drawn under the ink; "" for none.
+    picture = models.CharField(max_length=64, blank=True, default="", help_text="The picture under the ink.")
     spotlight_name = models.BooleanField(
         default=True, help_text="The spotlit student's name shown on the projector."
     )

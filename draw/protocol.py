@@ -72,10 +72,13 @@ CLASS_SETTINGS = (
     "spotlight",
     "spotlight_name",
     "background",
+    "picture",
 )
-# The class settings that are not switches: a participant id or null, and a background kind.
+# The class settings that are not switches: a participant id or null, a background kind, and
+# the digest of one of the board's uploaded pictures (draw/uploads.py) or null.
 SPOTLIGHT = "spotlight"
 BACKGROUND = "background"
+PICTURE = "picture"
 
 
 @dataclass(frozen=True, slots=True)
@@ -376,6 +379,11 @@ def _parse_remove(message, limits):
     return Remove(participant=_client_id(message, "participant"))
 
 
+def is_picture_digest(value):
+    """Whether `value` names a picture as the server does: 64 lowercase hex digits (SHA-256)."""
+    return isinstance(value, str) and len(value) == 64 and all(c in "0123456789abcdef" for c in value)
+
+
 def _parse_class(message, limits):
     _allow_fields(message, {"type", "set"})
     changes = message.get("set")
@@ -391,6 +399,11 @@ def _parse_class(message, limits):
             if value not in backgrounds.KINDS:
                 raise ProtocolError(
                     "bad_field", f"class setting 'background' must be one of {', '.join(backgrounds.KINDS)}"
+                )
+        elif name == PICTURE:
+            if value is not None and not is_picture_digest(value):
+                raise ProtocolError(
+                    "bad_field", "class setting 'picture' must be the digest of an uploaded picture, or null"
                 )
         elif type(value) is not bool:
             raise ProtocolError("bad_field", f"class setting {name!r} must be true or false")

@@ -24,7 +24,7 @@ from draw.boards import new_join_code
 from draw.classroom import ClassSettings
 from draw.history import STROKE, BoardHistory, skipped_event
 from draw.logrows import UnreadableRow
-from draw.models import Board, BoardEvent
+from draw.models import Board, BoardAsset, BoardEvent
 from draw.outages import OutageLog
 
 # Tries at a join code no board has before giving up (32^6 codes: a clash is rare already).
@@ -329,6 +329,21 @@ class BoardStore:
             board.class_version = settings.version
             board.save(update_fields=[*changes, "class_version", "updated_at"])
             return settings
+
+    def has_picture(self, name, digest):
+        """Whether a picture of that digest was uploaded to the board (draw/uploadviews.py)."""
+        with self._watching(name):
+            return BoardAsset.objects.filter(board__name=name, digest=digest).exists()
+
+    def picture(self, name, digest):
+        """(media type, bytes, width, height) of one of the board's pictures, or None."""
+        with self._watching(name):
+            row = (
+                BoardAsset.objects.filter(board__name=name, digest=digest)
+                .values_list("media_type", "data", "width", "height")
+                .first()
+            )
+        return None if row is None else (row[0], bytes(row[1]), row[2], row[3])
 
     def remove_participant(self, name, participant_id, max_removed):
         """Refuse this participant's token on the board from now on (the newest `max_removed` kept)."""

@@ -104,6 +104,9 @@ def client_config(request, board, page):
         "gridUrl": reverse("board-grid", kwargs={"board": board}),
         "rosterUrl": reverse("board-pages", kwargs={"board": board}),
         "linksUrl": reverse("board-links", kwargs={"board": board}),
+        "uploadUrl": reverse("board-upload", kwargs={"board": board}),
+        # A picture's address is this and its digest (draw/uploadviews.py).
+        "assetsUrl": reverse("board-asset", kwargs={"board": board, "digest": "0" * 64})[:-64],
         "boardUrl": reverse("board", kwargs={"board": board}),
         "joinUrl": reverse("join"),
         "exportUrls": {
@@ -258,6 +261,8 @@ def board_export(request, board, format):
     # The same seq, view, scale and format always draw the same bytes.
     view = "" if state.view == audience.EVERYONE else f"-{state.view}"
     paper = state.classroom.background
+    if state.classroom.picture:
+        paper += f"-{state.classroom.picture[:16]}"
     etag = f'"{state.seq}{view}-{scale:g}-{format}-{paper}"'
     wanted = parse_etags(request.headers.get("If-None-Match", ""))
     if etag in wanted or "*" in wanted:

@@ -13,6 +13,16 @@ function range(from, to, step) {
   return values;
 }
 
+/**
+ * Where a picture of `pictureWidth` x `pictureHeight` lies on a board of `width` x `height`:
+ * as large as fits whole, centred, {x, y, width, height} in board units (draw/backgrounds.py).
+ */
+export function pictureBox(pictureWidth, pictureHeight, width, height) {
+  const scale = Math.min(width / pictureWidth, height / pictureHeight);
+  const [shownWidth, shownHeight] = [pictureWidth * scale, pictureHeight * scale];
+  return { x: (width - shownWidth) / 2, y: (height - shownHeight) / 2, width: shownWidth, height: shownHeight };
+}
+
 /** ["line", x0, y0, x1, y1, colour, width] and ["dot", x, y, radius, colour] of `kind`. */
 export function marks(kind, width, height) {
   const spec = SPEC.kinds[kind];

@@ -6,6 +6,7 @@ import { Connection } from './connection.js';
 import { Delivery } from './delivery.js';
 import { adoptFragment, hostKeyStorageKey, tokenStorageKey } from './identity.js';
 import { Outbox } from './outbox.js';
+import { createPictureLoader } from './picture.js';
 import { CLEAR, STUDENT } from './policy.js';
 import { Session } from './session.js';
 import { createSketch } from './sketch.js';
@@ -20,6 +21,7 @@ import { createOverlay } from './ui/overlay.js';
 import { createPeopleMenu } from './ui/people.js';
 import { createPageBanner } from './ui/pagebanner.js';
 import { createPensDownBanner } from './ui/pensdown.js';
+import { createPictureUpload } from './ui/pictureupload.js';
 import { createReadLinkButton } from './ui/readlink.js';
 import { createToolbar } from './ui/toolbar.js';
 import { createZoomControls } from './ui/zoom.js';
@@ -128,6 +130,17 @@ const classPanel = createClassPanel(
     copy: copyText,
   },
 );
+// The picture under the ink: any reader fetches it; the host uploads it from the class panel
+// or by dropping a file on the board.
+const picture = createPictureLoader(config.assetsUrl, (image) => sketch.setPicture(image));
+createPictureUpload(classPanel.settingsElement, {
+  uploadUrl: config.uploadUrl,
+  hostKey,
+  enabled: () => session.isHost,
+  onPicture: (digest) => session.setClass({ picture: digest }),
+  notify: (text) => toolbar.notify(text),
+  dropTarget: container,
+});
 
 const connection = new Connection({
   url: config.socketPath,
@@ -185,6 +198,7 @@ function showClass() {
   });
   pensDown.show(session.role === STUDENT && session.settings.pens_down);
   sketch.setBackground(session.settings.background);
+  picture.show(session.settings.picture);
   classPanel.setAvailable(session.isHost);
   classPanel.showSettings(session.settings);
 }

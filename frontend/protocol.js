@@ -101,10 +101,14 @@ export const SETTABLE_CLASS_SETTINGS = Object.freeze([
   'spotlight',
   'spotlight_name',
   'background',
+  'picture',
 ]);
 // The one class setting that is not a switch: a participant id, or null.
 export const SPOTLIGHT = 'spotlight';
 export const BACKGROUND = 'background';
+// The digest of a picture uploaded to the board, drawn under the ink; or null.
+export const PICTURE = 'picture';
+const PICTURE_DIGEST = /^[0-9a-f]{64}$/;
 
 /** A board's class settings as the server starts them, until a welcome says otherwise. */
 export const DEFAULT_CLASS = Object.freeze({
@@ -119,6 +123,7 @@ export const DEFAULT_CLASS = Object.freeze({
   spotlight: null,
   spotlight_name: true,
   background: DEFAULT_BACKGROUND,
+  picture: null,
 });
 
 /** The server's defaults, used until its welcome says otherwise. */
@@ -380,6 +385,10 @@ const PARSERS = {
       } else if (name === BACKGROUND) {
         if (!BACKGROUND_KINDS.includes(value)) {
           throw new ProtocolError('bad_field', `class setting 'background' must be one of ${BACKGROUND_KINDS.join(', ')}`);
+        }
+      } else if (name === PICTURE) {
+        if (value !== null && !(typeof value === 'string' && PICTURE_DIGEST.test(value))) {
+          throw new ProtocolError('bad_field', "class setting 'picture' must be the digest of an uploaded picture, or null");
         }
       } else if (typeof value !== 'boolean') {
         throw new ProtocolError('bad_field', `'${name}' must be true or false`);

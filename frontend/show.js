@@ -7,6 +7,7 @@ import { Connection } from './connection.js';
 import { Delivery } from './delivery.js';
 import { viewerTokenStorageKey } from './identity.js';
 import { Outbox } from './outbox.js';
+import { createPictureLoader } from './picture.js';
 import { Session } from './session.js';
 import { createSketch } from './sketch.js';
 import { fetchSnapshot } from './snapshot.js';
@@ -45,6 +46,7 @@ const connection = new Connection({
   },
 });
 const delivery = new Delivery(outbox, connection, () => {});
+const picture = createPictureLoader(config.assetsUrl, (image) => sketch.setPicture(image));
 const session = new Session({
   board,
   outbox,
@@ -68,11 +70,13 @@ const session = new Session({
       badge.showSettings(settings);
       spotlightName.showSettings(settings);
       sketch.setBackground(settings.background);
+      picture.show(settings.picture);
     },
     classChanged: (settings) => {
       badge.showSettings(settings);
       spotlightName.showSettings(settings);
       sketch.setBackground(settings.background);
+      picture.show(settings.picture);
     },
     presenceChanged: (presence) => {
       badge.showCount(presence.count);

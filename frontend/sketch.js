@@ -10,7 +10,7 @@
 // onReady(canvas) runs once the canvas exists (p5 starts the sketch after the page loads).
 
 import p5 from '../vendor/p5/p5.esm.min.js';
-import { DEFAULT_BACKGROUND, paintBackground as paintPaper } from './backgrounds.js';
+import { DEFAULT_BACKGROUND, paintBackground as paintPaper, pictureBox } from './backgrounds.js';
 import { isShown } from './board.js';
 import { gettext } from './i18n.js';
 import { layerOf } from './items.js';
@@ -37,6 +37,8 @@ export function createSketch(container, board, { onReady, onProgress = () => {},
   let liveChanged = true;
   let themeName = theme;
   let paperName = DEFAULT_BACKGROUND;
+  // A decoded picture (an ImageBitmap) under the ink and over the paper, or null.
+  let picture = null;
   const layers = { under: null, ink: null };
   const decorations = [];
   const layerCanvas = { live: null };
@@ -117,6 +119,11 @@ export function createSketch(container, board, { onReady, onProgress = () => {},
     toBoard(context, under.ratio, view);
     // One screen pixel at the thinnest: paper stays quieter than the thinnest ink (MIN_LINE_PIXELS).
     paintPaper(context, paperName, board.width, board.height, { minWidth: 1 / view.scale, color: shownColour });
+    if (picture) {
+      const box = pictureBox(picture.width, picture.height, board.width, board.height);
+      context.imageSmoothingQuality = 'high';
+      context.drawImage(picture, box.x, box.y, box.width, box.height);
+    }
     context.restore();
   }
 
@@ -247,6 +254,12 @@ export function createSketch(container, board, { onReady, onProgress = () => {},
     setBackground(name) {
       if (name === paperName) return;
       paperName = name;
+      repaintAll = true;
+    },
+    /** Lay a decoded picture (ImageBitmap or image) under the ink, over the paper; null for none. */
+    setPicture(image) {
+      if (image === picture) return;
+      picture = image;
       repaintAll = true;
     },
     /** Show the board in theme `name` (theme.js): the board's colour and the inks shown on it. */

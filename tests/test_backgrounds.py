@@ -82,3 +82,9 @@ def test_the_exports_draw_the_paper_under_the_ink_and_no_eraser_or_clear_reaches
         "RGB"
     )
     assert cleared.getpixel((40, 20)) == SQUARED_LINE and cleared.getpixel((210, 100)) == WHITE
+
+
+@pytest.mark.parametrize("case", TABLE["picture_boxes"], ids=lambda case: "x".join(map(str, case["picture"])))
+def test_a_picture_lies_as_large_as_fits_whole_and_centred_as_the_shared_table_says(case):
+    box = backgrounds.picture_box(*case["picture"], *case["board"])
+    assert box == pytest.approx(case["box"], abs=0.01)

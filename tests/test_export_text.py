@@ -118,7 +118,10 @@ def test_png_fallback_runs_scale_with_the_image():
 
 def test_the_board_export_draws_with_the_packaged_fonts():
     board = SimpleNamespace(
-        width=600, height=200, strokes=[text_item("CO₂ → π")], classroom=SimpleNamespace(background="plain")
+        width=600,
+        height=200,
+        strokes=[text_item("CO₂ → π")],
+        classroom=SimpleNamespace(background="plain", picture=None),
     )
     body = exporter.render(board, "png", 1.0)
     assert Image.open(io.BytesIO(body)).convert("RGB").tobytes() == exported("CO₂ → π").tobytes()

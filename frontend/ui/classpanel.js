@@ -288,6 +288,10 @@ export function createClassPanel(
   }
 
   return {
+    /** The settings' fieldset, where other controls of the class's settings go. */
+    get settingsElement() {
+      return toggles;
+    },
     /** Only a host has the panel. */
     setAvailable(available) {
       toggle.hidden = !available;

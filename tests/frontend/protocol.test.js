@@ -183,15 +183,16 @@ test('the class mode refusals say what the server says', () => {
   }
 });
 
-test('every class setting in the examples is a known one, each a boolean but the spotlight and the paper', () => {
+test('every class setting in the examples is a known one, each a boolean but the spotlight, the paper and the picture', () => {
   const settings = cases.server_examples
     .map(({ message }) => (message.type === 'welcome' || message.type === 'class' ? message.class : null))
     .filter(Boolean);
   assert.ok(settings.length >= 3);
   for (const each of settings) {
     assert.deepEqual(Object.keys(each).sort(), Object.keys(DEFAULT_CLASS).sort());
-    const { spotlight, background, ...switches } = each;
+    const { spotlight, background, picture, ...switches } = each;
     assert.ok(spotlight === null || typeof spotlight === 'string');
+    assert.ok(picture === null || /^[0-9a-f]{64}$/.test(picture));
     assert.ok(BACKGROUND_KINDS.includes(background));
     assert.ok(Object.values(switches).every((value) => typeof value === 'boolean'));
   }
