@@ -5,7 +5,7 @@ Clear, and goes when the host takes it away."""
 import time
 
 import pytest
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFont
 
 from tests.browser.conftest import ARTIFACTS, wait_until
 from tests.browser.test_class_mode import PROJECTOR, SMALL_LAPTOP, join_in_browser
@@ -21,8 +21,14 @@ OUTSIDE_IT = (900, 600)
 
 
 def worksheet(path):
+    """A worksheet as a teacher makes one: a title, a box to colour in, a triangle to label."""
     image = Image.new("RGB", (800, 450), "white")
-    ImageDraw.Draw(image).rectangle((100, 100, 300, 200), fill=GREEN)
+    draw = ImageDraw.Draw(image)
+    draw.text(
+        (40, 30), "Label the corners of the triangle", fill="black", font=ImageFont.load_default(size=28)
+    )
+    draw.rectangle((100, 100, 300, 200), fill=GREEN)
+    draw.polygon(((520, 400), (760, 400), (600, 130)), outline="black", width=4)
     image.save(path, "PNG")
     return path
 
@@ -73,6 +79,7 @@ def test_the_hosts_worksheet_lies_under_every_students_ink_and_nothing_rubs_it_o
 
     # A scribble across the box, then the host clears the board: the worksheet stays.
     touch_stroke(phone, [(250 + step * 40, 260 + step * 10) for step in range(9)])
+    touch_stroke(phone, [(1180 + step * 6, 820 - step * 4) for step in range(6)])
     assert wait_until(lambda: phone.evaluate("() => window.sketchsite.outbox.size") == 0)
     ARTIFACTS.mkdir(exist_ok=True)
     phone.screenshot(path=ARTIFACTS / "picture-worksheet-phone.png")
