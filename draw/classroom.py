@@ -14,6 +14,7 @@ SWITCHES = (
     "lanes",
     "reveal",
     "spotlight_name",
+    "dark",
 )
 # A participant id, or None.
 SPOTLIGHT = "spotlight"
@@ -42,6 +43,8 @@ class ClassSettings:
     spotlight: str | None = None
     # Whether the projector shows the spotlit student's name (never on an anonymous board).
     spotlight_name: bool = True
+    # The dark board for everyone, set by the host (each browser may still switch its own).
+    dark: bool = False
     # The paper under everyone's ink (draw/backgrounds.py).
     background: str = backgrounds.DEFAULT
     # A picture under the ink and over the paper (a worksheet, a map), or None.

@@ -37,6 +37,7 @@ class Board(models.Model):
     spotlight_name = models.BooleanField(
         default=True, help_text="The spotlit student's name shown on the projector."
     )
+    dark = models.BooleanField(default=False, help_text="The dark board for everyone.")
     # Bumped with every change of the settings above, so processes apply the newest only.
     class_version = models.PositiveIntegerField(default=0)
     # Participant ids the host removed; their tokens are refused on this board.

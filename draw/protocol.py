@@ -73,6 +73,7 @@ CLASS_SETTINGS = (
     "spotlight_name",
     "background",
     "picture",
+    "dark",
 )
 # The class settings that are not switches: a participant id or null, a background kind, and
 # the digest of one of the board's uploaded pictures (draw/uploads.py) or null.

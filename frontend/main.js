@@ -191,6 +191,8 @@ const session = new Session({
   },
 });
 
+// The board's dark setting as last followed: a light board at first leaves this browser's own choice.
+let boardDark = false;
 function showClass() {
   toolbar.permit({
     [CLEAR]: session.can(CLEAR),
@@ -199,6 +201,11 @@ function showClass() {
   pensDown.show(session.role === STUDENT && session.settings.pens_down);
   sketch.setBackground(session.settings.background);
   picture.show(session.settings.picture);
+  // The host's dark board is followed when it changes; this browser's own toggle still works.
+  if (session.settings.dark !== boardDark) {
+    boardDark = session.settings.dark;
+    toolbar.adoptTheme(boardDark ? 'dark' : 'light');
+  }
   classPanel.setAvailable(session.isHost);
   classPanel.showSettings(session.settings);
 }

@@ -102,6 +102,7 @@ export const SETTABLE_CLASS_SETTINGS = Object.freeze([
   'spotlight_name',
   'background',
   'picture',
+  'dark',
 ]);
 // The one class setting that is not a switch: a participant id, or null.
 export const SPOTLIGHT = 'spotlight';
@@ -124,6 +125,7 @@ export const DEFAULT_CLASS = Object.freeze({
   spotlight_name: true,
   background: DEFAULT_BACKGROUND,
   picture: null,
+  dark: false,
 });
 
 /** The server's defaults, used until its welcome says otherwise. */

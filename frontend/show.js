@@ -46,6 +46,12 @@ const connection = new Connection({
   },
 });
 const delivery = new Delivery(outbox, connection, () => {});
+// The wall follows the host's dark board, or stays dark when its address asks for it.
+function showTheme(settings) {
+  const shown = theme === 'dark' || settings.dark ? 'dark' : 'light';
+  document.documentElement.dataset.boardTheme = shown;
+  sketch.setTheme(shown);
+}
 const picture = createPictureLoader(config.assetsUrl, (image) => sketch.setPicture(image));
 const session = new Session({
   board,
@@ -71,12 +77,14 @@ const session = new Session({
       spotlightName.showSettings(settings);
       sketch.setBackground(settings.background);
       picture.show(settings.picture);
+      showTheme(settings);
     },
     classChanged: (settings) => {
       badge.showSettings(settings);
       spotlightName.showSettings(settings);
       sketch.setBackground(settings.background);
       picture.show(settings.picture);
+      showTheme(settings);
     },
     presenceChanged: (presence) => {
       badge.showCount(presence.count);

@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from draw import items, protocol
+from draw import backgrounds, items, protocol
 from draw.history import BoardHistory
 from draw.participants import Participant
 from draw.protocol import ERROR_CODES, Limits, ProtocolError
@@ -183,6 +183,10 @@ def assert_clean(message, limits):
         for name, value in message.changes.items():
             if name == protocol.SPOTLIGHT:
                 assert value is None or protocol.PARTICIPANT_ID_PATTERN.fullmatch(value)
+            elif name == protocol.BACKGROUND:
+                assert value in backgrounds.KINDS
+            elif name == protocol.PICTURE:
+                assert value is None or protocol.is_picture_digest(value)
             else:
                 assert type(value) is bool
         return

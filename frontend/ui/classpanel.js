@@ -15,6 +15,7 @@ const TOGGLES = [
   ['lanes', gettext_noop('Own page each'), gettext_noop('Each student sees your ink and their own, nobody else\'s')],
   ['reveal', gettext_noop('Show every page'), gettext_noop('With own page each: every student\'s page is shown to everyone')],
   ['spotlight_name', gettext_noop('Name on the projector'), gettext_noop('With a spotlight: the projector shows whose page it is')],
+  ['dark', gettext_noop('Dark board for everyone'), gettext_noop('Every screen and the projector show the board dark; each can still switch its own')],
   ['badge', gettext_noop('Projector badge'), gettext_noop('The projector shows the join link, code and QR code in a corner')],
   ['anonymous', gettext_noop('Anonymous'), gettext_noop('No names anywhere: students join without one')],
   ['names_visible', gettext_noop('Students see names'), gettext_noop('Students see who is here, not only how many')],

@@ -148,6 +148,13 @@ export function createToolbar(
     style: () => ({ ...style }),
     tool: () => tool,
     theme: () => theme,
+    /** The host chose the board's theme for everyone: show it, without remembering it as this browser's own. */
+    adoptTheme(name) {
+      if (!(name in BOARD_THEMES) || name === theme) return;
+      theme = name;
+      showTheme();
+      onTheme(theme);
+    },
     chooseTool,
     /**
      * Show only what may be used: `allowed` maps tool and command names to whether they
