@@ -16,7 +16,7 @@ from PIL import Image
 from draw import store, uploadviews
 from draw.models import BoardAsset
 from draw.uploadlimit import UploadSizeLimit
-from tests.servers import PROJECT, DaphneServer, migrate
+from tests.servers import PROJECT, DaphneServer, behind_nginx, migrate
 from tests.test_export_zip import bearer, hosted_board, join
 from tests.test_uploads import encrypted_pdf_file, jpeg_file, pdf_file, png_file
 
@@ -251,9 +251,8 @@ def test_the_site_wraps_its_http_in_the_size_limit(test_site):
     assert isinstance(limited, UploadSizeLimit) and limited.max_bytes == 20971520
 
 
-def test_daphne_refuses_a_chunked_upload_above_the_bound_and_takes_one_within_it(tmp_path, server_env):
-    env = {**server_env, "SKETCHSITE_MAX_UPLOAD_BYTES": "50000"}
-    migrate(env)
+def hosted_in(env):
+    """Give the board of the server run with `env` a host (`manage.py hostlink`): its host key."""
     link = subprocess.run(
         [sys.executable, "manage.py", "hostlink", BOARD],
         cwd=PROJECT,
@@ -262,13 +261,23 @@ def test_daphne_refuses_a_chunked_upload_above_the_bound_and_takes_one_within_it
         text=True,
         check=True,
     ).stdout
-    key = re.search(r"#host=(\w+)", link).group(1)
+    return re.search(r"#host=(\w+)", link).group(1)
+
+
+def upload_head(key, length_header):
+    return (
+        f"POST {UPLOADS} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: image/png\r\n"
+        f"Authorization: Bearer {key}\r\n{length_header}\r\n\r\n"
+    ).encode()
+
+
+def test_daphne_refuses_a_chunked_upload_above_the_bound_and_takes_one_within_it(tmp_path, server_env):
+    env = {**server_env, "SKETCHSITE_MAX_UPLOAD_BYTES": "50000"}
+    migrate(env)
+    key = hosted_in(env)
     server = DaphneServer(env, log_path=tmp_path / "daphne.log").start()
     try:
-        head = (
-            f"POST {UPLOADS} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: image/png\r\n"
-            f"Authorization: Bearer {key}\r\nTransfer-Encoding: chunked\r\n\r\n"
-        ).encode()
+        head = upload_head(key, "Transfer-Encoding: chunked")
         chunk = b"\x89PNG\r\n\x1a\n" + b"x" * 9992
         body = b"".join(b"%x\r\n%s\r\n" % (len(chunk), chunk) for _ in range(20)) + b"0\r\n\r\n"
         status, answer = raw_request(server.port, head + body)
@@ -276,12 +285,26 @@ def test_daphne_refuses_a_chunked_upload_above_the_bound_and_takes_one_within_it
         assert b"at most 50,000 bytes can be uploaded" in answer
 
         small = png_file(size=(64, 48))
-        head = head.replace(b"Transfer-Encoding: chunked", f"Content-Length: {len(small)}".encode())
-        status, answer = raw_request(server.port, head + small)
+        status, answer = raw_request(server.port, upload_head(key, f"Content-Length: {len(small)}") + small)
         assert status == 201, answer
         assert b'"width": 64' in answer and b'"height": 48' in answer
     finally:
         server.stop()
+
+
+def test_nginx_passes_an_upload_of_a_few_megabytes_on_and_refuses_one_above_the_bound(tmp_path, server_env):
+    """nginx's own default (1 MB) would refuse most PDFs; deploy/nginx.conf takes the site's bound."""
+    photo = io.BytesIO()
+    Image.frombytes("RGB", (1200, 900), os.urandom(1200 * 900 * 3)).save(photo, "PNG")
+    photo = photo.getvalue()
+    assert len(photo) > 3_000_000
+    with behind_nginx(server_env, tmp_path, processes=1) as (nginx, _):
+        key = hosted_in(server_env)
+        status, answer = raw_request(nginx.port, upload_head(key, f"Content-Length: {len(photo)}") + photo)
+        assert status == 201, answer[:500]
+        # Refused by its Content-Length, before a byte of the body is sent.
+        status, answer = raw_request(nginx.port, upload_head(key, f"Content-Length: {30 * 2**20}"))
+        assert status == 413
 
 
 def raw_request(port, request):
