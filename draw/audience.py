@@ -1,7 +1,7 @@
 """Who sees what of a board: one pure rule, and the views of messages and events it makes.
 
 An *audience* is whoever a frame is for: the host, one student, or a viewer (the projector).
-Every item lies on a *page* (draw/pages.py): a student's ink on that student's own page (their
+Every item lies on a *page* (draw/lanes.py): a student's ink on that student's own page (their
 lane), the host's ink on every page or, drawn from the grid's large view, on one student's.
 With `lanes` off there is one page, the shared board, and everyone
 sees everything, exactly as before lanes. With `lanes` on:
@@ -27,7 +27,7 @@ Pure: no sockets, no database; settings are draw/classroom.ClassSettings.
 from dataclasses import dataclass
 
 from draw.history import SKIPPED, STROKE, skipped_event
-from draw.pages import named_pages, page_of, page_of_item, page_of_key
+from draw.lanes import lane_of, lane_of_item, lane_of_key, named_lanes
 from draw.participants import HOST, STUDENT, VIEWER
 
 # The fan-out groups of a board (draw/relay.py): a frame is encoded once per group, not once per
@@ -57,7 +57,7 @@ VIEWER_AUDIENCE = Audience(VIEWER)
 
 
 def visible(page, audience, settings):
-    """Whether an item on `page` (draw/pages.py; None: every page) is shown to `audience`."""
+    """Whether an item on `page` (draw/lanes.py; None: every page) is shown to `audience`."""
     if page is None or not settings.lanes or settings.reveal or audience.role == HOST:
         return True
     if audience.role == STUDENT:
@@ -100,27 +100,27 @@ def groups_for(messages, settings):
     filtered; else VIEW, ONLY_HOST_INK and the lane of every student with ink in the batch."""
     if not is_filtered(settings):
         return [EVERYONE]
-    lanes = dict.fromkeys(lane_group(page) for page in _pages_in(messages) if page is not None)
+    lanes = dict.fromkeys(lane_group(page) for page in _lanes_in(messages) if page is not None)
     return [EVERYONE, VIEW, ONLY_HOST_INK, *lanes]
 
 
-def _pages_in(messages):
+def _lanes_in(messages):
     for message in messages:
         if "author" in message:
-            yield page_of_message(message)
-        named = named_pages(message)
+            yield lane_of_message(message)
+        named = named_lanes(message)
         for name in ("hide", "show", "move"):
             for author, stroke in message.get(name, ()):
-                yield page_of_key((author, stroke), named)
+                yield lane_of_key((author, stroke), named)
 
 
-def page_of_message(message):
+def lane_of_message(message):
     """The page of the item a stroke's message (live or committed) is about: a begin and a
     stroke event carry the item, the host's points on a student's page name it (draw/session.py)."""
     item = message.get("item")
     if item is not None:
-        return page_of_item(message["author"], item)
-    return message.get("page") or page_of(message["author"])
+        return lane_of_item(message["author"], item)
+    return message.get("lane") or lane_of(message["author"])
 
 
 def view_message(message, audience, settings):
@@ -133,7 +133,7 @@ def view_message(message, audience, settings):
         if "author" not in message:
             # Nobody's ink (a count of people, say): the same for everyone.
             return message
-        return message if visible(page_of_message(message), audience, settings) else None
+        return message if visible(lane_of_message(message), audience, settings) else None
     return view_event(message, audience, settings)
 
 
@@ -143,21 +143,21 @@ def view_event(event, audience, settings):
     if not is_filtered(settings) or audience.role == HOST or event["kind"] == SKIPPED:
         return event
     if event["kind"] == STROKE:
-        return event if visible(page_of_message(event), audience, settings) else _skipped(event)
+        return event if visible(lane_of_message(event), audience, settings) else _skipped(event)
     viewed = dict(event)
-    named = named_pages(event)
+    named = named_lanes(event)
     left = 0
     for name in ("hide", "show", "move"):
         if name in event:
-            keys = [key for key in event[name] if visible(page_of_key(tuple(key), named), audience, settings)]
+            keys = [key for key in event[name] if visible(lane_of_key(tuple(key), named), audience, settings)]
             viewed[name] = keys
             left += len(keys)
-    if "pages" in event:
-        pages = {page: keys for page, keys in event["pages"].items() if visible(page, audience, settings)}
+    if "lanes" in event:
+        pages = {page: keys for page, keys in event["lanes"].items() if visible(page, audience, settings)}
         if pages:
-            viewed["pages"] = pages
+            viewed["lanes"] = pages
         else:
-            del viewed["pages"]
+            del viewed["lanes"]
     return viewed if left else _skipped(event)
 
 
@@ -171,5 +171,5 @@ def view_strokes(strokes, audience, settings):
     if not is_filtered(settings) or audience.role == HOST:
         return list(strokes)
     return [
-        stroke for stroke in strokes if visible(page_of_item(stroke.author, stroke.item), audience, settings)
+        stroke for stroke in strokes if visible(lane_of_item(stroke.author, stroke.item), audience, settings)
     ]

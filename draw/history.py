@@ -22,14 +22,14 @@ looked into (to count them, and to move them).
   remove_ink {"hide": [keys]}                          a host hides every stroke of one participant
   skipped {}                                           nothing: a row left out (draw/logrows.py)
 
-An edit's effect also holds `pages`, {page: [keys]}, for its keys whose items name a page
-(draw/pages.py: the host's ink on one student's page), so a view of the event alone knows them.
+An edit's effect also holds `lanes`, {lane: [keys]}, for its keys whose items name a page
+(draw/lanes.py: the host's ink on one student's page), so a view of the event alone knows them.
 """
 
 from dataclasses import dataclass, field, replace
 
 from draw import items
-from draw.pages import page_of_item
+from draw.lanes import lane_of_item
 from draw.protocol import ProtocolError
 
 STROKE = "stroke"
@@ -142,10 +142,10 @@ class BoardHistory:
     def resolve(self, kind, author, request):
         """The effect a new event of `kind` by `author` would have now; ProtocolError if none.
 
-        An erase, move or clear with a `page` (the host's, from one student's page in the grid)
-        reaches the items on that page only (draw/pages.py)."""
+        An erase, move or clear with a `lane` (the host's, from one student's page in the grid)
+        reaches the items on that page only (draw/lanes.py)."""
         effect = self._resolve(kind, author, request)
-        return effect if kind == STROKE else self._with_pages(effect)
+        return effect if kind == STROKE else self._with_lanes(effect)
 
     def _resolve(self, kind, author, request):
         if kind == STROKE:
@@ -155,13 +155,13 @@ class BoardHistory:
             return {key: request[key] for key in ("stroke", "item", "points")}
         if kind == MOVE:
             keys = [key for key in dict.fromkeys(stroke_keys(request["strokes"])) if self._is_visible(key)]
-            self._check_on_page(keys, request.get("page"))
+            self._check_in_lane(keys, request.get("lane"))
             if not keys:
                 raise ProtocolError("nothing_to_move", "none of those items is on the board")
             return self._movable(Action(moved=tuple(keys), by=tuple(request["by"])))
         if kind == ERASE:
             hide = [key for key in dict.fromkeys(stroke_keys(request["strokes"])) if self._is_visible(key)]
-            self._check_on_page(hide, request.get("page"))
+            self._check_in_lane(hide, request.get("lane"))
             if not hide:
                 raise ProtocolError("nothing_to_erase", "none of those strokes is on the board")
             return Action(hidden=tuple(hide)).effect()
@@ -172,11 +172,11 @@ class BoardHistory:
                 raise ProtocolError("nothing_to_remove", "that participant has no strokes on the board")
             return Action(hidden=hide).effect()
         if kind == CLEAR:
-            page = request.get("page")
+            page = request.get("lane")
             hide = tuple(
                 stroke.key
                 for stroke in self.visible_strokes()
-                if page is None or page_of_item(stroke.author, stroke.item) == page
+                if page is None or lane_of_item(stroke.author, stroke.item) == page
             )
             if not hide:
                 raise ProtocolError("nothing_to_clear", "the board is already empty")
@@ -193,24 +193,24 @@ class BoardHistory:
             return self._checked(stack[-1])
         raise ValueError(f"unknown event kind {kind!r}")
 
-    def _check_on_page(self, keys, page):
+    def _check_in_lane(self, keys, page):
         if page is None:
             return
         for key in keys:
             stroke = self.strokes[key]
-            if page_of_item(stroke.author, stroke.item) != page:
+            if lane_of_item(stroke.author, stroke.item) != page:
                 raise ProtocolError("forbidden", "that item is not on the page you are drawing on")
 
-    def _with_pages(self, effect):
-        """The effect with the page of each of its keys whose item names one (draw/pages.py)."""
+    def _with_lanes(self, effect):
+        """The effect with the page of each of its keys whose item names one (draw/lanes.py)."""
         pages = {}
         for name in ("hide", "show", "move"):
             for author, stroke_id in effect.get(name, ()):
                 stroke = self.strokes.get((author, stroke_id))
-                page = stroke.item.get("page") if stroke is not None else None
+                page = stroke.item.get("lane") if stroke is not None else None
                 if page:
                     pages.setdefault(page, []).append([author, stroke_id])
-        return {**effect, "pages": pages} if pages else effect
+        return {**effect, "lanes": pages} if pages else effect
 
     def visible_count_after(self, kind, effect):
         """How many strokes would be on show once an event of `kind` with `effect` is applied."""

@@ -77,7 +77,7 @@ def parse_item(value, limits, ref=None):
     if spec is None:
         raise ProtocolError("bad_field", f"'kind' must be one of {', '.join(KINDS)}", ref)
     fields = spec["fields"]
-    extra = value.keys() - fields.keys() - {"kind", "page"}
+    extra = value.keys() - fields.keys() - {"kind", "lane"}
     if extra:
         raise ProtocolError("bad_field", f"unexpected field {sorted(extra)[0][:40]!r} in a {kind}", ref)
     item = {"kind": kind}
@@ -85,11 +85,11 @@ def parse_item(value, limits, ref=None):
         if name not in value:
             raise ProtocolError("bad_field", f"a {kind} needs '{name}'", ref)
         item[name] = _FIELD_PARSERS[field_type](name, value[name], limits, ref)
-    if "page" in value:
-        # The student's page it lies on, when the host drew it there (draw/pages.py).
-        if not is_id(value["page"]):
-            raise ProtocolError("bad_field", "'page' must be a participant's id", ref)
-        item["page"] = value["page"]
+    if "lane" in value:
+        # The student's page it lies on, when the host drew it there (draw/lanes.py).
+        if not is_id(value["lane"]):
+            raise ProtocolError("bad_field", "'lane' must be a participant's id", ref)
+        item["lane"] = value["lane"]
     return item
 
 

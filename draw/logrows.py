@@ -13,7 +13,7 @@ What a row must be, by kind (draw/history.py has what each effect means):
   undo, redo                {"hide" or "show": [[author, id], ...]}, or a move's effect
   move                      {"move": [[author, id], ...], "by": [dx, dy]}
   skipped                   {}
-An edit may also hold "pages": {participant id: [[author, id], ...]} (draw/pages.py).
+An edit may also hold "lanes": {participant id: [[author, id], ...]} (draw/lanes.py).
 """
 
 from draw import items
@@ -71,7 +71,7 @@ def _read_stroke(effect):
 
 
 def _read_hiding(effect):
-    effect, pages = _without_pages(effect)
+    effect, pages = _without_lanes(effect)
     _fields(effect, {"hide"})
     return {"hide": _keys(effect["hide"], "hide"), **pages}
 
@@ -79,26 +79,26 @@ def _read_hiding(effect):
 def _read_reverting(effect):
     if "move" in effect:
         return _read_move(effect)
-    effect, pages = _without_pages(effect)
+    effect, pages = _without_lanes(effect)
     if len(effect) != 1 or not ({"hide", "show"} & effect.keys()):
         raise UnreadableRow("its effect must be one of 'hide', 'show' or a move")
     (name,) = effect
     return {name: _keys(effect[name], name), **pages}
 
 
-def _without_pages(effect):
-    """An edit's effect without its `pages` (draw/pages.py), and them, read: {} when none."""
-    if "pages" not in effect:
+def _without_lanes(effect):
+    """An edit's effect without its `lanes` (draw/lanes.py), and them, read: {} when none."""
+    if "lanes" not in effect:
         return effect, {}
-    pages = effect["pages"]
+    pages = effect["lanes"]
     if not isinstance(pages, dict) or not all(items.is_id(page) for page in pages):
-        raise UnreadableRow("its 'pages' is not an object of participant ids")
-    read = {page: _keys(keys, "pages") for page, keys in pages.items()}
-    return {name: value for name, value in effect.items() if name != "pages"}, {"pages": read}
+        raise UnreadableRow("its 'lanes' is not an object of participant ids")
+    read = {page: _keys(keys, "lanes") for page, keys in pages.items()}
+    return {name: value for name, value in effect.items() if name != "lanes"}, {"lanes": read}
 
 
 def _read_move(effect):
-    effect, pages = _without_pages(effect)
+    effect, pages = _without_lanes(effect)
     _fields(effect, {"move", "by"})
     by = effect["by"]
     if (

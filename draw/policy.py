@@ -14,11 +14,11 @@ REMOVE_INK = "remove_ink"  # hide every stroke of one participant
 REMOVE = "remove"  # close a participant's sockets and refuse its token
 SET_CLASS = "set_class"
 LASER = "laser"
-ON_A_PAGE = "on_a_page"  # draw, erase or move on one student's page (draw/pages.py)
+IN_A_LANE = "in_a_lane"  # draw, erase or move on one student's page (draw/lanes.py)
 
-ACTIONS = (DRAW, ERASE_OWN, ERASE_ANY, CLEAR, REMOVE_INK, REMOVE, SET_CLASS, LASER, ON_A_PAGE)
+ACTIONS = (DRAW, ERASE_OWN, ERASE_ANY, CLEAR, REMOVE_INK, REMOVE, SET_CLASS, LASER, IN_A_LANE)
 
-_HOST_ONLY = frozenset({ERASE_ANY, REMOVE_INK, REMOVE, SET_CLASS, ON_A_PAGE})
+_HOST_ONLY = frozenset({ERASE_ANY, REMOVE_INK, REMOVE, SET_CLASS, IN_A_LANE})
 # What every student may do on a board that has no host.
 _OPEN_CANVAS = frozenset({CLEAR, ERASE_ANY})
 

@@ -179,8 +179,8 @@ class Edit:
     participant: str | None = None
     # move: by how much, in board units.
     by: tuple = (0, 0)
-    # erase, move and clear: the one student's page it reaches (the host's, draw/pages.py).
-    page: str | None = None
+    # erase, move and clear: the one student's page it reaches (the host's, draw/lanes.py).
+    lane: str | None = None
 
     @property
     def TYPE(self):  # noqa: N802 - the same name as the other messages' class constant
@@ -192,7 +192,7 @@ class Edit:
             "strokes": [list(key) for key in self.strokes],
             "participant": self.participant,
             "by": list(self.by),
-            "page": self.page,
+            "lane": self.lane,
         }
 
 
@@ -321,29 +321,29 @@ def _parse_plain_edit(message, limits):
 
 
 def _parse_clear(message, limits):
-    _allow_fields(message, {"type", "id", "page"})
+    _allow_fields(message, {"type", "id", "lane"})
     edit_id = _client_id(message, "id")
-    return Edit(kind=CLEAR, id=edit_id, page=_edit_page(message, edit_id))
+    return Edit(kind=CLEAR, id=edit_id, lane=_edit_lane(message, edit_id))
 
 
-def _edit_page(message, edit_id):
-    """An edit's optional `page`: the one student's page it reaches."""
-    if "page" not in message:
+def _edit_lane(message, edit_id):
+    """An edit's optional `lane`: the one student's page it reaches."""
+    if "lane" not in message:
         return None
-    if not items.is_id(message["page"]):
-        raise ProtocolError("bad_field", "'page' must be a participant's id", edit_id)
-    return message["page"]
+    if not items.is_id(message["lane"]):
+        raise ProtocolError("bad_field", "'lane' must be a participant's id", edit_id)
+    return message["lane"]
 
 
 def _parse_erase(message, limits):
-    _allow_fields(message, {"type", "id", "strokes", "page"})
+    _allow_fields(message, {"type", "id", "strokes", "lane"})
     edit_id = _client_id(message, "id")
     strokes = _stroke_keys(message, limits.max_erase_strokes, "erase", edit_id)
-    return Edit(kind=ERASE, id=edit_id, strokes=strokes, page=_edit_page(message, edit_id))
+    return Edit(kind=ERASE, id=edit_id, strokes=strokes, lane=_edit_lane(message, edit_id))
 
 
 def _parse_move(message, limits):
-    _allow_fields(message, {"type", "id", "strokes", "by", "page"})
+    _allow_fields(message, {"type", "id", "strokes", "by", "lane"})
     edit_id = _client_id(message, "id")
     strokes = _stroke_keys(message, limits.max_move_strokes, "move", edit_id)
     by = message.get("by")
@@ -352,7 +352,7 @@ def _parse_move(message, limits):
     dx, dy = by
     if abs(dx) > limits.board_width or abs(dy) > limits.board_height:
         raise ProtocolError("out_of_range", "'by' moves further than the board is wide or high", edit_id)
-    return Edit(kind=MOVE, id=edit_id, strokes=strokes, by=(dx, dy), page=_edit_page(message, edit_id))
+    return Edit(kind=MOVE, id=edit_id, strokes=strokes, by=(dx, dy), lane=_edit_lane(message, edit_id))
 
 
 def _stroke_keys(message, most, kind, edit_id):

@@ -159,7 +159,7 @@ class BoardSession:
         if action is None:
             return
         settings = self.class_settings()
-        if _names_a_page(message) and not policy.can(self.participant, policy.ON_A_PAGE, settings):
+        if _names_a_lane(message) and not policy.can(self.participant, policy.IN_A_LANE, settings):
             ref = getattr(message, "stroke", None) or getattr(message, "id", None)
             raise ProtocolError("forbidden", "only the host draws or edits on one student's page", ref)
         if not policy.can(self.participant, action, settings):
@@ -213,10 +213,10 @@ class BoardSession:
         if isinstance(message, protocol.StrokeBegin):
             return [Publish(message.to_wire(self.participant.id, self.shown_name()))]
         wire = message.to_wire(self.participant.id)
-        page = self.open_strokes.page_of(message.stroke)
+        page = self.open_strokes.lane_of(message.stroke)
         if page is not None:
             # Its begin named the page in its item; each part says it too, for the views.
-            wire["page"] = page
+            wire["lane"] = page
         return [Publish(wire)]
 
     def _drop_and_refuse(self, stroke_id, refused):
@@ -301,10 +301,10 @@ class BoardSession:
 _EDIT_ACTIONS = {"undo": policy.DRAW, "redo": policy.DRAW, "clear": policy.CLEAR}
 
 
-def _names_a_page(message):
+def _names_a_lane(message):
     if isinstance(message, protocol.StrokeBegin):
-        return "page" in message.item
-    return isinstance(message, protocol.Edit) and message.page is not None
+        return "lane" in message.item
+    return isinstance(message, protocol.Edit) and message.lane is not None
 
 
 def _action_of(message, me):

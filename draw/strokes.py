@@ -84,10 +84,10 @@ class OpenStrokes:
             raise ProtocolError("unknown_stroke", "that stroke was never begun or has ended", stroke_id)
         return stroke
 
-    def page_of(self, stroke_id):
-        """The page the open stroke `stroke_id`'s item names (draw/pages.py), or None."""
+    def lane_of(self, stroke_id):
+        """The page the open stroke `stroke_id`'s item names (draw/lanes.py), or None."""
         stroke = self._open.get(stroke_id)
-        return None if stroke is None else stroke.item.get("page")
+        return None if stroke is None else stroke.item.get("lane")
 
     def kind_of(self, stroke_id):
         """The kind of the open stroke `stroke_id`, or None."""

@@ -54,9 +54,9 @@ def classic_board(request):
 
 def board(request, board):
     config = client_config(request, board, "board")
-    only_page = request.GET.get("page")
+    only_lane = request.GET.get("lane")
     # One student's page, large, from the host's grid: the page shows and draws on it alone.
-    config["onlyPage"] = only_page if is_id(only_page) else None
+    config["onlyLane"] = only_lane if is_id(only_lane) else None
     return render(request, "draw/board.html", {"board": board, "client_config": config})
 
 

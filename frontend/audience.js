@@ -5,7 +5,7 @@
 
 import { HOST, STUDENT } from './policy.js';
 
-export { pageOf, pageOfItem } from './pages.js';
+export { laneOf, laneOfItem } from './lanes.js';
 
 /** Whether anyone sees less than the whole board under these class settings. */
 export function isFiltered(settings) {
@@ -13,7 +13,7 @@ export function isFiltered(settings) {
 }
 
 /**
- * Whether an item on `page` (frontend/pages.js) is shown to `audience`, {role, participant}.
+ * Whether an item on `page` (frontend/lanes.js) is shown to `audience`, {role, participant}.
  */
 export function visible(page, audience, settings) {
   if (page === null || !isFiltered(settings) || audience.role === HOST) return true;

@@ -12,7 +12,7 @@
 
 import { movedPoints, stride } from './items.js';
 import { kindOf } from './kinds/index.js';
-import { showsOnPage } from './pages.js';
+import { showsInLane } from './lanes.js';
 import { EVENT, STROKE_BEGIN, STROKE_DROP, STROKE_END, STROKE_POINTS } from './protocol.js';
 
 export const REPAINT = Object.freeze({ repaint: true });
@@ -28,12 +28,12 @@ export const UNKNOWN_AUTHOR = '';
 export const SKIPPED = 'skipped';
 
 /**
- * An empty board. `onlyPage`, a student's id, makes it one student's page (the host's large
+ * An empty board. `onlyLane`, a student's id, makes it one student's page (the host's large
  * view from the grid): it still holds every stroke the socket brings, but shows only those on
- * that page (pages.js), so nothing else is painted, picked or erased here.
+ * that page (lanes.js), so nothing else is painted, picked or erased here.
  */
-export function createBoard(width, height, { onlyPage = null } = {}) {
-  return { width, height, seq: 0, strokes: new Map(), onlyPage };
+export function createBoard(width, height, { onlyLane = null } = {}) {
+  return { width, height, seq: 0, strokes: new Map(), onlyLane };
 }
 
 /** Whether a stroke shows here: not hidden, and on this board's page when it shows one. */
@@ -57,7 +57,7 @@ function newStroke(id, author, item, points) {
 
 function addStroke(board, stroke) {
   // An item's page never changes: it is known once, as the stroke arrives.
-  if (board.onlyPage && !showsOnPage(stroke, board.onlyPage)) stroke.elsewhere = true;
+  if (board.onlyLane && !showsInLane(stroke, board.onlyLane)) stroke.elsewhere = true;
   board.strokes.set(strokeKey(stroke.author, stroke.id), stroke);
 }
 

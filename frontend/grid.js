@@ -28,7 +28,7 @@ const controls = {
   reveal: document.querySelector('[data-role=reveal]'),
   spotlightName: document.querySelector('[data-role=spotlight-name]'),
 };
-const pageUrl = (id) => `${config.boardUrl}?page=${encodeURIComponent(id)}`;
+const pageUrl = (id) => `${config.boardUrl}?lane=${encodeURIComponent(id)}`;
 const grid = createGrid(document.querySelector('[data-role=tiles]'), {
   board,
   pageUrl,

@@ -67,7 +67,7 @@ export function parseItem(value, limits) {
   const spec = typeof value.kind === 'string' && Object.hasOwn(ITEM_SPECS, value.kind) ? ITEM_SPECS[value.kind] : null;
   if (!spec) throw new ItemError('bad_field', `'kind' must be one of ${KIND_NAMES.join(', ')}`);
   const extra = Object.keys(value)
-    .filter((name) => name !== 'kind' && name !== 'page' && !Object.hasOwn(spec.fields, name))
+    .filter((name) => name !== 'kind' && name !== 'lane' && !Object.hasOwn(spec.fields, name))
     .sort();
   if (extra.length) throw new ItemError('bad_field', `unexpected field '${extra[0].slice(0, 40)}' in a ${value.kind}`);
   const item = { kind: value.kind };
@@ -75,12 +75,12 @@ export function parseItem(value, limits) {
     if (!Object.hasOwn(value, name)) throw new ItemError('bad_field', `a ${value.kind} needs '${name}'`);
     item[name] = FIELD_PARSERS[type](name, value[name], limits);
   }
-  if (Object.hasOwn(value, 'page')) {
-    // The student's page it lies on, when the host drew it there (frontend/pages.js).
-    if (typeof value.page !== 'string' || !ID_PATTERN.test(value.page)) {
-      throw new ItemError('bad_field', "'page' must be a participant's id");
+  if (Object.hasOwn(value, 'lane')) {
+    // The student's page it lies on, when the host drew it there (frontend/lanes.js).
+    if (typeof value.lane !== 'string' || !ID_PATTERN.test(value.lane)) {
+      throw new ItemError('bad_field', "'lane' must be a participant's id");
     }
-    item.page = value.page;
+    item.lane = value.lane;
   }
   return item;
 }

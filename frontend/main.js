@@ -37,7 +37,7 @@ const readerCredential = () => hostKey() ?? sessionStorage.getItem(tokenStorageK
 // Asked for first, so the server and the network work on it while the page gets ready.
 const snapshot = fetchSnapshot(config.snapshotUrl, { credential: readerCredential() });
 // One student's page large, from the host's grid (?page=<id>): it shows and draws on that page alone.
-const board = createBoard(config.size[0], config.size[1], { onlyPage: config.onlyPage ?? null });
+const board = createBoard(config.size[0], config.size[1], { onlyLane: config.onlyLane ?? null });
 const outbox = new Outbox(window.localStorage, `sketchsite.outbox.${config.board}`);
 const container = document.getElementById('board');
 
@@ -107,8 +107,8 @@ if (config.hosted) {
 }
 attachShortcuts(window, { tools: TOOLS, onCommand: runCommand, onTool: (tool) => toolbar.chooseTool(tool) });
 const peopleMenu = createPeopleMenu(document.getElementById('toolbar'));
-const pageBanner = board.onlyPage
-  ? createPageBanner(document.body, { page: board.onlyPage, gridUrl: config.gridUrl })
+const pageBanner = board.onlyLane
+  ? createPageBanner(document.body, { page: board.onlyLane, gridUrl: config.gridUrl })
   : null;
 const pensDown = createPensDownBanner(document.querySelector('[data-role=pens-down]'));
 const classPanel = createClassPanel(

@@ -13,7 +13,7 @@ export const REMOVE_INK = 'remove_ink'; // hide every stroke of one participant
 export const REMOVE = 'remove'; // close a participant's sockets and refuse its token
 export const SET_CLASS = 'set_class';
 export const LASER = 'laser';
-export const ON_A_PAGE = 'on_a_page'; // draw, erase or move on one student's page
+export const IN_A_LANE = 'in_a_lane'; // draw, erase or move on one student's page
 
 export const ACTIONS = Object.freeze([
   DRAW,
@@ -24,10 +24,10 @@ export const ACTIONS = Object.freeze([
   REMOVE,
   SET_CLASS,
   LASER,
-  ON_A_PAGE,
+  IN_A_LANE,
 ]);
 
-const HOST_ONLY = new Set([ERASE_ANY, REMOVE_INK, REMOVE, SET_CLASS, ON_A_PAGE]);
+const HOST_ONLY = new Set([ERASE_ANY, REMOVE_INK, REMOVE, SET_CLASS, IN_A_LANE]);
 // What every student may do on a board that has no host.
 const OPEN_CANVAS = new Set([CLEAR, ERASE_ANY]);
 

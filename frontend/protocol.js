@@ -348,17 +348,17 @@ const PARSERS = {
   [UNDO]: parsePlainEdit,
   [REDO]: parsePlainEdit,
   [CLEAR](message) {
-    allowFields(message, ['type', 'id', 'page']);
+    allowFields(message, ['type', 'id', 'lane']);
     const id = clientId(message, 'id');
-    return withPage(edit(CLEAR, id), message, id);
+    return withLane(edit(CLEAR, id), message, id);
   },
   [ERASE](message, limits) {
-    allowFields(message, ['type', 'id', 'strokes', 'page']);
+    allowFields(message, ['type', 'id', 'strokes', 'lane']);
     const id = clientId(message, 'id');
-    return withPage(erase(strokePairs(message, limits.maxEraseStrokes, 'erase', id), id), message, id);
+    return withLane(erase(strokePairs(message, limits.maxEraseStrokes, 'erase', id), id), message, id);
   },
   [MOVE](message, limits) {
-    allowFields(message, ['type', 'id', 'strokes', 'by', 'page']);
+    allowFields(message, ['type', 'id', 'strokes', 'by', 'lane']);
     const id = clientId(message, 'id');
     const strokes = strokePairs(message, limits.maxMoveStrokes, 'move', id);
     const { by } = message;
@@ -368,7 +368,7 @@ const PARSERS = {
     if (Math.abs(by[0]) > limits.boardWidth || Math.abs(by[1]) > limits.boardHeight) {
       throw new ProtocolError('out_of_range', "'by' moves further than the board is wide or high", id);
     }
-    return withPage(move(strokes, [by[0], by[1]], id), message, id);
+    return withLane(move(strokes, [by[0], by[1]], id), message, id);
   },
   [CLASS](message) {
     allowFields(message, ['type', 'set']);
@@ -445,11 +445,11 @@ const PARSERS = {
 
 export const CLIENT_MESSAGE_TYPES = Object.freeze(Object.keys(PARSERS));
 
-// An erase, move or clear may name the one student's page it reaches (frontend/pages.js).
-function withPage(parsed, message, id) {
-  if (!Object.hasOwn(message, 'page')) return parsed;
-  if (!isParticipantId(message.page)) throw new ProtocolError('bad_field', "'page' must be a participant's id", id);
-  return { ...parsed, page: message.page };
+// An erase, move or clear may name the one student's page it reaches (frontend/lanes.js).
+function withLane(parsed, message, id) {
+  if (!Object.hasOwn(message, 'lane')) return parsed;
+  if (!isParticipantId(message.lane)) throw new ProtocolError('bad_field', "'lane' must be a participant's id", id);
+  return { ...parsed, lane: message.lane };
 }
 
 function allowFields(message, allowed) {

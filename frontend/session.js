@@ -8,7 +8,7 @@ import { viewChanged } from './audience.js';
 import { retryDelay } from './backoff.js';
 import { gettext, interpolate } from './i18n.js';
 import { stride } from './items.js';
-import { placedOnPage } from './pages.js';
+import { placedInLane } from './lanes.js';
 import { refusalText } from './refusals.js';
 import {
   applyMessage,
@@ -90,8 +90,8 @@ export class Session {
   constructor({ board, outbox, delivery, connection, painter, notify, listener = {}, random = Math.random }) {
     Object.assign(this, { board, outbox, delivery, connection, painter, notify, random });
     // One student's page (the host's large view from the grid): what is drawn, erased, moved
-    // or cleared here lies on that page, or reaches it only (pages.js).
-    this.page = board.onlyPage ?? null;
+    // or cleared here lies on that page, or reaches it only (lanes.js).
+    this.lane = board.onlyLane ?? null;
     this.listener = { ...QUIET, ...listener };
     this.me = UNKNOWN_AUTHOR;
     this.role = null; // until the welcome
@@ -266,7 +266,7 @@ export class Session {
 
   /** A message drawn here. Local and remote drawing take the same path: apply, paint, send. */
   emit(drawn) {
-    const message = placedOnPage(drawn, this.page);
+    const message = placedInLane(drawn, this.lane);
     this.painter.paintChange(applyMessage(this.board, message, this.me));
     if (message.type === STROKE_END) {
       // The end itself goes through the outbox, which keeps the stroke until it is stored.
@@ -281,13 +281,13 @@ export class Session {
 
   /** An undo, redo, clear or erase made here. */
   queueEdit(made) {
-    const message = placedOnPage(made, this.page);
+    const message = placedInLane(made, this.lane);
     const most = message.type === MOVE ? this.connection.limits.maxMoveStrokes : this.connection.limits.maxEraseStrokes;
     if ((message.type === ERASE || message.type === MOVE) && message.strokes.length > most) {
       // One erase or move may name only so many items: a wide rub or a big selection becomes several.
       for (let i = 0; i < message.strokes.length; i += most) {
         const part = message.strokes.slice(i, i + most);
-        this.outbox.addEdit(placedOnPage(message.type === MOVE ? move(part, message.by) : erase(part), this.page));
+        this.outbox.addEdit(placedInLane(message.type === MOVE ? move(part, message.by) : erase(part), this.lane));
       }
     } else {
       this.outbox.addEdit(message);

@@ -2,7 +2,7 @@
 // and which of them a change of the board touches. Pure: the DOM and the painting are in
 // ui/grid.js.
 
-import { pageOfItem } from './pages.js';
+import { laneOfItem } from './lanes.js';
 import { STUDENT } from './policy.js';
 import { gettext, interpolate } from './i18n.js';
 
@@ -23,7 +23,7 @@ export function gridPages(people, board, seen, roster = new Map()) {
     byId.set(person.id, { id: person.id, name, here: Boolean(person.online) });
   }
   for (const stroke of board.strokes.values()) {
-    const page = pageOfItem(stroke.author, stroke.item);
+    const page = laneOfItem(stroke.author, stroke.item);
     if (page !== null && !byId.has(page)) byId.set(page, { id: page, name: null, here: false });
   }
   for (const id of byId.keys()) if (!seen.has(id)) seen.set(id, seen.size);

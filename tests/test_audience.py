@@ -195,7 +195,7 @@ def test_the_group_each_audience_receives(who, settings, group):
 
 def note_on(board, page, stroke_id):
     """The host's note drawn on one student's page, from the grid's large view."""
-    item = {"kind": "marker", "color": "#e03131", "width": 4, "page": page}
+    item = {"kind": "marker", "color": "#e03131", "width": 4, "lane": page}
     return board.commit("stroke", TEACHER, {"stroke": stroke_id, "item": item, "points": [2, 2, 8, 8]})
 
 
@@ -244,23 +244,23 @@ def test_an_edit_on_one_page_reaches_that_page_only():
     board.draw(BOB, "b1")
     note_on(board, ANN, "n1")
     for request in (
-        {"strokes": [[BOB, "b1"]], "page": ANN},
-        {"strokes": [[TEACHER, "q1"]], "page": ANN},
-        {"strokes": [[ANN, "a1"], [TEACHER, "q1"]], "page": ANN},
+        {"strokes": [[BOB, "b1"]], "lane": ANN},
+        {"strokes": [[TEACHER, "q1"]], "lane": ANN},
+        {"strokes": [[ANN, "a1"], [TEACHER, "q1"]], "lane": ANN},
     ):
         with pytest.raises(ProtocolError) as refused:
             board.commit("erase", TEACHER, request)
         assert refused.value.code == "forbidden"
     with pytest.raises(ProtocolError):
-        board.commit("move", TEACHER, {"strokes": [[BOB, "b1"]], "by": [1, 1], "page": ANN})
-    cleared = board.commit("clear", TEACHER, {"page": ANN})
+        board.commit("move", TEACHER, {"strokes": [[BOB, "b1"]], "by": [1, 1], "lane": ANN})
+    cleared = board.commit("clear", TEACHER, {"lane": ANN})
     assert cleared["hide"] == [[ANN, "a1"], [TEACHER, "n1"]]
-    assert cleared["pages"] == {ANN: [[TEACHER, "n1"]]}
+    assert cleared["lanes"] == {ANN: [[TEACHER, "n1"]]}
     assert [s.stroke for s in board.history.visible_strokes()] == ["q1", "b1"]
 
 
 def test_an_edit_with_pages_reads_back_from_the_log_and_a_bad_one_does_not():
-    event = {"hide": [[TEACHER, "n1"]], "pages": {ANN: [[TEACHER, "n1"]]}}
+    event = {"hide": [[TEACHER, "n1"]], "lanes": {ANN: [[TEACHER, "n1"]]}}
     assert logrows.read_event(4, "erase", TEACHER, event) == {
         "seq": 4,
         "kind": "erase",
@@ -269,4 +269,4 @@ def test_an_edit_with_pages_reads_back_from_the_log_and_a_bad_one_does_not():
     }
     for pages in ({"not an id!": [[TEACHER, "n1"]]}, {ANN: [["x"]]}, [ANN]):
         with pytest.raises(logrows.UnreadableRow):
-            logrows.read_event(4, "erase", TEACHER, {"hide": [[TEACHER, "n1"]], "pages": pages})
+            logrows.read_event(4, "erase", TEACHER, {"hide": [[TEACHER, "n1"]], "lanes": pages})

@@ -89,7 +89,7 @@ async def set_class(host, everyone, changes):
 async def draw_live(client, stroke, points=(10, 20, 30, 40, 50, 60), page=None):
     """A stroke drawn as a browser draws it: begun, points on the way, ended; on one student's
     `page` when given (the host in the grid's large view)."""
-    item = {"kind": "marker", "color": "#1971c2", "width": 4, **({"page": page} if page else {})}
+    item = {"kind": "marker", "color": "#1971c2", "width": 4, **({"lane": page} if page else {})}
     await client.send_json_to(
         {"type": "stroke.begin", "stroke": stroke, "item": item, "points": list(points[:2])}
     )
@@ -182,7 +182,7 @@ async def test_the_hosts_note_on_one_page_reaches_that_student_alone_and_its_era
 
     # From Ann's page, the host's eraser reaches neither Bob's ink nor the shared board's.
     await host.send_json_to(
-        {"type": "erase", "id": "wrongpage", "strokes": [[bob_id, "bobsline"]], "page": ann_id}
+        {"type": "erase", "id": "wrongpage", "strokes": [[bob_id, "bobsline"]], "lane": ann_id}
     )
     assert (await message_of(host, "error"))["code"] == "forbidden"
     # A student may not name a page, not even their own.
@@ -190,12 +190,12 @@ async def test_the_hosts_note_on_one_page_reaches_that_student_alone_and_its_era
         {
             "type": "stroke.begin",
             "stroke": "mine",
-            "item": {"kind": "marker", "color": "#000000", "width": 2, "page": ann_id},
+            "item": {"kind": "marker", "color": "#000000", "width": 2, "lane": ann_id},
             "points": [1, 1],
         }
     )
     assert (await message_of(ann, "error"))["code"] == "forbidden"
-    await host.send_json_to({"type": "clear", "id": "annsclear", "page": ann_id})
+    await host.send_json_to({"type": "clear", "id": "annsclear", "lane": ann_id})
     assert (await message_of(host, "ack"))["ref"] == "annsclear"
     await host.send_json_to({"type": "undo", "id": "annsundo"})
     await message_of(host, "ack")

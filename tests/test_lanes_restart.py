@@ -55,7 +55,7 @@ class Client:
         )
 
     async def draw(self, stroke, x, page=None):
-        item = {**MARKER, **({"page": page} if page else {})}
+        item = {**MARKER, **({"lane": page} if page else {})}
         await self.socket.send(
             json.dumps({"type": "stroke.begin", "stroke": stroke, "item": item, "points": [x, 50]})
         )
@@ -68,7 +68,7 @@ class Client:
         assert message["type"] == "class", message
 
 
-async def page_of(server, board, query):
+async def lane_of(server, board, query):
     """The (author, stroke id) keys a participant is sent on joining: their page of the board."""
     async with Client(server, board, f"{query}&since=0") as client:
         return set(client.strokes)
@@ -121,9 +121,9 @@ async def test_lanes_switched_across_killed_servers_lose_no_item_and_keep_every_
 
     async def pages():
         return {
-            "host": await page_of(server, board, host_query),
-            "ann": await page_of(server, board, f"token={tokens['ann']}"),
-            "bob": await page_of(server, board, f"token={tokens['bob']}"),
+            "host": await lane_of(server, board, host_query),
+            "ann": await lane_of(server, board, f"token={tokens['ann']}"),
+            "bob": await lane_of(server, board, f"token={tokens['bob']}"),
         }
 
     async def restart():

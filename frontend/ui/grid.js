@@ -8,7 +8,7 @@ import { isShown } from '../board.js';
 import { gettext, interpolate } from '../i18n.js';
 import { layerOf } from '../items.js';
 import { kindOf } from '../kinds/index.js';
-import { pageOfItem, showsOnPage } from '../pages.js';
+import { laneOfItem, showsInLane } from '../lanes.js';
 import { DirtyPages, gridPages } from '../tiles.js';
 
 // The thinnest line in a tile, in its pixels: a thin stroke stays visible when shrunk.
@@ -110,7 +110,7 @@ export function createGrid(root, { board, pageUrl, onSpotlight, onEmpty = () => 
         const kind = kindOf(stroke);
         if (!kind) continue;
         for (const [id, tile] of painting) {
-          if (showsOnPage(stroke, id)) kind.paint(tile.context, stroke, tile.options);
+          if (showsInLane(stroke, id)) kind.paint(tile.context, stroke, tile.options);
         }
       }
     }
@@ -171,7 +171,7 @@ export function createGrid(root, { board, pageUrl, onSpotlight, onEmpty = () => 
     },
     /** A change of one stroke (its page, or every page for the host's), or of everything. */
     changed(stroke) {
-      const page = stroke ? pageOfItem(stroke.author, stroke.item) : null;
+      const page = stroke ? laneOfItem(stroke.author, stroke.item) : null;
       if (stroke) dirty.mark(page);
       else dirty.markAll();
       // A stroke may bring a page no person named yet (a student who left before this page opened).

@@ -200,7 +200,7 @@ def test_each_student_draws_on_their_own_page_and_the_host_shows_one_or_all(
     grid.mouse.up()
     event = students[4].wait_for(lambda m: m["type"] == "event" and m["author"] == host_id and m["seq"] > 30)
     note = event["stroke"]
-    assert event["item"]["page"] == student_5
+    assert event["item"]["lane"] == student_5
     for other in (students[3], students[5]):
         assert not any(m.get("stroke") == note for m in other.messages)
     for page in pages.values():

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 
-import { isFiltered, pageOf, viewChanged, visible } from '../../frontend/audience.js';
+import { isFiltered, laneOf, viewChanged, visible } from '../../frontend/audience.js';
 import { HOST, STUDENT, VIEWER } from '../../frontend/policy.js';
 import { DEFAULT_CLASS } from '../../frontend/protocol.js';
 
@@ -25,8 +25,8 @@ for (const row of table.rows) {
 }
 
 test("the host's ink lies on every page; anyone else's on their own", () => {
-  assert.equal(pageOf('host-0123456789ab'), null);
-  assert.equal(pageOf('k7m2p9q4rs'), 'k7m2p9q4rs');
+  assert.equal(laneOf('host-0123456789ab'), null);
+  assert.equal(laneOf('k7m2p9q4rs'), 'k7m2p9q4rs');
 });
 
 test('only lanes that are not revealed filter anything', () => {

@@ -34,7 +34,7 @@ test('the actions are those of draw/policy.py', () => {
     'remove',
     'set_class',
     'laser',
-    'on_a_page',
+    'in_a_lane',
   ]);
 });
 

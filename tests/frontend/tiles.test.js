@@ -23,7 +23,7 @@ test('every student here or with ink gets a page, named ones in the order of the
     { id: 'h', name: 'Teacher', role: 'host', online: true },
     { id: 'v', name: null, role: 'viewer', online: true },
   ];
-  const board = boardWith([HOST_ID, marker], ['c', marker], [HOST_ID, { ...marker, page: 'd' }]);
+  const board = boardWith([HOST_ID, marker], ['c', marker], [HOST_ID, { ...marker, lane: 'd' }]);
   const pages = gridPages(people, board, new Map());
   assert.deepEqual(
     pages.map((page) => [page.id, page.label, page.here]),
