@@ -11,6 +11,7 @@ from django.db import DatabaseError
 from draw import frames, metrics, protocol
 from draw.boards import group_name, is_valid_board_name
 from draw.hostkeys import is_host_key
+from draw.pages import page_index
 from draw.participants import Participant, connecting_participant, identity_from_token, token_for
 from draw.protocol import ProtocolError
 from draw.session import (
@@ -193,10 +194,19 @@ class BoardConsumer(BoardSocket):
         if spotlight is not None and not await self._is_on_board(spotlight):
             refused = ProtocolError("bad_field", "the spotlight must be on a student of this board")
             return self.session.refuse(refused)
-        picture = action.changes.get(protocol.PICTURE) if isinstance(action, SetClass) else None
-        if picture is not None and not await database_sync_to_async(self.store.has_picture)(board, picture):
-            refused = ProtocolError("bad_field", "that picture was not uploaded to this board")
-            return self.session.refuse(refused)
+        for picture in _pictures_named(action):
+            if not await database_sync_to_async(self.store.has_picture)(board, picture):
+                refused = ProtocolError("bad_field", "that picture was not uploaded to this board")
+                return self.session.refuse(refused)
+        if (
+            isinstance(action, SetClass)
+            and protocol.PAGE in action.changes
+            and protocol.PAGES not in action.changes
+        ):
+            if page_index(relay.class_settings.pages, action.changes[protocol.PAGE]) is None:
+                return self.session.refuse(
+                    ProtocolError("bad_field", "that page is not one of the board's pages")
+                )
         try:
             if isinstance(action, SetClass):
                 settings = await database_sync_to_async(self.store.set_class)(board, action.changes)
@@ -253,3 +263,12 @@ def _int_or_zero(text):
 
 
 _SINCE = re.compile(r"[0-9]{1,18}", re.ASCII)
+
+
+def _pictures_named(action):
+    """The digests of the pictures a host's class change puts under the ink (its own, its pages')."""
+    if not isinstance(action, SetClass):
+        return set()
+    named = {action.changes.get(protocol.PICTURE)}
+    named.update(page.picture for page in action.changes.get(protocol.PAGES, ()))
+    return named - {None}

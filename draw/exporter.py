@@ -106,10 +106,10 @@ class Exporter:
 
     def export(self, board, format, scale=1.0):
         """The board's export, from the cache or drawn now; RendersBusy when no render slot is free."""
-        # The paper and the picture are class settings, not events: a new one draws other bytes
-        # at the same seq.
+        # The page, its paper and its picture are class settings, not events: a new one draws
+        # other bytes at the same seq.
         paper = board.classroom
-        key = (board.name, board.seq, scale, format, board.view, paper.background, paper.picture)
+        key = (board.name, board.seq, scale, format, board.view, paper.page, paper.background, paper.picture)
         with self._lock:
             body = self._cache.get(key)
             if body is not None:

@@ -24,12 +24,18 @@ looked into (to count them, and to move them).
 
 An edit's effect also holds `lanes`, {lane: [keys]}, for its keys whose items name a page
 (draw/lanes.py: the host's ink on one student's page), so a view of the event alone knows them.
+
+Every item lies on one page of the lesson and every edit reaches one (draw/pages.py): an erase
+or a move names items of its page only, a clear hides its page's, and each author has an undo
+and a redo stack per page, so an undo on page 2 never takes back a stroke of page 1 out of
+sight. An edit's effect names its page in `page` (absent: the first page).
 """
 
 from dataclasses import dataclass, field, replace
 
 from draw import items
 from draw.lanes import lane_of_item
+from draw.pages import FIRST_PAGE, page_of_effect, page_of_item, with_page
 from draw.protocol import ProtocolError
 
 STROKE = "stroke"
@@ -116,6 +122,7 @@ class BoardHistory:
     max_visible: int = 20000
     max_visible_points: int = 2_000_000
     strokes: dict = field(default_factory=dict)
+    # (author, page) -> [Action]: one undo and one redo stack per author per page.
     undo_stacks: dict = field(default_factory=dict)
     redo_stacks: dict = field(default_factory=dict)
     visible_count: int = 0
@@ -131,11 +138,11 @@ class BoardHistory:
     def stroke_count(self):
         return len(self.strokes)
 
-    def can_undo(self, author):
-        return bool(self.undo_stacks.get(author))
+    def can_undo(self, author, page=FIRST_PAGE):
+        return bool(self.undo_stacks.get((author, page)))
 
-    def can_redo(self, author):
-        return bool(self.redo_stacks.get(author))
+    def can_redo(self, author, page=FIRST_PAGE):
+        return bool(self.redo_stacks.get((author, page)))
 
     # --- deciding what a request does --------------------------------------------
 
@@ -145,7 +152,9 @@ class BoardHistory:
         An erase, move or clear with a `lane` (the host's, from one student's page in the grid)
         reaches the items on that page only (draw/lanes.py)."""
         effect = self._resolve(kind, author, request)
-        return effect if kind == STROKE else self._with_lanes(effect)
+        if kind == STROKE:
+            return effect
+        return with_page(self._with_lanes(effect), request.get("page") or FIRST_PAGE)
 
     def _resolve(self, kind, author, request):
         if kind == STROKE:
@@ -156,12 +165,14 @@ class BoardHistory:
         if kind == MOVE:
             keys = [key for key in dict.fromkeys(stroke_keys(request["strokes"])) if self._is_visible(key)]
             self._check_in_lane(keys, request.get("lane"))
+            self._check_on_page(keys, request)
             if not keys:
                 raise ProtocolError("nothing_to_move", "none of those items is on the board")
             return self._movable(Action(moved=tuple(keys), by=tuple(request["by"])))
         if kind == ERASE:
             hide = [key for key in dict.fromkeys(stroke_keys(request["strokes"])) if self._is_visible(key)]
             self._check_in_lane(hide, request.get("lane"))
+            self._check_on_page(hide, request)
             if not hide:
                 raise ProtocolError("nothing_to_erase", "none of those strokes is on the board")
             return Action(hidden=tuple(hide)).effect()
@@ -172,26 +183,33 @@ class BoardHistory:
                 raise ProtocolError("nothing_to_remove", "that participant has no strokes on the board")
             return Action(hidden=hide).effect()
         if kind == CLEAR:
-            page = request.get("lane")
+            lane, page = request.get("lane"), request.get("page") or FIRST_PAGE
             hide = tuple(
                 stroke.key
                 for stroke in self.visible_strokes()
-                if page is None or lane_of_item(stroke.author, stroke.item) == page
+                if (lane is None or lane_of_item(stroke.author, stroke.item) == lane)
+                and page_of_item(stroke.item) == page
             )
             if not hide:
-                raise ProtocolError("nothing_to_clear", "the board is already empty")
+                raise ProtocolError("nothing_to_clear", "the page is already empty")
             return Action(hidden=hide).effect()
         if kind == UNDO:
-            stack = self.undo_stacks.get(author)
+            stack = self.undo_stacks.get((author, request.get("page") or FIRST_PAGE))
             if not stack:
                 raise ProtocolError("nothing_to_undo", "you have nothing to undo")
             return self._checked(stack[-1].inverse())
         if kind == REDO:
-            stack = self.redo_stacks.get(author)
+            stack = self.redo_stacks.get((author, request.get("page") or FIRST_PAGE))
             if not stack:
                 raise ProtocolError("nothing_to_redo", "you have nothing to redo")
             return self._checked(stack[-1])
         raise ValueError(f"unknown event kind {kind!r}")
+
+    def _check_on_page(self, keys, request):
+        page = request.get("page") or FIRST_PAGE
+        for key in keys:
+            if page_of_item(self.strokes[key].item) != page:
+                raise ProtocolError("forbidden", "that item is on another page of the lesson")
 
     def _check_in_lane(self, keys, page):
         if page is None:
@@ -279,14 +297,16 @@ class BoardHistory:
             self.strokes[stroke.key] = stroke
             self.visible_count += 1
             self.visible_points += stroke.point_count
-            self._record(author, Action(shown=(stroke.key,)))
+            self._record((author, page_of_item(stroke.item)), Action(shown=(stroke.key,)))
         elif kind in (ERASE, CLEAR, REMOVE_INK, MOVE):
-            self._record(author, self._change(event))
+            self._record((author, page_of_effect(event)), self._change(event))
         elif kind == UNDO:
             # The undone action is the inverse of what the undo did; redo does it again.
-            self._move(self.undo_stacks, self.redo_stacks, author, self._change(event).inverse())
+            stacks = (self.undo_stacks, self.redo_stacks)
+            self._move(*stacks, (author, page_of_effect(event)), self._change(event).inverse())
         elif kind == REDO:
-            self._move(self.redo_stacks, self.undo_stacks, author, self._change(event))
+            stacks = (self.redo_stacks, self.undo_stacks)
+            self._move(*stacks, (author, page_of_effect(event)), self._change(event))
         # SKIPPED: the seq moves on, and nothing else.
         return True
 
@@ -325,16 +345,17 @@ class BoardHistory:
             self.visible_count += 1 if visible else -1
             self.visible_points += stroke.point_count if visible else -stroke.point_count
 
-    def _record(self, author, action):
-        self.undo_stacks.setdefault(author, []).append(action)
-        self.redo_stacks.pop(author, None)
+    def _record(self, stack, action):
+        """Put an action on the undo stack of `stack`, (author, page), and forget its redos."""
+        self.undo_stacks.setdefault(stack, []).append(action)
+        self.redo_stacks.pop(stack, None)
 
-    def _move(self, source, target, author, action):
-        """Move the author's last action from one stack to the other."""
-        stack = source.get(author)
-        if stack:
-            stack.pop()
-        target.setdefault(author, []).append(action)
+    def _move(self, source, target, stack, action):
+        """Move the last action of `stack`, (author, page), from one of its stacks to the other."""
+        actions = source.get(stack)
+        if actions:
+            actions.pop()
+        target.setdefault(stack, []).append(action)
 
     def _is_visible(self, key):
         stroke = self.strokes.get(key)

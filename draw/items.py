@@ -77,7 +77,7 @@ def parse_item(value, limits, ref=None):
     if spec is None:
         raise ProtocolError("bad_field", f"'kind' must be one of {', '.join(KINDS)}", ref)
     fields = spec["fields"]
-    extra = value.keys() - fields.keys() - {"kind", "lane"}
+    extra = value.keys() - fields.keys() - {"kind", "lane", "page"}
     if extra:
         raise ProtocolError("bad_field", f"unexpected field {sorted(extra)[0][:40]!r} in a {kind}", ref)
     item = {"kind": kind}
@@ -90,6 +90,11 @@ def parse_item(value, limits, ref=None):
         if not is_id(value["lane"]):
             raise ProtocolError("bad_field", "'lane' must be a participant's id", ref)
         item["lane"] = value["lane"]
+    if "page" in value:
+        # The lesson's page it lies on (draw/pages.py); the server checks the board has it.
+        if not is_id(value["page"]):
+            raise ProtocolError("bad_field", "'page' must be the id of one of the board's pages", ref)
+        item["page"] = value["page"]
     return item
 
 

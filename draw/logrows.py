@@ -13,7 +13,8 @@ What a row must be, by kind (draw/history.py has what each effect means):
   undo, redo                {"hide" or "show": [[author, id], ...]}, or a move's effect
   move                      {"move": [[author, id], ...], "by": [dx, dy]}
   skipped                   {}
-An edit may also hold "lanes": {participant id: [[author, id], ...]} (draw/lanes.py).
+An edit may also hold "lanes": {participant id: [[author, id], ...]} (draw/lanes.py), and
+"page": the id of the lesson's page it reached (draw/pages.py; absent: the first page).
 """
 
 from draw import items
@@ -87,14 +88,19 @@ def _read_reverting(effect):
 
 
 def _without_lanes(effect):
-    """An edit's effect without its `lanes` (draw/lanes.py), and them, read: {} when none."""
-    if "lanes" not in effect:
-        return effect, {}
-    pages = effect["lanes"]
-    if not isinstance(pages, dict) or not all(items.is_id(page) for page in pages):
-        raise UnreadableRow("its 'lanes' is not an object of participant ids")
-    read = {page: _keys(keys, "lanes") for page, keys in pages.items()}
-    return {name: value for name, value in effect.items() if name != "lanes"}, {"lanes": read}
+    """An edit's effect without its `lanes` (draw/lanes.py) and `page` (draw/pages.py), and
+    them, read: {} when it holds neither."""
+    read = {}
+    if "lanes" in effect:
+        lanes = effect["lanes"]
+        if not isinstance(lanes, dict) or not all(items.is_id(lane) for lane in lanes):
+            raise UnreadableRow("its 'lanes' is not an object of participant ids")
+        read["lanes"] = {lane: _keys(keys, "lanes") for lane, keys in lanes.items()}
+    if "page" in effect:
+        if not items.is_id(effect["page"]):
+            raise UnreadableRow("its 'page' is not a page id")
+        read["page"] = effect["page"]
+    return {name: value for name, value in effect.items() if name not in read}, read
 
 
 def _read_move(effect):

@@ -38,6 +38,11 @@ class Board(models.Model):
         default=True, help_text="The spotlit student's name shown on the projector."
     )
     dark = models.BooleanField(default=False, help_text="The dark board for everyone.")
+    # The lesson's pages in order, [{"id", "background", "picture"}] (draw/pages.py); [] for a
+    # board of one page, whose paper and picture are the two columns above. Those columns
+    # always hold the current page's.
+    pages = models.JSONField(default=list, blank=True)
+    page = models.CharField(max_length=32, default="1", help_text="The id of the page every screen shows.")
     # Bumped with every change of the settings above, so processes apply the newest only.
     class_version = models.PositiveIntegerField(default=0)
     # Participant ids the host removed; their tokens are refused on this board.

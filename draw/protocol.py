@@ -10,10 +10,10 @@ the tests of both.
 import json
 from dataclasses import dataclass, field, replace
 
-from draw import backgrounds, items, strings
+from draw import backgrounds, items, pages, strings
 from draw.errors import ERROR_CODES, RETRYABLE_CODES, TOO_BIG, ProtocolError  # noqa: F401
 
-PROTOCOL_VERSION = 4
+PROTOCOL_VERSION = 5
 
 # Ids of strokes, edits and participants: one pattern, in frontend/items.json.
 STROKE_ID_PATTERN = items.ID_PATTERN
@@ -74,12 +74,17 @@ CLASS_SETTINGS = (
     "background",
     "picture",
     "dark",
+    "pages",
+    "page",
 )
 # The class settings that are not switches: a participant id or null, a background kind, and
 # the digest of one of the board's uploaded pictures (draw/uploads.py) or null.
 SPOTLIGHT = "spotlight"
 BACKGROUND = "background"
 PICTURE = "picture"
+# The lesson's pages, [{id, background, picture}], and the id of the current one (draw/pages.py).
+PAGES = "pages"
+PAGE = "page"
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +111,8 @@ class Limits:
     min_text_size: int = 8
     max_text_size: int = 200
     max_move_strokes: int = 500
+    # Pages of a lesson (draw/pages.py), as many as one PDF may bring (draw/uploads.py).
+    max_pages: int = 50
 
     @classmethod
     def from_settings(cls, sketchsite_settings):
@@ -181,6 +188,8 @@ class Edit:
     by: tuple = (0, 0)
     # erase, move and clear: the one student's page it reaches (the host's, draw/lanes.py).
     lane: str | None = None
+    # The lesson's page it reaches (draw/pages.py); None: the class's current page.
+    page: str | None = None
 
     @property
     def TYPE(self):  # noqa: N802 - the same name as the other messages' class constant
@@ -193,6 +202,7 @@ class Edit:
             "participant": self.participant,
             "by": list(self.by),
             "lane": self.lane,
+            "page": self.page,
         }
 
 
@@ -316,14 +326,24 @@ def _parse_stroke_end(message, limits):
 
 
 def _parse_plain_edit(message, limits):
-    _allow_fields(message, {"type", "id"})
-    return Edit(kind=message["type"], id=_client_id(message, "id"))
+    _allow_fields(message, {"type", "id", "page"})
+    edit_id = _client_id(message, "id")
+    return Edit(kind=message["type"], id=edit_id, page=_edit_page(message, edit_id))
 
 
 def _parse_clear(message, limits):
-    _allow_fields(message, {"type", "id", "lane"})
+    _allow_fields(message, {"type", "id", "lane", "page"})
     edit_id = _client_id(message, "id")
-    return Edit(kind=CLEAR, id=edit_id, lane=_edit_lane(message, edit_id))
+    return Edit(kind=CLEAR, id=edit_id, lane=_edit_lane(message, edit_id), page=_edit_page(message, edit_id))
+
+
+def _edit_page(message, edit_id):
+    """An edit's optional `page`: the lesson's page it reaches (draw/pages.py)."""
+    if "page" not in message:
+        return None
+    if not items.is_id(message["page"]):
+        raise ProtocolError("bad_field", "'page' must be the id of one of the board's pages", edit_id)
+    return message["page"]
 
 
 def _edit_lane(message, edit_id):
@@ -336,14 +356,20 @@ def _edit_lane(message, edit_id):
 
 
 def _parse_erase(message, limits):
-    _allow_fields(message, {"type", "id", "strokes", "lane"})
+    _allow_fields(message, {"type", "id", "strokes", "lane", "page"})
     edit_id = _client_id(message, "id")
     strokes = _stroke_keys(message, limits.max_erase_strokes, "erase", edit_id)
-    return Edit(kind=ERASE, id=edit_id, strokes=strokes, lane=_edit_lane(message, edit_id))
+    return Edit(
+        kind=ERASE,
+        id=edit_id,
+        strokes=strokes,
+        lane=_edit_lane(message, edit_id),
+        page=_edit_page(message, edit_id),
+    )
 
 
 def _parse_move(message, limits):
-    _allow_fields(message, {"type", "id", "strokes", "by", "lane"})
+    _allow_fields(message, {"type", "id", "strokes", "by", "lane", "page"})
     edit_id = _client_id(message, "id")
     strokes = _stroke_keys(message, limits.max_move_strokes, "move", edit_id)
     by = message.get("by")
@@ -352,7 +378,14 @@ def _parse_move(message, limits):
     dx, dy = by
     if abs(dx) > limits.board_width or abs(dy) > limits.board_height:
         raise ProtocolError("out_of_range", "'by' moves further than the board is wide or high", edit_id)
-    return Edit(kind=MOVE, id=edit_id, strokes=strokes, by=(dx, dy), lane=_edit_lane(message, edit_id))
+    return Edit(
+        kind=MOVE,
+        id=edit_id,
+        strokes=strokes,
+        by=(dx, dy),
+        lane=_edit_lane(message, edit_id),
+        page=_edit_page(message, edit_id),
+    )
 
 
 def _stroke_keys(message, most, kind, edit_id):
@@ -370,9 +403,14 @@ def _stroke_keys(message, most, kind, edit_id):
 
 
 def _parse_remove_ink(message, limits):
-    _allow_fields(message, {"type", "id", "participant"})
+    _allow_fields(message, {"type", "id", "participant", "page"})
     edit_id = _client_id(message, "id")
-    return Edit(kind="remove_ink", id=edit_id, participant=_client_id(message, "participant"))
+    return Edit(
+        kind="remove_ink",
+        id=edit_id,
+        participant=_client_id(message, "participant"),
+        page=_edit_page(message, edit_id),
+    )
 
 
 def _parse_remove(message, limits):
@@ -406,8 +444,17 @@ def _parse_class(message, limits):
                 raise ProtocolError(
                     "bad_field", "class setting 'picture' must be the digest of an uploaded picture, or null"
                 )
+        elif name == PAGES:
+            changes = {**changes, PAGES: pages.parse_pages(value, limits.max_pages, is_picture_digest)}
+        elif name == PAGE:
+            if not items.is_id(value):
+                raise ProtocolError(
+                    "bad_field", "class setting 'page' must be the id of one of the board's pages"
+                )
         elif type(value) is not bool:
             raise ProtocolError("bad_field", f"class setting {name!r} must be true or false")
+    if PAGE in changes and PAGES in changes and pages.page_index(changes[PAGES], changes[PAGE]) is None:
+        raise ProtocolError("bad_field", "class setting 'page' must be one of the 'pages' it comes with")
     return ClassChange(changes=dict(changes))
 
 

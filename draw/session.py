@@ -10,11 +10,12 @@ sockets, event loops or databases, so every rule is tested with plain function c
 """
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from draw import audience, frames, items, policy, protocol
 from draw.classroom import ClassSettings
 from draw.history import STROKE
+from draw.pages import FIRST_PAGE, page_index
 from draw.protocol import ProtocolError
 from draw.ratelimit import TokenBucket
 from draw.strokes import OpenStrokes
@@ -146,7 +147,7 @@ class BoardSession:
         self.last_message_type = message.TYPE
         try:
             self._check_allowed(message)
-            return self._handle(message)
+            return self._handle(self._placed_on_a_page(message))
         except ProtocolError as refused:
             return self.refuse(refused)
 
@@ -166,6 +167,27 @@ class BoardSession:
             code = policy.refusal_code(self.participant, action, settings)
             ref = getattr(message, "stroke", None) or getattr(message, "id", None)
             raise ProtocolError(code, protocol.ERROR_CODES[code], ref)
+
+    def _placed_on_a_page(self, message):
+        """A stroke's begin or an edit on the lesson's page it names, or on the current page when
+        it names none (a page turned while it was on its way keeps the page it was drawn on);
+        bad_field for a page the board does not have (draw/pages.py)."""
+        settings = self.class_settings()
+        if isinstance(message, protocol.StrokeBegin):
+            page, ref = message.item.get("page"), message.stroke
+            if page is None:
+                if settings.page == FIRST_PAGE:
+                    return message
+                return replace(message, item={**message.item, "page": settings.page})
+        elif isinstance(message, protocol.Edit):
+            page, ref = message.page, message.id
+            if page is None:
+                return replace(message, page=settings.page)
+        else:
+            return message
+        if page_index(settings.pages, page) is None:
+            raise ProtocolError("bad_field", "that page is not one of the board's pages", ref)
+        return message
 
     def _handle(self, message):
         if isinstance(message, protocol.ClassChange):

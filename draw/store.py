@@ -21,11 +21,12 @@ from django.utils import timezone
 
 from draw import audience, hostkeys, metrics
 from draw.boards import new_join_code
-from draw.classroom import ClassSettings
+from draw.classroom import PAGE_SETTINGS, ClassSettings
 from draw.history import STROKE, BoardHistory, skipped_event
 from draw.logrows import UnreadableRow
 from draw.models import Board, BoardAsset, BoardEvent
 from draw.outages import OutageLog
+from draw.pages import page_of_item
 
 # Tries at a join code no board has before giving up (32^6 codes: a clash is rare already).
 JOIN_CODE_ATTEMPTS = 20
@@ -60,6 +61,14 @@ class BoardState:
         # Settings of another version may show other pages (a new spotlight): cached apart.
         view = f"{view}@{settings.version}"
         return replace(self, strokes=tuple(audience.view_strokes(self.strokes, who, settings)), view=view)
+
+    def on_page(self, page=None):
+        """This state as one page of its lesson shows it (the current page by default): that page's
+        strokes under its paper and picture (draw/pages.py); a page it does not have shows none."""
+        settings = self.classroom
+        page = settings.page if page is None else page
+        strokes = tuple(stroke for stroke in self.strokes if page_of_item(stroke.item) == page)
+        return replace(self, strokes=strokes, classroom=settings.with_pages(settings.pages, page))
 
 
 @dataclass(frozen=True, slots=True)
@@ -323,11 +332,19 @@ class BoardStore:
             if board is None:
                 board = self._new_row(name, hosted=False)
             settings = ClassSettings.from_row(board).changed(changes)
-            for setting, value in changes.items():
+            for setting in changes.keys() - PAGE_SETTINGS:
+                value = getattr(settings, setting)
                 # The column keeps "" for no spotlight.
                 setattr(board, setting, "" if value is None else value)
+            stored = [*changes.keys() - PAGE_SETTINGS]
+            if changes.keys() & PAGE_SETTINGS:
+                board.pages = [page.to_wire() for page in settings.pages]
+                board.page = settings.page
+                board.background = settings.background
+                board.picture = settings.picture or ""
+                stored += ["pages", "page", "background", "picture"]
             board.class_version = settings.version
-            board.save(update_fields=[*changes, "class_version", "updated_at"])
+            board.save(update_fields=[*stored, "class_version", "updated_at"])
             return settings
 
     def has_picture(self, name, digest):

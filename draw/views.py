@@ -31,6 +31,7 @@ from draw.exporter import RendersBusy, default_exporter
 from draw.hostkeys import is_host_key
 from draw.items import is_id
 from draw.models import Board
+from draw.pages import FIRST_PAGE, page_index
 from draw.participants import (
     HOST,
     MAX_NAME_LENGTH,
@@ -258,9 +259,16 @@ def board_export(request, board, format):
         state = _seen_by_reader(request, state)
     except readers.ReaderRefused as refused:
         return _refused(refused)
-    # The same seq, view, scale and format always draw the same bytes.
+    page = request.GET.get("page")
+    if page is not None and page_index(state.classroom.pages, page) is None:
+        raise Http404("no such page on this board")
+    # One page of the lesson: the current one unless ?page= names another.
+    state = state.on_page(page)
+    # The same seq, view, page, scale and format always draw the same bytes.
     view = "" if state.view == audience.EVERYONE else f"-{state.view}"
     paper = state.classroom.background
+    if state.classroom.page != FIRST_PAGE:
+        paper = f"p{state.classroom.page}-{paper}"
     if state.classroom.picture:
         paper += f"-{state.classroom.picture[:16]}"
     etag = f'"{state.seq}{view}-{scale:g}-{format}-{paper}"'

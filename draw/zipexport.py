@@ -72,7 +72,7 @@ def pages_zip(state, students, exporter):
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
         for student, stem in zip(students, entry_stems([student.label for student in students]), strict=True):
-            page = state.seen_by(Audience(STUDENT, student.participant))
+            page = state.seen_by(Audience(STUDENT, student.participant)).on_page()
             for format in FORMATS:
                 entry = zipfile.ZipInfo(f"{stem}.{format}", date_time=_ENTRY_DATE)
                 entry.compress_type = _COMPRESSION[format]

@@ -13,6 +13,7 @@
 import { movedPoints, stride } from './items.js';
 import { kindOf } from './kinds/index.js';
 import { showsInLane } from './lanes.js';
+import { FIRST_PAGE, pageOfItem } from './pages.js';
 import { EVENT, STROKE_BEGIN, STROKE_DROP, STROKE_END, STROKE_POINTS } from './protocol.js';
 
 export const REPAINT = Object.freeze({ repaint: true });
@@ -33,12 +34,21 @@ export const SKIPPED = 'skipped';
  * that page (lanes.js), so nothing else is painted, picked or erased here.
  */
 export function createBoard(width, height, { onlyLane = null } = {}) {
-  return { width, height, seq: 0, strokes: new Map(), onlyLane };
+  // `page`: the lesson's page on show (pages.js); the ink of the others is held, not shown.
+  return { width, height, seq: 0, strokes: new Map(), onlyLane, page: FIRST_PAGE };
 }
 
-/** Whether a stroke shows here: not hidden, and on this board's page when it shows one. */
+/** Whether a stroke shows here: not hidden, in this board's lane when it shows one, on its page. */
 export function isShown(stroke) {
-  return stroke.visible && !stroke.elsewhere;
+  return stroke.visible && !stroke.elsewhere && !stroke.offPage;
+}
+
+/** Show the lesson's page `page`: true when it is another than the one on show (repaint then). */
+export function turnPage(board, page) {
+  if (board.page === page) return false;
+  board.page = page;
+  for (const stroke of board.strokes.values()) stroke.offPage = pageOfItem(stroke.item) !== page;
+  return true;
 }
 
 /** The key of the stroke `id` by `author` in board.strokes. */
@@ -58,6 +68,7 @@ function newStroke(id, author, item, points) {
 function addStroke(board, stroke) {
   // An item's page never changes: it is known once, as the stroke arrives.
   if (board.onlyLane && !showsInLane(stroke, board.onlyLane)) stroke.elsewhere = true;
+  stroke.offPage = pageOfItem(stroke.item) !== board.page;
   board.strokes.set(strokeKey(stroke.author, stroke.id), stroke);
 }
 

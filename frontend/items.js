@@ -67,7 +67,7 @@ export function parseItem(value, limits) {
   const spec = typeof value.kind === 'string' && Object.hasOwn(ITEM_SPECS, value.kind) ? ITEM_SPECS[value.kind] : null;
   if (!spec) throw new ItemError('bad_field', `'kind' must be one of ${KIND_NAMES.join(', ')}`);
   const extra = Object.keys(value)
-    .filter((name) => name !== 'kind' && name !== 'lane' && !Object.hasOwn(spec.fields, name))
+    .filter((name) => name !== 'kind' && name !== 'lane' && name !== 'page' && !Object.hasOwn(spec.fields, name))
     .sort();
   if (extra.length) throw new ItemError('bad_field', `unexpected field '${extra[0].slice(0, 40)}' in a ${value.kind}`);
   const item = { kind: value.kind };
@@ -81,6 +81,13 @@ export function parseItem(value, limits) {
       throw new ItemError('bad_field', "'lane' must be a participant's id");
     }
     item.lane = value.lane;
+  }
+  if (Object.hasOwn(value, 'page')) {
+    // The lesson's page it lies on (frontend/pages.js).
+    if (typeof value.page !== 'string' || !ID_PATTERN.test(value.page)) {
+      throw new ItemError('bad_field', "'page' must be the id of one of the board's pages");
+    }
+    item.page = value.page;
   }
   return item;
 }

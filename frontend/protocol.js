@@ -5,7 +5,7 @@
 import { BACKGROUND_KINDS, DEFAULT_BACKGROUND } from './backgrounds.js';
 import { ID_PATTERN, ItemError, MAX_STRIDE, checkItemPoints, checkPositions, loneSurrogateIn, parseItem } from './items.js';
 
-export const PROTOCOL_VERSION = 4;
+export const PROTOCOL_VERSION = 5;
 
 export const STROKE_BEGIN = 'stroke.begin';
 export const STROKE_POINTS = 'stroke.points';
@@ -103,12 +103,17 @@ export const SETTABLE_CLASS_SETTINGS = Object.freeze([
   'background',
   'picture',
   'dark',
+  'pages',
+  'page',
 ]);
 // The one class setting that is not a switch: a participant id, or null.
 export const SPOTLIGHT = 'spotlight';
 export const BACKGROUND = 'background';
 // The digest of a picture uploaded to the board, drawn under the ink; or null.
 export const PICTURE = 'picture';
+// The lesson's pages, [{id, background, picture}], and the id of the one on show (pages.js).
+export const PAGES = 'pages';
+export const PAGE = 'page';
 const PICTURE_DIGEST = /^[0-9a-f]{64}$/;
 
 /** A board's class settings as the server starts them, until a welcome says otherwise. */
@@ -126,6 +131,9 @@ export const DEFAULT_CLASS = Object.freeze({
   background: DEFAULT_BACKGROUND,
   picture: null,
   dark: false,
+  // The lesson's pages and the current one (pages.js): a board of one page until told more.
+  pages: Object.freeze([Object.freeze({ id: '1', background: DEFAULT_BACKGROUND, picture: null })]),
+  page: '1',
 });
 
 /** The server's defaults, used until its welcome says otherwise. */
@@ -150,6 +158,7 @@ export const DEFAULT_LIMITS = Object.freeze({
   minTextSize: 8,
   maxTextSize: 200,
   maxMoveStrokes: 500,
+  maxPages: 50,
 });
 
 // welcome.limits names (snake_case, as the server's Limits) for each limit here.
@@ -172,6 +181,7 @@ const ANNOUNCED_LIMITS = Object.freeze({
   minTextSize: 'min_text_size',
   maxTextSize: 'max_text_size',
   maxMoveStrokes: 'max_move_strokes',
+  maxPages: 'max_pages',
 });
 export const ANNOUNCED_LIMIT_NAMES = Object.freeze(Object.values(ANNOUNCED_LIMITS));
 
@@ -340,25 +350,27 @@ export function parseObject(message, limits = DEFAULT_LIMITS) {
 }
 
 function parsePlainEdit(message) {
-  allowFields(message, ['type', 'id']);
-  return edit(message.type, clientId(message, 'id'));
+  allowFields(message, ['type', 'id', 'page']);
+  const id = clientId(message, 'id');
+  return withPage(edit(message.type, id), message, id);
 }
 
 const PARSERS = {
   [UNDO]: parsePlainEdit,
   [REDO]: parsePlainEdit,
   [CLEAR](message) {
-    allowFields(message, ['type', 'id', 'lane']);
+    allowFields(message, ['type', 'id', 'lane', 'page']);
     const id = clientId(message, 'id');
-    return withLane(edit(CLEAR, id), message, id);
+    return withPage(withLane(edit(CLEAR, id), message, id), message, id);
   },
   [ERASE](message, limits) {
-    allowFields(message, ['type', 'id', 'strokes', 'lane']);
+    allowFields(message, ['type', 'id', 'strokes', 'lane', 'page']);
     const id = clientId(message, 'id');
-    return withLane(erase(strokePairs(message, limits.maxEraseStrokes, 'erase', id), id), message, id);
+    const strokes = strokePairs(message, limits.maxEraseStrokes, 'erase', id);
+    return withPage(withLane(erase(strokes, id), message, id), message, id);
   },
   [MOVE](message, limits) {
-    allowFields(message, ['type', 'id', 'strokes', 'by', 'lane']);
+    allowFields(message, ['type', 'id', 'strokes', 'by', 'lane', 'page']);
     const id = clientId(message, 'id');
     const strokes = strokePairs(message, limits.maxMoveStrokes, 'move', id);
     const { by } = message;
@@ -368,7 +380,7 @@ const PARSERS = {
     if (Math.abs(by[0]) > limits.boardWidth || Math.abs(by[1]) > limits.boardHeight) {
       throw new ProtocolError('out_of_range', "'by' moves further than the board is wide or high", id);
     }
-    return withLane(move(strokes, [by[0], by[1]], id), message, id);
+    return withPage(withLane(move(strokes, [by[0], by[1]], id), message, id), message, id);
   },
   [CLASS](message) {
     allowFields(message, ['type', 'set']);
@@ -392,19 +404,28 @@ const PARSERS = {
         if (value !== null && !(typeof value === 'string' && PICTURE_DIGEST.test(value))) {
           throw new ProtocolError('bad_field', "class setting 'picture' must be the digest of an uploaded picture, or null");
         }
+      } else if (name === PAGES) {
+        checkPages(value);
+      } else if (name === PAGE) {
+        if (!isParticipantId(value)) {
+          throw new ProtocolError('bad_field', "class setting 'page' must be the id of one of the board's pages");
+        }
       } else if (typeof value !== 'boolean') {
         throw new ProtocolError('bad_field', `'${name}' must be true or false`);
       }
     }
+    if (changes.pages && changes.page !== undefined && !changes.pages.some((page) => page.id === changes.page)) {
+      throw new ProtocolError('bad_field', "class setting 'page' must be one of the 'pages' it comes with");
+    }
     return classSet(changes);
   },
   [REMOVE_INK](message) {
-    allowFields(message, ['type', 'id', 'participant']);
+    allowFields(message, ['type', 'id', 'participant', 'page']);
     const id = clientId(message, 'id');
     if (!isParticipantId(message.participant)) {
       throw new ProtocolError('bad_field', "'participant' must be a participant id", id);
     }
-    return removeInk(message.participant, id);
+    return withPage(removeInk(message.participant, id), message, id);
   },
   [REMOVE](message) {
     allowFields(message, ['type', 'participant']);
@@ -450,6 +471,13 @@ function withLane(parsed, message, id) {
   if (!Object.hasOwn(message, 'lane')) return parsed;
   if (!isParticipantId(message.lane)) throw new ProtocolError('bad_field', "'lane' must be a participant's id", id);
   return { ...parsed, lane: message.lane };
+}
+
+// Any edit may name the lesson's page it reaches (frontend/pages.js).
+function withPage(parsed, message, id) {
+  if (!Object.hasOwn(message, 'page')) return parsed;
+  if (!isParticipantId(message.page)) throw new ProtocolError('bad_field', "'page' must be the id of one of the board's pages", id);
+  return { ...parsed, page: message.page };
 }
 
 function allowFields(message, allowed) {
@@ -527,4 +555,25 @@ function asProtocolError(check, ref) {
     if (error instanceof ItemError) throw new ProtocolError(error.code, error.message, ref);
     throw error;
   }
+}
+
+// A class message's `pages`, as draw/pages.py parse_pages checks them (without the bound, the
+// server's to tell).
+function checkPages(pages) {
+  if (!Array.isArray(pages) || pages.length < 1) {
+    throw new ProtocolError('bad_field', "class setting 'pages' must be a list of pages");
+  }
+  for (const page of pages) {
+    if (page === null || typeof page !== 'object' || Object.keys(page).some((name) => !['id', 'background', 'picture'].includes(name))) {
+      throw new ProtocolError('bad_field', "a page is an object of 'id', 'background' and 'picture'");
+    }
+    if (!isParticipantId(page.id)) throw new ProtocolError('bad_field', "a page's 'id' must be an id (1-32 of A-Z a-z 0-9 - _)");
+    if (page.background !== undefined && !BACKGROUND_KINDS.includes(page.background)) {
+      throw new ProtocolError('bad_field', `a page's 'background' must be one of ${BACKGROUND_KINDS.join(', ')}`);
+    }
+    if (page.picture !== undefined && page.picture !== null && !PICTURE_DIGEST.test(String(page.picture))) {
+      throw new ProtocolError('bad_field', "a page's 'picture' must be the digest of an uploaded picture, or null");
+    }
+  }
+  if (new Set(pages.map((page) => page.id)).size !== pages.length) throw new ProtocolError('bad_field', 'two pages have the same id');
 }

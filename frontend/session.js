@@ -9,6 +9,7 @@ import { retryDelay } from './backoff.js';
 import { gettext, interpolate } from './i18n.js';
 import { stride } from './items.js';
 import { placedInLane } from './lanes.js';
+import { placedOnPage } from './pages.js';
 import { refusalText } from './refusals.js';
 import {
   applyMessage,
@@ -22,6 +23,7 @@ import {
   removeStroke,
   setVisible,
   settleMoves,
+  turnPage,
   UNKNOWN_AUTHOR,
 } from './board.js';
 import { can, ERASE_ANY, HOST, STUDENT } from './policy.js';
@@ -167,6 +169,7 @@ export class Session {
     this.role = welcome.role;
     this.name = welcome.name ?? null;
     this.settings = { ...DEFAULT_CLASS, ...welcome.class };
+    this.followPage();
     this.listener.welcomed({ role: this.role, name: this.name, settings: this.settings });
     this.delivery.hold();
     this.welcomeSeq = welcome.seq;
@@ -175,6 +178,11 @@ export class Session {
     // behind); an empty one, or one ahead of the server's, gets a snapshot.
     const seq = this.board.seq;
     this.awaiting = seq > 0 && seq <= welcome.seq ? 'catch-up' : 'snapshot';
+  }
+
+  // The class is on another page of the lesson: this board shows that page's ink (pages.js).
+  followPage() {
+    if (turnPage(this.board, this.settings.page)) this.painter.repaint();
   }
 
   // The board holds the server's state: the outbox goes now, when an erase can find the
@@ -190,6 +198,7 @@ export class Session {
       case CLASS: {
         const before = this.settings;
         this.settings = { ...DEFAULT_CLASS, ...message.class };
+        this.followPage();
         this.listener.classChanged(this.settings);
         // Own page each switched, every page shown or hidden, another page spotlit: this
         // board now holds ink it may no longer show, or lacks ink it may, so it is fetched anew.
@@ -266,7 +275,7 @@ export class Session {
 
   /** A message drawn here. Local and remote drawing take the same path: apply, paint, send. */
   emit(drawn) {
-    const message = placedInLane(drawn, this.lane);
+    const message = placedOnPage(placedInLane(drawn, this.lane), this.board.page);
     this.painter.paintChange(applyMessage(this.board, message, this.me));
     if (message.type === STROKE_END) {
       // The end itself goes through the outbox, which keeps the stroke until it is stored.
@@ -281,13 +290,14 @@ export class Session {
 
   /** An undo, redo, clear or erase made here. */
   queueEdit(made) {
-    const message = placedInLane(made, this.lane);
+    const message = placedOnPage(placedInLane(made, this.lane), this.board.page);
     const most = message.type === MOVE ? this.connection.limits.maxMoveStrokes : this.connection.limits.maxEraseStrokes;
     if ((message.type === ERASE || message.type === MOVE) && message.strokes.length > most) {
       // One erase or move may name only so many items: a wide rub or a big selection becomes several.
       for (let i = 0; i < message.strokes.length; i += most) {
         const part = message.strokes.slice(i, i + most);
-        this.outbox.addEdit(placedInLane(message.type === MOVE ? move(part, message.by) : erase(part), this.lane));
+        const edit = message.type === MOVE ? move(part, message.by) : erase(part);
+        this.outbox.addEdit(placedOnPage(placedInLane(edit, this.lane), message.page));
       }
     } else {
       this.outbox.addEdit(message);

@@ -100,7 +100,7 @@ async def test_the_host_key_makes_a_host_a_wrong_key_a_student_and_view_a_viewer
         "viewer",
     ]
     assert host_welcome["class"]["hosted"] is True
-    assert host_welcome["v"] == protocol.PROTOCOL_VERSION == 4
+    assert host_welcome["v"] == protocol.PROTOCOL_VERSION == 5
     await close_all(host, student, viewer)
 
 

@@ -106,14 +106,14 @@ test('a limit a welcome leaves out keeps its default', () => {
   assert.equal(read.maxActionsPerSecond, DEFAULT_LIMITS.maxActionsPerSecond);
 });
 
-test('a welcome of this version is spoken, one of version 3 or none is not', () => {
+test('a welcome of this version is spoken, one of version 4 or none is not', () => {
   const welcome = serverExample('welcome');
-  assert.equal(PROTOCOL_VERSION, 4);
+  assert.equal(PROTOCOL_VERSION, 5);
   assert.equal(speaksOurVersion(welcome), true);
-  assert.equal(speaksOurVersion({ ...welcome, v: 3 }), false);
-  assert.equal(speaksOurVersion({ ...welcome, v: '4' }), false);
+  assert.equal(speaksOurVersion({ ...welcome, v: 4 }), false);
+  assert.equal(speaksOurVersion({ ...welcome, v: '5' }), false);
   const { v, ...unversioned } = welcome;
-  assert.equal(v, 4);
+  assert.equal(v, 5);
   assert.equal(speaksOurVersion(unversioned), false);
 });
 
@@ -183,14 +183,15 @@ test('the class mode refusals say what the server says', () => {
   }
 });
 
-test('every class setting in the examples is a known one, each a boolean but the spotlight, the paper and the picture', () => {
+test('every class setting in the examples is a known one, each a boolean but the spotlight, the paper, the picture and the pages', () => {
   const settings = cases.server_examples
     .map(({ message }) => (message.type === 'welcome' || message.type === 'class' ? message.class : null))
     .filter(Boolean);
   assert.ok(settings.length >= 3);
   for (const each of settings) {
     assert.deepEqual(Object.keys(each).sort(), Object.keys(DEFAULT_CLASS).sort());
-    const { spotlight, background, picture, ...switches } = each;
+    const { spotlight, background, picture, pages, page, ...switches } = each;
+    assert.ok(pages.length >= 1 && pages.some((one) => one.id === page));
     assert.ok(spotlight === null || typeof spotlight === 'string');
     assert.ok(picture === null || /^[0-9a-f]{64}$/.test(picture));
     assert.ok(BACKGROUND_KINDS.includes(background));
