@@ -6,6 +6,7 @@ import { Connection } from './connection.js';
 import { Delivery } from './delivery.js';
 import { adoptFragment, hostKeyStorageKey, tokenStorageKey } from './identity.js';
 import { Outbox } from './outbox.js';
+import { newPageId, pageAfter, pageIndex, withPagesAdded, withPageMoved, withPageRemoved } from './pages.js';
 import { createPictureLoader } from './picture.js';
 import { CLEAR, STUDENT } from './policy.js';
 import { Session } from './session.js';
@@ -20,6 +21,7 @@ import { attachShortcuts } from './ui/keyboard.js';
 import { createOverlay } from './ui/overlay.js';
 import { createPeopleMenu } from './ui/people.js';
 import { createPageBanner } from './ui/pagebanner.js';
+import { createPageBar } from './ui/pagebar.js';
 import { createPensDownBanner } from './ui/pensdown.js';
 import { createPictureUpload } from './ui/pictureupload.js';
 import { createReadLinkButton } from './ui/readlink.js';
@@ -138,9 +140,43 @@ createPictureUpload(classPanel.settingsElement, {
   hostKey,
   enabled: () => session.isHost,
   onPicture: (digest) => session.setClass({ picture: digest }),
+  onPages: (assets) => session.setClass(pagesOfUpload(session.settings, assets)),
   notify: (text) => toolbar.notify(text),
   dropTarget: container,
 });
+
+// The lesson's pages: the host turns, adds, orders and removes them for everyone (pages.js).
+const pageBar = createPageBar(document.body, {
+  onTurn: (step) => {
+    const page = pageAfter(session.settings, step);
+    if (page) session.setClass({ page });
+  },
+  onAdd: () => {
+    const { pages, page, background } = session.settings;
+    const added = { id: newPageId(), background, picture: null };
+    session.setClass({ pages: withPagesAdded(pages, page, [added]), page: added.id });
+  },
+  onRemove: () => {
+    const { pages, page } = session.settings;
+    const index = pageIndex(pages, page);
+    const left = withPageRemoved(pages, page);
+    // The class goes to the page before the one removed (the next one, for the first).
+    if (left !== pages) session.setClass({ pages: left, page: left[Math.max(index - 1, 0)].id });
+  },
+  onMove: (step) => session.setClass({ pages: withPageMoved(session.settings.pages, session.settings.page, step) }),
+});
+
+/**
+ * A PDF of several pages, uploaded: its first page under this page's ink, the others as new
+ * pages after it, in order, on this page's paper.
+ */
+function pagesOfUpload(settings, assets) {
+  const { pages, page, background } = settings;
+  const [first, ...rest] = assets;
+  const withFirst = pages.map((one) => (one.id === page ? { ...one, picture: first.digest } : one));
+  const added = rest.map((asset) => ({ id: newPageId(), background, picture: asset.digest }));
+  return { pages: withPagesAdded(withFirst, page, added).slice(0, connection.limits.maxPages) };
+}
 
 const connection = new Connection({
   url: config.socketPath,
@@ -208,6 +244,7 @@ function showClass() {
   }
   classPanel.setAvailable(session.isHost);
   classPanel.showSettings(session.settings);
+  pageBar.show(session.settings, session.isHost);
 }
 
 let drawingTimer = null;

@@ -8,9 +8,10 @@ const ACCEPTED = 'image/png,image/jpeg,application/pdf,.png,.jpg,.jpeg,.pdf';
 
 /**
  * A "Picture" row in `container` (the class panel's settings), and drops on `dropTarget` while
- * `enabled()` (the host). onPicture(digest or null) sets it; a PDF's first page is the picture.
+ * `enabled()` (the host). onPicture(digest or null) sets it; onPages(assets) takes a PDF of
+ * several pages, [{digest, ...}] in order.
  */
-export function createPictureUpload(container, { uploadUrl, hostKey, enabled, onPicture, notify, dropTarget }) {
+export function createPictureUpload(container, { uploadUrl, hostKey, enabled, onPicture, onPages, notify, dropTarget }) {
   const row = document.createElement('div');
   row.className = 'class-setting picture-setting';
   const input = document.createElement('input');
@@ -62,7 +63,8 @@ export function createPictureUpload(container, { uploadUrl, hostKey, enabled, on
       return;
     }
     const { assets } = await response.json();
-    if (assets?.length) onPicture(assets[0].digest);
+    if (assets?.length > 1) onPages(assets);
+    else if (assets?.length) onPicture(assets[0].digest);
   }
 
   return { element: row, upload };

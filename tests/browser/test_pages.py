@@ -1,0 +1,155 @@
+"""A lesson of pages: the host uploads a 3-page PDF worksheet; its first page lies under every
+student's ink and on the projector, the host's "next" turns every screen to page 2 and "previous"
+brings page 1's ink back, the eraser and Clear leave the worksheet, and with lanes on each student
+writes on their own copy of the page."""
+
+import io
+import time
+
+import pytest
+from PIL import Image, ImageDraw
+
+from tests.browser.conftest import ARTIFACTS, wait_until
+from tests.browser.test_class_mode import PROJECTOR, SMALL_LAPTOP, join_in_browser
+from tests.browser.test_live_canvas import LAPTOP, PHONE, touch_stroke
+from tests.browser.test_picture import board_pixel
+
+pytestmark = pytest.mark.browser
+
+# One colour per page, a square of it where the board's (100..600, 100..600) is: each page of the
+# PDF has the board's shape, so it covers the board whole.
+PAGE_COLOURS = ((220, 40, 40), (40, 170, 60), (40, 80, 220))
+IN_THE_SQUARE = (350, 350)
+BESIDE_IT = (1000, 300)
+
+
+def worksheet_pdf(path):
+    pages = []
+    for number, colour in enumerate(PAGE_COLOURS, 1):
+        page = Image.new("RGB", (1600, 900), "white")
+        draw = ImageDraw.Draw(page)
+        draw.rectangle((100, 100, 600, 600), fill=colour)
+        draw.text((800, 100), f"Page {number}", fill="black", font_size=60)
+        pages.append(page)
+    out = io.BytesIO()
+    pages[0].save(out, "PDF", save_all=True, append_images=pages[1:], resolution=150)
+    path.write_bytes(out.getvalue())
+    return path
+
+
+def shows(page, colour, at=IN_THE_SQUARE):
+    pixel = board_pixel(page, *at)
+    return all(abs(got - wanted) < 40 for got, wanted in zip(pixel, colour, strict=True))
+
+
+def shown_ink(page):
+    """The ids of the strokes a page shows now (the current page's, in its lane)."""
+    return page.evaluate(
+        """() => {
+            const strokes = [...window.sketchsite.board.strokes.values()];
+            return strokes.filter((s) => s.visible && !s.elsewhere && !s.offPage).map((s) => s.id).sort();
+        }"""
+    )
+
+
+def my_ids(page):
+    return page.evaluate("() => [...window.sketchsite.board.strokes.values()].map((s) => s.id).sort()")
+
+
+def settled(page):
+    return wait_until(lambda: page.evaluate("() => window.sketchsite.outbox.size") == 0)
+
+
+def test_a_pdf_worksheet_becomes_pages_the_host_turns_for_everyone(server, open_page, tmp_path):
+    host = open_page(f"{server.http_url}/new/", "host", **LAPTOP)
+    board = host.evaluate("() => JSON.parse(document.getElementById('board-config').textContent).board")
+    assert wait_until(lambda: host.evaluate("() => window.sketchsite.session.role") == "host")
+    host.locator("[data-role=class-toggle]").click()
+    panel = host.locator("[data-role=class-panel]")
+    code = panel.locator("[data-role=join-code]").text_content()
+    pia = join_in_browser(open_page, server, "Pia", code, "pia", PHONE)
+    lars = join_in_browser(open_page, server, "Lars", code, "lars", SMALL_LAPTOP)
+    projector = open_page(f"{server.http_url}/b/{board}/show", "projector", wait_online=False, **PROJECTOR)
+    assert wait_until(lambda: projector.evaluate("() => window.sketchsite.session.role") == "viewer")
+    # One page: a student sees no page bar; the host has one, to add pages.
+    assert pia.locator("[data-role=page-bar]").is_hidden()
+    assert host.locator("[data-role=page-add]").is_visible()
+
+    chosen = time.monotonic()
+    panel.locator("[data-role=picture-file]").set_input_files(str(worksheet_pdf(tmp_path / "worksheet.pdf")))
+    for page in (pia, lars):
+        assert wait_until(lambda page=page: shows(page, PAGE_COLOURS[0]), timeout=15)
+    print(
+        f"\n3-page PDF: page 1 on both students {1000 * (time.monotonic() - chosen):.0f} ms"
+        " after the host chose it"
+    )
+    assert wait_until(lambda: shows(projector, PAGE_COLOURS[0]))
+    assert not shows(pia, PAGE_COLOURS[0], at=BESIDE_IT)
+    assert wait_until(lambda: pia.locator("[data-role=page-label]").text_content() == "Page 1 of 3")
+    # A student follows the class: no turning, adding or removing.
+    assert (
+        pia.locator("[data-role=page-next]").is_hidden() and pia.locator("[data-role=page-add]").is_hidden()
+    )
+
+    # Pia writes on page 1, across the square.
+    touch_stroke(pia, [(300 + step * 30, 330 + step * 5) for step in range(8)])
+    settled(pia)
+    (first_answer,) = my_ids(pia)
+    assert wait_until(lambda: shown_ink(lars) == [first_answer])
+
+    host.locator("[data-role=page-next]").click()
+    for page in (pia, lars, projector):
+        assert wait_until(lambda page=page: shows(page, PAGE_COLOURS[1]))
+        assert wait_until(lambda page=page: shown_ink(page) == [])
+    assert pia.locator("[data-role=page-label]").text_content() == "Page 2 of 3"
+    # Page 2's ink: Pia's answer there.
+    touch_stroke(pia, [(200 + step * 40, 700) for step in range(8)])
+    settled(pia)
+    (second_answer,) = set(my_ids(pia)) - {first_answer}
+    assert wait_until(lambda: shown_ink(lars) == [second_answer])
+    ARTIFACTS.mkdir(exist_ok=True)
+    pia.screenshot(path=ARTIFACTS / "pages-phone-page-2.png")
+
+    host.locator("[data-role=page-previous]").click()
+    for page in (pia, lars, projector):
+        assert wait_until(lambda page=page: shows(page, PAGE_COLOURS[0]))
+        assert wait_until(lambda page=page: shown_ink(page) == [first_answer])
+
+    # Lars rubs out Pia's line? Students erase their own only: he scribbles and rubs out his own,
+    # then the host clears page 1. The worksheet stays under it all, and page 2 keeps its ink.
+    touch_stroke(lars, [(250 + step * 40, 250 + step * 20) for step in range(10)])
+    settled(lars)
+    lars.get_by_role("button", name="Eraser", exact=True).click()
+    touch_stroke(lars, [(300 + step * 10, 200 + step * 10) for step in range(31)])
+    settled(lars)
+    assert wait_until(lambda: shown_ink(pia) == [first_answer])
+    host.once("dialog", lambda dialog: dialog.accept())
+    host.get_by_role("button", name="Clear", exact=True).click()
+    for page in (pia, lars, projector):
+        assert wait_until(lambda page=page: shown_ink(page) == [])
+        assert shows(page, PAGE_COLOURS[0])
+    projector.screenshot(path=ARTIFACTS / "pages-projector-page-1.png")
+    host.locator("[data-role=page-next]").click()
+    assert wait_until(lambda: shows(pia, PAGE_COLOURS[1]) and shown_ink(pia) == [second_answer])
+
+    # A reload, and a late joiner, land on the class's page with its ink.
+    lars.reload()
+    assert wait_until(lambda: shows(lars, PAGE_COLOURS[1]) and shown_ink(lars) == [second_answer])
+
+    # Own page each: on page 3, each student writes on their own copy of the worksheet.
+    host.locator("[data-role=page-next]").click()
+    panel.locator("[data-setting=lanes]").check()
+    for page in (pia, lars):
+        assert wait_until(lambda page=page: page.evaluate("() => window.sketchsite.session.settings.lanes"))
+        assert wait_until(lambda page=page: shows(page, PAGE_COLOURS[2]))
+    touch_stroke(pia, [(200 + step * 40, 750) for step in range(6)])
+    lars.get_by_role("button", name="Pen", exact=True).click()
+    touch_stroke(lars, [(900 + step * 40, 750) for step in range(6)])
+    settled(pia)
+    settled(lars)
+    pia_own = set(my_ids(pia)) - {first_answer, second_answer}
+    lars_own = set(shown_ink(lars))
+    assert len(pia_own) == 1 and len(lars_own) == 1
+    assert wait_until(lambda: set(shown_ink(pia)) == pia_own)
+    assert set(shown_ink(lars)) == lars_own
+    assert wait_until(lambda: set(shown_ink(host)) == pia_own | lars_own)
