@@ -25,7 +25,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags
 from django.utils.translation import gettext
 
-from draw import addresses, audience, export, readers, roster, snapshots, store, zipexport
+from draw import addresses, audience, export, pdfexport, readers, roster, snapshots, store, zipexport
 from draw.boards import CLASSIC_BOARD, normal_join_code, random_board_name
 from draw.exporter import RendersBusy, default_exporter
 from draw.hostkeys import is_host_key
@@ -113,6 +113,8 @@ def client_config(request, board, page):
         "exportUrls": {
             "png": reverse("board-export", kwargs={"board": board, "format": "png"}),
             "svg": reverse("board-export", kwargs={"board": board, "format": "svg"}),
+            # Every page of the lesson, in order.
+            "pdf": reverse("board-export", kwargs={"board": board, "format": "pdf"}),
             # Every student's page, for the host (the class panel's link).
             "zip": reverse("board-pages-zip", kwargs={"board": board}),
         },
@@ -245,7 +247,8 @@ def health(request):
 
 
 def board_export(request, board, format):
-    """The board as SVG or PNG, drawn from its log; ?scale= sizes the PNG, up to EXPORT_MAX_SCALE."""
+    """The board as SVG or PNG, drawn from its log; ?scale= sizes the PNG, up to EXPORT_MAX_SCALE.
+    The current page of the lesson, or the one ?page= names; as PDF, every page (draw/pdfexport.py)."""
     scale = 1.0
     if format == "png":
         try:
@@ -259,6 +262,8 @@ def board_export(request, board, format):
         state = _seen_by_reader(request, state)
     except readers.ReaderRefused as refused:
         return _refused(refused)
+    if format == "pdf":
+        return _lesson_pdf(request, board, state)
     page = request.GET.get("page")
     if page is not None and page_index(state.classroom.pages, page) is None:
         raise Http404("no such page on this board")
@@ -288,6 +293,24 @@ def board_export(request, board, format):
     return response
 
 
+def _lesson_pdf(request, board, state):
+    """Every page of the lesson, in order, as `state`'s reader sees it: one PDF (draw/pdfexport.py)."""
+    etag = f'"{pdfexport.lesson_version(state)}-pdf"'
+    wanted = parse_etags(request.headers.get("If-None-Match", ""))
+    if etag in wanted or "*" in wanted:
+        response = HttpResponseNotModified()
+    else:
+        try:
+            body = pdfexport.lesson_pdf(state, default_exporter(), settings.SKETCHSITE["EXPORT_PDF_SCALE"])
+        except RendersBusy:
+            return _renders_busy()
+        response = HttpResponse(body, content_type=pdfexport.MEDIA_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="{board}.pdf"'
+    response["ETag"] = etag
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
 def board_pages_zip(request, board):
     """Every student's page as a PNG and an SVG in one zip, for the board's host alone (the
     request carries `Authorization: Bearer <host key>`, or the host's signed read link); a board
@@ -309,7 +332,8 @@ def board_pages_zip(request, board):
         response = HttpResponseNotModified()
     else:
         try:
-            body = zipexport.pages_zip(state, students, default_exporter())
+            pdf_scale = settings.SKETCHSITE["EXPORT_PDF_SCALE"]
+            body = zipexport.pages_zip(state, students, default_exporter(), pdf_scale)
         except RendersBusy:
             return _renders_busy()
         response = HttpResponse(body, content_type="application/zip")
@@ -417,6 +441,7 @@ def board_links(request, board):
     links = {
         "png": f"{reverse('board-export', kwargs={'board': board, 'format': 'png'})}?link={link}",
         "svg": f"{reverse('board-export', kwargs={'board': board, 'format': 'svg'})}?link={link}",
+        "pdf": f"{reverse('board-export', kwargs={'board': board, 'format': 'pdf'})}?link={link}",
         "snapshot": f"{reverse('board-snapshot', kwargs={'board': board})}?link={link}",
     }
     if reader.audience.role == HOST:

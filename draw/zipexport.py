@@ -1,4 +1,5 @@
-"""The host's download of every student's page: one zip holding a PNG and an SVG per student.
+"""The host's download of every student's page: one zip holding a PNG and an SVG of the current
+page per student, and a PDF of every page of the lesson (draw/pdfexport.py) per student.
 
 Each entry is exactly that student's own export (the board as they see it, draw/audience.py),
 drawn by the process's exporter, whose render slots and cache bound it as they bound any export.
@@ -10,12 +11,13 @@ import re
 import unicodedata
 import zipfile
 
+from draw import pdfexport
 from draw.audience import Audience
 from draw.participants import STUDENT
 
 FORMATS = ("png", "svg")
-# A PNG is compressed already; SVG text shrinks several times over.
-_COMPRESSION = {"png": zipfile.ZIP_STORED, "svg": zipfile.ZIP_DEFLATED}
+# A PNG and a PDF's pages are compressed already; SVG text shrinks several times over.
+_COMPRESSION = {"png": zipfile.ZIP_STORED, "svg": zipfile.ZIP_DEFLATED, "pdf": zipfile.ZIP_STORED}
 # Every entry dated alike, so one board state and one set of pages always make the same bytes.
 _ENTRY_DATE = (1980, 1, 1, 0, 0, 0)
 # Readable by everyone once unzipped (a ZipInfo made by hand has no permissions at all).
@@ -62,7 +64,7 @@ def pages_version(state, students):
     return f"{state.seq}-{state.classroom.version}-{digest}"
 
 
-def pages_zip(state, students, exporter):
+def pages_zip(state, students, exporter, pdf_scale=2):
     """The zip of the pages of `students` (draw/roster.Student, in order) on board `state`:
     "<stem>.png" and "<stem>.svg" for each, byte for byte their own export at scale 1.
 
@@ -72,10 +74,16 @@ def pages_zip(state, students, exporter):
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
         for student, stem in zip(students, entry_stems([student.label for student in students]), strict=True):
-            page = state.seen_by(Audience(STUDENT, student.participant)).on_page()
+            seen = state.seen_by(Audience(STUDENT, student.participant))
+            page = seen.on_page()
             for format in FORMATS:
-                entry = zipfile.ZipInfo(f"{stem}.{format}", date_time=_ENTRY_DATE)
-                entry.compress_type = _COMPRESSION[format]
-                entry.external_attr = _ENTRY_MODE
-                archive.writestr(entry, exporter.export(page, format, 1.0))
+                _write(archive, f"{stem}.{format}", format, exporter.export(page, format, 1.0))
+            _write(archive, f"{stem}.pdf", "pdf", pdfexport.lesson_pdf(seen, exporter, pdf_scale))
     return out.getvalue()
+
+
+def _write(archive, name, format, body):
+    entry = zipfile.ZipInfo(name, date_time=_ENTRY_DATE)
+    entry.compress_type = _COMPRESSION[format]
+    entry.external_attr = _ENTRY_MODE
+    archive.writestr(entry, body)

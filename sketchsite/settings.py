@@ -266,6 +266,9 @@ SKETCHSITE = {
     # Exports: largest PNG scale, how many renders run at once (HTTP 429 beyond), and how
     # many finished exports are kept, by entries and by bytes.
     "EXPORT_MAX_SCALE": env_int("SKETCHSITE_EXPORT_MAX_SCALE", 4, minimum=1, maximum=8),
+    # How sharp each page of export.pdf is drawn: board units to pixels (2: a 1600-wide board is
+    # 3200 pixels, sharp when printed on A4).
+    "EXPORT_PDF_SCALE": env_int("SKETCHSITE_EXPORT_PDF_SCALE", 2, minimum=1, maximum=4),
     "EXPORT_MAX_RENDERS": env_int("SKETCHSITE_EXPORT_MAX_RENDERS", 2, minimum=1),
     "EXPORT_CACHE_ENTRIES": env_int("SKETCHSITE_EXPORT_CACHE_ENTRIES", 64, minimum=0),
     "EXPORT_CACHE_BYTES": env_int("SKETCHSITE_EXPORT_CACHE_BYTES", 67108864, minimum=0),

@@ -190,20 +190,17 @@ def test_export_zip_holds_each_students_own_png_and_svg_named_by_student(client)
     assert response["Content-Type"] == "application/zip"
     assert response["Content-Disposition"] == f'attachment; filename="{BOARD}-pages.zip"'
     assert archive.namelist() == [
-        "01 Ada.png",
-        "01 Ada.svg",
-        "02 Grace.png",
-        "02 Grace.svg",
-        "03 Zoë.png",
-        "03 Zoë.svg",
+        f"{number:02d} {name}.{format}"
+        for number, name in enumerate(("Ada", "Grace", "Zoë"), 1)
+        for format in ("png", "svg", "pdf")
     ]
     for number, (name, token) in enumerate(tokens.items(), 1):
-        for format in ("png", "svg"):
+        for format in ("png", "svg", "pdf"):
             assert archive.read(f"{number:02d} {name}.{format}") == own_export(client, token, format)
     # Each page is that student's alone: no two answers alike.
-    assert len({archive.read(entry) for entry in archive.namelist()}) == 6
+    assert len({archive.read(entry) for entry in archive.namelist()}) == 9
     compression = {info.filename[-3:]: info.compress_type for info in archive.infolist()}
-    assert compression == {"png": zipfile.ZIP_STORED, "svg": zipfile.ZIP_DEFLATED}
+    assert compression == {"png": zipfile.ZIP_STORED, "svg": zipfile.ZIP_DEFLATED, "pdf": zipfile.ZIP_STORED}
 
 
 def test_export_zip_of_an_anonymous_board_numbers_the_students_in_join_order(client):
@@ -214,10 +211,10 @@ def test_export_zip_of_an_anonymous_board_numbers_the_students_in_join_order(cli
 
     _, archive = pages_zip(client, key)
     assert archive.namelist() == [
-        f"0{n} Student {n}.{format}" for n in (1, 2, 3) for format in ("png", "svg")
+        f"0{n} Student {n}.{format}" for n in (1, 2, 3) for format in ("png", "svg", "pdf")
     ]
     for number, token in enumerate(tokens, 1):
-        for format in ("png", "svg"):
+        for format in ("png", "svg", "pdf"):
             assert archive.read(f"0{number} Student {number}.{format}") == own_export(client, token, format)
 
 
@@ -255,7 +252,9 @@ def test_a_removed_student_is_left_out_and_ink_without_a_join_gets_a_numbered_pa
     store.default_store().remove_participant(BOARD, id_of(grace), max_removed=10)
 
     _, archive = pages_zip(client, key)
-    assert archive.namelist() == ["01 Ada.png", "01 Ada.svg", "02 Student 3.png", "02 Student 3.svg"]
+    assert archive.namelist() == [
+        f"{stem}.{format}" for stem in ("01 Ada", "02 Student 3") for format in ("png", "svg", "pdf")
+    ]
     assert archive.read("01 Ada.png") == own_export(client, ada, "png")
     stranger = store.board_state(BOARD).seen_by(Audience(STUDENT, "strangerx1"))
     assert archive.read("02 Student 3.svg") == site.current.exporter.export(stranger, "svg")

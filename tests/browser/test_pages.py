@@ -6,6 +6,7 @@ writes on their own copy of the page."""
 import io
 import time
 
+import pypdfium2
 import pytest
 from PIL import Image, ImageDraw
 
@@ -13,6 +14,9 @@ from tests.browser.conftest import ARTIFACTS, wait_until
 from tests.browser.test_class_mode import PROJECTOR, SMALL_LAPTOP, join_in_browser
 from tests.browser.test_live_canvas import LAPTOP, PHONE, touch_stroke
 from tests.browser.test_picture import board_pixel
+from tests.test_export_pdf import at_board, near
+
+WHITE, BLACK = (255, 255, 255), (30, 30, 30)
 
 pytestmark = pytest.mark.browser
 
@@ -153,3 +157,18 @@ def test_a_pdf_worksheet_becomes_pages_the_host_turns_for_everyone(server, open_
     assert wait_until(lambda: set(shown_ink(pia)) == pia_own)
     assert set(shown_ink(lars)) == lars_own
     assert wait_until(lambda: set(shown_ink(host)) == pia_own | lars_own)
+
+    # The lesson as one PDF: three pages in order, each its worksheet page, the ink where it was drawn.
+    host_key = host.evaluate("(board) => localStorage.getItem(`sketchsite.host.${board}`)", board)
+    response = host.request.get(
+        f"{server.http_url}/b/{board}/export.pdf", headers={"Authorization": f"Bearer {host_key}"}
+    )
+    assert response.ok
+    document = pypdfium2.PdfDocument(response.body())
+    assert len(document) == 3
+    pages = [document[index].render(scale=1).to_pil().convert("RGB") for index in range(3)]
+    for image, colour in zip(pages, PAGE_COLOURS, strict=True):
+        assert near(at_board(image, *IN_THE_SQUARE), colour)
+    # Page 1 was cleared; page 2 holds Pia's line along y = 700; page 3 both answers.
+    assert near(at_board(pages[0], 340, 700), WHITE) and near(at_board(pages[1], 340, 700), BLACK)
+    assert near(at_board(pages[2], 300, 750), BLACK) and near(at_board(pages[2], 1000, 750), BLACK)
