@@ -35,15 +35,16 @@ class Seat:
     name: str
 
 
-def seats(board, clients, drawers, data_dir, lanes=False):
+def seats(board, clients, drawers, data_dir, lanes=False, paper=False):
     """A Seat per client: drawers are named students, the last client is the host, the rest watch.
 
     The board is given its host before anyone joins, as a teacher's board is; with `lanes`, it
-    is in own page each from the start, and those who watch are projectors (`view=1`).
+    is in own page each from the start, and those who watch are projectors (`view=1`); with
+    `paper`, a lesson of three pages of squared paper, on its second page.
     """
     names = [student_name(index) if index < drawers else None for index in range(clients - 1)]
     names.append(HOST_NAME)
-    made = _make(board, names, data_dir, lanes)
+    made = _make(board, names, data_dir, lanes, paper)
     result = []
     for index, (name, token) in enumerate(zip(names, made["tokens"], strict=True)):
         if index == clients - 1:
@@ -69,11 +70,15 @@ def misfits(seat_list, welcomes):
     return wrong
 
 
-def _make(board, names, data_dir, lanes=False):
+def _flags(lanes, paper):
+    return [name for name, on in (("lanes", lanes), ("paper", paper)) if on]
+
+
+def _make(board, names, data_dir, lanes=False, paper=False):
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "sketchsite.settings", **data_dir.environment()}
     env.pop("DATABASE_URL", None)
     completed = subprocess.run(
-        [sys.executable, "-m", "bench.classes", board, json.dumps(names), "lanes" if lanes else ""],
+        [sys.executable, "-m", "bench.classes", board, json.dumps(names), ",".join(_flags(lanes, paper))],
         cwd=PROJECT_ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -84,21 +89,25 @@ def _make(board, names, data_dir, lanes=False):
     return json.loads(completed.stdout)
 
 
-def _main(board, names, lanes):
-    """In the child: host the board (in lanes if asked), and a token for each name (None: a
-    token without a name)."""
+def _main(board, names, flags):
+    """In the child: host the board (in lanes, on squared paper in a lesson of three pages, if
+    asked), and a token for each name (None: a token without a name)."""
     import django
 
     django.setup()
+    from draw.pages import Page
     from draw.participants import new_participant_id, token_for
     from draw.store import default_store
 
     host_key = default_store().host_key(board)
-    if lanes:
+    if "lanes" in flags:
         default_store().set_class(board, {"lanes": True})
+    if "paper" in flags:
+        pages = tuple(Page(page, "squared") for page in ("1", "2", "3"))
+        default_store().set_class(board, {"pages": pages, "page": "2"})
     tokens = [token_for(new_participant_id(), name) for name in names]
     print(json.dumps({"host_key": host_key, "tokens": tokens}))
 
 
 if __name__ == "__main__":
-    _main(sys.argv[1], json.loads(sys.argv[2]), sys.argv[3] == "lanes")
+    _main(sys.argv[1], json.loads(sys.argv[2]), set(sys.argv[3].split(",")))

@@ -6,7 +6,7 @@ import time
 from dataclasses import asdict, replace
 from pathlib import Path
 
-from bench import exports, grid, hostile, join, profile, report
+from bench import exports, grid, hostile, join, pages, profile, report
 from bench.clients import DESIGNS, NAIVE, SKETCHSITE
 from bench.loadgen import LoadGeneratorError
 from bench.runner import RunOptions, run_design
@@ -26,7 +26,7 @@ from bench.servers import PROJECT_ROOT, DataDir, ServerError
 
 DEFAULT_RESULTS = PROJECT_ROOT / "bench-results"
 # Runs that are not load scenarios: each measures one thing of its own.
-EXTRA_RUNS = (MAX_DRAWERS, exports.EXPORT, hostile.HOSTILE, join.JOIN, grid.GRID)
+EXTRA_RUNS = (MAX_DRAWERS, exports.EXPORT, hostile.HOSTILE, join.JOIN, grid.GRID, pages.PAGES)
 # A run that cannot finish is a figure too (it did not hold), not a crash of the whole benchmark.
 RUN_ERRORS = (LoadGeneratorError, ServerError, OSError, TimeoutError)
 # Other processes using more than this share of a core during the window spoil the figures.
@@ -88,12 +88,7 @@ def parse_args(argv):
     parser.add_argument("--results", type=Path, default=DEFAULT_RESULTS, help="folder for the JSON record")
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
     args = parser.parse_args(argv)
-    unknown = [
-        name
-        for name in args.scenarios
-        if name not in SCENARIOS
-        and name not in (MAX_DRAWERS, exports.EXPORT, hostile.HOSTILE, join.JOIN, grid.GRID)
-    ]
+    unknown = [name for name in args.scenarios if name not in SCENARIOS and name not in EXTRA_RUNS]
     if unknown:
         parser.error(f"unknown scenario {unknown[0]!r}")
     args.scenarios = args.scenarios or list(STANDARD)
@@ -129,6 +124,10 @@ def main(argv=None):
             if name == grid.GRID:
                 record["grid"] = grid.run(data_dir, log_dir)
                 print(grid.table(record["grid"]), end="\n\n", flush=True)
+                continue
+            if name == pages.PAGES:
+                record["pages"] = pages.run(data_dir, log_dir)
+                print(pages.table(record["pages"]), end="\n\n", flush=True)
                 continue
             if name == exports.EXPORT:
                 record["export"] = exports.run(data_dir)

@@ -57,7 +57,14 @@ def run_design(scenario, design, options, data_dir, log_dir, profile_path=None):
         board = f"bench-{secrets.token_hex(4)}"
         seats = None
         if scenario.hosted and design == SKETCHSITE:
-            seats = classes.seats(board, scenario.clients, scenario.drawers, data_dir, lanes=scenario.lanes)
+            seats = classes.seats(
+                board,
+                scenario.clients,
+                scenario.drawers,
+                data_dir,
+                lanes=scenario.lanes,
+                paper=scenario.paper,
+            )
         urls = [f"{entrance.url}/ws/boards/{board}/" for entrance in servers.entrances]
         origins = [entrance.origin for entrance in servers.entrances]
         for url, origin in zip(urls, origins, strict=True):

@@ -59,6 +59,8 @@ class Scenario:
     proxy: str = ""  # "nginx": every client connects through deploy/nginx.conf
     # Own page each: the hosted board in lanes, the host drawing too and the watchers projectors.
     lanes: bool = False
+    # A lesson: three pages of squared paper, the class on the second (issue 19).
+    paper: bool = False
 
     def describe(self):
         names = {"memory": "in-memory layer", "redis": "Redis layer", "redis-pubsub": "Redis pub/sub layer"}
@@ -70,6 +72,8 @@ class Scenario:
             clients += f" (a class in lanes: 1 host drawing too, named students, {watchers} projector)"
         elif self.hosted:
             clients += " (a class: 1 host, named students)"
+        if self.paper:
+            clients += " on page 2 of 3, squared paper"
         if self.proxy:
             processes += f" behind {self.proxy}"
         return (
@@ -94,6 +98,15 @@ SCENARIOS = {
             targets=(ZERO_LOSS, p99_within(25), Target("foreign_points", "==", 0)),
             hosted=True,
             lanes=True,
+        ),
+        # Issue 19: the same class in a lesson of pages on squared paper, beside classroom-30.
+        Scenario(
+            "classroom-30-paper",
+            clients=31,
+            drawers=30,
+            targets=(ZERO_LOSS, p99_within(25)),
+            hosted=True,
+            paper=True,
         ),
         Scenario("lecture-100", clients=100, drawers=1, targets=(p50_within(3), p99_within(6))),
         Scenario("lecture-500", clients=500, drawers=1, targets=(p99_within(25), IDLE_MEMORY_OK)),

@@ -8,6 +8,7 @@ import { Connection } from './connection.js';
 import { Delivery } from './delivery.js';
 import { adoptFragment, hostKeyStorageKey, tokenStorageKey } from './identity.js';
 import { Outbox } from './outbox.js';
+import { createPictureLoader } from './picture.js';
 import { HOST } from './policy.js';
 import { Session } from './session.js';
 import { fetchSnapshot } from './snapshot.js';
@@ -37,6 +38,9 @@ const grid = createGrid(document.querySelector('[data-role=tiles]'), {
     empty.hidden = !isEmpty;
   },
 });
+
+// The current page's worksheet under every tile, fetched as every screen fetches it.
+const picture = createPictureLoader(config.assetsUrl, (bitmap) => grid.showPicture(bitmap));
 
 const connection = new Connection({
   url: config.socketPath,
@@ -81,6 +85,7 @@ const session = new Session({
 
 function showSettings(settings) {
   grid.showSettings(settings);
+  picture.show(settings.picture);
   controls.lanes.setAttribute('aria-pressed', String(settings.lanes));
   controls.reveal.setAttribute('aria-pressed', String(settings.reveal));
   controls.reveal.disabled = !settings.lanes;

@@ -3,7 +3,7 @@
 // and lighting it on the projector. Tiles are painted again once a frame at most, and only
 // those whose page changed. Names are user input: only ever text, never markup.
 
-import { paintBackground as paintPaper } from '../backgrounds.js';
+import { paintBackground as paintPaper, pictureBox } from '../backgrounds.js';
 import { isShown } from '../board.js';
 import { gettext, interpolate } from '../i18n.js';
 import { layerOf } from '../items.js';
@@ -28,6 +28,8 @@ export function createGrid(root, { board, pageUrl, onSpotlight, onEmpty = () => 
   const dirty = new DirtyPages();
   let people = [];
   let roster = new Map();
+  // The worksheet under the current page's ink (an ImageBitmap), or null.
+  let picture = null;
   let settings = null;
   let frame = null;
   const frameTimes = [];
@@ -141,6 +143,10 @@ export function createGrid(root, { board, pageUrl, onSpotlight, onEmpty = () => 
     context.setTransform(scale, 0, 0, scale, 0, 0);
     tile.options = { minWidth: MIN_TILE_LINE_PIXELS / scale, complete: true };
     paintPaper(context, settings?.background, board.width, board.height, { minWidth: MIN_TILE_LINE_PIXELS / scale });
+    if (picture) {
+      const box = pictureBox(picture.width, picture.height, board.width, board.height);
+      context.drawImage(picture, box.x, box.y, box.width, box.height);
+    }
   }
 
   // A tile's size follows the window: paint them all again at their new size.
@@ -165,7 +171,7 @@ export function createGrid(root, { board, pageUrl, onSpotlight, onEmpty = () => 
       return (presence.people ?? []).some((person) => person.role === 'student' && !roster.has(person.id));
     },
     showSettings(next) {
-      if (settings && next.background !== settings.background) dirty.markAll();
+      if (settings && (next.background !== settings.background || next.page !== settings.page)) dirty.markAll();
       settings = next;
       layout();
     },
@@ -176,6 +182,12 @@ export function createGrid(root, { board, pageUrl, onSpotlight, onEmpty = () => 
       else dirty.markAll();
       // A stroke may bring a page no person named yet (a student who left before this page opened).
       if (page !== null && !tiles.has(page)) layout();
+      schedule();
+    },
+    /** The picture under the current page's ink, or null: every tile shows it. */
+    showPicture(bitmap) {
+      picture = bitmap;
+      dirty.markAll();
       schedule();
     },
     /** Every page again (a new snapshot). */

@@ -1,0 +1,236 @@
+"""`python -m bench pages`: a PDF worksheet handed to a class, and its pages turned, in Chromium.
+
+One Daphne (the embedded default: SQLite and the in-memory layer) serves a hosted board. The
+host's page and STUDENTS students' pages (phones) are open in headless Chromium. The host
+uploads a PDF of three pages through the class panel's file control, as a teacher does; each
+student's page watches its own pixels for the first page's colour and notes when it shows.
+Then the host turns to page 2 (never shown before), back to page 1, and to page 2 again, and
+each student's page counts what it received for each turn: WebSocket bytes, and the picture's
+HTTP requests (status and body bytes; a picture the browser's cache answers makes none).
+
+Figures: time from the host's choice of the file to the page shown on each student (the upload,
+the server's PDF render, the class message and each student's download and decode together);
+and bytes per student per page turn.
+"""
+
+import io
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+
+from bench.classes import _make
+from bench.grid import percentile
+from bench.join import CHROMIUM, CHROMIUM_ARGS, LAPTOP, Server
+from bench.servers import PROJECT_ROOT, DataDir
+
+PAGES = "pages"
+STUDENTS = 30
+PHONE = {"width": 390, "height": 844}
+# One colour per PDF page, a square of it at board (100..600, 100..600): the pages have the
+# board's shape, so they cover it whole.
+PAGE_COLOURS = ((220, 40, 40), (40, 170, 60), (40, 80, 220))
+PROBE_AT = (350, 350)
+TIMEOUT_S = 60
+
+# In a student's page: resolve the time (ms since the epoch) its board first shows `colour`.
+SHOWN_PROBE = """
+([colour, x, y]) => new Promise((resolve) => {
+  function tick() {
+    const { sketch } = window.sketchsite;
+    const view = sketch.view;
+    const pixel = sketch.readPixel(view.offsetX + x * view.scale, view.offsetY + y * view.scale);
+    if (pixel && pixel.every((value, index) => Math.abs(value - colour[index]) < 40)) {
+      resolve(performance.timeOrigin + performance.now());
+    } else {
+      requestAnimationFrame(tick);
+    }
+  }
+  tick();
+})
+"""
+
+
+def worksheet_pdf():
+    from PIL import Image, ImageDraw
+
+    pages = []
+    for number, colour in enumerate(PAGE_COLOURS, 1):
+        page = Image.new("RGB", (1600, 900), "white")
+        draw = ImageDraw.Draw(page)
+        draw.rectangle((100, 100, 600, 600), fill=colour)
+        draw.text((800, 100), f"Page {number}", fill="black", font_size=60)
+        pages.append(page)
+    out = io.BytesIO()
+    pages[0].save(out, "PDF", save_all=True, append_images=pages[1:], resolution=150)
+    return out.getvalue()
+
+
+class Traffic:
+    """What one page received: WebSocket frame bytes, and the picture requests with their status."""
+
+    def __init__(self, page):
+        self.socket_bytes = 0
+        self.pictures = []
+        page.on("websocket", self._socket)
+        page.on("requestfinished", self._finished)
+
+    def _socket(self, socket):
+        socket.on("framereceived", self._frame)
+
+    def _frame(self, payload):
+        self.socket_bytes += len(payload if isinstance(payload, bytes) else payload.encode())
+
+    def _finished(self, request):
+        if "/assets/" not in request.url:
+            return
+        response = request.response()
+        self.pictures.append((response.status if response else 0, request.sizes()["responseBodySize"]))
+
+    def take(self):
+        """What came since the last take: (socket bytes, [(status, body bytes)])."""
+        taken = (self.socket_bytes, self.pictures)
+        self.socket_bytes, self.pictures = 0, []
+        return taken
+
+
+def measure(data_dir, log_dir, students=STUDENTS):
+    from playwright.sync_api import sync_playwright
+
+    log_path = os.path.join(str(log_dir), "daphne-pages.log")
+    with (
+        Server(PROJECT_ROOT, data_dir.environment(), log_path) as server,
+        sync_playwright() as playwright,
+        tempfile.TemporaryDirectory() as scratch,
+    ):
+        board = f"bench-pages-{os.getpid()}"
+        made = _make(board, [f"Student {n}" for n in range(1, students + 1)], data_dir)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            host_context = browser.new_context(viewport=LAPTOP)
+            host = host_context.new_page()
+            host.goto(f"{server.url}/b/{board}/#host={made['host_key']}")
+            host.wait_for_function("() => window.sketchsite?.session?.role === 'host'", timeout=30_000)
+            pages, traffic = [], []
+            for token in made["tokens"]:
+                context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+                page = context.new_page()
+                traffic.append(Traffic(page))
+                page.goto(f"{server.url}/b/{board}/#t={token}")
+                pages.append(page)
+            for page in pages:
+                page.wait_for_function(
+                    "() => window.sketchsite?.session?.role === 'student'"
+                    " && !window.sketchsite.session.awaiting",
+                    timeout=30_000,
+                )
+            pdf_path = os.path.join(scratch, "worksheet.pdf")
+            with open(pdf_path, "wb") as out:
+                out.write(worksheet_pdf())
+
+            def shown_on_all(colour):
+                handles = [page.evaluate_handle(SHOWN_PROBE, [list(colour), *PROBE_AT]) for page in pages]
+                return [handle.json_value() for handle in handles]
+
+            for each in traffic:
+                each.take()
+            host.locator("[data-role=class-toggle]").click()
+            chosen = time.time() * 1000
+            host.locator("[data-role=picture-file]").set_input_files(pdf_path)
+            shown = [at - chosen for at in shown_on_all(PAGE_COLOURS[0])]
+            host.wait_for_function("() => window.sketchsite.session.settings.pages.length === 3")
+            for each in traffic:
+                each.take()
+
+            turns = []
+            for label, control, colour in (
+                ("to page 2, first time", "page-next", PAGE_COLOURS[1]),
+                ("back to page 1", "page-previous", PAGE_COLOURS[0]),
+                ("to page 2 again", "page-next", PAGE_COLOURS[1]),
+            ):
+                turned = time.time() * 1000
+                host.locator(f"[data-role={control}]").click()
+                at = shown_on_all(colour)
+                time.sleep(0.5)  # late frames of the turn
+                received = [each.take() for each in traffic]
+                turns.append(
+                    {
+                        "turn": label,
+                        "shown_ms": _summary([moment - turned for moment in at]),
+                        "socket_bytes_per_student": statistics.median(sent for sent, _ in received),
+                        "picture_requests_per_student": statistics.median(
+                            len(pictures) for _, pictures in received
+                        ),
+                        "picture_bytes_per_student": statistics.median(
+                            sum(size for _, size in pictures) for _, pictures in received
+                        ),
+                        "statuses": sorted({status for _, pictures in received for status, _ in pictures}),
+                    }
+                )
+        finally:
+            browser.close()
+    return {
+        "students": students,
+        "upload_to_shown_ms": _summary(shown),
+        "turns": turns,
+        "load": os.getloadavg()[0],
+    }
+
+
+def _summary(values):
+    return {
+        "median": statistics.median(values),
+        "p95": percentile(values, 0.95),
+        "max": max(values),
+        "min": min(values),
+    }
+
+
+def run(data_dir, log_dir, students=STUDENTS):
+    _progress(f"a 3-page PDF to {students} students in Chromium, then three page turns")
+    return measure(data_dir, log_dir, students)
+
+
+def table(result):
+    upload = result["upload_to_shown_ms"]
+    lines = [
+        f"a 3-page PDF worksheet handed to {result['students']} students (phones, headless Chromium),"
+        " one Daphne",
+        "",
+        f"upload to page 1 shown on every student: median {upload['median']:.0f} ms,"
+        f" p95 {upload['p95']:.0f} ms, last {upload['max']:.0f} ms (first {upload['min']:.0f} ms)",
+        "",
+        "| page turn | shown, median (ms) | last (ms) | WebSocket bytes / student "
+        "| picture requests / student | picture bytes / student | statuses |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for turn in result["turns"]:
+        lines.append(
+            f"| {turn['turn']} | {turn['shown_ms']['median']:.0f} | {turn['shown_ms']['max']:.0f} | "
+            f"{turn['socket_bytes_per_student']:,.0f} | {turn['picture_requests_per_student']:g} | "
+            f"{turn['picture_bytes_per_student']:,.0f} | {', '.join(map(str, turn['statuses'])) or 'none'} |"
+        )
+    return "\n".join(lines)
+
+
+def _progress(text):
+    print(f"[{time.strftime('%H:%M:%S')}] pages: {text}", file=sys.stderr, flush=True)
+
+
+def main(argv=None):
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m bench.pages", description=__doc__.split("\n")[0])
+    parser.add_argument("--students", type=int, default=STUDENTS)
+    args = parser.parse_args(argv)
+    with DataDir() as data_dir:
+        result = run(data_dir, os.environ.get("TMPDIR", "/tmp"), args.students)
+    print(table(result))
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
