@@ -6,7 +6,15 @@ import { Connection } from './connection.js';
 import { Delivery } from './delivery.js';
 import { adoptFragment, hostKeyStorageKey, tokenStorageKey } from './identity.js';
 import { Outbox } from './outbox.js';
-import { newPageId, pageAfter, pageIndex, withPagesAdded, withPageMoved, withPageRemoved } from './pages.js';
+import {
+  neighbourPictures,
+  newPageId,
+  pageAfter,
+  pageIndex,
+  withPageMoved,
+  withPageRemoved,
+  withPagesAdded,
+} from './pages.js';
 import { createPictureLoader } from './picture.js';
 import { CLEAR, STUDENT } from './policy.js';
 import { Session } from './session.js';
@@ -237,6 +245,8 @@ function showClass() {
   pensDown.show(session.role === STUDENT && session.settings.pens_down);
   sketch.setBackground(session.settings.background);
   picture.show(session.settings.picture);
+  // The pages either side, into the browser's cache: the next turn shows at once.
+  for (const digest of neighbourPictures(session.settings)) picture.warm(digest);
   // The host's dark board is followed when it changes; this browser's own toggle still works.
   if (session.settings.dark !== boardDark) {
     boardDark = session.settings.dark;

@@ -62,3 +62,9 @@ export function withPageMoved(pages, id, step) {
 export function newPageId(random = Math.random) {
   return `p${Math.floor(random() * 36 ** 8).toString(36)}`;
 }
+
+/** The pictures of the pages either side of the current one: what a turn shows next. */
+export function neighbourPictures(settings) {
+  const index = pageIndex(settings.pages, settings.page);
+  return [settings.pages[index + 1], settings.pages[index - 1]].map((page) => page?.picture).filter(Boolean);
+}

@@ -7,6 +7,7 @@ import { Connection } from './connection.js';
 import { Delivery } from './delivery.js';
 import { viewerTokenStorageKey } from './identity.js';
 import { Outbox } from './outbox.js';
+import { neighbourPictures } from './pages.js';
 import { createPictureLoader } from './picture.js';
 import { Session } from './session.js';
 import { createSketch } from './sketch.js';
@@ -77,6 +78,7 @@ const session = new Session({
       spotlightName.showSettings(settings);
       sketch.setBackground(settings.background);
       picture.show(settings.picture);
+      for (const digest of neighbourPictures(settings)) picture.warm(digest);
       showTheme(settings);
     },
     classChanged: (settings) => {
@@ -84,6 +86,7 @@ const session = new Session({
       spotlightName.showSettings(settings);
       sketch.setBackground(settings.background);
       picture.show(settings.picture);
+      for (const digest of neighbourPictures(settings)) picture.warm(digest);
       showTheme(settings);
     },
     presenceChanged: (presence) => {

@@ -29,7 +29,10 @@ def draw(author, stroke, page, points=(1000, 600, 1400, 800), role=STUDENT):
 def pdf_pages(body):
     """Each page of a PDF as a PIL image, at 72 dpi."""
     document = pypdfium2.PdfDocument(body)
-    return [document[index].render(scale=1).to_pil().convert("RGB") for index in range(len(document))]
+    try:
+        return [document[index].render(scale=1).to_pil().convert("RGB") for index in range(len(document))]
+    finally:
+        document.close()
 
 
 def near(pixel, colour, tolerance=40):

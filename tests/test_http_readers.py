@@ -81,9 +81,9 @@ def links_of(client, credential):
 def test_a_read_link_opens_its_readers_view_without_any_credential_and_holds_no_secret(client, lesson):
     key, ann, _ = lesson
     links = links_of(client, ann)
-    assert set(links) == {"png", "svg", "snapshot", "expires", "max_age"}
+    assert set(links) == {"png", "svg", "pdf", "snapshot", "expires", "max_age"}
     assert links["max_age"] == 3600
-    for name in ("png", "svg", "snapshot"):
+    for name in ("png", "svg", "pdf", "snapshot"):
         assert key not in links[name] and ann not in links[name]
         assert client.get(links[name]).status_code == 200, name
     assert strokes_read(client, links["snapshot"].removeprefix(f"/b/{BOARD}/")) == ["annsanswer", "question"]

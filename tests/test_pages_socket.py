@@ -24,6 +24,7 @@ async def event_of(client, kind):
         if event["kind"] == kind:
             return event
 
+
 PAGES = [{"id": "1", "background": "squared"}, {"id": "two", "background": "lined"}]
 
 

@@ -101,7 +101,8 @@ def test_a_pen_stroke_with_pressure_arrives_thin_where_light_and_thick_where_har
     pen_stroke(tablet, points, pressures)
 
     (ink,) = wait_for_items(watcher, "ink")
-    assert ink["item"] == {"kind": "ink", "color": "#1e1e1e", "width": 20}
+    # On the board's one page, as the browser drew it there (docs/protocol.md, Pages of a lesson).
+    assert ink["item"] == {"kind": "ink", "color": "#1e1e1e", "width": 20, "page": "1"}
     kept = ink["points"][2::3]
     assert min(kept) <= 15 and max(kept) >= 90, kept
     assert wait_until(lambda: ink_thickness(watcher, 1200, 400, 500) > 0)

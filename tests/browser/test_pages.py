@@ -16,7 +16,7 @@ from tests.browser.test_live_canvas import LAPTOP, PHONE, touch_stroke
 from tests.browser.test_picture import board_pixel
 from tests.test_export_pdf import at_board, near
 
-WHITE, BLACK = (255, 255, 255), (30, 30, 30)
+BLACK = (30, 30, 30)
 
 pytestmark = pytest.mark.browser
 
@@ -53,6 +53,15 @@ def shown_ink(page):
             const strokes = [...window.sketchsite.board.strokes.values()];
             return strokes.filter((s) => s.visible && !s.elsewhere && !s.offPage).map((s) => s.id).sort();
         }"""
+    )
+
+
+def inked_near(image, x, y, reach=12):
+    """Whether a page of the PDF has dark ink within `reach` board units of board point (x, y)."""
+    return any(
+        near(at_board(image, x + dx, y + dy), BLACK, tolerance=90)
+        for dx in range(-reach, reach + 1, 2)
+        for dy in range(-reach, reach + 1, 2)
     )
 
 
@@ -107,12 +116,14 @@ def test_a_pdf_worksheet_becomes_pages_the_host_turns_for_everyone(server, open_
         assert wait_until(lambda page=page: shown_ink(page) == [])
     assert pia.locator("[data-role=page-label]").text_content() == "Page 2 of 3"
     # Page 2's ink: Pia's answer there.
-    touch_stroke(pia, [(200 + step * 40, 700) for step in range(8)])
+    touch_stroke(pia, [(200 + step * 40, 700 + step % 2 * 60) for step in range(12)])
     settled(pia)
     (second_answer,) = set(my_ids(pia)) - {first_answer}
     assert wait_until(lambda: shown_ink(lars) == [second_answer])
     ARTIFACTS.mkdir(exist_ok=True)
-    pia.screenshot(path=ARTIFACTS / "pages-phone-page-2.png")
+    pia.screenshot(path=ARTIFACTS / "pages-phone.png")
+    assert wait_until(lambda: shown_ink(projector) == [second_answer])
+    projector.screenshot(path=ARTIFACTS / "pages-projector.png")
 
     host.locator("[data-role=page-previous]").click()
     for page in (pia, lars, projector):
@@ -132,7 +143,6 @@ def test_a_pdf_worksheet_becomes_pages_the_host_turns_for_everyone(server, open_
     for page in (pia, lars, projector):
         assert wait_until(lambda page=page: shown_ink(page) == [])
         assert shows(page, PAGE_COLOURS[0])
-    projector.screenshot(path=ARTIFACTS / "pages-projector-page-1.png")
     host.locator("[data-role=page-next]").click()
     assert wait_until(lambda: shows(pia, PAGE_COLOURS[1]) and shown_ink(pia) == [second_answer])
 
@@ -166,9 +176,12 @@ def test_a_pdf_worksheet_becomes_pages_the_host_turns_for_everyone(server, open_
     assert response.ok
     document = pypdfium2.PdfDocument(response.body())
     assert len(document) == 3
-    pages = [document[index].render(scale=1).to_pil().convert("RGB") for index in range(3)]
+    pages = [document[index].render(scale=2).to_pil().convert("RGB") for index in range(3)]
+    document.close()
     for image, colour in zip(pages, PAGE_COLOURS, strict=True):
         assert near(at_board(image, *IN_THE_SQUARE), colour)
-    # Page 1 was cleared; page 2 holds Pia's line along y = 700; page 3 both answers.
-    assert near(at_board(pages[0], 340, 700), WHITE) and near(at_board(pages[1], 340, 700), BLACK)
-    assert near(at_board(pages[2], 300, 750), BLACK) and near(at_board(pages[2], 1000, 750), BLACK)
+    for number, image in enumerate(pages, 1):
+        image.save(ARTIFACTS / f"pages-export-{number}.png")
+    # Page 1 was cleared; page 2 holds Pia's zigzag, x 200..640 about y 730; page 3 both answers.
+    assert not inked_near(pages[0], 420, 730, reach=30) and inked_near(pages[1], 420, 730, reach=30)
+    assert inked_near(pages[2], 300, 750) and inked_near(pages[2], 1000, 750)

@@ -30,8 +30,9 @@ def test_the_host_downloads_every_students_own_page_from_the_class_panel(
     host = open_page(f"{server.http_url}/new/", "host", **LAPTOP)
     board = host.evaluate("() => JSON.parse(document.getElementById('board-config').textContent).board")
     assert wait_until(lambda: host.evaluate("() => window.sketchsite.session.role") == "host")
-    # The toolbar's downloads stay the board's own, for everyone; every page is the panel's.
-    assert host.locator("[data-role=export] a").all_text_contents() == ["PNG", "SVG"]
+    # The toolbar's downloads stay the board's own (the lesson's pages in the PDF), for everyone;
+    # every student's page is the panel's.
+    assert host.locator("[data-role=export] a").all_text_contents() == ["PNG", "SVG", "PDF"]
     host.locator("[data-role=class-toggle]").click()
     panel = host.locator("[data-role=class-panel]")
     panel.locator("[data-setting=lanes]").check()
@@ -47,7 +48,9 @@ def test_the_host_downloads_every_students_own_page_from_the_class_panel(
         panel.locator("[data-role=pages-zip]").click()
     assert download.value.suggested_filename == f"{board}-pages.zip"
     archive = zipfile.ZipFile(download.value.path())
-    assert archive.namelist() == ["01 Ada.png", "01 Ada.svg", "02 Zoë.png", "02 Zoë.svg"]
+    assert archive.namelist() == [
+        f"{stem}.{format}" for stem in ("01 Ada", "02 Zoë") for format in ("png", "svg", "pdf")
+    ]
     for number, (name, token) in enumerate(zip(STUDENTS, tokens, strict=True), 1):
-        for format in ("png", "svg"):
+        for format in ("png", "svg", "pdf"):
             assert archive.read(f"0{number} {name}.{format}") == own_export(server, board, token, format)

@@ -6,6 +6,7 @@ import test from 'node:test';
 import { applyMessage, createBoard, isShown, turnPage } from '../../frontend/board.js';
 import {
   FIRST_PAGE,
+  neighbourPictures,
   pageAfter,
   pageOfItem,
   placedOnPage,
@@ -54,4 +55,14 @@ test('a board shows the ink of its page, and another after a turn, without losin
   assert.equal(turnPage(board, 'b'), false);
   turnPage(board, FIRST_PAGE);
   assert.deepEqual(shown(), ['a']);
+});
+
+test('the pictures either side of the current page are the ones a turn shows next', () => {
+  const lesson = [
+    { id: '1', picture: 'a'.repeat(64) },
+    { id: 'b', picture: null },
+    { id: 'c', picture: 'c'.repeat(64) },
+  ];
+  assert.deepEqual(neighbourPictures({ pages: lesson, page: 'b' }), ['c'.repeat(64), 'a'.repeat(64)]);
+  assert.deepEqual(neighbourPictures({ pages: lesson, page: 'c' }), []);
 });
