@@ -6,7 +6,7 @@ uploads a PDF of three pages through the class panel's file control, as a teache
 student's page watches its own pixels for the first page's colour and notes when it shows.
 Then the host turns to page 2 (never shown before), back to page 1, and to page 2 again, and
 each student's page counts what it received for each turn: WebSocket bytes, and the picture's
-HTTP requests (status and body bytes; a picture the browser's cache answers makes none).
+HTTP requests (status, bytes on the wire, whether the browser's cache answered).
 
 Figures: time from the host's choice of the file to the page shown on each student (the upload,
 the server's PDF render, the class message and each student's download and decode together);
@@ -69,28 +69,49 @@ def worksheet_pdf():
 
 
 class Traffic:
-    """What one page received: WebSocket frame bytes, and the picture requests with their status."""
+    """What one page received over the network, as Chromium's DevTools protocol counts it:
+    WebSocket frame bytes, and each picture request with its status and the bytes it took on
+    the wire (0 when the browser's cache answered it)."""
 
     def __init__(self, page):
         self.socket_bytes = 0
         self.pictures = []
-        page.on("websocket", self._socket)
-        page.on("requestfinished", self._finished)
+        self._requests = {}
+        cdp = page.context.new_cdp_session(page)
+        cdp.on("Network.webSocketFrameReceived", self._frame)
+        cdp.on("Network.requestWillBeSent", self._sent)
+        cdp.on("Network.responseReceived", self._response)
+        cdp.on("Network.requestServedFromCache", self._cached)
+        cdp.on("Network.loadingFinished", self._finished)
+        cdp.send("Network.enable")
+        self._cdp = cdp
 
-    def _socket(self, socket):
-        socket.on("framereceived", self._frame)
+    def _frame(self, event):
+        self.socket_bytes += len(event["response"]["payloadData"].encode())
 
-    def _frame(self, payload):
-        self.socket_bytes += len(payload if isinstance(payload, bytes) else payload.encode())
+    def _sent(self, event):
+        if "/assets/" in event["request"]["url"]:
+            self._requests[event["requestId"]] = {"status": None, "cached": False}
 
-    def _finished(self, request):
-        if "/assets/" not in request.url:
-            return
-        response = request.response()
-        self.pictures.append((response.status if response else 0, request.sizes()["responseBodySize"]))
+    def _response(self, event):
+        request = self._requests.get(event["requestId"])
+        if request is not None:
+            response = event["response"]
+            request["status"] = response["status"]
+            request["cached"] = request["cached"] or response.get("fromDiskCache", False)
+
+    def _cached(self, event):
+        if event["requestId"] in self._requests:
+            self._requests[event["requestId"]]["cached"] = True
+
+    def _finished(self, event):
+        request = self._requests.pop(event["requestId"], None)
+        if request is not None:
+            wire = 0 if request["cached"] else int(event["encodedDataLength"])
+            self.pictures.append((request["status"], wire, request["cached"]))
 
     def take(self):
-        """What came since the last take: (socket bytes, [(status, body bytes)])."""
+        """What came since the last take: (socket bytes, [(status, bytes on the wire, cached)])."""
         taken = (self.socket_bytes, self.pictures)
         self.socket_bytes, self.pictures = 0, []
         return taken
@@ -141,8 +162,17 @@ def measure(data_dir, log_dir, students=STUDENTS):
             host.locator("[data-role=picture-file]").set_input_files(pdf_path)
             shown = [at - chosen for at in shown_on_all(PAGE_COLOURS[0])]
             host.wait_for_function("() => window.sketchsite.session.settings.pages.length === 3")
-            for each in traffic:
-                each.take()
+            time.sleep(0.5)  # the next page's picture, fetched ahead
+            handed = [each.take() for each in traffic]
+            handed_out = {
+                "socket_bytes_per_student": statistics.median(sent for sent, _ in handed),
+                "picture_bytes_per_student": statistics.median(
+                    sum(wire for _, wire, _ in pictures) for _, pictures in handed
+                ),
+                "picture_downloads_per_student": statistics.median(
+                    sum(1 for _, _, cached in pictures if not cached) for _, pictures in handed
+                ),
+            }
 
             turns = []
             for label, control, colour in (
@@ -160,13 +190,16 @@ def measure(data_dir, log_dir, students=STUDENTS):
                         "turn": label,
                         "shown_ms": _summary([moment - turned for moment in at]),
                         "socket_bytes_per_student": statistics.median(sent for sent, _ in received),
-                        "picture_requests_per_student": statistics.median(
-                            len(pictures) for _, pictures in received
+                        "picture_downloads_per_student": statistics.median(
+                            sum(1 for _, _, cached in pictures if not cached) for _, pictures in received
+                        ),
+                        "picture_cache_hits_per_student": statistics.median(
+                            sum(1 for _, _, cached in pictures if cached) for _, pictures in received
                         ),
                         "picture_bytes_per_student": statistics.median(
-                            sum(size for _, size in pictures) for _, pictures in received
+                            sum(wire for _, wire, _ in pictures) for _, pictures in received
                         ),
-                        "statuses": sorted({status for _, pictures in received for status, _ in pictures}),
+                        "statuses": sorted({status for _, pictures in received for status, _, _ in pictures}),
                     }
                 )
         finally:
@@ -174,6 +207,7 @@ def measure(data_dir, log_dir, students=STUDENTS):
     return {
         "students": students,
         "upload_to_shown_ms": _summary(shown),
+        "handed_out": handed_out,
         "turns": turns,
         "load": os.getloadavg()[0],
     }
@@ -194,7 +228,7 @@ def run(data_dir, log_dir, students=STUDENTS):
 
 
 def table(result):
-    upload = result["upload_to_shown_ms"]
+    upload, handed = result["upload_to_shown_ms"], result["handed_out"]
     lines = [
         f"a 3-page PDF worksheet handed to {result['students']} students (phones, headless Chromium),"
         " one Daphne",
@@ -202,16 +236,23 @@ def table(result):
         f"upload to page 1 shown on every student: median {upload['median']:.0f} ms,"
         f" p95 {upload['p95']:.0f} ms, last {upload['max']:.0f} ms (first {upload['min']:.0f} ms)",
         "",
-        "| page turn | shown, median (ms) | last (ms) | WebSocket bytes / student "
-        "| picture requests / student | picture bytes / student | statuses |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
+        f"each student, for page 1 and page 2 fetched ahead: {handed['picture_downloads_per_student']:g}"
+        f" picture downloads, {handed['picture_bytes_per_student']:,.0f} bytes;"
+        f" {handed['socket_bytes_per_student']:,.0f} WebSocket bytes",
+        "",
+        "| page turn | shown, median (ms) | last (ms) | WebSocket bytes | picture downloads "
+        "| from the cache | picture bytes | statuses |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for turn in result["turns"]:
         lines.append(
             f"| {turn['turn']} | {turn['shown_ms']['median']:.0f} | {turn['shown_ms']['max']:.0f} | "
-            f"{turn['socket_bytes_per_student']:,.0f} | {turn['picture_requests_per_student']:g} | "
-            f"{turn['picture_bytes_per_student']:,.0f} | {', '.join(map(str, turn['statuses'])) or 'none'} |"
+            f"{turn['socket_bytes_per_student']:,.0f} | {turn['picture_downloads_per_student']:g} | "
+            f"{turn['picture_cache_hits_per_student']:g} | {turn['picture_bytes_per_student']:,.0f} | "
+            f"{', '.join(map(str, turn['statuses'])) or 'none'} |"
         )
+    lines.append("")
+    lines.append("(bytes and requests per student, medians; picture bytes as they came over the wire)")
     return "\n".join(lines)
 
 
