@@ -232,6 +232,12 @@ class BoardStore:
             removed=frozenset(board["removed_participants"]),
         )
 
+    def timed_events_since(self, name, seq, limit):
+        """Up to `limit` committed events of the board after `seq`, each with `at`: when it was
+        committed, in ms since the epoch (the replay's clock, frontend/replay.js)."""
+        rows = BoardEvent.objects.filter(board__name=name).since(seq)[:limit]
+        return [{**self._event_of(name, row), "at": int(row.created_at.timestamp() * 1000)} for row in rows]
+
     def events_since(self, name, seq, limit):
         """Up to `limit` committed events of the board after `seq`, as history events (a row that
         cannot be read as its `skipped` stand-in)."""

@@ -397,6 +397,36 @@ def board_snapshot(request, board):
     return response
 
 
+def board_log(request, board):
+    """The board's committed events after `?since=` (0 by default), each with the time it was
+    committed, as its reader may see them (draw/audience.py): what a replay plays. JSON, at most
+    SKETCHSITE_LOG_PAGE_EVENTS events; `next` is the seq to ask after for the rest, or null."""
+    try:
+        since = int(request.GET.get("since", "0"))
+    except ValueError:
+        since = -1
+    if since < 0:
+        return HttpResponseBadRequest("since must be a seq: a whole number from 0", content_type="text/plain")
+    state = store.board_state(board)
+    try:
+        reader = _reader(request, state)
+    except readers.ReaderRefused as refused:
+        return _refused(refused)
+    limit = settings.SKETCHSITE["LOG_PAGE_EVENTS"]
+    events = store.default_store().timed_events_since(board, since, limit) if state.exists else []
+    seen = [
+        {**audience.view_event(event, reader.audience, state.classroom), "at": event["at"]}
+        for event in events
+    ]
+    more = len(events) == limit and events[-1]["seq"] < state.seq
+    response = JsonResponse(
+        {"board": board, "seq": state.seq, "events": seen, "next": events[-1]["seq"] if more else None}
+    )
+    response["Cache-Control"] = "no-cache"
+    patch_vary_headers(response, ("Authorization",))
+    return response
+
+
 def _seen_by_reader(request, state):
     """The board's state as the reader of this request may see it (draw/readers.py): named by
     `Authorization: Bearer <participant token or host key>` or by a signed `?link=`;

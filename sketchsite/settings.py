@@ -238,6 +238,8 @@ SKETCHSITE = {
     "MAX_TEXT_SIZE": env_int("SKETCHSITE_MAX_TEXT_SIZE", 200, minimum=8),
     # Strokes per snapshot frame for a joining client (it shows progress between frames).
     "SNAPSHOT_CHUNK": env_int("SKETCHSITE_SNAPSHOT_CHUNK", 250, minimum=1),
+    # Events one answer of /b/<board>/log holds at most; a replay asks again from `next`.
+    "LOG_PAGE_EVENTS": env_int("SKETCHSITE_LOG_PAGE_EVENTS", 2000, minimum=1),
     "MAX_ERRORS_PER_MINUTE": env_int("SKETCHSITE_MAX_ERRORS_PER_MINUTE", 30, minimum=1),
     # Load-adaptive batching (draw/pacing.py): what a board may cost its process, in frames a
     # second (one written to a socket counts one, one from a drawer several), and the longest

@@ -22,6 +22,7 @@ urlpatterns = [
     re_path(rf"^b/(?P<board>{BOARD_NAME_PATTERN})/pages$", views.board_pages, name="board-pages"),
     re_path(rf"^b/(?P<board>{BOARD_NAME_PATTERN})/links$", views.board_links, name="board-links"),
     re_path(rf"^b/(?P<board>{BOARD_NAME_PATTERN})/snapshot$", views.board_snapshot, name="board-snapshot"),
+    re_path(rf"^b/(?P<board>{BOARD_NAME_PATTERN})/log$", views.board_log, name="board-log"),
     re_path(rf"^b/(?P<board>{BOARD_NAME_PATTERN})/join\.svg$", views.board_join_qr, name="board-join-qr"),
     # Pictures under the ink: the host uploads a file, the pages fetch each picture by its digest.
     re_path(rf"^b/(?P<board>{BOARD_NAME_PATTERN})/uploads$", uploadviews.board_upload, name="board-upload"),

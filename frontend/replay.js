@@ -1,0 +1,92 @@
+// A lesson played back: its committed events on a clock, and the board at any point of it.
+// Pure: no sockets, no pixels. The board is board.js's, built by applyEvent as a live board is;
+// checkpoints (copies of the board every so many events) make a seek cost at most that many
+// events, whatever the length of the lesson.
+
+import { applyEvent, createBoard } from './board.js';
+
+// A seek replays at most this many events from the checkpoint before it.
+export const CHECKPOINT_EVERY = 250;
+// Squeezed, no pause between two events lasts longer than this (ms of the lesson).
+export const SQUEEZED_GAP_MS = 1000;
+// The speeds a replay plays at, slowest first.
+export const SPEEDS = Object.freeze([1, 2, 4, 8, 16, 32]);
+
+/**
+ * The lesson's clock: for each event (in seq order, each with `at`, ms since the epoch), its time
+ * in the replay, ms from the first event. Squeezed, every pause longer than `maxGap` lasts `maxGap`.
+ */
+export function timeline(events, { squeeze = false, maxGap = SQUEEZED_GAP_MS } = {}) {
+  const times = [];
+  let time = 0;
+  for (let index = 0; index < events.length; index += 1) {
+    if (index > 0) {
+      const gap = Math.max(0, events[index].at - events[index - 1].at);
+      time += squeeze ? Math.min(gap, maxGap) : gap;
+    }
+    times.push(time);
+  }
+  return times;
+}
+
+/** How many events of `times` (a timeline) have happened at replay time `time`. */
+export function eventsBy(times, time) {
+  let low = 0;
+  let high = times.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (times[middle] <= time) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/** Replay time after `elapsed` ms of the wall clock at `speed` from replay time `from`. */
+export function advanced(from, elapsed, speed) {
+  return from + elapsed * speed;
+}
+
+/** The index of the next (step 1) or previous (step -1) stroke event from position `count`. */
+export function strokeStep(events, count, step) {
+  if (step > 0) {
+    for (let index = count; index < events.length; index += 1) if (events[index].kind === 'stroke') return index + 1;
+    return events.length;
+  }
+  for (let index = count - 2; index >= 0; index -= 1) if (events[index].kind === 'stroke') return index + 1;
+  return 0;
+}
+
+// A copy of a board whose strokes the replay may change without touching the original's:
+// a stroke's points are replaced, never changed in place (board.js), so they are shared.
+function copyOf(board) {
+  const strokes = new Map();
+  for (const [key, stroke] of board.strokes) strokes.set(key, { ...stroke });
+  return { ...board, strokes };
+}
+
+/**
+ * The board after the first `count` of `events` (committed events in seq order, from seq 1),
+ * found from the checkpoint before it. `page` and `onlyLane` are as createBoard's and turnPage's.
+ */
+export class Replay {
+  constructor(width, height, events, { every = CHECKPOINT_EVERY, onlyLane = null } = {}) {
+    this.events = events;
+    this.every = every;
+    const board = createBoard(width, height, { onlyLane });
+    // checkpoints[n]: the board after n * every events.
+    this.checkpoints = [copyOf(board)];
+    for (let index = 0; index < events.length; index += 1) {
+      applyEvent(board, events[index]);
+      if ((index + 1) % every === 0) this.checkpoints.push(copyOf(board));
+    }
+  }
+
+  /** A new board as it was after the first `count` events. */
+  boardAt(count) {
+    const wanted = Math.max(0, Math.min(count, this.events.length));
+    const checkpoint = Math.min(Math.floor(wanted / this.every), this.checkpoints.length - 1);
+    const board = copyOf(this.checkpoints[checkpoint]);
+    for (let index = checkpoint * this.every; index < wanted; index += 1) applyEvent(board, this.events[index]);
+    return board;
+  }
+}
