@@ -68,6 +68,14 @@ def board_show(request, board):
     )
 
 
+def board_replay(request, board):
+    """The replay page: the board's log played back (frontend/replayview.js), read only. The page
+    reads the log with the credential its browser holds for the board, so each reader replays
+    what they may see."""
+    config = client_config(request, board, "replay")
+    return render(request, "draw/replay.html", {"board": board, "client_config": config})
+
+
 def board_grid(request, board):
     """The host's grid: every student's page as a live tile. Only a board with a host has one.
 
@@ -100,6 +108,8 @@ def client_config(request, board, page):
         "page": page,
         "socketPath": f"/ws/boards/{board}/",
         "snapshotUrl": reverse("board-snapshot", kwargs={"board": board}),
+        "logUrl": reverse("board-log", kwargs={"board": board}),
+        "replayUrl": reverse("board-replay", kwargs={"board": board}),
         "size": list(size),
         "newBoardUrl": reverse("new-board"),
         "gridUrl": reverse("board-grid", kwargs={"board": board}),

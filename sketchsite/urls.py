@@ -18,6 +18,7 @@ urlpatterns = [
         rf"^b/(?P<board>{BOARD_NAME_PATTERN})/export\.zip$", views.board_pages_zip, name="board-pages-zip"
     ),
     re_path(rf"^b/(?P<board>{BOARD_NAME_PATTERN})/show$", views.board_show, name="board-show"),
+    re_path(rf"^b/(?P<board>{BOARD_NAME_PATTERN})/replay$", views.board_replay, name="board-replay"),
     re_path(rf"^b/(?P<board>{BOARD_NAME_PATTERN})/grid$", views.board_grid, name="board-grid"),
     re_path(rf"^b/(?P<board>{BOARD_NAME_PATTERN})/pages$", views.board_pages, name="board-pages"),
     re_path(rf"^b/(?P<board>{BOARD_NAME_PATTERN})/links$", views.board_links, name="board-links"),

@@ -1,0 +1,182 @@
+// Wiring of the replay page: the board's log, read over HTTP as this browser's reader may see
+// it, played back on the board's own renderer. replay.js keeps the clock and the seeks; this
+// page only moves through them. It sends nothing and opens no socket.
+
+import { applyEvent, createBoard, turnPage } from './board.js';
+import { adoptFragment, hostKeyStorageKey, tokenStorageKey } from './identity.js';
+import { gettext, interpolate } from './i18n.js';
+import { FIRST_PAGE, pageOfItem } from './pages.js';
+import { advanced, eventsBy, Replay, strokeStep, timeline } from './replay.js';
+import { createSketch } from './sketch.js';
+
+const config = JSON.parse(document.getElementById('board-config').textContent);
+adoptFragment(config.board, { location, history, localStorage, sessionStorage });
+const credential =
+  localStorage.getItem(hostKeyStorageKey(config.board)) ?? sessionStorage.getItem(tokenStorageKey(config.board));
+const board = createBoard(config.size[0], config.size[1]);
+const container = document.getElementById('board');
+const sketch = createSketch(container, board, { onReady() {}, onProgress() {} });
+const status = document.querySelector('[data-role=status]');
+const controls = {
+  play: document.querySelector('[data-role=replay-play]'),
+  previous: document.querySelector('[data-role=replay-previous]'),
+  next: document.querySelector('[data-role=replay-next]'),
+  scrubber: document.querySelector('[data-role=replay-scrubber]'),
+  speed: document.querySelector('[data-role=replay-speed]'),
+  squeeze: document.querySelector('[data-role=replay-squeeze]'),
+  position: document.querySelector('[data-role=replay-position]'),
+};
+
+let events = [];
+let replay = null;
+let times = [];
+let shown = 0; // events on the board now
+let playing = null; // {from: lesson ms, wall: performance.now()} while playing
+// When each stroke came onto the board while playing, for people timing a replay (and the tests).
+const strokeTimes = [];
+
+async function readLog() {
+  const read = [];
+  let since = 0;
+  for (;;) {
+    const headers = credential ? { Authorization: `Bearer ${credential}` } : {};
+    const response = await fetch(`${config.logUrl}?since=${since}`, { headers, credentials: 'same-origin' });
+    if (!response.ok) throw new Error((await response.text()).slice(0, 200) || `HTTP ${response.status}`);
+    const body = await response.json();
+    read.push(...body.events);
+    if (body.next === null) return read;
+    since = body.next;
+  }
+}
+
+// The page the replay shows: the one the last stroke so far was drawn on.
+function pageAt(count) {
+  for (let index = count - 1; index >= 0; index -= 1) {
+    if (events[index].kind === 'stroke') return pageOfItem(events[index].item);
+  }
+  return FIRST_PAGE;
+}
+
+function lessonTime(count) {
+  return count === 0 ? -1 : times[count - 1];
+}
+
+/** Show the board after `count` events: on from here while playing, from a checkpoint otherwise. */
+function showAt(count) {
+  if (count >= shown) {
+    for (let index = shown; index < count; index += 1) {
+      const event = events[index];
+      const change = applyEvent(board, event);
+      if (event.kind === 'stroke') {
+        if (playing) strokeTimes.push({ stroke: event.stroke, at: performance.now() });
+        if (turnPage(board, pageOfItem(event.item))) sketch.repaint();
+      }
+      sketch.paintChange(change);
+    }
+  } else {
+    const earlier = replay.boardAt(count);
+    board.strokes = earlier.strokes;
+    board.seq = earlier.seq;
+    // The copies know nothing of the page on show: every stroke is placed again.
+    board.page = null;
+    turnPage(board, pageAt(count));
+    sketch.repaint();
+  }
+  shown = count;
+  controls.scrubber.value = String(Math.max(0, lessonTime(count)));
+  controls.position.textContent = interpolate(gettext('%(shown)s of %(total)s'), { shown: count, total: events.length });
+}
+
+function seekTime(time) {
+  showAt(eventsBy(times, time));
+}
+
+function tick() {
+  if (!playing) return;
+  const time = advanced(playing.from, performance.now() - playing.wall, Number(controls.speed.value));
+  seekTime(time);
+  if (shown >= events.length) {
+    pause();
+    return;
+  }
+  requestAnimationFrame(tick);
+}
+
+function play() {
+  if (shown >= events.length) showAt(0);
+  playing = { from: lessonTime(shown), wall: performance.now() };
+  controls.play.textContent = gettext('Pause');
+  controls.play.setAttribute('aria-pressed', 'true');
+  requestAnimationFrame(tick);
+}
+
+function pause() {
+  playing = null;
+  controls.play.textContent = gettext('Play');
+  controls.play.setAttribute('aria-pressed', 'false');
+}
+
+function step(direction) {
+  pause();
+  showAt(strokeStep(events, shown, direction));
+}
+
+function retime() {
+  times = timeline(events, { squeeze: controls.squeeze.checked });
+  controls.scrubber.max = String(times.at(-1) ?? 0);
+  if (playing) playing = { from: lessonTime(shown), wall: performance.now() };
+  showAt(shown);
+}
+
+controls.play.addEventListener('click', () => (playing ? pause() : play()));
+controls.previous.addEventListener('click', () => step(-1));
+controls.next.addEventListener('click', () => step(1));
+controls.scrubber.addEventListener('input', () => {
+  pause();
+  seekTime(Number(controls.scrubber.value));
+});
+controls.speed.addEventListener('change', () => {
+  if (playing) playing = { from: lessonTime(shown), wall: performance.now() };
+});
+controls.squeeze.addEventListener('change', retime);
+document.addEventListener('keydown', (event) => {
+  if (event.target instanceof HTMLInputElement || event.target instanceof HTMLSelectElement) return;
+  if (event.key === 'ArrowRight') step(1);
+  else if (event.key === 'ArrowLeft') step(-1);
+  else if (event.key === ' ') (playing ? pause : play)();
+  else return;
+  event.preventDefault();
+});
+
+readLog()
+  .then((read) => {
+    events = read;
+    replay = new Replay(board.width, board.height, events);
+    // Read whole: the controls say where the replay is from now on.
+    status.hidden = true;
+    retime();
+    // Opened at the end, as the board is now; Play starts from the beginning.
+    showAt(events.length);
+  })
+  .catch((error) => {
+    status.dataset.state = 'offline';
+    status.textContent = interpolate(gettext('The lesson could not be read: %(reason)s'), { reason: error.message });
+  });
+
+// A handle for people debugging in the console and for the browser tests.
+window.sketchsite = {
+  board,
+  sketch,
+  replay: {
+    strokeTimes,
+    get shown() {
+      return shown;
+    },
+    get events() {
+      return events;
+    },
+    showAt,
+    play,
+    pause,
+  },
+};

@@ -1,0 +1,62 @@
+"""The replay page: three strokes drawn two seconds apart play back in order at 8x, the end of the
+replay is the board as it is, and scrubbing back shows the board as it was."""
+
+import time
+
+import pytest
+
+from tests.browser.conftest import ARTIFACTS, wait_until
+from tests.browser.test_class_mode import socket_clients  # noqa: F401 - the fixture, used by name
+from tests.browser.test_live_canvas import LAPTOP
+from tests.browser.test_picture import board_pixel
+
+pytestmark = pytest.mark.browser
+
+BOARD = "replay-test"
+COLOURS = {"red": (224, 49, 49), "green": (47, 158, 68), "blue": (25, 113, 194)}
+LINES = {"red": 200, "green": 450, "blue": 700}
+
+
+def shows(page, name):
+    pixel = board_pixel(page, 800, LINES[name])
+    return all(abs(got - wanted) < 40 for got, wanted in zip(pixel, COLOURS[name], strict=True))
+
+
+def test_a_replay_plays_the_strokes_in_order_at_their_pace_and_scrubs_back(
+    server,
+    open_page,
+    socket_clients,  # noqa: F811 - the fixture imported above
+):
+    drawer = socket_clients(BOARD)
+    for name, hex_colour in (("red", "#e03131"), ("green", "#2f9e44"), ("blue", "#1971c2")):
+        drawer.draw(f"line-{name}", hex_colour, [200, LINES[name], 1400, LINES[name]], width=24)
+        time.sleep(2)
+
+    page = open_page(f"{server.http_url}/b/{BOARD}/replay", "replay", wait_online=False, **LAPTOP)
+    assert wait_until(lambda: page.evaluate("() => window.sketchsite.replay.events.length") == 3)
+    # Opened at the end: the board as it is now.
+    assert wait_until(lambda: all(shows(page, name) for name in COLOURS))
+    assert page.locator("[data-role=replay-position]").text_content() == "3 of 3"
+
+    page.locator("[data-role=replay-squeeze]").uncheck()
+    page.locator("[data-role=replay-speed]").select_option("8")
+    page.locator("[data-role=replay-play]").click()
+    assert wait_until(
+        lambda: len(page.evaluate("() => window.sketchsite.replay.strokeTimes")) == 3, timeout=10
+    )
+    played = page.evaluate("() => window.sketchsite.replay.strokeTimes")
+    assert [entry["stroke"] for entry in played] == ["line-red", "line-green", "line-blue"]
+    # Two seconds apart at 8x: a quarter of a second apart, within a generous window.
+    gaps = [later["at"] - earlier["at"] for earlier, later in zip(played, played[1:], strict=False)]
+    assert all(120 <= gap <= 900 for gap in gaps), gaps
+    assert wait_until(lambda: all(shows(page, name) for name in COLOURS))
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "replay.png")
+
+    # Back to after the first stroke, by the previous-stroke control: the board as it was then.
+    page.locator("[data-role=replay-previous]").click()
+    page.locator("[data-role=replay-previous]").click()
+    assert page.locator("[data-role=replay-position]").text_content() == "1 of 3"
+    assert wait_until(lambda: shows(page, "red") and not shows(page, "green") and not shows(page, "blue"))
+    page.keyboard.press("ArrowRight")
+    assert wait_until(lambda: shows(page, "green") and not shows(page, "blue"))
