@@ -128,6 +128,7 @@ const classPanel = createClassPanel(
     board: config.board,
     join: config.join,
     gridUrl: config.gridUrl,
+    replayUrl: config.replayUrl,
     pagesUrl,
     hostKey,
     me: () => session.me,

@@ -65,7 +65,7 @@ function rowName(person) {
 export function createClassPanel(
   panel,
   toggle,
-  { board, join, gridUrl, pagesUrl, hostKey, me, onSet, onRemoveInk, onRemove, copy },
+  { board, join, gridUrl, replayUrl, pagesUrl, hostKey, me, onSet, onRemoveInk, onRemove, copy },
 ) {
   let settings = null;
   let people = [];
@@ -184,11 +184,17 @@ export function createClassPanel(
   const grid = element('a', 'show-link', gettext('See every page'));
   grid.dataset.role = 'grid-link';
   grid.href = gridUrl;
+  // The lesson played back, in a tab of its own (it reads the host key this browser keeps).
+  const replay = element('a', 'show-link', gettext('Replay the lesson'));
+  replay.dataset.role = 'replay-link';
+  replay.href = replayUrl;
+  replay.target = '_blank';
+  replay.rel = 'noopener';
   const pages = element('a', 'pages-link', gettext('Download every student\'s page'));
   pages.dataset.role = 'pages-zip';
   pages.href = pagesUrl;
   pages.download = `${board}-pages.zip`;
-  pages.title = gettext('A PNG and an SVG of each student\'s page, in one ZIP file');
+  pages.title = gettext('A PNG, an SVG and a PDF of each student\'s pages, in one ZIP file');
   const pagesStatus = element('p', 'class-hint');
   pagesStatus.setAttribute('role', 'status');
   pages.addEventListener('click', async (event) => {
@@ -205,6 +211,7 @@ export function createClassPanel(
     teacherRow,
     projector,
     grid,
+    replay,
     pages,
     pagesStatus,
   );

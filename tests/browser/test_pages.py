@@ -80,6 +80,8 @@ def test_a_pdf_worksheet_becomes_pages_the_host_turns_for_everyone(server, open_
     host.locator("[data-role=class-toggle]").click()
     panel = host.locator("[data-role=class-panel]")
     code = panel.locator("[data-role=join-code]").text_content()
+    # The lesson's replay is a link away, in a tab of its own.
+    assert panel.locator("[data-role=replay-link]").get_attribute("href") == f"/b/{board}/replay"
     pia = join_in_browser(open_page, server, "Pia", code, "pia", PHONE)
     lars = join_in_browser(open_page, server, "Lars", code, "lars", SMALL_LAPTOP)
     projector = open_page(f"{server.http_url}/b/{board}/show", "projector", wait_online=False, **PROJECTOR)
