@@ -410,7 +410,8 @@ def board_snapshot(request, board):
 def board_log(request, board):
     """The board's committed events after `?since=` (0 by default), each with the time it was
     committed, as its reader may see them (draw/audience.py): what a replay plays. JSON, at most
-    SKETCHSITE_LOG_PAGE_EVENTS events; `next` is the seq to ask after for the rest, or null."""
+    SKETCHSITE_LOG_PAGE_EVENTS events; `next` is the seq to ask after for the rest, or null; `class`,
+    the board's class settings now (its pages, their paper and pictures)."""
     try:
         since = int(request.GET.get("since", "0"))
     except ValueError:
@@ -429,9 +430,10 @@ def board_log(request, board):
         for event in events
     ]
     more = len(events) == limit and events[-1]["seq"] < state.seq
-    response = JsonResponse(
-        {"board": board, "seq": state.seq, "events": seen, "next": events[-1]["seq"] if more else None}
-    )
+    body = {"board": board, "seq": state.seq, "events": seen, "next": events[-1]["seq"] if more else None}
+    # The lesson's pages as they are now, their paper and pictures: what a replay lays under the ink.
+    body["class"] = state.classroom.to_wire()
+    response = JsonResponse(body)
     response["Cache-Control"] = "no-cache"
     patch_vary_headers(response, ("Authorization",))
     return response

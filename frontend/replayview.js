@@ -5,7 +5,8 @@
 import { applyEvent, createBoard, turnPage } from './board.js';
 import { adoptFragment, hostKeyStorageKey, tokenStorageKey } from './identity.js';
 import { gettext, interpolate } from './i18n.js';
-import { FIRST_PAGE, pageOfItem } from './pages.js';
+import { FIRST_PAGE, pageIndex, pageOfItem } from './pages.js';
+import { createPictureLoader } from './picture.js';
 import { advanced, eventsBy, Replay, strokeStep, timeline } from './replay.js';
 import { createSketch } from './sketch.js';
 
@@ -27,6 +28,10 @@ const controls = {
   position: document.querySelector('[data-role=replay-position]'),
 };
 
+const picture = createPictureLoader(config.assetsUrl, (bitmap) => sketch.setPicture(bitmap));
+// The lesson's pages as they are now (the log holds ink, not class settings): their paper and
+// pictures go under the page the replay shows.
+let pages = [];
 let events = [];
 let replay = null;
 let times = [];
@@ -44,6 +49,7 @@ async function readLog() {
     if (!response.ok) throw new Error((await response.text()).slice(0, 200) || `HTTP ${response.status}`);
     const body = await response.json();
     read.push(...body.events);
+    pages = body.class?.pages ?? pages;
     if (body.next === null) return read;
     since = body.next;
   }
@@ -55,6 +61,14 @@ function pageAt(count) {
     if (events[index].kind === 'stroke') return pageOfItem(events[index].item);
   }
   return FIRST_PAGE;
+}
+
+// The paper and picture of the page on show, and the board painted again over them.
+function showPaper() {
+  const page = pages[pageIndex(pages, board.page)];
+  sketch.setBackground(page?.background ?? 'plain');
+  picture.show(page?.picture ?? null);
+  sketch.repaint();
 }
 
 function lessonTime(count) {
@@ -69,7 +83,7 @@ function showAt(count) {
       const change = applyEvent(board, event);
       if (event.kind === 'stroke') {
         if (playing) strokeTimes.push({ stroke: event.stroke, at: performance.now() });
-        if (turnPage(board, pageOfItem(event.item))) sketch.repaint();
+        if (turnPage(board, pageOfItem(event.item))) showPaper();
       }
       sketch.paintChange(change);
     }
@@ -80,7 +94,7 @@ function showAt(count) {
     // The copies know nothing of the page on show: every stroke is placed again.
     board.page = null;
     turnPage(board, pageAt(count));
-    sketch.repaint();
+    showPaper();
   }
   shown = count;
   controls.scrubber.value = String(Math.max(0, lessonTime(count)));
@@ -157,6 +171,7 @@ readLog()
     retime();
     // Opened at the end, as the board is now; Play starts from the beginning.
     showAt(events.length);
+    showPaper();
   })
   .catch((error) => {
     status.dataset.state = 'offline';

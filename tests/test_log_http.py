@@ -42,6 +42,8 @@ def test_the_log_holds_every_event_in_order_with_when_it_was_committed(client, s
     times = [event["at"] for event in log["events"]]
     assert times == sorted(times) and all(isinstance(at, int) and at > 1_600_000_000_000 for at in times)
     assert log_of(client, key, since=4)["events"][0]["seq"] == 5
+    # The lesson's pages as they are now come with it, for the paper under the replay.
+    assert log["class"]["pages"] == [{"id": "1", "background": "plain", "picture": None}]
 
     # A page of the log at a time: `next` says where the rest begins.
     settings.SKETCHSITE = {**settings.SKETCHSITE, "LOG_PAGE_EVENTS": 4}

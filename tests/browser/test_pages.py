@@ -187,3 +187,14 @@ def test_a_pdf_worksheet_becomes_pages_the_host_turns_for_everyone(server, open_
     # Page 1 was cleared; page 2 holds Pia's zigzag, x 200..640 about y 730; page 3 both answers.
     assert not inked_near(pages[0], 420, 730, reach=30) and inked_near(pages[1], 420, 730, reach=30)
     assert inked_near(pages[2], 300, 750) and inked_near(pages[2], 1000, 750)
+
+    # The lesson replayed: its pages' worksheets under the ink, the page following the strokes.
+    replay = host.context.new_page()
+    replay.goto(f"{server.http_url}/b/{board}/replay")
+    assert wait_until(lambda: replay.evaluate("() => window.sketchsite.replay.events.length") > 0)
+    assert wait_until(lambda: shows(replay, PAGE_COLOURS[2]))
+    # Back from the end: Pia's answer on page 3, Lars's scribble on page 1, Pia's on page 2.
+    for colour in (PAGE_COLOURS[2], PAGE_COLOURS[0], PAGE_COLOURS[1]):
+        replay.keyboard.press("ArrowLeft")
+        assert wait_until(lambda colour=colour: shows(replay, colour))
+    replay.close()
