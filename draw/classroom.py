@@ -51,65 +51,54 @@ class ClassSettings:
     spotlight_name: bool = True
     # The dark board for everyone, set by the host (each browser may still switch its own).
     dark: bool = False
-    # The paper under everyone's ink (draw/backgrounds.py): the current page's.
-    background: str = backgrounds.DEFAULT
-    # A picture under the ink and over the paper (a worksheet, a map), or None: the current page's.
-    picture: str | None = None
-    # The lesson's pages (draw/pages.Page, in order) and the current one's id.
+    # The lesson's pages (draw/pages.Page, in order: each its paper and picture) and the
+    # current one's id.
     pages: tuple = ONE_PAGE
     page: str = FIRST_PAGE
     # Newer settings replace older ones, whichever process read or changed them.
     version: int = 0
 
+    @property
+    def background(self):
+        """The paper under everyone's ink (draw/backgrounds.py): the current page's."""
+        return self.current_page().background
+
+    @property
+    def picture(self):
+        """The picture under the ink and over the paper (a worksheet, a map), or None: the
+        current page's."""
+        return self.current_page().picture
+
     @classmethod
     def from_row(cls, row):
         """From a Board (or a dict of its fields)."""
         get = row.get if isinstance(row, dict) else lambda name: getattr(row, name)
-        # A board stored before pages: its one page has the board's paper and picture.
-        pages = _read_pages(get(PAGES)) or (
-            Page(FIRST_PAGE, _known_background(get(BACKGROUND)), get(PICTURE) or None),
-        )
         return cls(
             hosted=bool(get("host_key_hash")),
             **{name: bool(get(name)) for name in SWITCHES},
             spotlight=get(SPOTLIGHT) or None,
             version=get("class_version"),
-        ).with_pages(pages, get(PAGE) or FIRST_PAGE)
+        ).with_pages(*_pages_of(get))
 
     def changed(self, changes):
         """These settings with `changes` (SETTABLE names to booleans, the spotlight to an id or
         None, `pages` to Page values, `page` to one of their ids) made, one version on.
 
-        A `background` or a `picture` is the current page's; new `pages` keep the current page
-        when it is still among them, else the class goes to the first of them."""
+        A `background` or a `picture` is the current page's (of the pages before the change: a
+        message that sets both pages and a background sets the page as it then is); new `pages`
+        keep the current page when it is still among them, else the class goes to the first."""
         changes = dict(changes)
+        paper = {name: changes.pop(name) for name in (BACKGROUND, PICTURE) if name in changes}
         pages = changes.pop(PAGES, self.pages)
-        page = changes.pop(PAGE, self.page if page_index(pages, self.page) is not None else pages[0].id)
-        settings = replace(self, **changes, version=self.version + 1)
-        if BACKGROUND in changes or PICTURE in changes:
-            # The current page takes the new paper or picture (looked up in the old pages: a
-            # message that sets both pages and a background sets the page as it then is).
-            current = self.current_page()
-            pages = tuple(
-                replace(
-                    one,
-                    background=changes.get(BACKGROUND, one.background),
-                    picture=changes.get(PICTURE, one.picture),
-                )
-                if one.id == current.id
-                else one
-                for one in pages
-            )
-        return settings.with_pages(pages, page)
+        page = changes.pop(PAGE, self.page)
+        if paper:
+            pages = tuple(replace(one, **paper) if one.id == self.page else one for one in pages)
+        return replace(self, **changes, version=self.version + 1).with_pages(pages, page)
 
     def with_pages(self, pages, page):
-        """These settings on `pages` with `page` current (the first when it is not one of them):
-        the background and picture follow the current page."""
-        index = page_index(pages, page)
-        current = pages[0 if index is None else index]
-        return replace(
-            self, pages=tuple(pages), page=current.id, background=current.background, picture=current.picture
-        )
+        """These settings on `pages` with `page` current, or the first of them when it is not one."""
+        current = page if page_index(pages, page) is not None else pages[0].id
+        return replace(self, pages=tuple(pages), page=current)
 
     def current_page(self):
         return self.pages[page_index(self.pages, self.page)]
@@ -117,27 +106,27 @@ class ClassSettings:
     def to_wire(self):
         wire = {name: value for name, value in asdict(self).items() if name not in ("version", PAGES)}
         wire[PAGES] = [page.to_wire() for page in self.pages]
+        wire[BACKGROUND], wire[PICTURE] = self.background, self.picture
         return wire
 
     @classmethod
     def from_wire(cls, wire, version):
-        names = {field.name for field in fields(cls)} - {
-            "version",
-            SPOTLIGHT,
-            BACKGROUND,
-            PICTURE,
-            PAGES,
-            PAGE,
-        }
+        names = {field.name for field in fields(cls)} - {"version", SPOTLIGHT, PAGES, PAGE}
         settings = cls(
             **{name: bool(wire.get(name, False)) for name in names},
             spotlight=wire.get(SPOTLIGHT) or None,
             version=version,
         )
-        pages = _read_pages(wire.get(PAGES)) or (
-            Page(FIRST_PAGE, _known_background(wire.get(BACKGROUND)), wire.get(PICTURE) or None),
-        )
-        return settings.with_pages(pages, wire.get(PAGE) or FIRST_PAGE)
+        return settings.with_pages(*_pages_of(wire.get))
+
+
+def _pages_of(get):
+    """(pages, current page id) of a stored row or a relayed message, read with `get(name)`. A
+    board stored before pages has one page of its paper and picture."""
+    pages = _read_pages(get(PAGES)) or (
+        Page(FIRST_PAGE, _known_background(get(BACKGROUND)), get(PICTURE) or None),
+    )
+    return pages, get(PAGE) or FIRST_PAGE
 
 
 def _read_pages(stored):
