@@ -172,19 +172,20 @@ class BoardSession:
         """A stroke's begin or an edit on the lesson's page it names, or on the current page when
         it names none (a page turned while it was on its way keeps the page it was drawn on);
         bad_field for a page the board does not have (draw/pages.py)."""
-        settings = self.class_settings()
         if isinstance(message, protocol.StrokeBegin):
             page, ref = message.item.get("page"), message.stroke
-            if page is None:
-                if settings.page == FIRST_PAGE:
-                    return message
-                return replace(message, item={**message.item, "page": settings.page})
         elif isinstance(message, protocol.Edit):
             page, ref = message.page, message.id
-            if page is None:
-                return replace(message, page=settings.page)
         else:
+            # Points and ends of strokes, and everything else: no page to place (the hot path).
             return message
+        settings = self.class_settings()
+        if page is None:
+            if isinstance(message, protocol.Edit):
+                return replace(message, page=settings.page)
+            if settings.page == FIRST_PAGE:
+                return message
+            return replace(message, item={**message.item, "page": settings.page})
         if page_index(settings.pages, page) is None:
             raise ProtocolError("bad_field", "that page is not one of the board's pages", ref)
         return message
