@@ -154,7 +154,7 @@ class BoardHistory:
         effect = self._resolve(kind, author, request)
         if kind == STROKE:
             return effect
-        return with_page(self._with_lanes(effect), request.get("page") or FIRST_PAGE)
+        return with_page(self._with_lanes(effect), page_of_effect(request))
 
     def _resolve(self, kind, author, request):
         if kind == STROKE:
@@ -183,7 +183,7 @@ class BoardHistory:
                 raise ProtocolError("nothing_to_remove", "that participant has no strokes on the board")
             return Action(hidden=hide).effect()
         if kind == CLEAR:
-            lane, page = request.get("lane"), request.get("page") or FIRST_PAGE
+            lane, page = request.get("lane"), page_of_effect(request)
             hide = tuple(
                 stroke.key
                 for stroke in self.visible_strokes()
@@ -194,19 +194,19 @@ class BoardHistory:
                 raise ProtocolError("nothing_to_clear", "the page is already empty")
             return Action(hidden=hide).effect()
         if kind == UNDO:
-            stack = self.undo_stacks.get((author, request.get("page") or FIRST_PAGE))
+            stack = self.undo_stacks.get((author, page_of_effect(request)))
             if not stack:
                 raise ProtocolError("nothing_to_undo", "you have nothing to undo")
             return self._checked(stack[-1].inverse())
         if kind == REDO:
-            stack = self.redo_stacks.get((author, request.get("page") or FIRST_PAGE))
+            stack = self.redo_stacks.get((author, page_of_effect(request)))
             if not stack:
                 raise ProtocolError("nothing_to_redo", "you have nothing to redo")
             return self._checked(stack[-1])
         raise ValueError(f"unknown event kind {kind!r}")
 
     def _check_on_page(self, keys, request):
-        page = request.get("page") or FIRST_PAGE
+        page = page_of_effect(request)
         for key in keys:
             if page_of_item(self.strokes[key].item) != page:
                 raise ProtocolError("forbidden", "that item is on another page of the lesson")

@@ -287,44 +287,49 @@ def board_export(request, board, format):
     if state.classroom.picture:
         paper += f"-{state.classroom.picture[:16]}"
     etag = f'"{state.seq}{view}-{scale:g}-{format}-{paper}"'
-    wanted = parse_etags(request.headers.get("If-None-Match", ""))
-    if etag in wanted or "*" in wanted:
-        response = HttpResponseNotModified()
-    else:
-        try:
-            body = default_exporter().export(state, format, scale)
-        except RendersBusy:
-            return _renders_busy()
-        response = HttpResponse(body, content_type=export.MEDIA_TYPES[format])
-        response["Content-Disposition"] = f'attachment; filename="{board}.{format}"'
-    response["ETag"] = etag
-    # Kept by the browser, but asked about again each time: the board may have changed.
-    response["Cache-Control"] = "no-cache"
-    return response
+    return _drawn_download(
+        request,
+        etag,
+        lambda: default_exporter().export(state, format, scale),
+        export.MEDIA_TYPES[format],
+        f"{board}.{format}",
+    )
 
 
 def _lesson_pdf(request, board, state):
     """Every page of the lesson, in order, as `state`'s reader sees it: one PDF (draw/pdfexport.py)."""
-    etag = f'"{pdfexport.lesson_version(state)}-pdf"'
+    return _drawn_download(
+        request,
+        f'"{pdfexport.lesson_version(state)}-pdf"',
+        lambda: pdfexport.lesson_pdf(state, default_exporter(), settings.SKETCHSITE["EXPORT_PDF_SCALE"]),
+        pdfexport.MEDIA_TYPE,
+        f"{board}.pdf",
+    )
+
+
+def _drawn_download(request, etag, draw, media_type, filename):
+    """A file drawn by the exporter, `draw()` its bytes: 304 for the `etag` the browser has, 429
+    when every render slot is taken. Kept by the browser, but asked about again each time: the
+    board may have changed."""
     wanted = parse_etags(request.headers.get("If-None-Match", ""))
     if etag in wanted or "*" in wanted:
         response = HttpResponseNotModified()
     else:
         try:
-            body = pdfexport.lesson_pdf(state, default_exporter(), settings.SKETCHSITE["EXPORT_PDF_SCALE"])
+            body = draw()
         except RendersBusy:
             return _renders_busy()
-        response = HttpResponse(body, content_type=pdfexport.MEDIA_TYPE)
-        response["Content-Disposition"] = f'attachment; filename="{board}.pdf"'
+        response = HttpResponse(body, content_type=media_type)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["ETag"] = etag
     response["Cache-Control"] = "no-cache"
     return response
 
 
 def board_pages_zip(request, board):
-    """Every student's page as a PNG and an SVG in one zip, for the board's host alone (the
-    request carries `Authorization: Bearer <host key>`, or the host's signed read link); a board
-    with no host has nobody to give it."""
+    """Every student's page as a PNG and an SVG, and all their pages as a PDF, in one zip, for the
+    board's host alone (the request carries `Authorization: Bearer <host key>`, or the host's
+    signed read link); a board with no host has nobody to give it."""
     state = store.board_state(board)
     if not state.exists:
         raise Http404("no such board")
@@ -336,20 +341,14 @@ def board_pages_zip(request, board):
         )
         return HttpResponseForbidden(reason, content_type="text/plain")
     students = roster.pages_of(state, settings.SKETCHSITE["MAX_ROSTER"])
-    etag = f'"{zipexport.pages_version(state, students)}-zip"'
-    wanted = parse_etags(request.headers.get("If-None-Match", ""))
-    if etag in wanted or "*" in wanted:
-        response = HttpResponseNotModified()
-    else:
-        try:
-            pdf_scale = settings.SKETCHSITE["EXPORT_PDF_SCALE"]
-            body = zipexport.pages_zip(state, students, default_exporter(), pdf_scale)
-        except RendersBusy:
-            return _renders_busy()
-        response = HttpResponse(body, content_type="application/zip")
-        response["Content-Disposition"] = f'attachment; filename="{board}-pages.zip"'
-    response["ETag"] = etag
-    response["Cache-Control"] = "no-cache"
+    pdf_scale = settings.SKETCHSITE["EXPORT_PDF_SCALE"]
+    response = _drawn_download(
+        request,
+        f'"{zipexport.pages_version(state, students)}-zip"',
+        lambda: zipexport.pages_zip(state, students, default_exporter(), pdf_scale),
+        "application/zip",
+        f"{board}-pages.zip",
+    )
     patch_vary_headers(response, ("Authorization",))
     return response
 
