@@ -8,31 +8,21 @@ from draw.classroom import ClassSettings
 from draw.history import BoardHistory
 from draw.pages import FIRST_PAGE, Page
 from draw.protocol import ProtocolError
+from tests import test_history as history_tests
 
 MARKER = {"kind": "marker", "color": "#000000", "width": 4}
 DIGEST = "ab" * 32
 
 
-class Log:
-    """A log built as the server builds it: resolve, then apply with the next seq."""
-
-    def __init__(self):
-        self.board = BoardHistory()
-        self.events = []
-
-    def commit(self, kind, author, **request):
-        effect = self.board.resolve(kind, author, request)
-        event = {"seq": self.board.seq + 1, "kind": kind, "author": author, **effect}
-        self.board.apply(event)
-        self.events.append(event)
-        return event
+class Log(history_tests.Log):
+    """tests/test_history.py's log, its strokes drawn on a page of the lesson."""
 
     def stroke(self, author, stroke_id, page=None):
         item = {**MARKER, "page": page} if page else MARKER
         return self.commit("stroke", author, stroke=stroke_id, item=item, points=[1, 1, 2, 2])
 
     def visible(self):
-        return sorted(stroke.stroke for stroke in self.board.visible_strokes())
+        return sorted(super().visible())
 
 
 def lesson(*ids):

@@ -3,13 +3,12 @@ student's ink and on the projector, the host's "next" turns every screen to page
 brings page 1's ink back, the eraser and Clear leave the worksheet, and with lanes on each student
 writes on their own copy of the page."""
 
-import io
 import time
 
 import pypdfium2
 import pytest
-from PIL import Image, ImageDraw
 
+from bench.pages import PAGE_COLOURS, PROBE_AT, worksheet_pdf
 from tests.browser.conftest import ARTIFACTS, wait_until
 from tests.browser.test_class_mode import PROJECTOR, SMALL_LAPTOP, join_in_browser
 from tests.browser.test_live_canvas import LAPTOP, PHONE, touch_stroke
@@ -20,24 +19,14 @@ BLACK = (30, 30, 30)
 
 pytestmark = pytest.mark.browser
 
-# One colour per page, a square of it where the board's (100..600, 100..600) is: each page of the
-# PDF has the board's shape, so it covers the board whole.
-PAGE_COLOURS = ((220, 40, 40), (40, 170, 60), (40, 80, 220))
-IN_THE_SQUARE = (350, 350)
+# The worksheet the pages benchmark hands out: one colour per page, a square of it where the
+# board's (100..600, 100..600) is.
+IN_THE_SQUARE = PROBE_AT
 BESIDE_IT = (1000, 300)
 
 
-def worksheet_pdf(path):
-    pages = []
-    for number, colour in enumerate(PAGE_COLOURS, 1):
-        page = Image.new("RGB", (1600, 900), "white")
-        draw = ImageDraw.Draw(page)
-        draw.rectangle((100, 100, 600, 600), fill=colour)
-        draw.text((800, 100), f"Page {number}", fill="black", font_size=60)
-        pages.append(page)
-    out = io.BytesIO()
-    pages[0].save(out, "PDF", save_all=True, append_images=pages[1:], resolution=150)
-    path.write_bytes(out.getvalue())
+def worksheet_file(path):
+    path.write_bytes(worksheet_pdf())
     return path
 
 
@@ -91,7 +80,7 @@ def test_a_pdf_worksheet_becomes_pages_the_host_turns_for_everyone(server, open_
     assert host.locator("[data-role=page-add]").is_visible()
 
     chosen = time.monotonic()
-    panel.locator("[data-role=picture-file]").set_input_files(str(worksheet_pdf(tmp_path / "worksheet.pdf")))
+    panel.locator("[data-role=picture-file]").set_input_files(str(worksheet_file(tmp_path / "worksheet.pdf")))
     for page in (pia, lars):
         assert wait_until(lambda page=page: shows(page, PAGE_COLOURS[0]), timeout=15)
     print(
