@@ -47,6 +47,16 @@ class Board(models.Model):
     class_version = models.PositiveIntegerField(default=0)
     # Participant ids the host removed; their tokens are refused on this board.
     removed_participants = models.JSONField(default=list, blank=True)
+    # The host's lessons (draw/archive.py): boards made by one host, or duplicated from one of
+    # theirs, share this random id; "" for a board with no host. Not a secret: only a host key
+    # of one of the boards opens the list.
+    owner = models.CharField(max_length=32, blank=True, default="", db_index=True)
+    # When the host deleted the board: gone for everyone, and back with undo until the grace
+    # period ends and `manage.py prune_boards` removes it.
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    # The last time a page of the board was opened (at most once a minute is stored): what
+    # `manage.py prune_boards` measures a board's age by.
+    visited_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
