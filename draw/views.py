@@ -45,6 +45,9 @@ from draw.strings import is_scalar_text
 NEW_BOARD_READABLE_ATTEMPTS = 3
 # How much of a refused name the form shows back: enough to see what to shorten.
 NAME_SHOWN_BACK_LENGTH = 4 * MAX_NAME_LENGTH
+# The speeds of the replay page's menu (frontend/replay.js SPEEDS), as a projector's address names them.
+PRESENTED_REPLAY_SPEEDS = ("1", "2", "4", "8", "16", "32")
+DEFAULT_PRESENTED_REPLAY_SPEED = 4
 # As Django's GZipMiddleware reads Accept-Encoding.
 _ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
@@ -62,10 +65,21 @@ def board(request, board):
 
 
 def board_show(request, board):
-    """The projector page: the board fitted to the screen, read only, with the join badge."""
+    """The projector page: the board fitted to the screen, read only, with the join badge.
+    With `?replay=<speed>`, the lesson played back from its start instead, for the class to
+    watch (frontend/replayview.js), at that speed (1 to 32, 4 unless told)."""
+    if "replay" in request.GET:
+        config = client_config(request, board, "replay")
+        config["replay"] = {"speed": _replay_speed(request.GET["replay"])}
+        return render(request, "draw/replay.html", {"board": board, "client_config": config})
     return render(
         request, "draw/show.html", {"board": board, "client_config": client_config(request, board, "show")}
     )
+
+
+def _replay_speed(asked):
+    """The speed a presented replay plays at: one the replay page offers, or the default."""
+    return int(asked) if asked in PRESENTED_REPLAY_SPEEDS else DEFAULT_PRESENTED_REPLAY_SPEED
 
 
 def board_replay(request, board):
@@ -487,6 +501,10 @@ def board_links(request, board):
     }
     if reader.audience.role == HOST:
         links["zip"] = f"{reverse('board-pages-zip', kwargs={'board': board})}?link={link}"
+        # The lesson played on the projector: it reads the log as the projector sees the board.
+        projector = quote(readers.link_for(board, readers.Reader(audience.VIEWER_AUDIENCE, None)), safe="")
+        show = reverse("board-show", kwargs={"board": board})
+        links["replay"] = f"{show}?replay={DEFAULT_PRESENTED_REPLAY_SPEED}&link={projector}"
     expires = datetime.datetime.now(datetime.UTC) + datetime.timedelta(seconds=max_age)
     response = JsonResponse({**links, "expires": expires.isoformat(timespec="seconds"), "max_age": max_age})
     response["Cache-Control"] = "no-store"

@@ -33,9 +33,11 @@ export const SKIPPED = 'skipped';
  * view from the grid): it still holds every stroke the socket brings, but shows only those on
  * that page (lanes.js), so nothing else is painted, picked or erased here.
  */
-export function createBoard(width, height, { onlyLane = null } = {}) {
+export function createBoard(width, height, { onlyLane = null, onlyAuthor = null } = {}) {
   // `page`: the lesson's page on show (pages.js); the ink of the others is held, not shown.
-  return { width, height, seq: 0, strokes: new Map(), onlyLane, page: FIRST_PAGE };
+  // `onlyAuthor`: one participant's ink alone is shown (the host's replay filter); the rest is
+  // held, so every event still applies.
+  return { width, height, seq: 0, strokes: new Map(), onlyLane, onlyAuthor, page: FIRST_PAGE };
 }
 
 /** Whether a stroke shows here: not hidden, in this board's lane when it shows one, on its page. */
@@ -68,6 +70,7 @@ function newStroke(id, author, item, points) {
 function addStroke(board, stroke) {
   // An item's page never changes: it is known once, as the stroke arrives.
   if (board.onlyLane && !showsInLane(stroke, board.onlyLane)) stroke.elsewhere = true;
+  if (board.onlyAuthor && stroke.author !== board.onlyAuthor) stroke.elsewhere = true;
   stroke.offPage = pageOfItem(stroke.item) !== board.page;
   board.strokes.set(strokeKey(stroke.author, stroke.id), stroke);
 }

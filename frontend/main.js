@@ -129,6 +129,7 @@ const classPanel = createClassPanel(
     join: config.join,
     gridUrl: config.gridUrl,
     replayUrl: config.replayUrl,
+    linksUrl: config.linksUrl,
     pagesUrl,
     hostKey,
     me: () => session.me,

@@ -46,14 +46,26 @@ export function advanced(from, elapsed, speed) {
   return from + elapsed * speed;
 }
 
-/** The index of the next (step 1) or previous (step -1) stroke event from position `count`. */
-export function strokeStep(events, count, step) {
+/**
+ * From position `count`, the position just after the next stroke (step 1), or just before the
+ * last stroke shown (step -1): one stroke comes or goes. `author`, when given, counts that
+ * participant's strokes only (the replay's filter).
+ */
+export function strokeStep(events, count, step, author = null) {
+  const counts = (event) => event.kind === 'stroke' && (author === null || event.author === author);
   if (step > 0) {
-    for (let index = count; index < events.length; index += 1) if (events[index].kind === 'stroke') return index + 1;
+    for (let index = count; index < events.length; index += 1) if (counts(events[index])) return index + 1;
     return events.length;
   }
-  for (let index = count - 2; index >= 0; index -= 1) if (events[index].kind === 'stroke') return index + 1;
+  for (let index = Math.min(count, events.length) - 1; index >= 0; index -= 1) if (counts(events[index])) return index;
   return 0;
+}
+
+/** The participants whose strokes are in `events`, in the order they first drew. */
+export function authorsOf(events) {
+  const authors = new Set();
+  for (const event of events) if (event.kind === 'stroke') authors.add(event.author);
+  return [...authors];
 }
 
 // A copy of a board whose strokes the replay may change without touching the original's:
@@ -66,13 +78,13 @@ function copyOf(board) {
 
 /**
  * The board after the first `count` of `events` (committed events in seq order, from seq 1),
- * found from the checkpoint before it. `page` and `onlyLane` are as createBoard's and turnPage's.
+ * found from the checkpoint before it. `onlyLane` and `onlyAuthor` are as createBoard's.
  */
 export class Replay {
-  constructor(width, height, events, { every = CHECKPOINT_EVERY, onlyLane = null } = {}) {
+  constructor(width, height, events, { every = CHECKPOINT_EVERY, onlyLane = null, onlyAuthor = null } = {}) {
     this.events = events;
     this.every = every;
-    const board = createBoard(width, height, { onlyLane });
+    const board = createBoard(width, height, { onlyLane, onlyAuthor });
     // checkpoints[n]: the board after n * every events.
     this.checkpoints = [copyOf(board)];
     for (let index = 0; index < events.length; index += 1) {

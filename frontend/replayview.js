@@ -5,15 +5,22 @@
 import { applyEvent, createBoard, turnPage } from './board.js';
 import { adoptFragment, hostKeyStorageKey, tokenStorageKey } from './identity.js';
 import { gettext, interpolate } from './i18n.js';
+import { laneOf } from './lanes.js';
 import { FIRST_PAGE, pageIndex, pageOfItem } from './pages.js';
 import { createPictureLoader } from './picture.js';
-import { advanced, eventsBy, Replay, strokeStep, timeline } from './replay.js';
+import { advanced, authorsOf, eventsBy, Replay, SPEEDS, strokeStep, timeline } from './replay.js';
 import { createSketch } from './sketch.js';
 
 const config = JSON.parse(document.getElementById('board-config').textContent);
 adoptFragment(config.board, { location, history, localStorage, sessionStorage });
-const credential =
-  localStorage.getItem(hostKeyStorageKey(config.board)) ?? sessionStorage.getItem(tokenStorageKey(config.board));
+const hostKey = localStorage.getItem(hostKeyStorageKey(config.board));
+const credential = hostKey ?? sessionStorage.getItem(tokenStorageKey(config.board));
+// A read link in the address (the projector's replay, from the host's Class panel) names the
+// reader instead of a credential this browser holds.
+const readLink = new URLSearchParams(location.search).get('link');
+// Presented on the projector (/show?replay=<speed>): the lesson plays from its start, without
+// the bar; a clicker's arrow keys and Space still step and pause.
+const presented = config.replay ?? null;
 const board = createBoard(config.size[0], config.size[1]);
 const container = document.getElementById('board');
 const sketch = createSketch(container, board, { onReady() {}, onProgress() {} });
@@ -26,7 +33,9 @@ const controls = {
   speed: document.querySelector('[data-role=replay-speed]'),
   squeeze: document.querySelector('[data-role=replay-squeeze]'),
   position: document.querySelector('[data-role=replay-position]'),
+  participant: document.querySelector('[data-role=replay-participant]'),
 };
+if (presented) document.querySelector('[data-role=replay-bar]').hidden = true;
 
 const picture = createPictureLoader(config.assetsUrl, (bitmap) => sketch.setPicture(bitmap));
 // The lesson's pages as they are now (the log holds ink, not class settings): their paper and
@@ -37,6 +46,7 @@ let replay = null;
 let times = [];
 let shown = 0; // events on the board now
 let playing = null; // {from: lesson ms, wall: performance.now()} while playing
+let onlyAuthor = null; // the participant the host's filter shows, or null for everyone
 // When each stroke came onto the board while playing, for people timing a replay (and the tests).
 const strokeTimes = [];
 
@@ -44,8 +54,10 @@ async function readLog() {
   const read = [];
   let since = 0;
   for (;;) {
-    const headers = credential ? { Authorization: `Bearer ${credential}` } : {};
-    const response = await fetch(`${config.logUrl}?since=${since}`, { headers, credentials: 'same-origin' });
+    const headers = credential && !readLink ? { Authorization: `Bearer ${credential}` } : {};
+    const query = new URLSearchParams({ since: String(since) });
+    if (readLink) query.set('link', readLink);
+    const response = await fetch(`${config.logUrl}?${query}`, { headers, credentials: 'same-origin' });
     if (!response.ok) throw new Error((await response.text()).slice(0, 200) || `HTTP ${response.status}`);
     const body = await response.json();
     read.push(...body.events);
@@ -75,9 +87,12 @@ function lessonTime(count) {
   return count === 0 ? -1 : times[count - 1];
 }
 
-/** Show the board after `count` events: on from here while playing, from a checkpoint otherwise. */
-function showAt(count) {
-  if (count >= shown) {
+/**
+ * Show the board after `count` events: on from here while playing, from a checkpoint otherwise
+ * (or always, `again`, when what is shown of each stroke changed).
+ */
+function showAt(count, { again = false } = {}) {
+  if (count >= shown && !again) {
     for (let index = shown; index < count; index += 1) {
       const event = events[index];
       const change = applyEvent(board, event);
@@ -91,6 +106,7 @@ function showAt(count) {
     const earlier = replay.boardAt(count);
     board.strokes = earlier.strokes;
     board.seq = earlier.seq;
+    board.onlyAuthor = earlier.onlyAuthor;
     // The copies know nothing of the page on show: every stroke is placed again.
     board.page = null;
     turnPage(board, pageAt(count));
@@ -132,7 +148,7 @@ function pause() {
 
 function step(direction) {
   pause();
-  showAt(strokeStep(events, shown, direction));
+  showAt(strokeStep(events, shown, direction, onlyAuthor));
 }
 
 function retime() {
@@ -153,6 +169,29 @@ controls.speed.addEventListener('change', () => {
   if (playing) playing = { from: lessonTime(shown), wall: performance.now() };
 });
 controls.squeeze.addEventListener('change', retime);
+controls.participant.addEventListener('change', () => {
+  onlyAuthor = controls.participant.value || null;
+  replay = new Replay(board.width, board.height, events, { onlyAuthor });
+  showAt(shown, { again: true });
+});
+
+/**
+ * The host's filter: everyone, or one participant, by the names of the class's pages (the
+ * roster the grid reads). Only the host reads the roster; nobody else gets the filter.
+ */
+async function offerParticipants() {
+  if (!hostKey || readLink || presented) return;
+  const response = await fetch(config.rosterUrl, { headers: { Authorization: `Bearer ${hostKey}` } });
+  if (!response.ok) return;
+  const names = new Map((await response.json()).pages.map((page) => [page.id, page.name ?? `#${page.number}`]));
+  for (const author of authorsOf(events)) {
+    const option = document.createElement('option');
+    option.value = author;
+    option.textContent = names.get(author) ?? (laneOf(author) === null ? gettext('Teacher') : author);
+    controls.participant.append(option);
+  }
+  controls.participant.closest('label').hidden = false;
+}
 document.addEventListener('keydown', (event) => {
   if (event.target instanceof HTMLInputElement || event.target instanceof HTMLSelectElement) return;
   if (event.key === 'ArrowRight') step(1);
@@ -172,6 +211,11 @@ readLog()
     // Opened at the end, as the board is now; Play starts from the beginning.
     showAt(events.length);
     showPaper();
+    if (presented) {
+      controls.speed.value = String(SPEEDS.includes(presented.speed) ? presented.speed : 4);
+      play();
+    }
+    return offerParticipants();
   })
   .catch((error) => {
     status.dataset.state = 'offline';

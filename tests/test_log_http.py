@@ -64,3 +64,39 @@ def test_the_log_answers_as_the_snapshot_does_and_a_student_in_lanes_replays_the
     assert [event["kind"] for event in seen] == ["stroke", "stroke", "skipped"]
     assert "beas" not in str(seen) and id_of(bea) not in str(seen)
     assert [event.get("stroke") for event in log_of(client, key)["events"]] == ["question", "adas", "beas"]
+
+
+def test_the_projector_plays_the_replay_its_host_hands_it_and_reads_what_the_projector_sees(client):
+    key = hosted_board(BOARD, lanes=True)
+    ada = join(client, "Ada", BOARD)
+    draw_as_host("question", board=BOARD)
+    draw(id_of(ada), "adas")
+    # The host's links hold the projector's replay: a read link of the projector, no key.
+    links = client.get(f"/b/{BOARD}/links", headers=bearer(key)).json()
+    address = links["replay"]
+    assert address.startswith(f"/b/{BOARD}/show?replay=4&link=") and key not in address
+    # A student's links hold none: only the host puts a replay on the projector.
+    assert "replay" not in client.get(f"/b/{BOARD}/links", headers=bearer(ada)).json()
+
+    shown = client.get(address)
+    assert shown.status_code == 200 and b'data-role="replay-bar"' in shown.content
+    assert shown.context["client_config"]["replay"] == {"speed": 4}
+    link = shown.wsgi_request.GET["link"]
+    # With lanes on, the projector shows the host's ink alone: so does its replay.
+    seen = log_of(client, link=link)["events"]
+    assert [event.get("stroke") for event in seen] == ["question", None]
+    assert "adas" not in str(seen)
+
+
+def test_a_presented_replay_plays_at_a_speed_the_replay_offers():
+    from django.test import Client
+
+    client = Client()
+
+    def speed(asked):
+        return client.get(f"/b/{BOARD}/show", {"replay": asked}).context["client_config"]["replay"]
+
+    assert speed("16") == {"speed": 16}
+    assert speed("") == {"speed": 4} and speed("3") == {"speed": 4} and speed("1e9") == {"speed": 4}
+    # Without ?replay the projector page is the live one.
+    assert "replay" not in Client().get(f"/b/{BOARD}/show").context["client_config"]

@@ -8,6 +8,7 @@ import { BACKGROUND_KINDS } from '../backgrounds.js';
 import { gettext, gettext_noop, interpolate } from '../i18n.js';
 import { VIEWER } from '../policy.js';
 import { downloadAs } from './download.js';
+import { readLinks } from './readlink.js';
 import { displayName } from './people.js';
 
 // The toggles of the panel: class setting, label, and what it does, for the title.
@@ -57,7 +58,8 @@ function rowName(person) {
 /**
  * panel: the [data-role=class-panel] element; toggle: the toolbar's "Class" button.
  * join: the page config's {code, url, qr} or null; gridUrl: the host's grid of every page;
- * pagesUrl: the board's export.zip, every student's page (fetched with the host key);
+ * replayUrl: the replay page; linksUrl: where the signed read links are asked for (the projector's
+ * replay among them); pagesUrl: the board's export.zip, every student's page (fetched with the host key);
  * hostKey(): this browser's host key;
  * me(): this participant's id; onSet(changes) (false when it could not be sent),
  * onRemoveInk(id), onRemove(id); copy(text): resolves to whether it was copied.
@@ -65,7 +67,7 @@ function rowName(person) {
 export function createClassPanel(
   panel,
   toggle,
-  { board, join, gridUrl, replayUrl, pagesUrl, hostKey, me, onSet, onRemoveInk, onRemove, copy },
+  { board, join, gridUrl, replayUrl, linksUrl, pagesUrl, hostKey, me, onSet, onRemoveInk, onRemove, copy },
 ) {
   let settings = null;
   let people = [];
@@ -190,6 +192,13 @@ export function createClassPanel(
   replay.href = replayUrl;
   replay.target = '_blank';
   replay.rel = 'noopener';
+  // The lesson played on the projector for the class: an address with a projector's read link
+  // (the server signs it; it holds no key), opened on the projector's screen.
+  const presentReplay = element('a', 'show-link', gettext('Play the replay on the projector'));
+  presentReplay.dataset.role = 'present-replay-link';
+  presentReplay.target = '_blank';
+  presentReplay.rel = 'noopener';
+  presentReplay.hidden = true;
   const pages = element('a', 'pages-link', gettext('Download every student\'s page'));
   pages.dataset.role = 'pages-zip';
   pages.href = pagesUrl;
@@ -212,6 +221,7 @@ export function createClassPanel(
     projector,
     grid,
     replay,
+    presentReplay,
     pages,
     pagesStatus,
   );
@@ -229,6 +239,12 @@ export function createClassPanel(
     teacher.value = key ? teacherLink({ joinUrl: join?.url, fallbackOrigin, board, hostKey: key }) : '';
     teacherRow.hidden = !key;
     projector.href = projectorLink({ joinUrl: join?.url, fallbackOrigin, board });
+    if (key) {
+      readLinks(linksUrl, key).then((signed) => {
+        presentReplay.hidden = !signed?.replay;
+        if (signed?.replay) presentReplay.href = new URL(signed.replay, fallbackOrigin).href;
+      });
+    }
   }
 
   function personItem(id) {

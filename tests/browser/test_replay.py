@@ -6,7 +6,7 @@ import time
 import pytest
 
 from tests.browser.conftest import ARTIFACTS, wait_until
-from tests.browser.test_class_mode import socket_clients  # noqa: F401 - the fixture, used by name
+from tests.browser.test_class_mode import join_token, socket_clients  # noqa: F401 - the fixture, used by name
 from tests.browser.test_live_canvas import LAPTOP
 from tests.browser.test_picture import board_pixel
 
@@ -60,3 +60,53 @@ def test_a_replay_plays_the_strokes_in_order_at_their_pace_and_scrubs_back(
     assert wait_until(lambda: shows(page, "red") and not shows(page, "green") and not shows(page, "blue"))
     page.keyboard.press("ArrowRight")
     assert wait_until(lambda: shows(page, "green") and not shows(page, "blue"))
+
+
+def test_the_host_replays_one_students_ink_and_plays_the_lesson_on_the_projector(
+    server,
+    open_page,
+    socket_clients,  # noqa: F811 - the fixture imported above
+):
+    host = open_page(f"{server.http_url}/new/", "host", **LAPTOP)
+    board = host.evaluate("() => JSON.parse(document.getElementById('board-config').textContent).board")
+    assert wait_until(lambda: host.evaluate("() => window.sketchsite.session.role") == "host")
+    host.locator("[data-role=class-toggle]").click()
+    panel = host.locator("[data-role=class-panel]")
+    code = panel.locator("[data-role=join-code]").text_content()
+    for name, colour in (("Ada", "red"), ("Bea", "green"), ("Cem", "blue")):
+        student = socket_clients(board, token=join_token(server, code, name))
+        hex_colour = "#{:02x}{:02x}{:02x}".format(*COLOURS[colour])
+        student.draw(f"line-{colour}", hex_colour, [200, LINES[colour], 1400, LINES[colour]], width=24)
+
+    # The host's replay offers each participant by name; Bea's alone shows her line only.
+    replay = host.context.new_page()
+    replay.goto(f"{server.http_url}/b/{board}/replay")
+    assert wait_until(lambda: all(shows(replay, name) for name in COLOURS))
+    whose = replay.locator("[data-role=replay-participant]")
+    assert wait_until(whose.is_visible)
+    assert whose.locator("option").all_text_contents() == ["Everyone", "Ada", "Bea", "Cem"]
+    whose.select_option(label="Bea")
+    assert wait_until(lambda: [name for name in COLOURS if shows(replay, name)] == ["green"])
+    # Stepping goes through Bea's strokes: back before her one, the board is empty of her ink.
+    replay.locator("[data-role=replay-previous]").click()
+    assert wait_until(lambda: not any(shows(replay, name) for name in COLOURS))
+    replay.locator("[data-role=replay-next]").click()
+    assert replay.locator("[data-role=replay-position]").text_content() == "2 of 3"
+    whose.select_option(label="Everyone")
+    assert wait_until(lambda: [name for name in COLOURS if shows(replay, name)] == ["red", "green"])
+    replay.close()
+
+    # The Class panel's projector replay: a projector with no key plays the lesson from its start.
+    present = panel.locator("[data-role=present-replay-link]")
+    assert wait_until(present.is_visible)
+    address = present.get_attribute("href")
+    assert "/show?replay=" in address and "link=" in address
+    projector = open_page(address, "projector", wait_online=False, **LAPTOP)
+    assert projector.locator("[data-role=replay-bar]").is_hidden()
+    assert wait_until(
+        lambda: len(projector.evaluate("() => window.sketchsite.replay.strokeTimes")) == 3, timeout=15
+    )
+    played = projector.evaluate("() => window.sketchsite.replay.strokeTimes")
+    assert [entry["stroke"] for entry in played] == ["line-red", "line-green", "line-blue"]
+    assert wait_until(lambda: all(shows(projector, name) for name in COLOURS))
+    projector.screenshot(path=ARTIFACTS / "replay-projector.png")

@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
 
-import { applyEvent, createBoard } from '../../frontend/board.js';
-import { advanced, eventsBy, Replay, strokeStep, timeline } from '../../frontend/replay.js';
+import { applyEvent, createBoard, isShown } from '../../frontend/board.js';
+import { advanced, authorsOf, eventsBy, Replay, strokeStep, timeline } from '../../frontend/replay.js';
 
 const marker = { kind: 'marker', color: '#000000', width: 4 };
 
@@ -67,13 +67,37 @@ test('the clock keeps the recorded pace, or squeezes long pauses, and plays at a
   assert.equal(advanced(4000, 2000, 8), 20000);
 });
 
-test('stepping goes from stroke to stroke, over the edits between them', () => {
+test('stepping brings one stroke or takes one away, over the edits between them', () => {
   const events = [{ kind: 'stroke' }, { kind: 'erase' }, { kind: 'stroke' }, { kind: 'undo' }, { kind: 'stroke' }];
   assert.equal(strokeStep(events, 0, 1), 1);
   assert.equal(strokeStep(events, 1, 1), 3);
   assert.equal(strokeStep(events, 3, 1), 5);
   assert.equal(strokeStep(events, 5, 1), 5);
-  assert.equal(strokeStep(events, 5, -1), 3);
-  assert.equal(strokeStep(events, 3, -1), 1);
-  assert.equal(strokeStep(events, 1, -1), 0);
+  // Back, the last stroke shown goes, and the edits after it with it.
+  assert.equal(strokeStep(events, 5, -1), 4);
+  assert.equal(strokeStep(events, 4, -1), 2);
+  assert.equal(strokeStep(events, 3, -1), 2);
+  assert.equal(strokeStep(events, 2, -1), 0);
+  assert.equal(strokeStep(events, 0, -1), 0);
+});
+
+test("a filtered replay shows one participant's ink, and steps through their strokes only", () => {
+  const events = lesson();
+  assert.deepEqual(authorsOf(events), ['bob', 'ann']);
+  const replay = new Replay(800, 600, events, { every: 7, onlyAuthor: 'ann' });
+  const everyone = new Replay(800, 600, events, { every: 7 });
+  for (const count of [0, 5, 17, 33, events.length]) {
+    const filtered = replay.boardAt(count);
+    const whole = everyone.boardAt(count);
+    // The same board underneath: every event applies, others' ink is held, not shown.
+    assert.deepEqual(shape(filtered), shape(whole));
+    const shown = [...filtered.strokes.values()].filter(isShown).map((stroke) => stroke.author);
+    assert.ok(shown.every((author) => author === 'ann'), `after ${count} events`);
+  }
+  assert.ok([...replay.boardAt(events.length).strokes.values()].some(isShown));
+  const annAt = events.map((event, index) => [event, index + 1]).filter(([event]) => event.kind === 'stroke' && event.author === 'ann');
+  assert.equal(strokeStep(events, 0, 1, 'ann'), annAt[0][1]);
+  assert.equal(strokeStep(events, annAt[0][1], 1, 'ann'), annAt[1][1]);
+  assert.equal(strokeStep(events, annAt[1][1], -1, 'ann'), annAt[1][1] - 1);
+  assert.equal(strokeStep(events, annAt[1][1] - 1, -1, 'ann'), annAt[0][1] - 1);
 });
