@@ -74,6 +74,10 @@ class BoardConsumer(BoardSocket):
             # and it could arrive in neither.
             self.membership = await self.hub.join(group_name(board), self)
             state = await database_sync_to_async(self.store.read)(board)
+            if state.deleted:
+                await self.close(protocol.CLOSE_BOARD_DELETED, "the host deleted this board")
+                return
+            await database_sync_to_async(self.store.visited)(board)
             relay = self.membership.relay
             relay.learned_class(state.classroom)
             participant = connecting_participant(

@@ -33,6 +33,8 @@ CLOSE_TOO_SLOW = 4011
 # The board cannot be opened right now (database or channel layer away); mirrors 1013, which
 # the websocket server does not let an application send.
 CLOSE_TRY_AGAIN_LATER = 4013
+# The host deleted the board (draw/archive.py): now, and on every connect until they undo it.
+CLOSE_BOARD_DELETED = 4014
 
 # Client -> server message types.
 STROKE_BEGIN = "stroke.begin"

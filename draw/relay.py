@@ -51,6 +51,7 @@ JOINED_EVENT = "board.joined"
 CLASS_EVENT = "board.class"
 REMOVE_EVENT = "board.remove"
 HOST_KEY_EVENT = "board.host_key"
+DELETED_EVENT = "board.deleted"
 ROSTER_EVENT = "board.roster"
 # A roster part not heard again for this many heartbeats belongs to a stopped process.
 ROSTER_EXPIRY_HEARTBEATS = 3
@@ -431,6 +432,10 @@ class BoardRelay:
                     protocol.CLOSE_HOST_KEY_CHANGED,
                     "the board's host key changed",
                 )
+        elif kind == DELETED_EVENT:
+            await self._close_members(
+                lambda participant: True, protocol.CLOSE_BOARD_DELETED, "the host deleted this board"
+            )
         elif kind == REMOVE_EVENT:
             await self._close_members(
                 lambda participant: participant.id == message["participant"],
@@ -697,3 +702,8 @@ async def announce_host_key(channel_layer, board, settings):
     """Tell every process holding `board` that its host key was reset (ClassSettings after it)."""
     event = {"type": HOST_KEY_EVENT, "class": settings.to_wire(), "version": settings.version}
     await channel_layer.group_send(group_name(board), event)
+
+
+async def announce_deleted(channel_layer, board):
+    """Tell every process holding `board` that its host deleted it: each closes its sockets."""
+    await channel_layer.group_send(group_name(board), {"type": DELETED_EVENT})

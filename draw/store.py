@@ -8,7 +8,9 @@ against the same, complete history. A board has no row until something is commit
 to it: opening a board, or connecting to any name, stores nothing.
 """
 
+import datetime
 import logging
+import secrets
 import threading
 from collections import OrderedDict
 from contextlib import contextmanager
@@ -17,21 +19,30 @@ from typing import NamedTuple
 
 from django.apps import apps
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connections, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from draw import audience, hostkeys, metrics
 from draw.boards import new_join_code
 from draw.classroom import PAGE_SETTINGS, ClassSettings
+from draw.errors import ProtocolError
 from draw.history import STROKE, BoardHistory, skipped_event
 from draw.logrows import UnreadableRow
 from draw.models import Board, BoardAsset, BoardEvent
 from draw.outages import OutageLog
 from draw.pages import page_of_item
 
+# A board's last visit is stored at most this often: thirty students joining at once write it once.
+VISIT_RESOLUTION = datetime.timedelta(minutes=1)
 # Tries at a join code no board has before giving up (32^6 codes: a clash is rare already).
 JOIN_CODE_ATTEMPTS = 20
 
 logger = logging.getLogger(__name__)
+
+
+def new_owner():
+    """A new host's id for their list of lessons (Board.owner): random, and no secret."""
+    return secrets.token_hex(16)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +61,8 @@ class BoardState:
     removed: frozenset = frozenset()
     # Whose view of the board this is (draw/audience.py group); the whole board by default.
     view: str = audience.EVERYONE
+    # Deleted by its host (draw/archive.py): it reads as no board at all until the undo.
+    deleted: bool = False
 
     def seen_by(self, who, settings=None):
         """This state as audience `who` sees it under `settings` (the board's own by default):
@@ -96,7 +109,7 @@ class _CommitStatements:
         # SQLite has no FOR UPDATE; its IMMEDIATE transaction already holds the write lock.
         lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
         self.lock_board = (
-            f"SELECT {column(board, 'last_seq')} FROM {quote(board.db_table)} "
+            f"SELECT {column(board, 'last_seq')}, {column(board, 'deleted_at')} FROM {quote(board.db_table)} "
             f"WHERE {quote(board.pk.column)} = %s{lock}"
         )
         self.find_event = (
@@ -126,6 +139,7 @@ _STATE_FIELDS = (
     "join_code",
     "removed_participants",
     "class_version",
+    "deleted_at",
     *ClassSettings.__dataclass_fields__.keys() - {"hosted", "version"},
 )
 
@@ -215,6 +229,10 @@ class BoardStore:
         board = Board.objects.filter(name=name).values(*_STATE_FIELDS).first()
         if board is None:
             return BoardState(name, False, self.limits.board_width, self.limits.board_height, 0, ())
+        if board["deleted_at"] is not None:
+            return BoardState(
+                name, False, self.limits.board_width, self.limits.board_height, 0, (), deleted=True
+            )
         cached = self._caught_up(name, board["pk"], board["width"], board["height"], board["last_seq"])
         with self._lock:
             strokes = tuple(cached.history.visible_strokes())
@@ -276,7 +294,11 @@ class BoardStore:
                     board = self._row_for(name, kind)
                     cursor.execute(sql.lock_board, [board.pk])
                     locked = cursor.fetchone()
-                (last_seq,) = locked
+                last_seq, deleted_at = locked
+                if deleted_at is not None:
+                    # Its sockets are being closed (CLOSE_BOARD_DELETED); one that has not heard yet
+                    # writes nothing on a board its host took away.
+                    raise ProtocolError("forbidden", "the host deleted this board")
                 cursor.execute(sql.find_event, [board.pk, author, client_id])
                 if cursor.fetchone() is not None:
                     return self._duplicate(name, board.pk, author, client_id)
@@ -301,16 +323,25 @@ class BoardStore:
             history.apply(event)
         return Commit(seq=seq, event=event, duplicate=False)
 
+    def visited(self, name):
+        """Note that a page of the board was opened now, at most once per VISIT_RESOLUTION: what
+        `manage.py prune_boards` measures a board's age by (draw/archive.py)."""
+        now = timezone.now()
+        stale = Q(visited_at__isnull=True) | Q(visited_at__lt=now - VISIT_RESOLUTION)
+        Board.objects.filter(stale, name=name).update(visited_at=now)
+
     # --- class mode ----------------------------------------------------------------
 
-    def create(self, name, hosted=True):
+    def create(self, name, hosted=True, owner=None, **fields):
         """Make a board's row (its join code, and a host key when `hosted`); the host key, or None.
 
-        None too when the board exists already: its host link is the host's to share.
+        None too when the board exists already: its host link is the host's to share. A hosted
+        board joins `owner`'s lessons (draw/archive.py), or begins a list of its own; `fields`
+        are more of its columns (a duplicated lesson's pages).
         """
         try:
             with transaction.atomic():
-                board = self._new_row(name, hosted)
+                board = self._new_row(name, hosted, owner, **fields)
         except IntegrityError:
             if Board.objects.filter(name=name).exists():
                 return None
@@ -328,7 +359,11 @@ class BoardStore:
                 key = hostkeys.host_key(name, board.host_key_salt)
                 board.host_key_hash = hostkeys.key_hash(key)
                 board.class_version += 1
-                board.save(update_fields=["host_key_salt", "host_key_hash", "class_version", "updated_at"])
+                # A board given its first host begins a list of lessons of its own.
+                board.owner = board.owner or new_owner()
+                board.save(
+                    update_fields=["host_key_salt", "host_key_hash", "class_version", "owner", "updated_at"]
+                )
             return hostkeys.host_key(name, board.host_key_salt)
 
     def set_class(self, name, changes):
@@ -378,10 +413,12 @@ class BoardStore:
             board.removed_participants = [*removed, participant_id][-max_removed:]
             board.save(update_fields=["removed_participants", "updated_at"])
 
-    def _new_row(self, name, hosted):
+    def _new_row(self, name, hosted, owner=None, **more):
         """A new board row with a join code no other board has (inside the caller's transaction)."""
         salt = hostkeys.new_salt() if hosted else ""
         fields = {
+            **more,
+            "owner": (owner or new_owner()) if hosted else "",
             "name": name,
             "width": self.limits.board_width,
             "height": self.limits.board_height,

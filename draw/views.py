@@ -1,9 +1,7 @@
 import datetime
 import gzip
 import io
-import itertools
 import re
-import secrets
 from urllib.parse import quote
 
 import segno
@@ -25,8 +23,8 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags
 from django.utils.translation import gettext
 
-from draw import addresses, audience, export, pdfexport, readers, roster, snapshots, store, zipexport
-from draw.boards import CLASSIC_BOARD, normal_join_code, random_board_name
+from draw import addresses, archive, audience, export, pdfexport, readers, roster, snapshots, store, zipexport
+from draw.boards import CLASSIC_BOARD, normal_join_code
 from draw.exporter import RendersBusy, default_exporter
 from draw.hostkeys import is_host_key
 from draw.items import is_id
@@ -41,8 +39,6 @@ from draw.participants import (
 )
 from draw.strings import is_scalar_text
 
-# Readable names tried before a random tail is added to them.
-NEW_BOARD_READABLE_ATTEMPTS = 3
 # How much of a refused name the form shows back: enough to see what to shorten.
 NAME_SHOWN_BACK_LENGTH = 4 * MAX_NAME_LENGTH
 # The speeds of the replay page's menu (frontend/replay.js SPEEDS), as a projector's address names them.
@@ -124,6 +120,7 @@ def client_config(request, board, page):
         "snapshotUrl": reverse("board-snapshot", kwargs={"board": board}),
         "logUrl": reverse("board-log", kwargs={"board": board}),
         "replayUrl": reverse("board-replay", kwargs={"board": board}),
+        "lessonsUrl": reverse("board-lessons", kwargs={"board": board}),
         "size": list(size),
         "newBoardUrl": reverse("new-board"),
         "gridUrl": reverse("board-grid", kwargs={"board": board}),
@@ -151,14 +148,8 @@ def client_config(request, board, page):
 
 def new_board(request):
     """Make a board with a host under a name no board has yet, and open it as its host."""
-    for attempt in itertools.count():
-        name = random_board_name()
-        if attempt >= NEW_BOARD_READABLE_ATTEMPTS:
-            # Readable names can run short on a long-lived server; a random tail ends the search.
-            name = f"{name}-{secrets.token_hex(3)}"
-        key = store.default_store().create(name, hosted=True)
-        if key is not None:
-            return redirect(addresses.host_url("", name, key))
+    name, key = archive.new_lesson()
+    return redirect(addresses.host_url("", name, key))
 
 
 def join(request):

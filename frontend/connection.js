@@ -13,6 +13,7 @@ import { OutgoingQueue } from './outgoing.js';
 import {
   CLOSE_BOARD_NOT_FOUND,
   CLOSE_REMOVED,
+  CLOSE_BOARD_DELETED,
   CLOSE_RESYNC,
   DEFAULT_LIMITS,
   encode,
@@ -132,6 +133,10 @@ export class Connection {
     this.queue.drain();
     if (event.code === CLOSE_BOARD_NOT_FOUND) {
       this.stop(event.reason || gettext('No such board'));
+      return;
+    }
+    if (event.code === CLOSE_BOARD_DELETED) {
+      this.stop(gettext('The host deleted this board'));
       return;
     }
     if (event.code === CLOSE_REMOVED) {

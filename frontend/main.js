@@ -129,6 +129,7 @@ const classPanel = createClassPanel(
     join: config.join,
     gridUrl: config.gridUrl,
     replayUrl: config.replayUrl,
+    lessonsUrl: config.lessonsUrl,
     linksUrl: config.linksUrl,
     pagesUrl,
     hostKey,

@@ -46,6 +46,8 @@ export const CLOSE_HOST_KEY_CHANGED = 4012;
 // is 1013, but Daphne lets an application close only with 1000 or 3000-4999, so the server
 // sends its mirror 4013; the standard one, from a proxy say, means the same.
 export const CLOSE_TRY_AGAIN_LATER = 4013;
+// The host deleted the board: every connect is closed the same way until they undo it.
+export const CLOSE_BOARD_DELETED = 4014;
 export const CLOSE_TRY_AGAIN_LATER_STANDARD = 1013;
 
 // Ids of strokes, edits and participants: one pattern, in items.json.

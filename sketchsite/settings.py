@@ -281,6 +281,12 @@ SKETCHSITE = {
     "MAX_REMOVED_PARTICIPANTS": env_int("SKETCHSITE_MAX_REMOVED_PARTICIPANTS", 500, minimum=1),
     # Students a board's roster keeps (the first to join); the pages of `export.zip` are bounded by it too.
     "MAX_ROSTER": env_int("SKETCHSITE_MAX_ROSTER", 500, minimum=1),
+    # The lesson archive (draw/archive.py): the lessons a host's list shows (the newest), the
+    # days a deleted board can be brought back before `manage.py prune_boards` removes it, and
+    # the days a board nobody hosts is kept after its last visit.
+    "ARCHIVE_MAX_LESSONS": env_int("SKETCHSITE_ARCHIVE_MAX_LESSONS", 200, minimum=1),
+    "DELETE_UNDO_DAYS": env_int("SKETCHSITE_DELETE_UNDO_DAYS", 7, minimum=0),
+    "BOARD_RETENTION_DAYS": env_int("SKETCHSITE_BOARD_RETENTION_DAYS", 90, minimum=1),
     # How long a signed read link (draw/readers.py) opens a hosted board's snapshot or export.
     "READ_LINK_MAX_AGE_SECONDS": env_int("SKETCHSITE_READ_LINK_MAX_AGE_SECONDS", 3600, minimum=10),
     # Joining over HTTP (/b/<board>/snapshot): boards whose compressed snapshot, at their latest

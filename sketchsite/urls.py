@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import path, re_path
 from django.views.i18n import JavaScriptCatalog, set_language
 
-from draw import operations, uploadviews, views
+from draw import archiveviews, operations, uploadviews, views
 from draw.boards import BOARD_NAME_PATTERN
 
 urlpatterns = [
@@ -31,6 +31,18 @@ urlpatterns = [
         rf"^b/(?P<board>{BOARD_NAME_PATTERN})/assets/(?P<digest>[0-9a-f]{{64}})$",
         uploadviews.board_asset,
         name="board-asset",
+    ),
+    # The host's lessons (draw/archive.py): the page, its list, and what it does to a lesson.
+    re_path(rf"^b/(?P<board>{BOARD_NAME_PATTERN})/lessons$", archiveviews.lessons_page, name="board-lessons"),
+    re_path(
+        rf"^b/(?P<board>{BOARD_NAME_PATTERN})/lessons\.json$", archiveviews.lessons, name="board-lessons-json"
+    ),
+    re_path(rf"^b/(?P<board>{BOARD_NAME_PATTERN})/lessons/new$", archiveviews.new_lesson, name="lesson-new"),
+    re_path(
+        rf"^b/(?P<board>{BOARD_NAME_PATTERN})/lessons/(?P<lesson>{BOARD_NAME_PATTERN})/"
+        r"(?P<action>duplicate|delete|restore)$",
+        archiveviews.lesson_action,
+        name="lesson-action",
     ),
     re_path(r"^b/(?P<board>[^/]*)/?$", views.bad_board_name),
     path("j/", views.join, name="join"),

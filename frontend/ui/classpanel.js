@@ -58,7 +58,7 @@ function rowName(person) {
 /**
  * panel: the [data-role=class-panel] element; toggle: the toolbar's "Class" button.
  * join: the page config's {code, url, qr} or null; gridUrl: the host's grid of every page;
- * replayUrl: the replay page; linksUrl: where the signed read links are asked for (the projector's
+ * replayUrl: the replay page; lessonsUrl: the host's list of lessons; linksUrl: where the signed read links are asked for (the projector's
  * replay among them); pagesUrl: the board's export.zip, every student's page (fetched with the host key);
  * hostKey(): this browser's host key;
  * me(): this participant's id; onSet(changes) (false when it could not be sent),
@@ -67,7 +67,7 @@ function rowName(person) {
 export function createClassPanel(
   panel,
   toggle,
-  { board, join, gridUrl, replayUrl, linksUrl, pagesUrl, hostKey, me, onSet, onRemoveInk, onRemove, copy },
+  { board, join, gridUrl, replayUrl, lessonsUrl, linksUrl, pagesUrl, hostKey, me, onSet, onRemoveInk, onRemove, copy },
 ) {
   let settings = null;
   let people = [];
@@ -199,6 +199,10 @@ export function createClassPanel(
   presentReplay.target = '_blank';
   presentReplay.rel = 'noopener';
   presentReplay.hidden = true;
+  // Every lesson this host has made: open, replay, duplicate, delete (frontend/archive.js).
+  const lessons = element('a', 'show-link', gettext('Your lessons'));
+  lessons.dataset.role = 'lessons-link';
+  lessons.href = lessonsUrl;
   const pages = element('a', 'pages-link', gettext('Download every student\'s page'));
   pages.dataset.role = 'pages-zip';
   pages.href = pagesUrl;
@@ -222,6 +226,7 @@ export function createClassPanel(
     grid,
     replay,
     presentReplay,
+    lessons,
     pages,
     pagesStatus,
   );
