@@ -12,7 +12,7 @@ import zxingcpp
 from django.test import Client, RequestFactory
 from PIL import Image, ImageDraw
 
-from draw import addresses, hostkeys, store, views
+from draw import addresses, archive, hostkeys, store, views
 from draw.boards import new_join_code
 from draw.participants import identity_from_token
 
@@ -63,7 +63,7 @@ def test_new_board_is_hosted_and_its_host_key_is_in_the_fragment(client):
 def test_new_board_skips_names_already_in_use(client, monkeypatch):
     store.default_store().create("brave-otter-11", hosted=False)
     offered = iter(["brave-otter-11", "calm-heron-22"])
-    monkeypatch.setattr(views, "random_board_name", lambda: next(offered))
+    monkeypatch.setattr(archive, "random_board_name", lambda: next(offered))
     board, key = new_hosted_board(client)
     assert board == "calm-heron-22"
     assert not store.board_state("brave-otter-11").classroom.hosted
