@@ -37,6 +37,9 @@ SERVER_MESSAGES = {
     protocol.ACK,
     protocol.ERROR,
     protocol.PRESENCE,
+    # The server's batching interval, announced to everyone when its load changes: on a busy
+    # machine the hostile sockets hear it too.
+    protocol.PACE,
 }
 
 

@@ -296,7 +296,7 @@ def test_new_board_skips_names_already_in_use(client, monkeypatch):
     for name in ("brave-otter-11", "calm-heron-22"):
         Board.objects.create(name=name, width=1600, height=900)
     offered = iter(["brave-otter-11", "calm-heron-22", "eager-lynx-33"])
-    monkeypatch.setattr("draw.views.random_board_name", lambda: next(offered))
+    monkeypatch.setattr("draw.archive.random_board_name", lambda: next(offered))
     response = client.get("/new/")
     assert response.status_code == 302
     assert response["Location"].startswith("/b/eager-lynx-33/#host=")
@@ -305,7 +305,7 @@ def test_new_board_skips_names_already_in_use(client, monkeypatch):
 @pytest.mark.django_db
 def test_new_board_adds_a_random_tail_when_readable_names_keep_colliding(client, monkeypatch):
     Board.objects.create(name="swift-otter-42", width=1600, height=900)
-    monkeypatch.setattr("draw.views.random_board_name", lambda: "swift-otter-42")
+    monkeypatch.setattr("draw.archive.random_board_name", lambda: "swift-otter-42")
     response = client.get("/new/")
     assert response.status_code == 302
     location = response["Location"]
