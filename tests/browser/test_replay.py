@@ -1,9 +1,12 @@
 """The replay page: three strokes drawn two seconds apart play back in order at 8x, the end of the
 replay is the board as it is, and scrubbing back shows the board as it was."""
 
+import io
 import time
+import urllib.request
 
 import pytest
+from PIL import Image
 
 from tests.browser.conftest import ARTIFACTS, wait_until
 from tests.browser.test_class_mode import join_token, socket_clients  # noqa: F401 - the fixture, used by name
@@ -52,6 +55,14 @@ def test_a_replay_plays_the_strokes_in_order_at_their_pace_and_scrubs_back(
     assert wait_until(lambda: all(shows(page, name) for name in COLOURS))
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / "replay.png")
+    # The last frame is the board as its export draws it: the same colour at every point of a
+    # grid over the board (on the lines, beside them and between them).
+    with urllib.request.urlopen(f"{server.http_url}/b/{BOARD}/export.png", timeout=10) as response:
+        exported = Image.open(io.BytesIO(response.read())).convert("RGB")
+    samples = [(x, y) for x in range(100, 1600, 100) for y in (*LINES.values(), 100, 325, 575, 850)]
+    for x, y in samples:
+        replayed, drawn = board_pixel(page, x, y)[:3], exported.getpixel((x, y))
+        assert all(abs(a - b) < 40 for a, b in zip(replayed, drawn, strict=True)), (x, y, replayed, drawn)
 
     # Back to after the first stroke, by the previous-stroke control: the board as it was then.
     page.locator("[data-role=replay-previous]").click()
