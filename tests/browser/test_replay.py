@@ -2,6 +2,7 @@
 replay is the board as it is, and scrubbing back shows the board as it was."""
 
 import io
+import json
 import time
 import urllib.request
 
@@ -121,3 +122,43 @@ def test_the_host_replays_one_students_ink_and_plays_the_lesson_on_the_projector
     assert [entry["stroke"] for entry in played] == ["line-red", "line-green", "line-blue"]
     assert wait_until(lambda: all(shows(projector, name) for name in COLOURS))
     projector.screenshot(path=ARTIFACTS / "replay-projector.png")
+
+
+def test_a_students_replay_in_lanes_holds_their_own_page_and_the_hosts_ink_only(
+    server,
+    open_page,
+    socket_clients,  # noqa: F811 - the fixture imported above
+):
+    host = open_page(f"{server.http_url}/new/", "host", **LAPTOP)
+    board = host.evaluate("() => JSON.parse(document.getElementById('board-config').textContent).board")
+    assert wait_until(lambda: host.evaluate("() => window.sketchsite.session.role") == "host")
+    key = host.evaluate("(board) => localStorage.getItem(`sketchsite.host.${board}`)", board)
+    host.locator("[data-role=class-toggle]").click()
+    panel = host.locator("[data-role=class-panel]")
+    code = panel.locator("[data-role=join-code]").text_content()
+    panel.locator("[data-setting=lanes]").check()
+    assert wait_until(lambda: host.evaluate("() => window.sketchsite.session.settings.lanes"))
+    tokens = {name: join_token(server, code, name) for name in ("Ada", "Bea")}
+    for name, colour in (("Ada", "red"), ("Bea", "green")):
+        hex_colour = "#{:02x}{:02x}{:02x}".format(*COLOURS[colour])
+        points = [200, LINES[colour], 1400, LINES[colour]]
+        socket_clients(board, token=tokens[name]).draw(f"line-{colour}", hex_colour, points, width=24)
+    socket_clients(board, host=key).draw(
+        "line-blue", "#1971c2", [200, LINES["blue"], 1400, LINES["blue"]], width=24
+    )
+
+    # Ada replays her own page: her ink and the host's, never Bea's; the host replays all three.
+    ada = open_page(
+        f"{server.http_url}/b/{board}/replay#t={tokens['Ada']}", "ada", wait_online=False, **LAPTOP
+    )
+    assert wait_until(lambda: ada.evaluate("() => window.sketchsite.replay.events.length") == 3)
+    assert wait_until(lambda: [name for name in COLOURS if shows(ada, name)] == ["red", "blue"])
+    assert "line-green" not in json.dumps(ada.evaluate("() => window.sketchsite.replay.events"))
+    ada.locator("[data-role=replay-play]").click()
+    assert wait_until(lambda: ada.evaluate("() => window.sketchsite.replay.shown") == 3, timeout=10)
+    assert [name for name in COLOURS if shows(ada, name)] == ["red", "blue"]
+    # Only the host is offered the filter.
+    assert ada.locator("[data-role=replay-participant]").is_hidden()
+    everyone = host.context.new_page()
+    everyone.goto(f"{server.http_url}/b/{board}/replay")
+    assert wait_until(lambda: all(shows(everyone, name) for name in COLOURS))
