@@ -213,7 +213,7 @@ def encode(frames, frame_ms, max_bytes):
     other frame but the first and the last left out (each one left shown twice as long) until the
     file fits in `max_bytes`, down to the last frame alone, and lossy if even that does not."""
     while True:
-        body = _webp(frames, frame_ms)
+        body = write_webp(frames, frame_ms)
         if len(body) <= max_bytes or len(frames) == 1:
             break
         frames = [frames[0], *frames[1:-1][1::2], frames[-1]] if len(frames) > 2 else frames[-1:]
@@ -221,11 +221,12 @@ def encode(frames, frame_ms, max_bytes):
     for quality in LOSSY_QUALITIES:
         if len(body) <= max_bytes:
             break
-        body = _webp(frames, frame_ms, quality)
+        body = write_webp(frames, frame_ms, quality)
     return body
 
 
-def _webp(frames, frame_ms, lossy_quality=None):
+def write_webp(frames, frame_ms, lossy_quality=None):
+    """The frames as an animated WebP, lossless unless a lossy quality is given."""
     out = io.BytesIO()
     lossless = lossy_quality is None
     frames[0].save(

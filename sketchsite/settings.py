@@ -274,9 +274,9 @@ SKETCHSITE = {
     "EXPORT_MAX_RENDERS": env_int("SKETCHSITE_EXPORT_MAX_RENDERS", 2, minimum=1),
     "EXPORT_CACHE_ENTRIES": env_int("SKETCHSITE_EXPORT_CACHE_ENTRIES", 64, minimum=0),
     "EXPORT_CACHE_BYTES": env_int("SKETCHSITE_EXPORT_CACHE_BYTES", 67108864, minimum=0),
-    # The lesson's timelapse (export.webp, draw/timelapse.py): frames at most, pixels of each (the
-    # frames are held in memory until the file is written: frames x pixels x 3 bytes), bytes of
-    # the file, seconds spent drawing frames before it ends on the board now, and each frame's ms.
+    # The lesson's timelapse (export.webp, draw/timelapse.py): frames at most, pixels of each (every
+    # frame is held in memory until the file is written, 4 bytes a pixel: docs/performance.md), bytes
+    # of the file, seconds spent drawing frames before it ends on the board now, and each frame's ms.
     "TIMELAPSE_MAX_FRAMES": env_int("SKETCHSITE_TIMELAPSE_MAX_FRAMES", 120, minimum=2, maximum=1000),
     "TIMELAPSE_MAX_PIXELS": env_int(
         "SKETCHSITE_TIMELAPSE_MAX_PIXELS", 360000, minimum=10000, maximum=4000000
