@@ -6,7 +6,7 @@ import time
 from dataclasses import asdict, replace
 from pathlib import Path
 
-from bench import exports, grid, hostile, join, pages, profile, replay, report
+from bench import exports, grid, hostile, join, pages, profile, replay, report, timelapse
 from bench.clients import DESIGNS, NAIVE, SKETCHSITE
 from bench.loadgen import LoadGeneratorError
 from bench.runner import RunOptions, run_design
@@ -26,7 +26,16 @@ from bench.servers import PROJECT_ROOT, DataDir, ServerError
 
 DEFAULT_RESULTS = PROJECT_ROOT / "bench-results"
 # Runs that are not load scenarios: each measures one thing of its own.
-EXTRA_RUNS = (MAX_DRAWERS, exports.EXPORT, hostile.HOSTILE, join.JOIN, grid.GRID, pages.PAGES, replay.REPLAY)
+EXTRA_RUNS = (
+    MAX_DRAWERS,
+    exports.EXPORT,
+    timelapse.TIMELAPSE,
+    hostile.HOSTILE,
+    join.JOIN,
+    grid.GRID,
+    pages.PAGES,
+    replay.REPLAY,
+)
 # A run that cannot finish is a figure too (it did not hold), not a crash of the whole benchmark.
 RUN_ERRORS = (LoadGeneratorError, ServerError, OSError, TimeoutError)
 # Other processes using more than this share of a core during the window spoil the figures.
@@ -109,6 +118,7 @@ def main(argv=None):
         "search": None,
         "profiles": [],
         "export": None,
+        "timelapse": None,
         "hostile": None,
         "join": None,
         "grid": None,
@@ -132,6 +142,10 @@ def main(argv=None):
             if name == replay.REPLAY:
                 record["replay"] = replay.run(data_dir, log_dir)
                 print(replay.table(record["replay"]), end="\n\n", flush=True)
+                continue
+            if name == timelapse.TIMELAPSE:
+                record["timelapse"] = timelapse.run(data_dir)
+                print(timelapse.table(record["timelapse"]), end="\n\n", flush=True)
                 continue
             if name == exports.EXPORT:
                 record["export"] = exports.run(data_dir)

@@ -324,8 +324,8 @@ def text_runs(text, charsets):
 class _Png:
     """One PNG being drawn: the image, its canvas, the scale and the fonts opened for it."""
 
-    def __init__(self, width, height, scale, font_paths):
-        self.image, self.canvas = blank_canvas(width, height, scale)
+    def __init__(self, image, scale, font_paths):
+        self.image, self.canvas = image, ImageDraw.Draw(image)
         self.scale = scale
         self.font_paths = font_paths
         self.fonts = {}
@@ -370,11 +370,32 @@ def to_png(
 
     An item that fails to draw is left out (and added to `left_out`), as in to_svg().
     """
-    font_paths = tuple(path for path in (font_path, fallback_font_path) if path is not None)
-    # Without the text font, Pillow's own draws all of the text: its characters are unknown.
-    png = _Png(width, height, scale, font_paths if font_path is not None else ())
+    image = paper_image(width, height, scale, background, picture)
+    draw_items(image, strokes, scale, font_path, fallback_font_path, left_out)
+    output = io.BytesIO()
+    image.save(output, format="PNG")
+    return output.getvalue()
+
+
+def paper_image(width, height, scale=1.0, background=backgrounds.DEFAULT, picture=None):
+    """The board with no ink at `scale`, as an RGB image: the paper's marks and the picture."""
+    image, _ = blank_canvas(width, height, scale)
+    png = _Png(image, scale, ())
     _png_paper(png, background, width, height)
     _png_picture(png, picture, width, height)
+    return image
+
+
+def draw_items(image, strokes, scale=1.0, font_path=None, fallback_font_path=None, left_out=None):
+    """Draw `strokes` onto `image` (paper_image(), or an image of the same board with ink already
+    on it) in drawing order, as to_png() does; an item that fails to draw is left out.
+
+    Drawing the strokes of a board in two calls, the first ones then the rest in drawing order,
+    gives the same pixels as drawing them in one: a timelapse draws each frame on an earlier one.
+    """
+    font_paths = tuple(path for path in (font_path, fallback_font_path) if path is not None)
+    # Without the text font, Pillow's own draws all of the text: its characters are unknown.
+    png = _Png(image, scale, font_paths if font_path is not None else ())
     for stroke in drawing_order(strokes):
         render = PNG_KINDS.get(stroke.item["kind"])
         if render is not None and stroke.points:
@@ -383,9 +404,7 @@ def to_png(
             except Exception:  # noqa: BLE001 - whatever it was, this item alone is left out
                 # What it drew before failing stays: a part of one item, never a broken export.
                 _left_out(left_out, stroke)
-    output = io.BytesIO()
-    png.image.save(output, format="PNG")
-    return output.getvalue()
+    return image
 
 
 def _png_picture(png, picture, width, height):

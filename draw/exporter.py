@@ -13,7 +13,7 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 
-from draw import export, metrics, store
+from draw import export, metrics, store, timelapse
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +49,32 @@ def render(board, format, scale):
         )
     else:
         raise ValueError(f"unknown export format {format!r}")
+    _report_left_out(board, format, left_out)
+    return body
+
+
+def render_timelapse(board, who, page, limits):
+    """The timelapse's bytes (draw/timelapse.py): `board` a store.BoardState, whole, `who` the
+    reader's audience, `page` the id of the page it plays; its log read from the store."""
+    left_out = []
+    # Rows are numbered without gaps: the first board.seq of the log are those up to board.seq.
+    events = store.default_store().timed_events_since(board.name, 0, board.seq)
+    body = timelapse.to_webp(
+        board,
+        events,
+        who,
+        page,
+        limits,
+        font_path=text_font_path(),
+        fallback_font_path=fallback_font_path(),
+        picture=_picture_of(board.on_page(page)),
+        left_out=left_out,
+    )
+    _report_left_out(board, "webp", left_out)
+    return body
+
+
+def _report_left_out(board, format, left_out):
     if left_out:
         # Every item read back from the log was checked to draw (draw/logrows.py): this is a bug.
         metrics.EXPORT_ITEMS_LEFT_OUT.inc(len(left_out))
@@ -56,7 +82,6 @@ def render(board, format, scale):
         logger.error(
             "board %s: %d items failed to draw in its %s export (%s)", board.name, len(left_out), format, keys
         )
-    return body
 
 
 def _picture_of(board):
@@ -82,7 +107,8 @@ def _npm_file(static_path):
 
 
 class Exporter:
-    """Exports of boards, cached by (board, seq, scale, format, view), at most `max_renders` drawn at once.
+    """Exports of boards, cached by (board, seq, scale, format, view, page), at most `max_renders` drawn
+    at once; timelapses alike, by their limits in place of a scale.
 
     Thread-safe: under ASGI, Django runs the views of concurrent requests in threads of their own.
     """
@@ -110,6 +136,19 @@ class Exporter:
         # other bytes at the same seq.
         paper = board.classroom
         key = (board.name, board.seq, scale, format, board.view, paper.page, paper.background, paper.picture)
+        return self._cached_or_drawn(key, format, lambda: render(board, format, scale))
+
+    def timelapse(self, board, who, page, limits):
+        """The timelapse of page `page` of `board` (a store.BoardState, whole) as audience `who` sees
+        it, from the cache or drawn now within `limits` (draw/timelapse.TimelapseLimits); RendersBusy
+        when no render slot is free."""
+        shown = board.seen_by(who).on_page(page)
+        paper = shown.classroom
+        key = (board.name, board.seq, limits, "webp", shown.view, page, paper.background, paper.picture)
+        return self._cached_or_drawn(key, "webp", lambda: render_timelapse(board, who, page, limits))
+
+    def _cached_or_drawn(self, key, format, draw):
+        """The cached bytes of `key` (its board's name and seq first), or `draw()` in a render slot."""
         with self._lock:
             body = self._cache.get(key)
             if body is not None:
@@ -122,7 +161,7 @@ class Exporter:
             metrics.EXPORT_REFUSED.inc()
             raise RendersBusy(f"{self.max_renders} exports are being drawn already")
         try:
-            body = render(board, format, scale)
+            body = draw()
         finally:
             self.render_slots.release()
         metrics.EXPORT_RENDERS.labels(format=format).inc()

@@ -23,7 +23,19 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags
 from django.utils.translation import gettext
 
-from draw import addresses, archive, audience, export, pdfexport, readers, roster, snapshots, store, zipexport
+from draw import (
+    addresses,
+    archive,
+    audience,
+    export,
+    pdfexport,
+    readers,
+    roster,
+    snapshots,
+    store,
+    timelapse,
+    zipexport,
+)
 from draw.boards import CLASSIC_BOARD, normal_join_code
 from draw.exporter import RendersBusy, default_exporter
 from draw.hostkeys import is_host_key
@@ -136,6 +148,8 @@ def client_config(request, board, page):
             "svg": reverse("board-export", kwargs={"board": board, "format": "svg"}),
             # Every page of the lesson, in order.
             "pdf": reverse("board-export", kwargs={"board": board, "format": "pdf"}),
+            # The page on show played from the log, as an animated WebP.
+            "webp": reverse("board-export", kwargs={"board": board, "format": "webp"}),
             # Every student's page, for the host (the class panel's link).
             "zip": reverse("board-pages-zip", kwargs={"board": board}),
         },
@@ -263,20 +277,22 @@ def health(request):
 
 def board_export(request, board, format):
     """The board as SVG or PNG, drawn from its log; ?scale= sizes the PNG, up to EXPORT_MAX_SCALE.
-    The current page of the lesson, or the one ?page= names; as PDF, every page (draw/pdfexport.py)."""
+    The current page of the lesson, or the one ?page= names; as PDF, every page (draw/pdfexport.py);
+    as WebP, the page's timelapse (draw/timelapse.py)."""
     scale = 1.0
     if format == "png":
         try:
             scale = export.export_scale(request.GET.get("scale"), settings.SKETCHSITE["EXPORT_MAX_SCALE"])
         except ValueError:
             return HttpResponseBadRequest("scale must be a number, such as 2", content_type="text/plain")
-    state = store.board_state(board)
-    if not state.exists:
+    whole = store.board_state(board)
+    if not whole.exists:
         raise Http404("no such board")
     try:
-        state = _seen_by_reader(request, state)
+        reader = _reader(request, whole)
     except readers.ReaderRefused as refused:
         return _refused(refused)
+    state = whole.seen_by(reader.audience)
     if format == "pdf":
         return _lesson_pdf(request, board, state)
     page = request.GET.get("page")
@@ -284,20 +300,45 @@ def board_export(request, board, format):
         raise Http404("no such page on this board")
     # One page of the lesson: the current one unless ?page= names another.
     state = state.on_page(page)
+    if format == "webp":
+        return _lesson_timelapse(request, board, whole, reader.audience, state)
     # The same seq, view, page, scale and format always draw the same bytes.
-    view = "" if state.view == audience.EVERYONE else f"-{state.view}"
-    paper = state.classroom.background
-    if state.classroom.page != FIRST_PAGE:
-        paper = f"p{state.classroom.page}-{paper}"
-    if state.classroom.picture:
-        paper += f"-{state.classroom.picture[:16]}"
-    etag = f'"{state.seq}{view}-{scale:g}-{format}-{paper}"'
+    etag = f'"{state.seq}{_view_and_paper(state)}-{scale:g}-{format}"'
     return _drawn_download(
         request,
         etag,
         lambda: default_exporter().export(state, format, scale),
         export.MEDIA_TYPES[format],
         f"{board}.{format}",
+    )
+
+
+def _view_and_paper(state):
+    """What, beside its seq, an export of one page of `state` (seen_by, on_page) is drawn from, for
+    its ETag: whose view it is, and the page with its paper and picture."""
+    view = "" if state.view == audience.EVERYONE else f"-{state.view}"
+    paper = state.classroom.background
+    if state.classroom.page != FIRST_PAGE:
+        paper = f"p{state.classroom.page}-{paper}"
+    if state.classroom.picture:
+        paper += f"-{state.classroom.picture[:16]}"
+    return f"{view}-{paper}"
+
+
+def _lesson_timelapse(request, board, whole, who, shown):
+    """The page `shown` (the reader's view of one page) played from the log as an animated WebP
+    (draw/timelapse.py): `whole` is the board's state as nobody's view, `who` the reader's audience.
+
+    The seq, view and page name the file, not its bytes: a render that reached its time limit
+    holds fewer frames, and is as good an answer for that version of the lesson."""
+    limits = timelapse.TimelapseLimits.from_settings(settings.SKETCHSITE)
+    page = shown.classroom.page
+    return _drawn_download(
+        request,
+        f'"{shown.seq}{_view_and_paper(shown)}-webp"',
+        lambda: default_exporter().timelapse(whole, who, page, limits),
+        timelapse.MEDIA_TYPE,
+        f"{board}.webp",
     )
 
 
@@ -488,6 +529,7 @@ def board_links(request, board):
         "png": f"{reverse('board-export', kwargs={'board': board, 'format': 'png'})}?link={link}",
         "svg": f"{reverse('board-export', kwargs={'board': board, 'format': 'svg'})}?link={link}",
         "pdf": f"{reverse('board-export', kwargs={'board': board, 'format': 'pdf'})}?link={link}",
+        "webp": f"{reverse('board-export', kwargs={'board': board, 'format': 'webp'})}?link={link}",
         "snapshot": f"{reverse('board-snapshot', kwargs={'board': board})}?link={link}",
     }
     if reader.audience.role == HOST:

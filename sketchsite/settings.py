@@ -274,6 +274,16 @@ SKETCHSITE = {
     "EXPORT_MAX_RENDERS": env_int("SKETCHSITE_EXPORT_MAX_RENDERS", 2, minimum=1),
     "EXPORT_CACHE_ENTRIES": env_int("SKETCHSITE_EXPORT_CACHE_ENTRIES", 64, minimum=0),
     "EXPORT_CACHE_BYTES": env_int("SKETCHSITE_EXPORT_CACHE_BYTES", 67108864, minimum=0),
+    # The lesson's timelapse (export.webp, draw/timelapse.py): frames at most, pixels of each (every
+    # frame is held in memory until the file is written, 4 bytes a pixel: docs/performance.md), bytes
+    # of the file, seconds spent drawing frames before it ends on the board now, and each frame's ms.
+    "TIMELAPSE_MAX_FRAMES": env_int("SKETCHSITE_TIMELAPSE_MAX_FRAMES", 120, minimum=2, maximum=1000),
+    "TIMELAPSE_MAX_PIXELS": env_int(
+        "SKETCHSITE_TIMELAPSE_MAX_PIXELS", 360000, minimum=10000, maximum=4000000
+    ),
+    "TIMELAPSE_MAX_BYTES": env_int("SKETCHSITE_TIMELAPSE_MAX_BYTES", 8388608, minimum=65536),
+    "TIMELAPSE_MAX_SECONDS": env_int("SKETCHSITE_TIMELAPSE_MAX_SECONDS", 10, minimum=1),
+    "TIMELAPSE_FRAME_MS": env_int("SKETCHSITE_TIMELAPSE_FRAME_MS", 100, minimum=20, maximum=5000),
     # Where students' devices reach the site, for join links and QR codes; unset, each request's
     # own address is used, or this machine's LAN address when that is a loopback one.
     "PUBLIC_URL": public_url(env_str("SKETCHSITE_PUBLIC_URL", "")),

@@ -10,7 +10,7 @@ urlpatterns = [
     path("new/", views.new_board, name="new-board"),
     re_path(rf"^b/(?P<board>{BOARD_NAME_PATTERN})/$", views.board, name="board"),
     re_path(
-        rf"^b/(?P<board>{BOARD_NAME_PATTERN})/export\.(?P<format>svg|png|pdf)$",
+        rf"^b/(?P<board>{BOARD_NAME_PATTERN})/export\.(?P<format>svg|png|pdf|webp)$",
         views.board_export,
         name="board-export",
     ),

@@ -18,7 +18,7 @@ from tests.test_export_zip import bearer, draw, draw_as_host, hosted_board, id_o
 pytestmark = pytest.mark.django_db
 
 BOARD = "lesson"
-READS = ("snapshot", "export.png", "export.svg")
+READS = ("snapshot", "export.png", "export.svg", "export.webp")
 
 
 @pytest.fixture(autouse=True)
@@ -81,9 +81,9 @@ def links_of(client, credential):
 def test_a_read_link_opens_its_readers_view_without_any_credential_and_holds_no_secret(client, lesson):
     key, ann, _ = lesson
     links = links_of(client, ann)
-    assert set(links) == {"png", "svg", "pdf", "snapshot", "expires", "max_age"}
+    assert set(links) == {"png", "svg", "pdf", "webp", "snapshot", "expires", "max_age"}
     assert links["max_age"] == 3600
-    for name in ("png", "svg", "pdf", "snapshot"):
+    for name in ("png", "svg", "pdf", "webp", "snapshot"):
         assert key not in links[name] and ann not in links[name]
         assert client.get(links[name]).status_code == 200, name
     assert strokes_read(client, links["snapshot"].removeprefix(f"/b/{BOARD}/")) == ["annsanswer", "question"]

@@ -32,6 +32,14 @@ export const WIDTHS = [
 
 export const THEME_STORAGE_KEY = 'sketchsite.theme';
 
+// Downloads named for what they are rather than for their file format (in English here).
+const EXPORT_LABELS = {
+  webp: {
+    label: gettext_noop('Timelapse'),
+    title: gettext_noop('Download this page played back from its first stroke, as an animated WebP'),
+  },
+};
+
 /**
  * tools: the tool registry's {name, label, shortcut, icon} (label in English, icon trusted
  * SVG markup or undefined), the first one chosen at first; onTheme(name) is called now with
@@ -84,9 +92,12 @@ export function createToolbar(
   for (const [format, url] of Object.entries(exportUrls)) {
     const link = document.createElement('a');
     link.href = url;
-    link.textContent = format.toUpperCase();
+    const labels = EXPORT_LABELS[format];
+    link.textContent = labels ? gettext(labels.label) : format.toUpperCase();
     link.download = `${boardName}.${format}`;
-    link.title = interpolate(gettext('Download the board as %(format)s'), { format: format.toUpperCase() });
+    link.title = labels
+      ? gettext(labels.title)
+      : interpolate(gettext('Download the board as %(format)s'), { format: format.toUpperCase() });
     link.addEventListener('click', (event) => {
       // A board in lanes exports what its reader may see, so the page asks as its reader.
       const named = credential();

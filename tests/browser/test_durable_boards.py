@@ -190,6 +190,16 @@ def test_exported_png_and_svg_contain_the_strokes(server, open_page):
     assert near(image.getpixel((800, 200)), BLUE)
     assert near(image.getpixel((300, 200)), WHITE, 5)
 
+    # The timelapse: bare paper, then each stroke, at half the board's size.
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Timelapse").click()
+    assert download_info.value.suggested_filename == "export-test.webp"
+    with Image.open(download_info.value.path()) as timelapse:
+        assert (timelapse.format, timelapse.n_frames, timelapse.size) == ("WEBP", 3, (800, 450))
+        timelapse.seek(1)
+        after_red = timelapse.convert("RGB")
+    assert near(after_red.getpixel((150, 225)), RED) and near(after_red.getpixel((400, 100)), WHITE, 5)
+
     with urllib.request.urlopen(f"{server.http_url}/b/export-test/export.svg") as response:
         svg = response.read().decode()
     # The pen draws ink: each stroke is its outline, filled.

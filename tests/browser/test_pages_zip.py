@@ -32,7 +32,7 @@ def test_the_host_downloads_every_students_own_page_from_the_class_panel(
     assert wait_until(lambda: host.evaluate("() => window.sketchsite.session.role") == "host")
     # The toolbar's downloads stay the board's own (the lesson's pages in the PDF), for everyone;
     # every student's page is the panel's.
-    assert host.locator("[data-role=export] a").all_text_contents() == ["PNG", "SVG", "PDF"]
+    assert host.locator("[data-role=export] a").all_text_contents() == ["PNG", "SVG", "PDF", "Timelapse"]
     host.locator("[data-role=class-toggle]").click()
     panel = host.locator("[data-role=class-panel]")
     panel.locator("[data-setting=lanes]").check()
