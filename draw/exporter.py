@@ -135,7 +135,9 @@ class Exporter:
         # The page, its paper and its picture are class settings, not events: a new one draws
         # other bytes at the same seq.
         paper = board.classroom
-        key = (board.name, board.seq, scale, format, board.view, paper.page, paper.background, paper.picture)
+        # The seq within the board's generation: the newer of two always compares greater.
+        at = (board.generation, board.seq)
+        key = (board.name, at, scale, format, board.view, paper.page, paper.background, paper.picture)
         return self._cached_or_drawn(key, format, lambda: render(board, format, scale))
 
     def timelapse(self, board, who, page, limits):
@@ -144,7 +146,8 @@ class Exporter:
         when no render slot is free."""
         shown = board.seen_by(who).on_page(page)
         paper = shown.classroom
-        key = (board.name, board.seq, limits, "webp", shown.view, page, paper.background, paper.picture)
+        at = (board.generation, board.seq)
+        key = (board.name, at, limits, "webp", shown.view, page, paper.background, paper.picture)
         return self._cached_or_drawn(key, "webp", lambda: render_timelapse(board, who, page, limits))
 
     def _cached_or_drawn(self, key, format, draw):

@@ -26,7 +26,8 @@ def lesson_version(state):
     """What the PDF of `state` (a store.BoardState) depends on, as a short text for its ETag:
     its seq and view, and the pages with their paper and picture."""
     pages = "\n".join(f"{page.id} {page.background} {page.picture}" for page in state.classroom.pages)
-    return f"{state.seq}-{state.view}-{hashlib.sha256(pages.encode()).hexdigest()[:16]}"
+    digest = hashlib.sha256(pages.encode()).hexdigest()[:16]
+    return f"{state.seq}-{state.view}-{digest}-g{state.generation}"
 
 
 def lesson_pdf(state, exporter, scale):

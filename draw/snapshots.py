@@ -39,15 +39,18 @@ class Snapshot:
     body: bytes
     size: int
     view: str = audience.EVERYONE
+    generation: int = 0
 
     @property
     def etag(self):
-        return etag_for(self.seq, self.view)
+        return etag_for(self.seq, self.view, self.generation)
 
 
-def etag_for(seq, view=audience.EVERYONE):
-    """The ETag of a board's snapshot at `seq`, as `view` (draw/store.BoardState.view) sees it."""
-    return f'"{seq}"' if view == audience.EVERYONE else f'"{seq}-{view}"'
+def etag_for(seq, view=audience.EVERYONE, generation=0):
+    """The ETag of a board's snapshot at `seq`, as `view` (draw/store.BoardState.view) sees it, of
+    the board's row `generation` (0: no row): a board removed and drawn again is another."""
+    named = f"{seq}" if view == audience.EVERYONE else f"{seq}-{view}"
+    return f'"{named}-g{generation}"' if generation else f'"{named}"'
 
 
 def snapshot_message(state):
@@ -177,7 +180,7 @@ class SnapshotCache:
                 (size & 0xFFFFFFFF).to_bytes(4, "little"),
             ]
         )
-        return Snapshot(state.name, state.seq, body, size, state.view), pieces
+        return Snapshot(state.name, state.seq, body, size, state.view, state.generation), pieces
 
 
 def _same_strokes(kept, strokes):

@@ -63,6 +63,9 @@ class BoardState:
     view: str = audience.EVERYONE
     # Deleted by its host (draw/archive.py): it reads as no board at all until the undo.
     deleted: bool = False
+    # The board's row (its id; 0 for no row): a board removed and drawn again to the same seq
+    # is another generation, so no cache or ETag takes one for the other.
+    generation: int = 0
 
     def seen_by(self, who, settings=None):
         """This state as audience `who` sees it under `settings` (the board's own by default):
@@ -248,6 +251,7 @@ class BoardStore:
             host_key_hash=board["host_key_hash"],
             join_code=board["join_code"],
             removed=frozenset(board["removed_participants"]),
+            generation=board["pk"],
         )
 
     def timed_events_since(self, name, seq, limit):

@@ -322,7 +322,12 @@ def _view_and_paper(state):
         paper = f"p{state.classroom.page}-{paper}"
     if state.classroom.picture:
         paper += f"-{state.classroom.picture[:16]}"
-    return f"{view}-{paper}"
+    return f"{view}-{paper}{_generation(state)}"
+
+
+def _generation(state):
+    """The ETag's mark of the board's row: a board removed and drawn again is another board."""
+    return f"-g{state.generation}" if state.generation else ""
 
 
 def _lesson_timelapse(request, board, whole, who, shown):
@@ -434,7 +439,7 @@ def board_snapshot(request, board):
         state = _seen_by_reader(request, store.board_state(board))
     except readers.ReaderRefused as refused:
         return _refused(refused)
-    etag = snapshots.etag_for(state.seq, state.view)
+    etag = snapshots.etag_for(state.seq, state.view, state.generation)
     wanted = parse_etags(request.headers.get("If-None-Match", ""))
     if etag in wanted or "*" in wanted:
         response = HttpResponseNotModified()

@@ -61,7 +61,7 @@ def pages_version(state, students):
     text for its ETag: the board's seq and class settings, and who has a page under what label."""
     pages = "\n".join(f"{student.participant} {student.label}" for student in students)
     digest = hashlib.sha256(pages.encode()).hexdigest()[:16]
-    return f"{state.seq}-{state.classroom.version}-{digest}"
+    return f"{state.seq}-{state.classroom.version}-{digest}-g{state.generation}"
 
 
 def pages_zip(state, students, exporter, pdf_scale=2):

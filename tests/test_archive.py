@@ -232,3 +232,21 @@ async def test_everyone_on_a_deleted_board_is_closed_4014_and_nobody_gets_back_o
 
 _ORIGIN = (b"origin", b"http://localhost")
 _DELETED = "the host deleted this board"
+
+
+@pytest.mark.django_db
+def test_a_board_removed_and_drawn_again_to_the_same_seq_is_never_served_from_the_old_ones_caches(client):
+    store.default_store().create("again", hosted=False)
+    draw("someone", "first-ink", points=(100, 100, 1500, 800), board="again")
+    old_snapshot = client.get("/b/again/snapshot")
+    old_png = client.get("/b/again/export.png")
+    Board.objects.filter(name="again").delete()
+    draw("someone", "other-ink", points=(100, 800, 1500, 100), board="again")
+    assert store.board_state("again").seq == 1
+
+    snapshot = client.get("/b/again/snapshot", headers={"If-None-Match": old_snapshot["ETag"]})
+    assert snapshot.status_code == 200 and snapshot["ETag"] != old_snapshot["ETag"]
+    png = client.get("/b/again/export.png", headers={"If-None-Match": old_png["ETag"]})
+    assert png.status_code == 200 and png["ETag"] != old_png["ETag"]
+    # Drawn anew, not the first board's image from the exporter's cache.
+    assert png.content != old_png.content

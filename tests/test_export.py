@@ -196,8 +196,8 @@ def test_exporter_drops_a_boards_earlier_seqs_when_a_newer_one_is_drawn():
     exporter.export(board_at(2), "png")
     everyone = audience.EVERYONE
     assert exporter.cached() == [
-        ("other", 1, 1.0, "png", everyone, "1", "plain", None),
-        ("cache", 2, 1.0, "png", everyone, "1", "plain", None),
+        ("other", (0, 1), 1.0, "png", everyone, "1", "plain", None),
+        ("cache", (0, 2), 1.0, "png", everyone, "1", "plain", None),
     ]
 
 
@@ -297,7 +297,8 @@ def test_second_export_of_the_same_seq_is_served_from_the_cache_and_a_new_commit
     third = client.get(export_url("art", scale=0.5))
     assert exporter.renders == 2
     assert png_image(third.content).getpixel((250, 100)) == (25, 113, 194)
-    assert exporter.cached() == [("art", 2, 0.5, "png", audience.EVERYONE, "1", "plain", None)]
+    generation = store.board_state("art").generation
+    assert exporter.cached() == [("art", (generation, 2), 0.5, "png", audience.EVERYONE, "1", "plain", None)]
 
 
 @pytest.mark.django_db
