@@ -133,6 +133,7 @@ def _lesson_json(lesson, undo_days):
         "host_url": addresses.host_url("", name, lesson.host_key),
         "replay": f"{reverse('board-replay', kwargs={'board': name})}?link={link}",
         "pdf": f"{export('pdf')}?link={link}",
+        "timelapse": f"{export('webp')}?link={link}",
         "thumbnail": f"{export('png')}?scale={THUMBNAIL_SCALE}&link={link}",
         "deleted": lesson.deleted_at is not None,
     }

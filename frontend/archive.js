@@ -111,6 +111,7 @@ function card(lesson) {
     link(gettext('Open'), lesson.host_url, 'open'),
     link(gettext('Replay'), lesson.replay, 'replay'),
     link('PDF', lesson.pdf, 'pdf'),
+    link(gettext('Timelapse'), lesson.timelapse, 'timelapse'),
     action(gettext('Duplicate'), 'duplicate', async () => {
       await ask(`${config.lessonsPage}/${lesson.board}/duplicate`, 'POST');
       await show();

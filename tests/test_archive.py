@@ -70,6 +70,8 @@ def test_a_host_lists_their_lessons_newest_first_and_never_another_hosts(client)
     thumbnail = client.get(by_name[first]["thumbnail"])
     assert thumbnail.status_code == 200 and thumbnail["Content-Type"] == "image/png"
     assert key not in by_name[first]["thumbnail"] and key not in by_name[first]["replay"]
+    timelapse = client.get(by_name[first]["timelapse"])
+    assert timelapse.status_code == 200 and timelapse["Content-Type"] == "image/webp"
     # Another host sees their own, and nobody without a key sees any.
     assert [lesson["board"] for lesson in lessons(client, other, other_key)] == [other]
     assert client.get(f"/b/{first}/lessons.json", headers=bearer(other_key)).status_code == 403
