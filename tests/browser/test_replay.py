@@ -156,7 +156,8 @@ def test_a_students_replay_in_lanes_holds_their_own_page_and_the_hosts_ink_only(
     assert "line-green" not in json.dumps(ada.evaluate("() => window.sketchsite.replay.events"))
     ada.locator("[data-role=replay-play]").click()
     assert wait_until(lambda: ada.evaluate("() => window.sketchsite.replay.shown") == 3, timeout=10)
-    assert [name for name in COLOURS if shows(ada, name)] == ["red", "blue"]
+    # Painted on the sketch's next frame.
+    assert wait_until(lambda: [name for name in COLOURS if shows(ada, name)] == ["red", "blue"])
     # Only the host is offered the filter.
     assert ada.locator("[data-role=replay-participant]").is_hidden()
     everyone = host.context.new_page()
