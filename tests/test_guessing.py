@@ -166,9 +166,10 @@ def test_the_site_counts_in_redis_when_redis_url_is_set(settings):
 
 
 @pytest.fixture
-def class_board(db, settings):
-    """A hosted board's join code and host key, and its name."""
+def class_board(db, settings, monkeypatch):
+    """A hosted board, its join code (one no wrong_code() is) and its host key."""
     settings.ALLOWED_HOSTS = ["*"]
+    monkeypatch.setattr("draw.store.new_join_code", lambda: "ABC234")
     response = Client().get("/new/")
     name, key = re.fullmatch(r"/b/([a-z0-9-]+)/#host=(\w+)", response["Location"]).groups()
     return name, store.board_state(name).join_code, key
