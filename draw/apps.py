@@ -8,6 +8,7 @@ class DrawConfig(AppConfig):
 
     def ready(self):
         from draw.exporter import Exporter
+        from draw.guessing import Guesses
         from draw.protocol import Limits
         from draw.snapshots import SnapshotCache
         from draw.store import BoardStore
@@ -18,3 +19,4 @@ class DrawConfig(AppConfig):
         self.exporter = Exporter.from_settings(settings.SKETCHSITE)
         self.snapshots = SnapshotCache.from_settings(settings.SKETCHSITE)
         self.view_snapshots = SnapshotCache.of_views_from_settings(settings.SKETCHSITE)
+        self.guesses = Guesses.from_settings(settings.SKETCHSITE, settings.REDIS_URL, settings.REDIS_PREFIX)

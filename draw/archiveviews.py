@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from draw import addresses, archive, readers
 from draw.audience import Audience
+from draw.guessing import wrong_host_key
 from draw.hostkeys import is_host_key
 from draw.models import Board
 from draw.participants import HOST, host_participant_id
@@ -107,6 +108,12 @@ def _hosted_by_reader(request, board):
         return None, _error(403, "this board has no host, and only a host has lessons")
     scheme, _, credential = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not is_host_key(credential.strip(), row.host_key_hash):
+        offered = scheme.lower() == "bearer" and credential.strip()
+        refused = wrong_host_key(request.META.get("REMOTE_ADDR"), board) if offered else None
+        if refused is not None:
+            response = _error(429, "too many wrong host keys: try again in a minute")
+            response["Retry-After"] = str(refused.retry_after)
+            return None, response
         reason = "only the board's host may see its lessons: send Authorization: Bearer <host key>"
         return None, _error(403, reason)
     return row, None

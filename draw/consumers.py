@@ -5,11 +5,13 @@ import re
 import time
 from urllib.parse import parse_qs
 
+from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from django.db import DatabaseError
 
 from draw import frames, metrics, protocol
 from draw.boards import group_name, is_valid_board_name
+from draw.guessing import wrong_host_key
 from draw.hostkeys import is_host_key
 from draw.pages import page_index
 from draw.participants import Participant, connecting_participant, identity_from_token, token_for
@@ -56,6 +58,7 @@ class BoardConsumer(BoardSocket):
     snapshot_chunk = None
     max_frame_bytes = None
     max_removed_participants = None
+    guesses = None
 
     session = None
     membership = None
@@ -80,9 +83,17 @@ class BoardConsumer(BoardSocket):
             await database_sync_to_async(self.store.visited)(board)
             relay = self.membership.relay
             relay.learned_class(state.classroom)
+            offered_key = query.get("host", [""])[0]
+            is_host = is_host_key(offered_key, state.host_key_hash)
+            if offered_key and state.host_key_hash and not is_host:
+                refused = await self._wrong_host_key(board)
+                if refused is not None:
+                    reason = f"too many wrong host keys: try again in {refused.retry_after} s"
+                    await self.close(protocol.CLOSE_WRONG_HOST_KEYS, reason)
+                    return
             participant = connecting_participant(
                 identity_from_token(query.get("token", [""])[0]),
-                is_host=is_host_key(query.get("host", [""])[0], state.host_key_hash),
+                is_host=is_host,
                 host_key_hash=state.host_key_hash,
                 wants_view=query.get("view", [""])[0] == "1",
             )
@@ -138,6 +149,12 @@ class BoardConsumer(BoardSocket):
             await self.close(protocol.CLOSE_TOO_SLOW, "this connection fell too far behind")
             return
         self.membership.enter(participant)
+
+    async def _wrong_host_key(self, board):
+        """The refusal when this address or board has offered too many wrong host keys, else None."""
+        address = (self.scope.get("client") or (None,))[0]
+        # Off the event loop: with REDIS_URL set it asks Redis (briefly: draw/guessing.py).
+        return await sync_to_async(wrong_host_key, thread_sensitive=False)(address, board, self.guesses)
 
     async def receive_text(self, text):
         if self.session is None:

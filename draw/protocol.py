@@ -35,6 +35,9 @@ CLOSE_TOO_SLOW = 4011
 CLOSE_TRY_AGAIN_LATER = 4013
 # The host deleted the board (draw/archive.py): now, and on every connect until they undo it.
 CLOSE_BOARD_DELETED = 4014
+# Too many wrong host keys from this address, or for this board, this minute (draw/guessing.py):
+# a wrong key is refused instead of making a student; the right key is never refused.
+CLOSE_WRONG_HOST_KEYS = 4015
 
 # Client -> server message types.
 STROKE_BEGIN = "stroke.begin"

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from django.core import signing
 
 from draw.audience import VIEWER_AUDIENCE, Audience
+from draw.guessing import wrong_host_key
 from draw.hostkeys import is_host_key
 from draw.participants import (
     HOST,
@@ -35,10 +36,12 @@ _ROLES = (HOST, STUDENT, VIEWER)
 
 @dataclass(frozen=True)
 class ReaderRefused(Exception):
-    """Why a request may not read the board: `status` 401 (say who you are) or 403 (you may not)."""
+    """Why a request may not read the board: `status` 401 (say who you are), 403 (you may not),
+    or 429 (too many wrong credentials: ask again after `retry_after` seconds)."""
 
     status: int
     reason: str
+    retry_after: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,9 +52,10 @@ class Reader:
     participant: str | None
 
 
-def reader_of(state, credential="", link=""):
-    """The Reader a request with this bearer `credential` or read `link` is, on the board read
-    as `state` (draw/store.BoardState); ReaderRefused when it may not read it."""
+def reader_of(state, credential="", link="", address=None):
+    """The Reader a request from `address` with this bearer `credential` or read `link` is, on the
+    board read as `state` (draw/store.BoardState); ReaderRefused when it may not read it. Wrong
+    credentials are bounded per board, and per address when it is given (draw/guessing.py)."""
     if link:
         return _reader_of_link(state, link)
     if credential and is_host_key(credential, state.host_key_hash):
@@ -66,6 +70,9 @@ def reader_of(state, credential="", link=""):
         # An open board: whoever asks reads what the projector shows (all of it, without lanes).
         return Reader(VIEWER_AUDIENCE, None)
     if credential:
+        refused = wrong_host_key(address, state.name)
+        if refused is not None:
+            raise ReaderRefused(429, "too many wrong credentials: try again in a minute", refused.retry_after)
         raise ReaderRefused(401, "that is neither a participant's token of this board nor its host key")
     raise ReaderRefused(
         401,

@@ -17,6 +17,7 @@ from django.utils.http import parse_etags
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from draw.guessing import wrong_host_key
 from draw.hostkeys import is_host_key
 from draw.models import Board, BoardAsset
 from draw.uploads import UploadLimits, UploadRefused, read_upload, too_large
@@ -48,7 +49,13 @@ def board_upload(request, board):
         raise Http404("no such board")
     if not row.host_key_hash:
         return _text("Only a board's host may upload pictures, and this board has no host.", 403)
-    if not is_host_key(_bearer_credential(request), row.host_key_hash):
+    credential = _bearer_credential(request)
+    if not is_host_key(credential, row.host_key_hash):
+        refused = wrong_host_key(request.META.get("REMOTE_ADDR"), board) if credential else None
+        if refused is not None:
+            response = _text("Too many wrong host keys: try again in a minute.", 429)
+            response["Retry-After"] = str(refused.retry_after)
+            return response
         return _text("Only the board's host may upload pictures: the host key is needed.", 403)
     max_bytes = config["MAX_UPLOAD_BYTES"]
     if _content_length(request) > max_bytes:

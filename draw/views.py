@@ -38,6 +38,7 @@ from draw import (
 )
 from draw.boards import CLASSIC_BOARD, normal_join_code
 from draw.exporter import RendersBusy, default_exporter
+from draw.guessing import address_key, default_guesses
 from draw.hostkeys import is_host_key
 from draw.items import is_id
 from draw.models import Board
@@ -171,6 +172,9 @@ def join(request):
     typed = request.GET.get("code")
     if typed is None:
         return render(request, "draw/join_code.html", {"code": ""})
+    refused = _guessing_refused(request)
+    if refused is not None:
+        return _too_many_wrong_codes(request, typed, refused)
     code = normal_join_code(typed)
     if code is not None and Board.objects.filter(join_code=code).exists():
         return redirect("join-board", code=code)
@@ -179,6 +183,9 @@ def join(request):
 
 def join_board(request, code):
     """Ask for a display name (none on an anonymous board), then open the board with a token for it."""
+    refused = _guessing_refused(request)
+    if refused is not None:
+        return _too_many_wrong_codes(request, code, refused)
     normal = normal_join_code(code)
     board = Board.objects.filter(join_code=normal).only("name", "anonymous").first() if normal else None
     if board is None:
@@ -227,10 +234,28 @@ def _name_form(board, name, error=None):
     return {"board": board.name, "name": name, "error": error, "max_name_length": MAX_NAME_LENGTH}
 
 
+def _guessing_refused(request):
+    """Refused while this address has typed too many wrong codes, whether or not this one is right:
+    a guesser learns nothing until the window closes (docs/reliability.md, "Guessing")."""
+    return default_guesses().codes.refused([address_key(request.META.get("REMOTE_ADDR"))])
+
+
 def _unknown_code(request, typed):
+    default_guesses().codes.wrong([address_key(request.META.get("REMOTE_ADDR"))])
     error = gettext("No board has that code. Check the code on the board and type it again.")
     shown = _shown_back(typed, 40)
     return render(request, "draw/join_code.html", {"code": shown, "error": error}, status=404)
+
+
+def _too_many_wrong_codes(request, typed, refused):
+    error = gettext(
+        "Too many wrong codes were typed on this network in the last minute. "
+        "Wait a minute, then type the code again."
+    )
+    shown = _shown_back(typed, 40)
+    response = render(request, "draw/join_code.html", {"code": shown, "error": error}, status=429)
+    response["Retry-After"] = str(refused.retry_after)
+    return response
 
 
 def _open_as_participant(board, name):

@@ -48,6 +48,9 @@ export const CLOSE_HOST_KEY_CHANGED = 4012;
 export const CLOSE_TRY_AGAIN_LATER = 4013;
 // The host deleted the board: every connect is closed the same way until they undo it.
 export const CLOSE_BOARD_DELETED = 4014;
+// Too many wrong host keys from this address or for this board this minute: the page reconnects
+// with backoff, and once the minute is over the key makes a student, as a wrong key always did.
+export const CLOSE_WRONG_HOST_KEYS = 4015;
 export const CLOSE_TRY_AGAIN_LATER_STANDARD = 1013;
 
 // Ids of strokes, edits and participants: one pattern, in items.json.

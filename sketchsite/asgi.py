@@ -20,7 +20,7 @@ from draw.routing import websocket_routes  # noqa: E402
 from draw.uploadlimit import UploadSizeLimit  # noqa: E402
 
 
-def build_application(store=None, limits=None, channel_layer=None):
+def build_application(store=None, limits=None, channel_layer=None, guesses=None):
     """The site, with one relay hub and one board store shared by every board socket."""
     config = settings.SKETCHSITE
     draw_app = apps.get_app_config("draw")
@@ -47,6 +47,7 @@ def build_application(store=None, limits=None, channel_layer=None):
         max_backlog_bytes=config["MAX_BACKLOG_BYTES"],
         backlog_seconds=config["BACKLOG_SECONDS"],
         max_removed_participants=config["MAX_REMOVED_PARTICIPANTS"],
+        guesses=guesses or draw_app.guesses,
     )
     return ProtocolTypeRouter(
         {

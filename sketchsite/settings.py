@@ -316,6 +316,13 @@ SKETCHSITE = {
     "MAX_PAGES": env_int("SKETCHSITE_MAX_PAGES", 50, minimum=1),
     "MAX_BOARD_UPLOAD_BYTES": env_int("SKETCHSITE_MAX_BOARD_UPLOAD_BYTES", 209715200, minimum=1024),
     "UPLOAD_RENDERS": env_int("SKETCHSITE_UPLOAD_RENDERS", 2, minimum=1),
+    # Guessing (draw/guessing.py, docs/reliability.md): wrong join codes one address may type a
+    # minute (a class behind one school address shares it), wrong host keys one address and one
+    # board may offer a minute, and the addresses and boards a process counts (least recently
+    # counted go first; with REDIS_URL set the counts are Redis's, shared by every process).
+    "MAX_WRONG_CODES_PER_MINUTE": env_int("SKETCHSITE_MAX_WRONG_CODES_PER_MINUTE", 60, minimum=1),
+    "MAX_WRONG_HOST_KEYS_PER_MINUTE": env_int("SKETCHSITE_MAX_WRONG_HOST_KEYS_PER_MINUTE", 10, minimum=1),
+    "WRONG_GUESS_KEYS": env_int("SKETCHSITE_WRONG_GUESS_KEYS", 10000, minimum=1),
 }
 if SKETCHSITE["MIN_TEXT_SIZE"] > SKETCHSITE["MAX_TEXT_SIZE"]:
     raise ImproperlyConfigured("SKETCHSITE_MIN_TEXT_SIZE must not be larger than SKETCHSITE_MAX_TEXT_SIZE")

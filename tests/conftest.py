@@ -74,8 +74,8 @@ def test_site():
     from tests import site
 
     config = apps.get_app_config("draw")
-    saved = config.limits, config.store, config.exporter
+    saved = config.limits, config.store, config.exporter, config.guesses
     site.current = site.TestSite()
     yield site.current
     site.current = None
-    config.limits, config.store, config.exporter = saved
+    config.limits, config.store, config.exporter, config.guesses = saved

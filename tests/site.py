@@ -4,6 +4,7 @@ from django.apps import apps
 from django.conf import settings
 
 from draw.exporter import Exporter
+from draw.guessing import Guesses
 from draw.protocol import Limits
 from draw.store import BoardStore
 
@@ -21,7 +22,10 @@ class TestSite:
         self.limits = Limits.from_settings(settings.SKETCHSITE)
         self.store = BoardStore(self.limits, settings.SKETCHSITE["MAX_CACHED_BOARDS"])
         self.exporter = Exporter.from_settings(settings.SKETCHSITE)
+        # Counted in this process: the test's own, whatever REDIS_URL says.
+        self.guesses = Guesses.from_settings(settings.SKETCHSITE)
         config.limits, config.store, config.exporter = self.limits, self.store, self.exporter
+        config.guesses = self.guesses
 
     @property
     def application(self):
@@ -29,7 +33,7 @@ class TestSite:
             from sketchsite.asgi import build_application
 
             self.install_store()
-            self._application = build_application(self.store, self.limits)
+            self._application = build_application(self.store, self.limits, guesses=self.guesses)
         return self._application
 
 
