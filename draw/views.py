@@ -38,7 +38,7 @@ from draw import (
 )
 from draw.boards import CLASSIC_BOARD, normal_join_code
 from draw.exporter import RendersBusy, default_exporter
-from draw.guessing import address_key, default_guesses
+from draw.guessing import address_key, default_guesses, wrong_host_key
 from draw.hostkeys import is_host_key
 from draw.items import is_id
 from draw.models import Board
@@ -435,7 +435,15 @@ def board_pages(request, board):
     state = store.board_state(board)
     if not state.exists:
         raise Http404("no such board")
-    if not is_host_key(_bearer_credential(request), state.host_key_hash):
+    credential = _bearer_credential(request)
+    if not is_host_key(credential, state.host_key_hash):
+        refused = wrong_host_key(request.META.get("REMOTE_ADDR"), board) if credential else None
+        if refused is not None:
+            response = HttpResponse(
+                "Too many wrong host keys: try again in a minute.", status=429, content_type="text/plain"
+            )
+            response["Retry-After"] = str(refused.retry_after)
+            return response
         return HttpResponseForbidden(
             "Only the board's host may read its students' pages.", content_type="text/plain"
         )
@@ -523,7 +531,9 @@ def _seen_by_reader(request, state):
 
 
 def _reader(request, state):
-    return readers.reader_of(state, _bearer_credential(request), request.GET.get("link", ""))
+    # The address bounds its wrong credentials (draw/guessing.py) beside the board's own bound.
+    address = request.META.get("REMOTE_ADDR")
+    return readers.reader_of(state, _bearer_credential(request), request.GET.get("link", ""), address)
 
 
 def _is_host_reader(request, state):
@@ -536,10 +546,13 @@ def _is_host_reader(request, state):
 
 
 def _refused(refused):
-    """The answer to a reader who may not read the board: 401 asks who they are, 403 says no."""
+    """The answer to a reader who may not read the board: 401 asks who they are, 403 says no,
+    429 says when to ask again (too many wrong credentials)."""
     response = HttpResponse(refused.reason, status=refused.status, content_type="text/plain")
     if refused.status == 401:
         response["WWW-Authenticate"] = 'Bearer realm="sketchsite"'
+    if refused.retry_after is not None:
+        response["Retry-After"] = str(refused.retry_after)
     return response
 
 

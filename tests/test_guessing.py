@@ -325,3 +325,19 @@ async def test_wrong_host_keys_for_one_board_from_many_addresses_are_bounded_per
     host = await connect(f"host={key}", TEACHER_AT_HOME)
     assert (await welcome_or_close(host))["role"] == "host"
     await host.disconnect()
+
+
+@pytest.mark.django_db
+def test_the_grids_roster_and_the_readers_are_bounded_per_address_and_say_when_to_ask_again(client, settings):
+    from draw import store as boards
+
+    boards.default_store().create("counted", hosted=True)
+    limit = settings.SKETCHSITE["MAX_WRONG_HOST_KEYS_PER_MINUTE"]
+    wrong = {"Authorization": "Bearer not-the-key"}
+    answers = [
+        client.get("/b/counted/pages", headers=wrong, REMOTE_ADDR="198.51.100.4").status_code
+        for _ in range(limit + 2)
+    ]
+    assert answers[:limit] == [403] * limit and answers[limit:] == [429, 429]
+    refused = client.get("/b/counted/snapshot", headers=wrong, REMOTE_ADDR="198.51.100.4")
+    assert refused.status_code == 429 and int(refused["Retry-After"]) >= 1
