@@ -166,15 +166,11 @@ def view_event(event, audience, settings):
 
 def _viewed_checkpoint(entry, audience, settings):
     """A log's checkpoint entry (draw/compaction.py) holding only the items `audience` sees."""
-    return {
-        **entry,
-        **{
-            name: [
-                item for item in entry[name] if visible(lane_of_item(item[1], item[2]), audience, settings)
-            ]
-            for name in ("strokes", "hidden")
-        },
-    }
+    strokes = [
+        item for item in entry["strokes"] if visible(lane_of_item(item[1], item[2]), audience, settings)
+    ]
+    seen = {(item[1], item[0]) for item in strokes}
+    return {**entry, "strokes": strokes, "hidden": [key for key in entry["hidden"] if tuple(key) in seen]}
 
 
 def _skipped(event):

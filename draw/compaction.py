@@ -87,17 +87,19 @@ def history_from(state, **limits):
 
 
 def log_entry(state, at):
-    """The checkpoint as the board's log gives it out, at `at` (ms since the epoch): its seq, the
-    items on show and the hidden ones an undo may show again, in the snapshot's form."""
-    shown, hidden = [], []
-    for stroke_id, author, item, points, seq, visible in state["strokes"]:
-        (shown if visible else hidden).append([stroke_id, author, item, points, seq])
+    """The checkpoint as the board's log gives it out, at `at` (ms since the epoch): its seq, its
+    items in drawing order in the snapshot's form, and the keys of those hidden (an undo may show
+    them again)."""
+    strokes = [
+        [stroke_id, author, item, points, seq] for stroke_id, author, item, points, seq, _ in state["strokes"]
+    ]
+    hidden = [[author, stroke_id] for stroke_id, author, _, _, _, visible in state["strokes"] if not visible]
     return {
         "seq": state["seq"],
         "kind": CHECKPOINT,
         "author": "",
         "at": at,
-        "strokes": shown,
+        "strokes": strokes,
         "hidden": hidden,
     }
 

@@ -19,7 +19,9 @@ class TestSite:
         """A new store for this test, as the draw app's (views and draw.store functions use it)."""
         config = apps.get_app_config("draw")
         self.limits = Limits.from_settings(settings.SKETCHSITE)
-        self.store = BoardStore(self.limits, settings.SKETCHSITE["MAX_CACHED_BOARDS"])
+        self.store = BoardStore(
+            self.limits, settings.SKETCHSITE["MAX_CACHED_BOARDS"], settings.SKETCHSITE["UNDO_DEPTH"]
+        )
         self.exporter = Exporter.from_settings(settings.SKETCHSITE)
         config.limits, config.store, config.exporter = self.limits, self.store, self.exporter
 
