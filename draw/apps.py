@@ -15,7 +15,9 @@ class DrawConfig(AppConfig):
 
         # One definition of every limit, announced whole to each browser in `welcome`.
         self.limits = Limits.from_settings(settings.SKETCHSITE)
-        self.store = BoardStore(self.limits, settings.SKETCHSITE["MAX_CACHED_BOARDS"])
+        self.store = BoardStore(
+            self.limits, settings.SKETCHSITE["MAX_CACHED_BOARDS"], settings.SKETCHSITE["UNDO_DEPTH"]
+        )
         self.exporter = Exporter.from_settings(settings.SKETCHSITE)
         self.snapshots = SnapshotCache.from_settings(settings.SKETCHSITE)
         self.view_snapshots = SnapshotCache.of_views_from_settings(settings.SKETCHSITE)

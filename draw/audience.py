@@ -26,6 +26,7 @@ Pure: no sockets, no database; settings are draw/classroom.ClassSettings.
 
 from dataclasses import dataclass
 
+from draw.compaction import CHECKPOINT
 from draw.history import SKIPPED, STROKE, skipped_event
 from draw.lanes import lane_of, lane_of_item, lane_of_key, named_lanes
 from draw.participants import HOST, STUDENT, VIEWER
@@ -144,6 +145,8 @@ def view_event(event, audience, settings):
         return event
     if event["kind"] == STROKE:
         return event if visible(lane_of_message(event), audience, settings) else _skipped(event)
+    if event["kind"] == CHECKPOINT:
+        return _viewed_checkpoint(event, audience, settings)
     viewed = dict(event)
     named = named_lanes(event)
     left = 0
@@ -159,6 +162,15 @@ def view_event(event, audience, settings):
         else:
             del viewed["lanes"]
     return viewed if left else _skipped(event)
+
+
+def _viewed_checkpoint(entry, audience, settings):
+    """A log's checkpoint entry (draw/compaction.py) holding only the items `audience` sees."""
+    strokes = [
+        item for item in entry["strokes"] if visible(lane_of_item(item[1], item[2]), audience, settings)
+    ]
+    seen = {(item[1], item[0]) for item in strokes}
+    return {**entry, "strokes": strokes, "hidden": [key for key in entry["hidden"] if tuple(key) in seen]}
 
 
 def _skipped(event):

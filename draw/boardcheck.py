@@ -13,9 +13,9 @@ from django.db import transaction
 from django.db.models import TextField
 from django.db.models.functions import Cast
 
-from draw import export
+from draw import checkpoints, export
 from draw.exporter import fallback_font_path, text_font_path
-from draw.history import SKIPPED, STROKE, BoardHistory, skipped_event
+from draw.history import SKIPPED, STROKE, skipped_event
 from draw.logrows import UnreadableRow
 from draw.models import Board, BoardEvent, QuarantinedEvent
 
@@ -45,10 +45,8 @@ class BoardReport:
 def check_board(board):
     """A BoardReport of the board's log (a Board): every row that breaks today's rules."""
     report = BoardReport(board.name)
-    history = BoardHistory(
-        width=board.width, height=board.height, max_visible=2**62, max_visible_points=2**62
-    )
-    rows = BoardEvent.objects.filter(board=board).order_by("seq")
+    history = _from_checkpoint(board)
+    rows = BoardEvent.objects.filter(board=board).since(history.seq)
     for row in rows.iterator(chunk_size=ROWS_PER_FETCH):
         report.rows += 1
         try:
@@ -117,15 +115,21 @@ def set_aside(board, report):
 
 
 def _visible_count(board):
-    history = BoardHistory(
-        width=board.width, height=board.height, max_visible=2**62, max_visible_points=2**62
-    )
-    for row in BoardEvent.objects.filter(board=board).order_by("seq").iterator(chunk_size=ROWS_PER_FETCH):
+    history = _from_checkpoint(board)
+    for row in BoardEvent.objects.filter(board=board).since(history.seq).iterator(chunk_size=ROWS_PER_FETCH):
         try:
             history.apply(row.as_history_event())
         except UnreadableRow:
             history.apply(skipped_event(row.seq))
     return history.visible_count
+
+
+def _from_checkpoint(board):
+    """The board's history at its checkpoint (draw/checkpoints.py; empty without), unbounded:
+    the rows after it are checked, as the rows it folded were before."""
+    return checkpoints.read_history(
+        board.pk, width=board.width, height=board.height, max_visible=2**62, max_visible_points=2**62
+    )
 
 
 def boards(names=()):

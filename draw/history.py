@@ -113,6 +113,10 @@ class BoardHistory:
     `max_visible` bounds the strokes on show and `max_visible_points` their points: a stroke, or
     an undo or redo that would show strokes, past either is refused (`board_full`), so no event
     grows beyond what a frame carries and no board beyond what memory holds.
+
+    `undo_depth` bounds each (author, page) stack: an action pushed past it forgets the oldest,
+    which no undo reaches any more, so what an undo may bring back is bounded and the rest of
+    the log can be folded into a checkpoint (draw/compaction.py). None: unbounded.
     """
 
     seq: int = 0
@@ -121,6 +125,7 @@ class BoardHistory:
     height: int = 900
     max_visible: int = 20000
     max_visible_points: int = 2_000_000
+    undo_depth: int | None = None
     strokes: dict = field(default_factory=dict)
     # (author, page) -> [Action]: one undo and one redo stack per author per page.
     undo_stacks: dict = field(default_factory=dict)
@@ -347,7 +352,7 @@ class BoardHistory:
 
     def _record(self, stack, action):
         """Put an action on the undo stack of `stack`, (author, page), and forget its redos."""
-        self.undo_stacks.setdefault(stack, []).append(action)
+        self._push(self.undo_stacks, stack, action)
         self.redo_stacks.pop(stack, None)
 
     def _move(self, source, target, stack, action):
@@ -355,7 +360,13 @@ class BoardHistory:
         actions = source.get(stack)
         if actions:
             actions.pop()
-        target.setdefault(stack, []).append(action)
+        self._push(target, stack, action)
+
+    def _push(self, stacks, stack, action):
+        actions = stacks.setdefault(stack, [])
+        actions.append(action)
+        if self.undo_depth is not None and len(actions) > self.undo_depth:
+            del actions[0]
 
     def _is_visible(self, key):
         stroke = self.strokes.get(key)

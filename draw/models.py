@@ -15,6 +15,9 @@ class Board(models.Model):
     last_seq = models.BigIntegerField(default=0)
     # Strokes on show (hidden ones are still in the log); a board is full by this count.
     stroke_count = models.PositiveIntegerField(default=0)
+    # The seq of the board's checkpoint (draw/compaction.py), 0 for none: the rows up to it are
+    # folded into it. A process whose history was read from another checkpoint reads it again.
+    checkpoint_seq = models.BigIntegerField(default=0)
     # Class mode (draw/classroom.py). The host key itself is never stored: only its hash, and
     # the salt it is derived from (draw/hostkeys.py). No hash: nobody hosts the board.
     host_key_salt = models.CharField(max_length=32, blank=True, default="")
@@ -118,6 +121,22 @@ class BoardEvent(models.Model):
         """The event this row holds, checked by today's rules (draw/logrows.py): UnreadableRow
         when it cannot be read, encoded or drawn."""
         return read_event(self.seq, self.kind, self.author, self.effect)
+
+
+class BoardCheckpoint(models.Model):
+    """The rows of a board's log up to `seq`, folded (draw/compaction.py): its history at that seq,
+    without the items no later event can reach. The log goes on from seq + 1."""
+
+    board = models.OneToOneField(Board, on_delete=models.CASCADE, related_name="checkpoint")
+    seq = models.BigIntegerField()
+    # draw/compaction.checkpoint_state(): items in drawing order and each author's stacks.
+    state = models.JSONField()
+    # When the event of `seq` was committed: the time of the checkpoint's frame in a replay.
+    at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"{self.board_id}#{self.seq} checkpoint"
 
 
 class QuarantinedEvent(models.Model):

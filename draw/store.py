@@ -6,6 +6,9 @@ brings the history up to date from the log before every read and inside every co
 so several processes writing to one PostgreSQL board still resolve undo and erase
 against the same, complete history. A board has no row until something is committed
 to it: opening a board, or connecting to any name, stores nothing.
+
+A board's log may start with a checkpoint (draw/checkpoints.py): a history is then read from
+it, and read again when the board's checkpoint is another than the one it was read from.
 """
 
 import datetime
@@ -22,7 +25,7 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connectio
 from django.db.models import Q
 from django.utils import timezone
 
-from draw import audience, hostkeys, metrics
+from draw import audience, checkpoints, hostkeys, metrics
 from draw.boards import new_join_code
 from draw.classroom import PAGE_SETTINGS, ClassSettings
 from draw.errors import ProtocolError
@@ -36,6 +39,8 @@ from draw.pages import page_of_item
 VISIT_RESOLUTION = datetime.timedelta(minutes=1)
 # Tries at a join code no board has before giving up (32^6 codes: a clash is rare already).
 JOIN_CODE_ATTEMPTS = 20
+# Reads of a log that a compaction may fold under them before the last one is given as it is.
+_READ_ATTEMPTS = 3
 
 logger = logging.getLogger(__name__)
 
@@ -112,7 +117,8 @@ class _CommitStatements:
         # SQLite has no FOR UPDATE; its IMMEDIATE transaction already holds the write lock.
         lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
         self.lock_board = (
-            f"SELECT {column(board, 'last_seq')}, {column(board, 'deleted_at')} FROM {quote(board.db_table)} "
+            f"SELECT {column(board, 'last_seq')}, {column(board, 'checkpoint_seq')}, "
+            f"{column(board, 'deleted_at')} FROM {quote(board.db_table)} "
             f"WHERE {quote(board.pk.column)} = %s{lock}"
         )
         self.find_event = (
@@ -138,6 +144,7 @@ _STATE_FIELDS = (
     "width",
     "height",
     "last_seq",
+    "checkpoint_seq",
     "host_key_hash",
     "join_code",
     "removed_participants",
@@ -154,20 +161,17 @@ class _BoardRow(NamedTuple):
 
 
 class _CachedBoard:
-    """A board's row id and its history as far as this process has read the log."""
+    """A board's row id and its history as far as this process has read the log, from the
+    board's checkpoint of `checkpoint_seq` (0: from the first row)."""
 
-    __slots__ = ("board_id", "width", "height", "history")
+    __slots__ = ("board_id", "width", "height", "history", "checkpoint_seq")
 
-    def __init__(self, board_id, width, height, limits):
+    def __init__(self, board_id, width, height, history):
         self.board_id = board_id
         self.width = width
         self.height = height
-        self.history = BoardHistory(
-            width=width,
-            height=height,
-            max_visible=limits.max_strokes_per_board,
-            max_visible_points=limits.max_points_per_board,
-        )
+        self.history = history
+        self.checkpoint_seq = history.seq
 
 
 class UnreadableRows:
@@ -211,9 +215,11 @@ class UnreadableRows:
 class BoardStore:
     """The boards of one process: commits, consistent reads, and a bounded cache of histories."""
 
-    def __init__(self, limits, max_cached_boards):
+    def __init__(self, limits, max_cached_boards, undo_depth=None):
         self.limits = limits
         self.max_cached_boards = max_cached_boards
+        # Actions each author's undo stack of a page keeps (draw/history.py); None: all.
+        self.undo_depth = undo_depth
         self.unreadable = UnreadableRows(max_cached_boards)
         self._cache = OrderedDict()
         self._lock = threading.Lock()
@@ -236,7 +242,9 @@ class BoardStore:
             return BoardState(
                 name, False, self.limits.board_width, self.limits.board_height, 0, (), deleted=True
             )
-        cached = self._caught_up(name, board["pk"], board["width"], board["height"], board["last_seq"])
+        cached = self._caught_up(
+            name, board["pk"], board["width"], board["height"], board["last_seq"], board["checkpoint_seq"]
+        )
         with self._lock:
             strokes = tuple(cached.history.visible_strokes())
             seq = cached.history.seq
@@ -255,16 +263,62 @@ class BoardStore:
         )
 
     def timed_events_since(self, name, seq, limit):
-        """Up to `limit` committed events of the board after `seq`, each with `at`: when it was
-        committed, in ms since the epoch (the replay's clock, frontend/replay.js)."""
-        rows = BoardEvent.objects.filter(board__name=name).since(seq)[:limit]
-        return [{**self._event_of(name, row), "at": int(row.created_at.timestamp() * 1000)} for row in rows]
+        """Up to `limit` entries of the board's log after `seq`, each with `at`: when it was
+        committed, in ms since the epoch (the replay's clock, frontend/replay.js). When rows
+        after `seq` were folded, the first entry is the board's checkpoint (draw/compaction.py)."""
+        for _ in range(_READ_ATTEMPTS):
+            board = Board.objects.filter(name=name).values("pk", "checkpoint_seq").first()
+            if board is None:
+                return []
+            entries, after = [], seq
+            if seq < board["checkpoint_seq"]:
+                entry = checkpoints.log_entry_of(board["pk"])
+                if entry is not None and entry["seq"] > seq:
+                    entries, after = [entry], entry["seq"]
+            rows = BoardEvent.objects.filter(board_id=board["pk"]).since(after)[
+                : max(0, limit - len(entries))
+            ]
+            events = [
+                {**self._event_of(name, row), "at": int(row.created_at.timestamp() * 1000)} for row in rows
+            ]
+            if not events or events[0]["seq"] == after + 1 or not self._folded_after(board["pk"], after):
+                return entries + events
+            # A compaction folded the rows after the checkpoint read: read the new one.
+        return entries + events
 
     def events_since(self, name, seq, limit):
         """Up to `limit` committed events of the board after `seq`, as history events (a row that
-        cannot be read as its `skipped` stand-in)."""
-        rows = BoardEvent.objects.filter(board__name=name).since(seq)[:limit]
-        return [self._event_of(name, row) for row in rows]
+        cannot be read as its `skipped` stand-in); None when some of them are folded into the
+        board's checkpoint, and only a snapshot brings a reader there."""
+        board = Board.objects.filter(name=name).values("pk", "checkpoint_seq").first()
+        if board is None:
+            return []
+        if seq < board["checkpoint_seq"]:
+            return None
+        rows = BoardEvent.objects.filter(board_id=board["pk"]).since(seq)[:limit]
+        events = [self._event_of(name, row) for row in rows]
+        if events and events[0]["seq"] != seq + 1 and self._folded_after(board["pk"], seq):
+            return None
+        return events
+
+    def compact(self, name, keep_events, min_folded):
+        """Fold the board's old rows into a checkpoint (draw/checkpoints.py); the Compacted, or
+        None. This process's history of the board is read again from the checkpoint."""
+        with self._watching(name):
+            row = Board.objects.filter(name=name).values("width", "height").first()
+            if row is None:
+                return None
+            done = checkpoints.compact(
+                name,
+                lambda event_row: self._event_of(name, event_row),
+                keep_events,
+                min_folded,
+                **self._history_limits(row["width"], row["height"]),
+            )
+        if done is not None:
+            with self._lock:
+                self._cache.pop(name, None)
+        return done
 
     @property
     def cached_boards(self):
@@ -298,7 +352,7 @@ class BoardStore:
                     board = self._row_for(name, kind)
                     cursor.execute(sql.lock_board, [board.pk])
                     locked = cursor.fetchone()
-                last_seq, deleted_at = locked
+                last_seq, checkpoint_seq, deleted_at = locked
                 if deleted_at is not None:
                     # Its sockets are being closed (CLOSE_BOARD_DELETED); one that has not heard yet
                     # writes nothing on a board its host took away.
@@ -306,7 +360,7 @@ class BoardStore:
                 cursor.execute(sql.find_event, [board.pk, author, client_id])
                 if cursor.fetchone() is not None:
                     return self._duplicate(name, board.pk, author, client_id)
-                cached = self._caught_up(name, board.pk, board.width, board.height, last_seq)
+                cached = self._caught_up(name, board.pk, board.width, board.height, last_seq, checkpoint_seq)
                 history = cached.history
                 with self._lock:
                     effect = history.resolve(kind, author, request)
@@ -477,22 +531,49 @@ class BoardStore:
             board = Board.objects.get(name=name)
         return board
 
-    def _caught_up(self, name, board_id, width, height, last_seq):
+    def _caught_up(self, name, board_id, width, height, last_seq, checkpoint_seq):
         """The cached board, its history brought up to `last_seq` from the log."""
         with self._lock:
             cached = self._cache.get(name)
-            if cached is None or cached.board_id != board_id:
-                # New to this process, or the board was deleted and made again since.
-                cached = _CachedBoard(board_id, width, height, self.limits)
+            # New to this process, the board deleted and made again since, or its log compacted
+            # since: read from its checkpoint, which holds less than the history read before.
+            if cached is None or cached.board_id != board_id or cached.checkpoint_seq != checkpoint_seq:
+                cached = self._loaded(board_id, width, height)
                 self._cache[name] = cached
             self._cache.move_to_end(name)
             while len(self._cache) > self.max_cached_boards:
                 self._cache.popitem(last=False)
-            history = cached.history
-            if history.seq < last_seq:
-                for row in BoardEvent.objects.filter(board_id=board_id).since(history.seq).iterator():
-                    history.apply(self._event_of(name, row))
+            if cached.history.seq < last_seq and not self._read_rows(name, cached):
+                # Rows it needed were folded meanwhile (only a read, holding no lock, meets that).
+                cached = self._cache[name] = self._loaded(board_id, width, height)
+                self._read_rows(name, cached)
             return cached
+
+    def _loaded(self, board_id, width, height):
+        history = checkpoints.read_history(board_id, **self._history_limits(width, height))
+        return _CachedBoard(board_id, width, height, history)
+
+    def _read_rows(self, name, cached):
+        """Apply the rows after the history's seq; False when the next of them is folded."""
+        history = cached.history
+        for row in BoardEvent.objects.filter(board_id=cached.board_id).since(history.seq).iterator():
+            if row.seq != history.seq + 1 and self._folded_after(cached.board_id, history.seq):
+                return False
+            history.apply(self._event_of(name, row))
+        return True
+
+    def _folded_after(self, board_id, seq):
+        """Whether rows after `seq` are folded into the board's checkpoint now."""
+        return Board.objects.filter(pk=board_id, checkpoint_seq__gt=seq).exists()
+
+    def _history_limits(self, width, height):
+        return {
+            "width": width,
+            "height": height,
+            "max_visible": self.limits.max_strokes_per_board,
+            "max_visible_points": self.limits.max_points_per_board,
+            "undo_depth": self.undo_depth,
+        }
 
     def _event_of(self, name, row):
         """The row's event, or, when it breaks today's rules, its `skipped` stand-in: one bad row

@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from PIL import Image
 
 from draw import audience, export
+from draw.compaction import CHECKPOINT, history_from_log_entry
 from draw.history import SKIPPED, STROKE, BoardHistory, stroke_keys
 from draw.pages import page_of_item
 
@@ -87,6 +88,9 @@ def page_moments(events, who, settings, page):
 def _reaches(event, pages, page):
     if event["kind"] == SKIPPED:
         return False
+    if event["kind"] == CHECKPOINT:
+        # The board as the folded rows left it: one moment, where the film picks it up.
+        return True
     if event["kind"] == STROKE:
         return page_of_item(event["item"]) == page
     keys = (key for name in ("hide", "show", "move") for key in stroke_keys(event.get(name, ())))
@@ -132,6 +136,17 @@ def strokes_after(events, seqs, width, height):
     history = BoardHistory(width=width, height=height)
     events = iter(events)
     pending = next(events, None)
+    if pending is not None and pending["kind"] == CHECKPOINT:
+        # A compacted log begins with the board at its checkpoint (draw/compaction.py): the
+        # frames before it show the paper alone, the first after it that board.
+        checkpoint = history_from_log_entry(pending, width=width, height=height)
+        pending = next(events, None)
+        for seq in seqs:
+            if seq >= checkpoint.seq:
+                history = checkpoint
+                break
+            yield seq, []
+        seqs = [seq for seq in seqs if seq >= checkpoint.seq]
     for seq in seqs:
         while pending is not None and pending["seq"] <= seq:
             history.apply(pending)

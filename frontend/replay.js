@@ -3,7 +3,7 @@
 // checkpoints (copies of the board every so many events) make a seek cost at most that many
 // events, whatever the length of the lesson.
 
-import { applyEvent, createBoard } from './board.js';
+import { applyEvent, applySnapshot, createBoard, REPAINT, setVisible } from './board.js';
 
 // A seek replays at most this many events from the checkpoint before it.
 export const CHECKPOINT_EVERY = 250;
@@ -68,6 +68,23 @@ export function authorsOf(events) {
   return [...authors];
 }
 
+// The kind of the log's entry that stands for the rows of a compacted log up to its seq: the
+// board then, items in drawing order and the keys of those hidden (docs/protocol.md, "The log").
+export const CHECKPOINT = 'checkpoint';
+
+/**
+ * Apply one entry of the board's log: a committed event as applyEvent does, or a checkpoint,
+ * which makes the board the one it holds (the first frame of a log compacted on the server).
+ */
+export function applyLogEntry(board, entry) {
+  if (entry.kind !== CHECKPOINT) return applyEvent(board, entry);
+  if (entry.seq <= board.seq) return null;
+  applySnapshot(board, { index: 0, total: entry.strokes.length, seq: entry.seq, strokes: entry.strokes });
+  setVisible(board, entry.hidden, false);
+  board.seq = entry.seq;
+  return REPAINT;
+}
+
 // A copy of a board whose strokes the replay may change without touching the original's:
 // a stroke's points are replaced, never changed in place (board.js), so they are shared.
 function copyOf(board) {
@@ -77,8 +94,9 @@ function copyOf(board) {
 }
 
 /**
- * The board after the first `count` of `events` (committed events in seq order, from seq 1),
- * found from the checkpoint before it. `onlyLane` and `onlyAuthor` are as createBoard's.
+ * The board after the first `count` of `events` (the log's entries in seq order: committed
+ * events from seq 1, or from a log checkpoint), found from the copy before it. `onlyLane` and
+ * `onlyAuthor` are as createBoard's.
  */
 export class Replay {
   constructor(width, height, events, { every = CHECKPOINT_EVERY, onlyLane = null, onlyAuthor = null } = {}) {
@@ -88,7 +106,7 @@ export class Replay {
     // checkpoints[n]: the board after n * every events.
     this.checkpoints = [copyOf(board)];
     for (let index = 0; index < events.length; index += 1) {
-      applyEvent(board, events[index]);
+      applyLogEntry(board, events[index]);
       if ((index + 1) % every === 0) this.checkpoints.push(copyOf(board));
     }
   }
@@ -98,7 +116,7 @@ export class Replay {
     const wanted = Math.max(0, Math.min(count, this.events.length));
     const checkpoint = Math.min(Math.floor(wanted / this.every), this.checkpoints.length - 1);
     const board = copyOf(this.checkpoints[checkpoint]);
-    for (let index = checkpoint * this.every; index < wanted; index += 1) applyEvent(board, this.events[index]);
+    for (let index = checkpoint * this.every; index < wanted; index += 1) applyLogEntry(board, this.events[index]);
     return board;
   }
 }

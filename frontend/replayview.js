@@ -2,13 +2,13 @@
 // it, played back on the board's own renderer. replay.js keeps the clock and the seeks; this
 // page only moves through them. It sends nothing and opens no socket.
 
-import { applyEvent, createBoard, turnPage } from './board.js';
+import { createBoard, turnPage } from './board.js';
 import { adoptFragment, hostKeyStorageKey, tokenStorageKey } from './identity.js';
 import { gettext, interpolate } from './i18n.js';
 import { laneOf } from './lanes.js';
 import { FIRST_PAGE, pageIndex, pageOfItem } from './pages.js';
 import { createPictureLoader } from './picture.js';
-import { advanced, authorsOf, eventsBy, Replay, SPEEDS, strokeStep, timeline } from './replay.js';
+import { advanced, applyLogEntry, authorsOf, eventsBy, Replay, SPEEDS, strokeStep, timeline } from './replay.js';
 import { createSketch } from './sketch.js';
 
 const config = JSON.parse(document.getElementById('board-config').textContent);
@@ -95,7 +95,7 @@ function showAt(count, { again = false } = {}) {
   if (count >= shown && !again) {
     for (let index = shown; index < count; index += 1) {
       const event = events[index];
-      const change = applyEvent(board, event);
+      const change = applyLogEntry(board, event);
       if (event.kind === 'stroke') {
         if (playing) strokeTimes.push({ stroke: event.stroke, at: performance.now() });
         if (turnPage(board, pageOfItem(event.item))) showPaper();

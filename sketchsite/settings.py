@@ -257,6 +257,14 @@ SKETCHSITE = {
     "BACKLOG_SECONDS": env_int("SKETCHSITE_BACKLOG_SECONDS", 20, minimum=1),
     # Board histories a process keeps in memory (least recently used go first).
     "MAX_CACHED_BOARDS": env_int("SKETCHSITE_MAX_CACHED_BOARDS", 100, minimum=1),
+    # Actions each participant may undo on each page of a board, newest first: older ones fall
+    # out of reach, and what they hid may be folded into a checkpoint (docs/reliability.md).
+    "UNDO_DEPTH": env_int("SKETCHSITE_UNDO_DEPTH", 100, minimum=1),
+    # `manage.py compact_boards`: the newest rows of a board's log it keeps as they are (a replay's
+    # frames, a reconnecting browser's catch-up), and the fewest items a compaction must leave out
+    # to be worth writing a checkpoint.
+    "COMPACT_KEEP_EVENTS": env_int("SKETCHSITE_COMPACT_KEEP_EVENTS", 2000, minimum=0),
+    "COMPACT_MIN_FOLDED": env_int("SKETCHSITE_COMPACT_MIN_FOLDED", 1000, minimum=1),
     # Class mode: laser positions one connection may send a second, people listed in presence
     # (and away people each process remembers per board), how long presence changes are
     # gathered before they go out, and how often each process repeats its part of the

@@ -20,7 +20,9 @@ class TestSite:
         """A new store for this test, as the draw app's (views and draw.store functions use it)."""
         config = apps.get_app_config("draw")
         self.limits = Limits.from_settings(settings.SKETCHSITE)
-        self.store = BoardStore(self.limits, settings.SKETCHSITE["MAX_CACHED_BOARDS"])
+        self.store = BoardStore(
+            self.limits, settings.SKETCHSITE["MAX_CACHED_BOARDS"], settings.SKETCHSITE["UNDO_DEPTH"]
+        )
         self.exporter = Exporter.from_settings(settings.SKETCHSITE)
         # Counted in this process: the test's own, whatever REDIS_URL says.
         self.guesses = Guesses.from_settings(settings.SKETCHSITE)

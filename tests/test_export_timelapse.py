@@ -179,3 +179,28 @@ def test_export_webp_plays_the_page_on_show_or_the_one_named(client, exporter):
     assert len(first) == 3
     assert at_board(first[-1], 200, 400) != WHITE and at_board(first[-1], 800, 400) == WHITE
     assert at_board(first[-1], 1200, 400) != WHITE
+
+
+def test_a_compacted_lessons_timelapse_picks_up_at_its_checkpoint_and_ends_on_the_board_now(client, exporter):
+    from django.core.management import call_command
+
+    from draw.participants import Participant
+
+    # 120 strokes, each erased at once: the first ones fall off the undo stack (its depth is 100
+    # actions) and are folded away; then five strokes that stay.
+    for n in range(120):
+        draw_stroke(BOARD, f"gone{n}", [100 + 10 * n, 100, 100 + 10 * n, 800], color=BLUE)
+        store.commit(
+            BOARD, "erase", Participant("ann"), f"e{n}", {"strokes": [["ann", f"gone{n}"]], "lane": None}
+        )
+    for n in range(5):
+        draw_stroke(BOARD, f"kept{n}", [200 + 200 * n, 400, 300 + 200 * n, 500])
+    call_command("compact_boards", keep=3, min_folded=10)
+    assert store.default_store().timed_events_since(BOARD, 0, 100)[0]["kind"] == "checkpoint"
+
+    frames = frames_of(client.get(f"/b/{BOARD}/export.webp").content)
+    assert frames[0].getcolors() == [(800 * 450, WHITE)]
+    png = png_image(client.get(f"/b/{BOARD}/export.png?scale={FRAME_SCALE}").content)
+    assert differing_pixels(frames[-1], png) == 0
+    # No frame shows the folded ink.
+    assert all(at_board(frame, 100, 600) == WHITE for frame in frames)

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import test from 'node:test';
 
 import { applyEvent, createBoard, isShown } from '../../frontend/board.js';
-import { advanced, authorsOf, eventsBy, Replay, strokeStep, timeline } from '../../frontend/replay.js';
+import { advanced, applyLogEntry, authorsOf, eventsBy, Replay, strokeStep, timeline } from '../../frontend/replay.js';
 
 const marker = { kind: 'marker', color: '#000000', width: 4 };
 
@@ -100,4 +100,45 @@ test("a filtered replay shows one participant's ink, and steps through their str
   assert.equal(strokeStep(events, annAt[0][1], 1, 'ann'), annAt[1][1]);
   assert.equal(strokeStep(events, annAt[1][1], -1, 'ann'), annAt[1][1] - 1);
   assert.equal(strokeStep(events, annAt[1][1] - 1, -1, 'ann'), annAt[0][1] - 1);
+});
+
+/** The log of `events` compacted at position `count`: a checkpoint entry of the board then, and the rest. */
+function compacted(events, count) {
+  const board = new Replay(800, 600, events).boardAt(count);
+  const strokes = [...board.strokes.values()].map((stroke) => [stroke.id, stroke.author, stroke.item, stroke.points, 0]);
+  const hidden = [...board.strokes.values()].filter((stroke) => !stroke.visible).map((stroke) => [stroke.author, stroke.id]);
+  const at = events[count - 1].at;
+  return [{ seq: board.seq, kind: 'checkpoint', author: '', at, strokes, hidden }, ...events.slice(count)];
+}
+
+test('a log that starts with a checkpoint replays as the whole log at every entry from the checkpoint on', () => {
+  const events = lesson();
+  const whole = new Replay(800, 600, events, { every: 7 });
+  for (const count of [1, 13, 30, events.length - 3]) {
+    const log = compacted(events, count);
+    const replay = new Replay(800, 600, log, { every: 5 });
+    assert.deepEqual(shape(replay.boardAt(0)), []);
+    for (let index = 1; index <= log.length; index += 1) {
+      assert.deepEqual(shape(replay.boardAt(index)), shape(whole.boardAt(count + index - 1)), `at ${count}, entry ${index}`);
+      assert.equal(replay.boardAt(index).seq, whole.boardAt(count + index - 1).seq);
+    }
+    // Played on from the start, entry by entry, as the replay page does.
+    const played = createBoard(800, 600);
+    for (const entry of log) applyLogEntry(played, entry);
+    assert.deepEqual(shape(played), shape(whole.boardAt(events.length)));
+  }
+});
+
+test('an undo after the checkpoint shows again an item the checkpoint holds hidden', () => {
+  const marker2 = { ...marker };
+  const log = [
+    { seq: 9, kind: 'checkpoint', author: '', at: 1, strokes: [['a', 'ann', marker2, [1, 1, 2, 2], 3]], hidden: [['ann', 'a']] },
+    { seq: 10, kind: 'undo', author: 'bob', at: 2, show: [['ann', 'a']] },
+  ];
+  const board = createBoard(800, 600);
+  applyLogEntry(board, log[0]);
+  assert.equal(board.seq, 9);
+  assert.deepEqual(shape(board), [['ann', 'a', false, '1,1,2,2', '1']]);
+  assert.notEqual(applyLogEntry(board, log[1]), null);
+  assert.deepEqual(shape(board), [['ann', 'a', true, '1,1,2,2', '1']]);
 });
