@@ -98,6 +98,20 @@ def random_walk(rng, width, height, top=0):
     return points
 
 
+def random_stroke(rng, index, width, height):
+    """The `stroke.begin` request of stroke number `index`: a marker of a toolbar colour and width
+    along a random walk, as the benchmarks that build a board commit it."""
+    return {
+        "stroke": f"s{index}",
+        "item": {
+            "kind": "marker",
+            "color": rng.choice(COLOURS),
+            "width": rng.choices(WIDTHS, WIDTH_WEIGHTS)[0],
+        },
+        "points": random_walk(rng, width, height),
+    }
+
+
 def build_board(name):
     """Commit STROKES strokes to board `name`, as DRAWERS participants would."""
     from django.conf import settings
@@ -109,15 +123,7 @@ def build_board(name):
     width, height = settings.SKETCHSITE["BOARD_WIDTH"], settings.SKETCHSITE["BOARD_HEIGHT"]
     drawers = [Participant(f"drawer{index}") for index in range(DRAWERS)]
     for index in range(STROKES):
-        request = {
-            "stroke": f"s{index}",
-            "item": {
-                "kind": "marker",
-                "color": rng.choice(COLOURS),
-                "width": rng.choices(WIDTHS, WIDTH_WEIGHTS)[0],
-            },
-            "points": random_walk(rng, width, height),
-        }
+        request = random_stroke(rng, index, width, height)
         store.commit(name, "stroke", drawers[index % DRAWERS], f"c{index}", request)
         if index % 5000 == 4999:
             _progress(f"committed {index + 1:,} strokes")

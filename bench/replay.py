@@ -120,7 +120,7 @@ def _build(board, strokes):
     django.setup()
     from django.conf import settings
 
-    from bench.exports import COLOURS, DRAWERS, WIDTH_WEIGHTS, WIDTHS, random_walk
+    from bench.exports import DRAWERS, random_stroke
     from draw import store
     from draw.participants import Participant
 
@@ -129,10 +129,7 @@ def _build(board, strokes):
     drawers = [Participant(f"drawer{index}") for index in range(DRAWERS)]
     for index in range(strokes):
         drawer = drawers[index % DRAWERS]
-        width_of_pen = rng.choices(WIDTHS, WIDTH_WEIGHTS)[0]
-        item = {"kind": "marker", "color": rng.choice(COLOURS), "width": width_of_pen}
-        request = {"stroke": f"s{index}", "item": item, "points": random_walk(rng, width, height)}
-        store.commit(board, "stroke", drawer, f"c{index}", request)
+        store.commit(board, "stroke", drawer, f"c{index}", random_stroke(rng, index, width, height))
         if index % ERASE_EVERY == ERASE_EVERY - 1:
             erase = {"strokes": [[drawer.id, f"s{index}"]], "lane": None}
             store.commit(board, "erase", drawer, f"e{index}", erase)

@@ -18,7 +18,7 @@ import subprocess
 import sys
 import time
 
-from bench.exports import COLOURS, POINTS_PER_STROKE, SEED, WIDTH_WEIGHTS, WIDTHS, random_walk
+from bench.exports import POINTS_PER_STROKE, SEED, random_stroke
 from bench.servers import PROJECT_ROOT
 
 TIMELAPSE = "timelapse"
@@ -88,16 +88,7 @@ def build_lesson(name, strokes, erases):
     drawn = []
     for index in range(strokes):
         drawer = drawers[index % DRAWERS]
-        request = {
-            "stroke": f"s{index}",
-            "item": {
-                "kind": "marker",
-                "color": rng.choice(COLOURS),
-                "width": rng.choices(WIDTHS, WIDTH_WEIGHTS)[0],
-            },
-            "points": random_walk(rng, width, height),
-        }
-        store.commit(name, "stroke", drawer, f"c{index}", request)
+        store.commit(name, "stroke", drawer, f"c{index}", random_stroke(rng, index, width, height))
         drawn.append((drawer, f"s{index}"))
         if index % ERASE_EVERY == ERASE_EVERY - 1:
             # Anyone may erase any ink on an open board.
