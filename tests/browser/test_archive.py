@@ -4,19 +4,14 @@ duplicated with its worksheet and no ink, deleted for everyone on it, and brough
 import pytest
 
 from tests.browser.conftest import ARTIFACTS, wait_until
-from tests.browser.test_class_mode import join_in_browser
+from tests.browser.test_class_mode import join_in_browser, new_lesson
 from tests.browser.test_live_canvas import LAPTOP, PHONE, touch_stroke
 
 pytestmark = pytest.mark.browser
 
 
 def test_the_host_finds_duplicates_deletes_and_brings_back_a_lesson(server, open_page):
-    host = open_page(f"{server.http_url}/new/", "host", **LAPTOP)
-    board = host.evaluate("() => JSON.parse(document.getElementById('board-config').textContent).board")
-    assert wait_until(lambda: host.evaluate("() => window.sketchsite.session.role") == "host")
-    host.locator("[data-role=class-toggle]").click()
-    panel = host.locator("[data-role=class-panel]")
-    code = panel.locator("[data-role=join-code]").text_content()
+    host, board, panel, code = new_lesson(open_page, server, LAPTOP)
     pia = join_in_browser(open_page, server, "Pia", code, "pia", PHONE)
     touch_stroke(pia, [(300 + step * 40, 300 + step * 10) for step in range(8)])
     assert wait_until(lambda: host.evaluate("() => window.sketchsite.board.seq") == 1)

@@ -185,6 +185,16 @@ def online(page):
     page.locator("[data-role=status][data-state=online]").wait_for(timeout=10_000)
 
 
+def new_lesson(open_page, server, device):
+    """A host's browser on a board made by /new/, its Class panel open: (page, board, panel, join code)."""
+    host = open_page(f"{server.http_url}/new/", "host", **device)
+    board = host.evaluate("() => JSON.parse(document.getElementById('board-config').textContent).board")
+    assert wait_until(lambda: host.evaluate("() => window.sketchsite.session.role") == "host")
+    host.locator("[data-role=class-toggle]").click()
+    panel = host.locator("[data-role=class-panel]")
+    return host, board, panel, panel.locator("[data-role=join-code]").text_content()
+
+
 def join_in_browser(open_page, server, name, code, label, device):
     """A student's browser: the code typed on /j/ (in lower case, as people do), then a name."""
     page = open_page(f"{server.http_url}/j/", label, wait_online=False, **device)

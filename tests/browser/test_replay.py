@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from tests.browser.conftest import ARTIFACTS, wait_until
-from tests.browser.test_class_mode import join_token, socket_clients  # noqa: F401 - the fixture, used by name
+from tests.browser.test_class_mode import join_token, new_lesson, socket_clients  # noqa: F401 - the fixture, used by name
 from tests.browser.test_live_canvas import LAPTOP
 from tests.browser.test_picture import board_pixel
 
@@ -79,12 +79,7 @@ def test_the_host_replays_one_students_ink_and_plays_the_lesson_on_the_projector
     open_page,
     socket_clients,  # noqa: F811 - the fixture imported above
 ):
-    host = open_page(f"{server.http_url}/new/", "host", **LAPTOP)
-    board = host.evaluate("() => JSON.parse(document.getElementById('board-config').textContent).board")
-    assert wait_until(lambda: host.evaluate("() => window.sketchsite.session.role") == "host")
-    host.locator("[data-role=class-toggle]").click()
-    panel = host.locator("[data-role=class-panel]")
-    code = panel.locator("[data-role=join-code]").text_content()
+    host, board, panel, code = new_lesson(open_page, server, LAPTOP)
     for name, colour in (("Ada", "red"), ("Bea", "green"), ("Cem", "blue")):
         student = socket_clients(board, token=join_token(server, code, name))
         hex_colour = "#{:02x}{:02x}{:02x}".format(*COLOURS[colour])
@@ -129,13 +124,8 @@ def test_a_students_replay_in_lanes_holds_their_own_page_and_the_hosts_ink_only(
     open_page,
     socket_clients,  # noqa: F811 - the fixture imported above
 ):
-    host = open_page(f"{server.http_url}/new/", "host", **LAPTOP)
-    board = host.evaluate("() => JSON.parse(document.getElementById('board-config').textContent).board")
-    assert wait_until(lambda: host.evaluate("() => window.sketchsite.session.role") == "host")
+    host, board, panel, code = new_lesson(open_page, server, LAPTOP)
     key = host.evaluate("(board) => localStorage.getItem(`sketchsite.host.${board}`)", board)
-    host.locator("[data-role=class-toggle]").click()
-    panel = host.locator("[data-role=class-panel]")
-    code = panel.locator("[data-role=join-code]").text_content()
     panel.locator("[data-setting=lanes]").check()
     assert wait_until(lambda: host.evaluate("() => window.sketchsite.session.settings.lanes"))
     tokens = {name: join_token(server, code, name) for name in ("Ada", "Bea")}
