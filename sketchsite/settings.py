@@ -341,7 +341,14 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"daphne": {"level": "WARNING"}},
+    "loggers": {
+        "daphne": {"level": "WARNING"},
+        # Django logs every 4xx answer as a warning: a refused guess, a missing board or an
+        # export asked for too often would each write a line, so a script could fill the log.
+        # The refusals that matter are logged once per burst where they are decided
+        # (draw.guessing); server errors (5xx) are still logged here.
+        "django.request": {"level": env_str("SKETCHSITE_REQUEST_LOG_LEVEL", "ERROR")},
+    },
 }
 
 
