@@ -8,13 +8,16 @@ import os
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import time
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 DEPLOY = Path(__file__).resolve().parent
 SITE = DEPLOY / "nginx.conf"
+HTTPS_SITE = DEPLOY / "nginx-https.conf"
 MIME_TYPES = "/etc/nginx/mime.types"
 # Debian installs nginx in /usr/sbin, which is not on every user's PATH.
 NGINX_PATHS = ("/usr/sbin/nginx",)
@@ -23,6 +26,10 @@ DOCUMENTED_SERVERS = "    server 127.0.0.1:8001;\n    server 127.0.0.1:8002;\n"
 DOCUMENTED_LISTEN = "    listen 80;\n"
 DOCUMENTED_NAME = "    server_name draw.example.org;\n"
 DOCUMENTED_STATIC = "        alias /srv/sketchsite/staticfiles/;\n"
+DOCUMENTED_TLS_LISTEN = "    listen 443 ssl;\n"
+DOCUMENTED_CERTIFICATE = "    ssl_certificate /etc/letsencrypt/live/draw.example.org/fullchain.pem;\n"
+DOCUMENTED_CERTIFICATE_KEY = "    ssl_certificate_key /etc/letsencrypt/live/draw.example.org/privkey.pem;\n"
+DOCUMENTED_REDIRECT = "    return 301 https://$host$request_uri;\n"
 
 # What nginx.conf around the site file holds on a server: here, with every path in `folder`.
 MAIN_CONF = """\
@@ -61,20 +68,50 @@ def nginx_binary():
     return found
 
 
-def _replace_once(text, old, new):
-    if text.count(old) != 1:
-        raise NginxError(f"{SITE} no longer has the line {old.strip()!r} once; update deploy/nginx.py")
+@dataclass(frozen=True)
+class Certificate:
+    """A TLS certificate (PEM, with its chain) and its key, as nginx's ssl_certificate lines take them."""
+
+    certificate: Path
+    key: Path
+
+
+def _replace(path, text, old, new, times=1):
+    if text.count(old) != times:
+        raise NginxError(
+            f"{path} no longer has the line {old.strip()!r} {times} time(s); update deploy/nginx.py"
+        )
     return text.replace(old, new)
+
+
+def _render_common(path, site, upstreams, static_root, host, names):
+    servers = "".join(f"    server {address}:{upstream_port};\n" for address, upstream_port in upstreams)
+    site = _replace(path, site, DOCUMENTED_SERVERS, servers)
+    site = _replace(path, site, DOCUMENTED_NAME, f"    server_name {host} localhost;\n", times=names)
+    return _replace(path, site, DOCUMENTED_STATIC, f"        alias {Path(static_root)}/;\n")
 
 
 def render_site(upstreams, port, static_root, host="127.0.0.1"):
     """deploy/nginx.conf with its CHANGE lines filled in: upstreams are (host, port) pairs."""
-    site = SITE.read_text()
-    servers = "".join(f"    server {address}:{upstream_port};\n" for address, upstream_port in upstreams)
-    site = _replace_once(site, DOCUMENTED_SERVERS, servers)
-    site = _replace_once(site, DOCUMENTED_LISTEN, f"    listen {host}:{port};\n")
-    site = _replace_once(site, DOCUMENTED_NAME, f"    server_name {host} localhost;\n")
-    return _replace_once(site, DOCUMENTED_STATIC, f"        alias {Path(static_root)}/;\n")
+    site = _render_common(SITE, SITE.read_text(), upstreams, static_root, host, names=1)
+    return _replace(SITE, site, DOCUMENTED_LISTEN, f"    listen {host}:{port};\n")
+
+
+def render_https_site(upstreams, port, tls_port, certificate, static_root, host="127.0.0.1"):
+    """deploy/nginx-https.conf with its CHANGE lines filled in: plain HTTP on `port`, TLS on `tls_port`."""
+    site = _render_common(HTTPS_SITE, HTTPS_SITE.read_text(), upstreams, static_root, host, names=2)
+    site = _replace(HTTPS_SITE, site, DOCUMENTED_LISTEN, f"    listen {host}:{port};\n")
+    site = _replace(HTTPS_SITE, site, DOCUMENTED_TLS_LISTEN, f"    listen {host}:{tls_port} ssl;\n")
+    site = _replace(
+        HTTPS_SITE, site, DOCUMENTED_CERTIFICATE, f"    ssl_certificate {certificate.certificate};\n"
+    )
+    site = _replace(
+        HTTPS_SITE, site, DOCUMENTED_CERTIFICATE_KEY, f"    ssl_certificate_key {certificate.key};\n"
+    )
+    # HTTPS is not on its default port here, so the redirect names the one it is on.
+    return _replace(
+        HTTPS_SITE, site, DOCUMENTED_REDIRECT, f"    return 301 https://$host:{tls_port}$request_uri;\n"
+    )
 
 
 def render_main(folder):
@@ -92,15 +129,23 @@ def free_port(host="127.0.0.1"):
 
 
 class Nginx:
-    """`nginx -p folder -c folder/nginx.conf -g 'daemon off;'` in front of `upstreams`."""
+    """`nginx -p folder -c folder/nginx.conf -g 'daemon off;'` in front of `upstreams`.
 
-    def __init__(self, upstreams, static_root, folder, port=None, host="127.0.0.1"):
+    With a `certificate` it serves deploy/nginx-https.conf: HTTPS on `tls_port`, and on `port`
+    plain HTTP that redirects there.
+    """
+
+    def __init__(
+        self, upstreams, static_root, folder, port=None, host="127.0.0.1", certificate=None, tls_port=None
+    ):
         self.binary = nginx_binary()
         self.upstreams = list(upstreams)
         self.static_root = static_root
         self.folder = Path(folder)
         self.host = host
         self.port = port or free_port(host)
+        self.certificate = certificate
+        self.tls_port = (tls_port or free_port(host)) if certificate else None
         self.process = None
 
     @property
@@ -112,6 +157,18 @@ class Nginx:
         return f"ws://{self.host}:{self.port}"
 
     @property
+    def https_url(self):
+        return f"https://{self.host}:{self.tls_port}"
+
+    @property
+    def wss_url(self):
+        return f"wss://{self.host}:{self.tls_port}"
+
+    def tls_context(self):
+        """A client's TLS context that trusts this nginx's certificate (and no other)."""
+        return ssl.create_default_context(cafile=str(self.certificate.certificate))
+
+    @property
     def access_log(self):
         return self.folder / "access.log"
 
@@ -121,9 +178,13 @@ class Nginx:
 
     def write_config(self):
         self.folder.mkdir(parents=True, exist_ok=True)
-        (self.folder / "sketchsite.conf").write_text(
-            render_site(self.upstreams, self.port, self.static_root, self.host)
-        )
+        if self.certificate is None:
+            site = render_site(self.upstreams, self.port, self.static_root, self.host)
+        else:
+            site = render_https_site(
+                self.upstreams, self.port, self.tls_port, self.certificate, self.static_root, self.host
+            )
+        (self.folder / "sketchsite.conf").write_text(site)
         (self.folder / "nginx.conf").write_text(render_main(self.folder))
         return self.folder / "nginx.conf"
 
@@ -143,13 +204,20 @@ class Nginx:
                 error = self.process.stderr.read().decode(errors="replace").strip()
                 raise NginxError(f"nginx exited with {self.process.returncode}: {error}")
             try:
-                with urllib.request.urlopen(f"{self.http_url}/healthz", timeout=1) as response:
-                    if response.status == 200:
-                        return self
+                if self._answers_health_probe():
+                    return self
             except OSError:
                 time.sleep(0.1)
         self.stop()
         raise NginxError(f"nginx did not answer /healthz within {timeout} s; see {self.error_log}")
+
+    def _answers_health_probe(self):
+        if self.certificate is None:
+            url, context = f"{self.http_url}/healthz", None
+        else:
+            url, context = f"{self.https_url}/healthz", self.tls_context()
+        with urllib.request.urlopen(url, timeout=1, context=context) as response:
+            return response.status == 200
 
     def stop(self):
         if self.process is None or self.process.poll() is not None:

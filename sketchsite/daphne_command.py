@@ -4,7 +4,10 @@ Importable without Django settings: the tests and the benchmark build the comman
 process that never loads them.
 """
 
+import os
 import sys
+
+from django.core.exceptions import ImproperlyConfigured
 
 from sketchsite.environment import env_int
 
@@ -21,6 +24,12 @@ PING_TIMEOUT_SECONDS = 30
 # How long a consumer may take to leave its board after its socket closes before Daphne
 # cancels it.
 APPLICATION_CLOSE_TIMEOUT_SECONDS = 5
+# Behind a reverse proxy every connection comes from the proxy: with this on, Daphne takes the
+# browser's address from X-Forwarded-For (and the scheme from X-Forwarded-Proto), for its log
+# lines and for every count kept per address. Off by default: a Daphne that browsers reach
+# directly would let any of them name any address.
+PROXY_HEADERS_VARIABLE = "SKETCHSITE_PROXY_HEADERS"
+PROXY_HEADERS_CHOICES = ("off", "on")
 
 
 def transport_max_message_bytes(environ=None):
@@ -28,6 +37,17 @@ def transport_max_message_bytes(environ=None):
     return env_int(
         TRANSPORT_LIMIT_VARIABLE, TRANSPORT_LIMIT_DEFAULT, minimum=TRANSPORT_LIMIT_MINIMUM, environ=environ
     )
+
+
+def proxy_headers(environ=None):
+    """Whether Daphne trusts the proxy's X-Forwarded-* headers, per `environ` (the server's environment)."""
+    raw = (os.environ if environ is None else environ).get(PROXY_HEADERS_VARIABLE, "")
+    if raw == "":
+        return False
+    if raw not in PROXY_HEADERS_CHOICES:
+        choices = ", ".join(PROXY_HEADERS_CHOICES)
+        raise ImproperlyConfigured(f"{PROXY_HEADERS_VARIABLE} must be one of {choices}, not {raw!r}")
+    return raw == "on"
 
 
 def daphne_arguments(host, port, application=APPLICATION, transport_limit=None, environ=None):
@@ -58,6 +78,7 @@ def _server_arguments(application, transport_limit, environ):
         str(PING_TIMEOUT_SECONDS),
         "--application-close-timeout",
         str(APPLICATION_CLOSE_TIMEOUT_SECONDS),
+        *(["--proxy-headers"] if proxy_headers(environ) else []),
         application,
     ]
 

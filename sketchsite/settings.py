@@ -15,7 +15,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from sketchsite.channel_layers import channel_layer_config
-from sketchsite.daphne_command import transport_max_message_bytes
+from sketchsite.daphne_command import proxy_headers, transport_max_message_bytes
 from sketchsite.environment import (
     env_bool,
     env_choice,
@@ -359,9 +359,16 @@ LOGGING = {
 _proxy_ssl_header = env_header("SKETCHSITE_PROXY_SSL_HEADER", None)
 SECURE_PROXY_SSL_HEADER = (_proxy_ssl_header, "https") if _proxy_ssl_header else None
 USE_X_FORWARDED_HOST = env_bool("USE_X_FORWARDED_HOST", False)
+# SKETCHSITE_PROXY_HEADERS=on starts Daphne with --proxy-headers (sketchsite/daphne_command.py):
+# REMOTE_ADDR and a socket's client are then the browser's, from the proxy's X-Forwarded-For.
+# Read here as well, so that a bad value stops the start of every command.
+PROXY_HEADERS = proxy_headers()
 CSRF_TRUSTED_ORIGINS = env_origins("CSRF_TRUSTED_ORIGINS", [])
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", False)
+# The language switch's cookie goes with the session's: a site that keeps one off plain HTTP
+# keeps both off it.
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
