@@ -261,6 +261,8 @@ def _figures(scenario, layer, tallies, watch, rss_before, rss_idle, rss_peak):
         "volatile_frames_per_s": round(volatile_in_window / duration, 1),
         "volatile_frames_total": sum(tally["volatile_frames"] for tally, _ in tallies),
         "presence_count_max": max(presence_counts) if presence_counts else None,
+        "pace_ms_max": max(tally.get("pace_ms_max", 0) for tally, _ in tallies),
+        "pace_frames_total": sum(tally.get("pace_frames", 0) for tally, _ in tallies),
         "latency_samples": latency.count,
         "points_sent": sent,
         "deliveries": delivered,
