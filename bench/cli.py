@@ -95,6 +95,11 @@ def parse_args(argv):
         help="before each run, wait up to this many seconds for the machine to be quiet (0: do not wait)",
     )
     parser.add_argument(
+        "--split-cpus",
+        action="store_true",
+        help="pin the servers to half of the cores and the load generator to the other half",
+    )
+    parser.add_argument(
         "--repeat",
         type=int,
         default=1,
@@ -113,7 +118,9 @@ def parse_args(argv):
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
     designs = (SKETCHSITE,) if args.profile else DESIGNS if args.design == "both" else (args.design,)
-    options = RunOptions(workers=args.workers, retries=args.retries, quiet_wait=args.quiet_wait)
+    options = RunOptions(
+        workers=args.workers, retries=args.retries, quiet_wait=args.quiet_wait, split_cpus=args.split_cpus
+    )
     record = {
         "started": time.time(),
         "date": time.strftime("%Y-%m-%d %H:%M:%S %z"),

@@ -29,6 +29,7 @@ ROWS = (
     ("settle_seconds", "server busy after joins s", "{:.1f}"),
     ("frames_received_per_s", "frames received/s", "{:,.0f}"),
     ("volatile_frames_per_s", "presence and laser frames/s", "{:,.1f}"),
+    ("server_send_calls_per_frame", "server send calls per frame received", "{:.3f}"),
     ("pace_ms_max", "longest send interval announced ms", "{:.0f}"),
     ("pace_frames_total", "pace frames received", "{:,.0f}"),
     ("generator_cpu_percent", "load generator CPU %", "{:.0f}"),
@@ -105,6 +106,7 @@ REPEAT_COLUMNS = (
     ("server_cpu_percent", "server CPU %", "{:.0f}"),
     ("generator_cpu_percent", "generator CPU %", "{:.0f}"),
     ("machine_cpu_percent", "machine CPU %", "{:.0f}"),
+    ("server_send_calls_per_frame", "sends/frame", "{:.3f}"),
     ("pace_ms_max", "pace announced ms", "{:.0f}"),
     ("pace_frames_total", "pace frames", "{:,.0f}"),
 )
