@@ -44,7 +44,11 @@ LOOP_LAG_HIGH_SECONDS = 0.004
 LOOP_LAG_LOW_SECONDS = 0.001
 # Looks in a row (half a second each: draw/relay.LOAD_SAMPLE_SECONDS) of a busy machine and a
 # late loop before the share shrinks: a transient lasting less never paces a board.
-OVERLOAD_LOOKS = 4
+OVERLOAD_LOOKS = 3
+# A loop this late is behind whatever the cause, and the share shrinks at the first look.
+LOOP_LAG_SEVERE_SECONDS = 0.05
+# Looks in a row of calm (an idle machine or a punctual loop) before the share grows again.
+CALM_LOOKS = 4
 # A class's drawers up to this many are never paced: at the full budget they send at once with
 # room to spare, and a pace costs each of them up to max_send_ms of every stroke.
 UNPACED_DRAWERS = 30
@@ -124,24 +128,33 @@ class BudgetShare:
     moment while the process keeps up. So the share shrinks only on sustained overload: the
     machine busy *and* the loop late (the median lateness of a short timer, so that one
     lecture fan-out holding the loop for milliseconds by design does not count) for
-    OVERLOAD_LOOKS looks in a row; it grows back, step by step, as soon as either is calm.
+    OVERLOAD_LOOKS looks in a row, or at the first look where the loop is LOOP_LAG_SEVERE_SECONDS
+    late; it grows back, step by step, once either has been calm for CALM_LOOKS looks.
     """
 
     def __init__(self):
         self.share = 1.0
         self.overloaded_looks = 0
+        self.calm_looks = 0
 
     def update(self, machine_busy, loop_lag_seconds):
         """How busy the machine was since the last look (0..1, all cores) and how late the loop
         ran meanwhile (seconds); the share afterwards."""
         if machine_busy > MACHINE_BUSY_HIGH and loop_lag_seconds > LOOP_LAG_HIGH_SECONDS:
+            self.calm_looks = 0
             self.overloaded_looks += 1
-            if self.overloaded_looks >= OVERLOAD_LOOKS:
+            if self.overloaded_looks >= OVERLOAD_LOOKS or loop_lag_seconds > LOOP_LAG_SEVERE_SECONDS:
                 self.share = max(MIN_SHARE, self.share * SHRINK_FACTOR)
             return self.share
         self.overloaded_looks = 0
         if machine_busy < MACHINE_BUSY_LOW or loop_lag_seconds < LOOP_LAG_LOW_SECONDS:
-            self.share = min(1.0, self.share + GROW_STEP)
+            self.calm_looks += 1
+            # Back up only once calm has lasted too: else the share that cured an overload
+            # would bring it straight back, and the pace would flap.
+            if self.calm_looks >= CALM_LOOKS:
+                self.share = min(1.0, self.share + GROW_STEP)
+        else:
+            self.calm_looks = 0
         return self.share
 
 

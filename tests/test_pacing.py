@@ -3,10 +3,12 @@
 import pytest
 
 from draw.pacing import (
+    CALM_LOOKS,
     FALL_AFTER_SECONDS,
     INBOUND_FRAME_COST,
     LOOP_LAG_HIGH_SECONDS,
     LOOP_LAG_LOW_SECONDS,
+    LOOP_LAG_SEVERE_SECONDS,
     MIN_SHARE,
     OVERLOAD_LOOKS,
     SEND_STEP_MS,
@@ -135,7 +137,7 @@ def test_a_late_loop_on_an_idle_machine_keeps_the_whole_budget():
         assert share.update(IDLE, LATE) == 1.0
 
 
-def test_sustained_overload_shrinks_the_share_and_calm_grows_it_back():
+def test_sustained_overload_shrinks_the_share_and_sustained_calm_grows_it_back():
     share = BudgetShare()
     for _ in range(OVERLOAD_LOOKS - 1):
         share.update(BUSY, LATE)
@@ -146,10 +148,18 @@ def test_sustained_overload_shrinks_the_share_and_calm_grows_it_back():
     assert shrunk < 0.5
     # Busy between the marks with a loop neither late nor punctual: the share holds.
     assert share.update(0.85, LOOP_LAG_HIGH_SECONDS) == shrunk
+    # Calm for less than CALM_LOOKS: it holds too, so a cured overload does not come straight back.
+    for _ in range(CALM_LOOKS - 1):
+        assert share.update(IDLE, LATE) == shrunk
     assert share.update(IDLE, LATE) > shrunk
-    for _ in range(20):
+    for _ in range(40):
         share.update(BUSY, PUNCTUAL)
     assert share.share == 1.0
+
+
+def test_a_loop_far_behind_shrinks_the_share_at_the_first_look():
+    share = BudgetShare()
+    assert share.update(BUSY, 2 * LOOP_LAG_SEVERE_SECONDS) < 1.0
 
 
 def test_the_share_never_falls_below_its_floor_and_scales_the_budget():
