@@ -37,20 +37,17 @@ FALL_AFTER_SECONDS = 2.0
 # how idle for them to grow back.
 MACHINE_BUSY_HIGH = 0.92
 MACHINE_BUSY_LOW = 0.80
-# How late the event loop's timers may run (the median of a look's probes) before the process
-# counts as overloaded, and how punctual for it to count as calm. A fresh server's timers run
-# well under a millisecond late; an overloaded one's by tens.
+# How late the event loop's timers may run (the median of a look's probes) on a saturated
+# machine before the process counts as behind. A fresh server's timers run well under a
+# millisecond late; an overloaded one's by tens.
 LOOP_LAG_HIGH_SECONDS = 0.004
-LOOP_LAG_LOW_SECONDS = 0.001
-# Looks in a row (half a second each: draw/relay.LOAD_SAMPLE_SECONDS) of a busy machine and a
-# late loop before the share shrinks: a transient lasting less never paces a board.
+# Looks in a row (half a second each: draw/relay.LOAD_SAMPLE_SECONDS) of a saturated machine
+# before the share shrinks, and of an idle one before it grows: a transient never moves it.
 OVERLOAD_LOOKS = 3
-# A loop this late is behind whatever the cause, and the share shrinks at the first look.
-LOOP_LAG_SEVERE_SECONDS = 0.05
-# Looks in a row of calm (an idle machine or a punctual loop) before the share grows again.
 CALM_LOOKS = 4
-# A class's drawers up to this many are never paced: at the full budget they send at once with
-# room to spare, and a pace costs each of them up to max_send_ms of every stroke.
+# A class's drawers up to this many are never paced, nor ticked longer than the whole budget
+# ticks them: at the full budget they send at once with room to spare, and a pace costs each
+# of them up to max_send_ms of every stroke.
 UNPACED_DRAWERS = 30
 # Multiplicative decrease, additive increase, per look at the machine.
 SHRINK_FACTOR = 0.7
@@ -107,6 +104,11 @@ class Pacing:
         `sockets` are this process's, `drawers` the board's in every process, `processes` how
         many processes are flushing the board's traffic now, this one included.
         """
+        if drawers <= UNPACED_DRAWERS and self.full_budget and self.send_ms(drawers) == 0:
+            # A class the whole budget sends at once: ticked as the whole budget ticks it.
+            return replace(self, fanout_budget=self.full_budget, full_budget=0).tick_seconds(
+                sockets, drawers, processes
+            )
         inbound = self.inbound_per_second(drawers)
         left = self.fanout_budget - INBOUND_FRAME_COST * inbound
         most = self.max_tick_ms / 1000
@@ -123,38 +125,36 @@ class BudgetShare:
 
     The budget is what a process may spend with a core of its own. One that shares the
     machine's cores (with other server processes, Redis, a proxy) starves before it spends that
-    much, and then the delays are what buy the capacity back. A busy machine alone is no sign of
-    that: the load generator, another engineer's build or a join storm fill the cores for a
-    moment while the process keeps up. So the share shrinks only on sustained overload: the
-    machine busy *and* the loop late (the median lateness of a short timer, so that one
-    lecture fan-out holding the loop for milliseconds by design does not count) for
-    OVERLOAD_LOOKS looks in a row, or at the first look where the loop is LOOP_LAG_SEVERE_SECONDS
-    late; it grows back, step by step, once either has been calm for CALM_LOOKS looks.
+    much, and then the delays are what buy the capacity back. But a machine busy for a moment
+    (a join storm, another program's burst) is no overload, and pacing a board for it costs
+    every drawer up to max_send_ms of each stroke. So the share shrinks once the machine has
+    been saturated for OVERLOAD_LOOKS looks in a row, or at the first saturated look where the
+    process's own loop runs late (the median lateness of a short timer, so that one lecture
+    fan-out holding the loop for milliseconds by design does not count): then the process
+    itself is behind. It grows back, step by step, once the machine has been idle for CALM_LOOKS
+    looks in a row, so that the share that cured an overload does not bring it straight back.
     """
 
     def __init__(self):
         self.share = 1.0
-        self.overloaded_looks = 0
-        self.calm_looks = 0
+        self.saturated_looks = 0
+        self.idle_looks = 0
 
     def update(self, machine_busy, loop_lag_seconds):
         """How busy the machine was since the last look (0..1, all cores) and how late the loop
         ran meanwhile (seconds); the share afterwards."""
-        if machine_busy > MACHINE_BUSY_HIGH and loop_lag_seconds > LOOP_LAG_HIGH_SECONDS:
-            self.calm_looks = 0
-            self.overloaded_looks += 1
-            if self.overloaded_looks >= OVERLOAD_LOOKS or loop_lag_seconds > LOOP_LAG_SEVERE_SECONDS:
+        if machine_busy > MACHINE_BUSY_HIGH:
+            self.idle_looks = 0
+            self.saturated_looks += 1
+            if self.saturated_looks >= OVERLOAD_LOOKS or loop_lag_seconds > LOOP_LAG_HIGH_SECONDS:
                 self.share = max(MIN_SHARE, self.share * SHRINK_FACTOR)
-            return self.share
-        self.overloaded_looks = 0
-        if machine_busy < MACHINE_BUSY_LOW or loop_lag_seconds < LOOP_LAG_LOW_SECONDS:
-            self.calm_looks += 1
-            # Back up only once calm has lasted too: else the share that cured an overload
-            # would bring it straight back, and the pace would flap.
-            if self.calm_looks >= CALM_LOOKS:
+        elif machine_busy < MACHINE_BUSY_LOW:
+            self.saturated_looks = 0
+            self.idle_looks += 1
+            if self.idle_looks >= CALM_LOOKS:
                 self.share = min(1.0, self.share + GROW_STEP)
         else:
-            self.calm_looks = 0
+            self.saturated_looks = self.idle_looks = 0
         return self.share
 
 
