@@ -191,7 +191,11 @@ class _Coalesced:
         waiting, cls.waiting = cls.waiting, {}
         cls.scheduled = False
         for writer, frames in waiting.items():
-            writer.send(frames[0] if len(frames) == 1 else b"".join(frames))
+            try:
+                writer.send(frames[0] if len(frames) == 1 else b"".join(frames))
+            except Exception:
+                # One socket's failure must not cost the others their frames.
+                logger.exception("could not write to one websocket")
 
     @classmethod
     def flush_one(cls, writer):
