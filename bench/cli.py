@@ -94,6 +94,17 @@ def parse_args(argv):
         default=90.0,
         help="before each run, wait up to this many seconds for the machine to be quiet (0: do not wait)",
     )
+    parser.add_argument(
+        "--split-cpus",
+        action="store_true",
+        help="pin the servers to half of the cores and the load generator to the other half",
+    )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="run each load scenario this many times, each on freshly started servers, and list the runs",
+    )
     parser.add_argument("--results", type=Path, default=DEFAULT_RESULTS, help="folder for the JSON record")
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
     args = parser.parse_args(argv)
@@ -107,7 +118,9 @@ def parse_args(argv):
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
     designs = (SKETCHSITE,) if args.profile else DESIGNS if args.design == "both" else (args.design,)
-    options = RunOptions(workers=args.workers, retries=args.retries, quiet_wait=args.quiet_wait)
+    options = RunOptions(
+        workers=args.workers, retries=args.retries, quiet_wait=args.quiet_wait, split_cpus=args.split_cpus
+    )
     record = {
         "started": time.time(),
         "date": time.strftime("%Y-%m-%d %H:%M:%S %z"),
@@ -172,9 +185,14 @@ def main(argv=None):
                 continue
             # The baseline has no classes, let alone lanes: it would send every student everything.
             chosen = tuple(design for design in designs if not (scenario.lanes and design == NAIVE))
-            result = run_scenario(scenario, chosen, options, data_dir, log_dir)
-            record["scenarios"].append(result)
-            print(report.scenario_table(result), end="\n\n", flush=True)
+            runs = []
+            for _ in range(args.repeat):
+                result = run_scenario(scenario, chosen, options, data_dir, log_dir)
+                record["scenarios"].append(result)
+                runs.append(result)
+                print(report.scenario_table(result), end="\n\n", flush=True)
+            if args.repeat > 1:
+                print(report.repeat_table(runs), end="\n\n", flush=True)
 
     record["targets"] = check_targets(record)
     if record["targets"]:

@@ -233,6 +233,8 @@ class Participant:
                 self.me = frame["you"]
                 self.role = frame.get("role")
                 self.send_interval = send_interval_of(frame, SEND_INTERVAL)
+                if "send_ms" in frame:
+                    self.tally.pace_announced(round(self.send_interval * 1000), in_pace_frame=False)
                 # Versions before class mode have no role or name.
                 self._welcomed.set_result({key: frame.get(key) for key in ("you", "role", "name")})
             return
@@ -240,6 +242,7 @@ class Participant:
         payload = bytes(payload)  # the socket hands over a reusable bytearray
         if payload.startswith(PACE_PREFIX):
             self.send_interval = send_interval_of(decode(payload), self.send_interval)
+            tally.pace_announced(round(self.send_interval * 1000), in_pace_frame=True)
             if self.pen is not None:
                 self.pen.pace(self.send_interval)
             return

@@ -93,6 +93,10 @@ class LoadGenerator:
             process.start()
         return self
 
+    @property
+    def pids(self):
+        return [process.pid for process in self._processes]
+
     def __exit__(self, *exc_info):
         if exc_info[0] is not None:
             # Workers still waiting for a command leave the board and exit.

@@ -87,6 +87,10 @@ class Tally:
         self.volatile_frames = 0
         self.volatile_frames_window = 0
         self.presence_count_max = None
+        # The longest send interval the server announced (welcome or pace), in ms, and how
+        # many pace frames came: a board that should never be paced shows 0 and 0.
+        self.pace_ms_max = 0
+        self.pace_frames = 0
         self.errors = []
         self.latency = Histogram()
         self.send_lag = Histogram()
@@ -105,6 +109,10 @@ class Tally:
             self.volatile_frames_window += 1
         if presence_count is not None:
             self.presence_count_max = max(self.presence_count_max or 0, presence_count)
+
+    def pace_announced(self, send_ms, in_pace_frame):
+        self.pace_ms_max = max(self.pace_ms_max, send_ms)
+        self.pace_frames += in_pace_frame
 
     def point_sent(self, drawn_at, emitted_at, by_host=False):
         self.sent_total += 1
@@ -156,6 +164,8 @@ class Tally:
             "volatile_frames": self.volatile_frames,
             "volatile_frames_window": self.volatile_frames_window,
             "presence_count_max": self.presence_count_max,
+            "pace_ms_max": self.pace_ms_max,
+            "pace_frames": self.pace_frames,
             "errors": Counter(self.errors),
             "latency": self.latency.to_dict(),
             "send_lag": self.send_lag.to_dict(),

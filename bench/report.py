@@ -29,6 +29,9 @@ ROWS = (
     ("settle_seconds", "server busy after joins s", "{:.1f}"),
     ("frames_received_per_s", "frames received/s", "{:,.0f}"),
     ("volatile_frames_per_s", "presence and laser frames/s", "{:,.1f}"),
+    ("server_send_calls_per_frame", "server send calls per frame received", "{:.3f}"),
+    ("pace_ms_max", "longest send interval announced ms", "{:.0f}"),
+    ("pace_frames_total", "pace frames received", "{:,.0f}"),
     ("generator_cpu_percent", "load generator CPU %", "{:.0f}"),
     ("generator_cpu_percent_busiest", "  busiest generator process %", "{:.0f}"),
     ("generator_send_lag_p99_ms", "generator send lag p99 ms", "{:.1f}"),
@@ -94,6 +97,31 @@ def scenario_table(result):
         f"note: {name} did not finish: {designs[name]['error']}" for name in names if "error" in designs[name]
     ]
     return "\n".join([title, _columns(rows), *notes])
+
+
+REPEAT_COLUMNS = (
+    ("latency_p50_ms", "p50 ms", "{:.1f}"),
+    ("latency_p99_ms", "p99 ms", "{:.1f}"),
+    ("loss_percent", "loss %", "{:.2f}"),
+    ("server_cpu_percent", "server CPU %", "{:.0f}"),
+    ("generator_cpu_percent", "generator CPU %", "{:.0f}"),
+    ("machine_cpu_percent", "machine CPU %", "{:.0f}"),
+    ("server_send_calls_per_frame", "sends/frame", "{:.3f}"),
+    ("pace_ms_max", "pace announced ms", "{:.0f}"),
+    ("pace_frames_total", "pace frames", "{:,.0f}"),
+)
+
+
+def repeat_table(results):
+    """The runs of one scenario (`--repeat`), one row per fresh run and design."""
+    rows = [["run", "design", *(label for _, label, _ in REPEAT_COLUMNS)]]
+    for number, result in enumerate(results, 1):
+        for name, figures in result["designs"].items():
+            rows.append(
+                [str(number), name, *(fmt(figures.get(key), pattern) for key, _, pattern in REPEAT_COLUMNS)]
+            )
+    title = f"{results[0]['scenario']['name']}: {len(results)} fresh runs"
+    return "\n".join([title, _columns(rows)])
 
 
 def search_table(search):

@@ -1,7 +1,9 @@
 """One scenario against one design: start the servers, drive the clients, collect the figures."""
 
 import asyncio
+import os
 import secrets
+import shutil
 import subprocess
 import threading
 import time
@@ -38,11 +40,27 @@ class RunOptions:
     seed: int = 1
     retries: int = 0
     quiet_wait: float = 90.0  # longest wait for other work on the machine to calm down before a run
+    # The servers (and nginx) on the first half of the machine's cores, the load generator on
+    # the rest, so that neither's bursts delay the other's: see split_cpus().
+    split_cpus: bool = False
 
     def worker_count(self, clients):
         if self.workers:
             return min(self.workers, clients)
         return 1 if clients <= 8 else 2
+
+
+def split_cpus(server_pids, generator_pids):
+    """Pin the servers to the first half of the cores this process may use, the generator to the
+    rest; {"server": cores, "generator": cores}. On 2 cores: one each."""
+    cores = sorted(os.sched_getaffinity(0))
+    half = max(1, len(cores) // 2)
+    split = {"server": cores[:half], "generator": cores[half:] or cores}
+    for pid in server_pids:
+        os.sched_setaffinity(pid, split["server"])
+    for pid in generator_pids:
+        os.sched_setaffinity(pid, split["generator"])
+    return split
 
 
 def run_design(scenario, design, options, data_dir, log_dir, profile_path=None):
@@ -81,6 +99,9 @@ def run_design(scenario, design, options, data_dir, log_dir, profile_path=None):
             )
         ]
         with PeakRss(pids) as peak, LoadGenerator(plans) as generator:
+            cpu_split = None
+            if options.split_cpus:
+                cpu_split = split_cpus([*pids, *servers.proxy_pids], generator.pids)
             joining = time.monotonic()
             welcomes = generator.join_board()
             joined = time.monotonic() - joining
@@ -104,11 +125,14 @@ def run_design(scenario, design, options, data_dir, log_dir, profile_path=None):
             )
             watch = _CpuWatch(pids, schedule, servers.proxy_pids)
             watch.start()
+            sends = _SendCount(pids, schedule)
+            sends.start()
             profiler = _WindowProfiler(pids[0], schedule, profile_path) if profile_path else None
             if profiler:
                 profiler.start()
             tallies = generator.draw(schedule)
             watch.join()
+            sends.join()
             if profiler:
                 profiler.join()
             generator.leave()
@@ -118,6 +142,12 @@ def run_design(scenario, design, options, data_dir, log_dir, profile_path=None):
     figures["machine_cpu_before_percent"] = machine_before
     figures["join_seconds"] = round(joined, 1)
     figures["settle_seconds"] = settled
+    figures["cpu_split"] = cpu_split
+    figures["server_send_calls"] = sends.calls
+    frames = figures["frames_received_per_s"] * scenario.duration
+    figures["server_send_calls_per_frame"] = (
+        round(sum(sends.calls.values()) / frames, 3) if sends.calls and frames else None
+    )
     if profiler and profiler.error:
         figures["profile_error"] = profiler.error
     return figures
@@ -193,6 +223,41 @@ class _WindowProfiler(threading.Thread):
             self.error = stderr.decode(errors="replace").strip()
 
 
+# The system calls a server writes to its sockets with; the count of each during the window
+# (perf stat on the tracepoints, where perf may read them) says how many writes a frame costs.
+SEND_SYSCALLS = ("sendto", "sendmsg", "write", "writev")
+
+
+class _SendCount(threading.Thread):
+    """perf stat on the servers' send system calls from the start to the end of the window."""
+
+    def __init__(self, pids, schedule):
+        super().__init__(name="send-count", daemon=True)
+        self.pids = pids
+        self.schedule = schedule
+        self.calls = None
+
+    def run(self):
+        perf = shutil.which("perf")
+        if perf is None:
+            return
+        wait_until(self.schedule.window_start)
+        seconds = self.schedule.window_end - self.schedule.window_start
+        events = ",".join(f"syscalls:sys_enter_{name}" for name in SEND_SYSCALLS)
+        pids = ",".join(map(str, self.pids))
+        command = [perf, "stat", "-x,", "-e", events, "-p", pids, "--", "sleep", str(seconds)]
+        try:
+            done = subprocess.run(command, capture_output=True, timeout=seconds + 30, check=False)
+        except (OSError, subprocess.TimeoutExpired):
+            return
+        calls = {}
+        for line in done.stderr.decode(errors="replace").splitlines():
+            fields = line.split(",")
+            if len(fields) > 2 and fields[2].startswith("syscalls:sys_enter_") and fields[0].isdigit():
+                calls[fields[2].removeprefix("syscalls:sys_enter_")] = int(fields[0])
+        self.calls = calls or None
+
+
 def _percent(seconds, duration):
     return round(100 * seconds / duration, 1)
 
@@ -261,6 +326,8 @@ def _figures(scenario, layer, tallies, watch, rss_before, rss_idle, rss_peak):
         "volatile_frames_per_s": round(volatile_in_window / duration, 1),
         "volatile_frames_total": sum(tally["volatile_frames"] for tally, _ in tallies),
         "presence_count_max": max(presence_counts) if presence_counts else None,
+        "pace_ms_max": max(tally.get("pace_ms_max", 0) for tally, _ in tallies),
+        "pace_frames_total": sum(tally.get("pace_frames", 0) for tally, _ in tallies),
         "latency_samples": latency.count,
         "points_sent": sent,
         "deliveries": delivered,

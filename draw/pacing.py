@@ -37,6 +37,18 @@ FALL_AFTER_SECONDS = 2.0
 # how idle for them to grow back.
 MACHINE_BUSY_HIGH = 0.92
 MACHINE_BUSY_LOW = 0.80
+# How late the event loop's timers may run (the median of a look's probes) on a saturated
+# machine before the process counts as behind. A fresh server's timers run well under a
+# millisecond late; an overloaded one's by tens.
+LOOP_LAG_HIGH_SECONDS = 0.004
+# Looks in a row (half a second each: draw/relay.LOAD_SAMPLE_SECONDS) of a saturated machine
+# before the share shrinks, and of an idle one before it grows: a transient never moves it.
+OVERLOAD_LOOKS = 3
+CALM_LOOKS = 4
+# A class's drawers up to this many are never paced, nor ticked longer than the whole budget
+# ticks them: at the full budget they send at once with room to spare, and a pace costs each
+# of them up to max_send_ms of every stroke.
+UNPACED_DRAWERS = 30
 # Multiplicative decrease, additive increase, per look at the machine.
 SHRINK_FACTOR = 0.7
 GROW_STEP = 0.1
@@ -50,17 +62,35 @@ class Pacing:
     fanout_budget: int = 36000
     max_send_ms: int = 33
     max_tick_ms: int = 25
+    # The budget of the settings, before scaled() took a share of it (0: fanout_budget).
+    full_budget: int = 0
 
     def scaled(self, share):
         """These delays for a process that can afford `share` of its budget now (BudgetShare)."""
-        return self if share >= 1 else replace(self, fanout_budget=int(self.fanout_budget * share))
+        if share >= 1:
+            return self
+        full = self.full_budget or self.fanout_budget
+        return replace(self, fanout_budget=int(full * share), full_budget=full)
 
     def send_ms(self, drawers):
-        """The interval, in whole milliseconds, between two sends of each browser (0: at once)."""
-        allowed = self.fanout_budget * INBOUND_SHARE / INBOUND_FRAME_COST
+        """The interval, in whole milliseconds, between two sends of each browser (0: at once).
+
+        A class of up to UNPACED_DRAWERS that the whole budget sends at once is never paced,
+        however small a share of it the machine leaves the process.
+        """
+        if drawers <= UNPACED_DRAWERS and drawers * POINTER_EVENTS_PER_SECOND <= self._allowed(
+            self.full_budget or self.fanout_budget
+        ):
+            return 0
+        allowed = self._allowed(self.fanout_budget)
         if drawers * POINTER_EVENTS_PER_SECOND <= allowed:
             return 0
         return min(self.max_send_ms, math.ceil(1000 * drawers / allowed))
+
+    @staticmethod
+    def _allowed(budget):
+        """Pointer events a second the drawers may send at once within `budget`."""
+        return budget * INBOUND_SHARE / INBOUND_FRAME_COST
 
     def inbound_per_second(self, drawers):
         """Frames a second the drawers' browsers send at the interval send_ms() gives them."""
@@ -74,6 +104,11 @@ class Pacing:
         `sockets` are this process's, `drawers` the board's in every process, `processes` how
         many processes are flushing the board's traffic now, this one included.
         """
+        if drawers <= UNPACED_DRAWERS and self.full_budget and self.send_ms(drawers) == 0:
+            # A class the whole budget sends at once: ticked as the whole budget ticks it.
+            return replace(self, fanout_budget=self.full_budget, full_budget=0).tick_seconds(
+                sockets, drawers, processes
+            )
         inbound = self.inbound_per_second(drawers)
         left = self.fanout_budget - INBOUND_FRAME_COST * inbound
         most = self.max_tick_ms / 1000
@@ -85,25 +120,41 @@ class Pacing:
 
 
 class BudgetShare:
-    """The share of the fan-out budget a process can afford now, from how busy the machine is.
+    """The share of the fan-out budget a process can afford now, from how busy the machine is
+    and how late its own event loop runs.
 
     The budget is what a process may spend with a core of its own. One that shares the
     machine's cores (with other server processes, Redis, a proxy) starves before it spends that
-    much, and then the delays are what buy the capacity back: a saturated machine shrinks the
-    share at once, an idle one grows it back step by step, so the boards settle where the
-    machine keeps up. The event loop's own lateness is no signal: a lecture's fan-out holds
-    the loop for milliseconds by design.
+    much, and then the delays are what buy the capacity back. But a machine busy for a moment
+    (a join storm, another program's burst) is no overload, and pacing a board for it costs
+    every drawer up to max_send_ms of each stroke. So the share shrinks once the machine has
+    been saturated for OVERLOAD_LOOKS looks in a row, or at the first saturated look where the
+    process's own loop runs late (the median lateness of a short timer, so that one lecture
+    fan-out holding the loop for milliseconds by design does not count): then the process
+    itself is behind. It grows back, step by step, once the machine has been idle for CALM_LOOKS
+    looks in a row, so that the share that cured an overload does not bring it straight back.
     """
 
     def __init__(self):
         self.share = 1.0
+        self.saturated_looks = 0
+        self.idle_looks = 0
 
-    def update(self, machine_busy):
-        """How busy the machine was since the last look (0..1, all cores); the share afterwards."""
+    def update(self, machine_busy, loop_lag_seconds):
+        """How busy the machine was since the last look (0..1, all cores) and how late the loop
+        ran meanwhile (seconds); the share afterwards."""
         if machine_busy > MACHINE_BUSY_HIGH:
-            self.share = max(MIN_SHARE, self.share * SHRINK_FACTOR)
+            self.idle_looks = 0
+            self.saturated_looks += 1
+            if self.saturated_looks >= OVERLOAD_LOOKS or loop_lag_seconds > LOOP_LAG_HIGH_SECONDS:
+                self.share = max(MIN_SHARE, self.share * SHRINK_FACTOR)
         elif machine_busy < MACHINE_BUSY_LOW:
-            self.share = min(1.0, self.share + GROW_STEP)
+            self.saturated_looks = 0
+            self.idle_looks += 1
+            if self.idle_looks >= CALM_LOOKS:
+                self.share = min(1.0, self.share + GROW_STEP)
+        else:
+            self.saturated_looks = self.idle_looks = 0
         return self.share
 
 

@@ -25,6 +25,7 @@ connect, receive and disconnect handlers, accept, close, send), with four differ
 
 import asyncio
 import functools
+import logging
 import time
 
 from autobahn.exception import Disconnected
@@ -32,6 +33,8 @@ from autobahn.websocket.protocol import WebSocketProtocol
 from twisted.internet.tcp import Connection
 
 from draw import metrics, protocol
+
+logger = logging.getLogger(__name__)
 
 # Live sends between two looks at the socket's backlog.
 _SENDS_PER_BACKLOG_CHECK = 4
@@ -65,47 +68,203 @@ class _LastFrame:
         return cls.frame
 
 
-def _writer_of(send):
-    """A function writing a text frame straight to this socket (True), or None where that is unknown.
+# What the direct writes read and call of the pinned versions' objects (Twisted 26.10.0,
+# autobahn 26.11.1, Daphne 4.2.3), each checked at start-up by direct_writes_possible().
+_TRANSPORT_CLASS_ATTRIBUTES = ("dataBuffer", "offset", "_writeDisconnected", "connected", "disconnecting")
+# Set on each connection by Twisted's FileDescriptor.__init__ and kept by its write/doWrite.
+_TRANSPORT_INSTANCE_ATTRIBUTES = {"__init__": ("_tempDataLen", "_tempDataBuffer")}
+_TRANSPORT_WRITES = {"write": ("_tempDataBuffer", "_tempDataLen"), "doWrite": ("dataBuffer", "offset")}
+# Set on each websocket by autobahn's WebSocketProtocol._connectionMade; send_queue holds what
+# autobahn itself still has to write, in order.
+_WEBSOCKET_INSTANCE_ATTRIBUTES = {"_connectionMade": ("_perMessageCompress", "send_queue", "state")}
+_WEBSOCKET_SENDS = {"sendData": ("send_queue", "transport")}
 
-    It writes only while autobahn would write the same bytes: the websocket is open, without
-    compression or a queue of its own, over a plain TCP connection.
+
+def _names_used(function):
+    """Every attribute name a function's code reads or sets, nested code included."""
+    names = set()
+    codes = [getattr(function, "__code__", None)]
+    while codes:
+        code = codes.pop()
+        if code is None:
+            continue
+        names.update(code.co_names)
+        codes.extend(const for const in code.co_consts if hasattr(const, "co_names"))
+    return names
+
+
+def _used_by(cls, method):
+    """The names `cls.method` uses, following it into the base classes' while it hands over."""
+    bases = {base.__name__ for base in cls.__mro__}
+    used = set()
+    for base in cls.__mro__:
+        function = vars(base).get(method)
+        if function is None:
+            continue
+        names = _names_used(function)
+        used |= names
+        if "super" not in names and not names & bases:
+            break
+    return used
+
+
+def internals_differences(transport_class=Connection, websocket_class=WebSocketProtocol, daphne_server=None):
+    """What the direct writes expect of Twisted's, autobahn's and Daphne's classes and they lack.
+
+    Empty on the pinned versions. The writes read Twisted's write buffers and autobahn's state
+    and queue, which are no public interface: an upgrade may rename or drop any of them.
     """
-    if not isinstance(send, functools.partial) or not send.args:
-        return None
-    websocket = send.args[0]
-    transport = getattr(websocket, "transport", None)
-    if not isinstance(transport, Connection) or not isinstance(websocket, WebSocketProtocol):
-        return None
-    open_state = WebSocketProtocol.STATE_OPEN
+    if daphne_server is None:
+        from daphne.server import Server as daphne_server
+    missing = []
+    for name in _TRANSPORT_CLASS_ATTRIBUTES:
+        if not hasattr(transport_class, name):
+            missing.append(f"{transport_class.__name__}.{name}")
+    for checked, expected in (
+        (_TRANSPORT_INSTANCE_ATTRIBUTES, transport_class),
+        (_TRANSPORT_WRITES, transport_class),
+        (_WEBSOCKET_INSTANCE_ATTRIBUTES, websocket_class),
+        (_WEBSOCKET_SENDS, websocket_class),
+    ):
+        for method, names in checked.items():
+            if not callable(getattr(expected, method, None)):
+                missing.append(f"{expected.__name__}.{method}()")
+                continue
+            used = _used_by(expected, method)
+            missing.extend(f"{expected.__name__}.{method}() -> {name}" for name in names if name not in used)
+    if not isinstance(getattr(websocket_class, "STATE_OPEN", None), int):
+        missing.append(f"{websocket_class.__name__}.STATE_OPEN")
+    if "socket" not in _used_by(transport_class, "__init__"):
+        missing.append(f"{transport_class.__name__}.__init__() -> socket")
+    # The application's send is partial(server.handle_reply, protocol): the socket's protocol.
+    if "partial" not in _used_by(daphne_server, "create_application"):
+        missing.append(f"{daphne_server.__name__}.create_application() -> partial")
+    return missing
 
-    def write(text):
-        if (
-            websocket.state != open_state
+
+class DirectWrites:
+    """Whether sockets are written directly, decided once at start-up; otherwise through Daphne."""
+
+    enabled = False
+
+    @classmethod
+    def configure(cls, **classes):
+        """Check the internals (see internals_differences) and log the outcome in one line."""
+        missing = internals_differences(**classes)
+        cls.enabled = not missing
+        if missing:
+            logger.warning(
+                "direct websocket writes are off, frames go through Daphne: "
+                "Twisted/autobahn internals differ from the pinned versions (%s)",
+                ", ".join(missing),
+            )
+        else:
+            logger.info("direct websocket writes are on (Twisted and autobahn internals as pinned)")
+        return cls.enabled
+
+
+class _Coalesced:
+    """The frames written to each socket during one turn of the event loop, sent together.
+
+    A relay flush writes a frame to every socket of a board, and a turn may deliver several
+    flushes (batches from other processes, a volatile batch beside the durable one). Each
+    socket's frames of a turn go out in one send at the end of the turn, so a socket costs
+    one system call a turn however many frames it got.
+    """
+
+    waiting = {}  # writer -> its frames, in order
+    scheduled = False
+
+    @classmethod
+    def add(cls, writer, frame):
+        frames = cls.waiting.get(writer)
+        if frames is None:
+            cls.waiting[writer] = [frame]
+            if not cls.scheduled:
+                cls.scheduled = True
+                asyncio.get_running_loop().call_soon(cls.flush)
+        else:
+            frames.append(frame)
+
+    @classmethod
+    def flush(cls):
+        waiting, cls.waiting = cls.waiting, {}
+        cls.scheduled = False
+        for writer, frames in waiting.items():
+            try:
+                writer.send(frames[0] if len(frames) == 1 else b"".join(frames))
+            except Exception:
+                # One socket's failure must not cost the others their frames.
+                logger.exception("could not write to one websocket")
+
+    @classmethod
+    def flush_one(cls, writer):
+        """Send one socket's waiting frames now: something else is about to be written to it."""
+        frames = cls.waiting.pop(writer, None)
+        if frames:
+            writer.send(b"".join(frames))
+
+
+class _DirectWriter:
+    """Writes text frames straight to one socket, while autobahn would write the same bytes:
+    the websocket is open, without compression or a queue of its own, over plain TCP."""
+
+    __slots__ = ("websocket", "transport", "__weakref__")
+
+    def __init__(self, websocket, transport):
+        self.websocket = websocket
+        self.transport = transport
+
+    def writable(self):
+        websocket, transport = self.websocket, self.transport
+        return not (
+            websocket.state != WebSocketProtocol.STATE_OPEN
             or websocket._perMessageCompress is not None
             or websocket.send_queue
             or not transport.connected
             or transport.disconnecting
             or transport._writeDisconnected
-        ):
+        )
+
+    def __call__(self, text):
+        """Queue `text`'s frame for the end of this turn (True), or False: send it through Daphne."""
+        if not self.writable():
             return False
-        frame = _LastFrame.of(text)
+        _Coalesced.add(self, _LastFrame.of(text))
+        return True
+
+    def flush(self):
+        _Coalesced.flush_one(self)
+
+    def send(self, data):
+        transport = self.transport
+        if not transport.connected or transport.disconnecting or transport._writeDisconnected:
+            # Closed since the frames were queued: Twisted drops writes to it too.
+            return
         if transport._tempDataLen or transport.offset != len(transport.dataBuffer):
             # Behind what waits: Twisted writes it in order.
-            transport.write(frame)
-            return True
+            transport.write(data)
+            return
         try:
-            sent = transport.socket.send(frame)
-        except BlockingIOError:
+            sent = transport.socket.send(data)
+        except (BlockingIOError, InterruptedError):
             sent = 0
         except OSError:
             # Twisted meets the same error on its write and closes the connection.
             sent = 0
-        if sent < len(frame):
-            transport.write(frame[sent:])
-        return True
+        if sent < len(data):
+            transport.write(data[sent:])
 
-    return write
+
+def _writer_of(send):
+    """A _DirectWriter for this socket, or None where direct writes are off or the socket unknown."""
+    if not DirectWrites.enabled or not isinstance(send, functools.partial) or not send.args:
+        return None
+    websocket = send.args[0]
+    transport = getattr(websocket, "transport", None)
+    if not isinstance(transport, Connection) or not isinstance(websocket, WebSocketProtocol):
+        return None
+    return _DirectWriter(websocket, transport)
 
 
 def _backlog_of(send):
@@ -149,11 +308,7 @@ class BoardSocket:
 
     async def __call__(self, scope, receive, send):
         self.scope = scope
-        self._send = send
-        self._backlog = _backlog_of(send)
-        self._write = _writer_of(send)
-        self._backlog_watermark = self.max_backlog_bytes // 4
-        self._sends_unchecked = 0
+        self.attach(send)
         try:
             while True:
                 message = await receive()
@@ -172,6 +327,14 @@ class BoardSocket:
                 metrics.OPEN_SOCKETS.dec()
             # Also when a handler failed: what the connection holds on its board must go.
             await self.disconnected()
+
+    def attach(self, send):
+        """Write to the socket behind Daphne's `send`: directly where possible, else through it."""
+        self._send = send
+        self._backlog = _backlog_of(send)
+        self._write = _writer_of(send)
+        self._backlog_watermark = self.max_backlog_bytes // 4
+        self._sends_unchecked = 0
 
     # --- to override -----------------------------------------------------------------
 
@@ -199,6 +362,9 @@ class BoardSocket:
             return
         self.closing = True
         metrics.CLOSES.labels(str(code)).inc()
+        if self._write is not None:
+            # What this turn wrote goes before the close frame.
+            self._write.flush()
         try:
             await self._send({"type": "websocket.close", "code": code, "reason": reason})
         except Disconnected:
@@ -209,6 +375,8 @@ class BoardSocket:
         if self.closing:
             return
         if self._write is None or not self._write(text):
+            if self._write is not None:
+                self._write.flush()
             try:
                 await self._send({"type": "websocket.send", "text": text})
             except Disconnected:
@@ -250,3 +418,7 @@ class BoardSocket:
             self._behind_since = now
         if self._backlog() > self.max_backlog_bytes or now - self._behind_since > self.backlog_seconds:
             await self.close(protocol.CLOSE_TOO_SLOW, "this connection fell too far behind")
+
+
+# Once, when the server loads the application.
+DirectWrites.configure()
