@@ -31,4 +31,6 @@ class DrawConfig(AppConfig):
         self.budgets = budgets_for(
             settings.REDIS_URL, settings.REDIS_PREFIX, settings.SKETCHSITE["PARTICIPANT_BUDGETS"]
         )
-        self.connections = AddressConnections(settings.SKETCHSITE["MAX_CONNECTIONS_PER_ADDRESS"])
+        self.connections = AddressConnections(
+            config["MAX_CONNECTIONS_PER_ADDRESS"], config["UNBOUNDED_ADDRESSES"]
+        )

@@ -12,12 +12,17 @@ from draw.guessing import address_key
 
 
 class AddressConnections:
-    """How many sockets each address has open here; at most `max_per_address` each."""
+    """How many sockets each address has open here; at most `max_per_address` each, but none
+    bounded from the `unbounded` addresses (this machine's, by default)."""
 
-    def __init__(self, max_per_address):
+    def __init__(self, max_per_address, unbounded=()):
         self.max_per_address = max_per_address
+        self.unbounded = unbounded_keys(unbounded)
         self._open = {}
         self._lock = threading.Lock()
+
+    def is_unbounded(self, address):
+        return address_key(address) in self.unbounded
 
     def open_from(self, address):
         with self._lock:
@@ -28,7 +33,7 @@ class AddressConnections:
         key = address_key(address)
         with self._lock:
             count = self._open.get(key, 0)
-            if count >= self.max_per_address:
+            if count >= self.max_per_address and key not in self.unbounded:
                 return False
             self._open[key] = count + 1
             return True
@@ -41,3 +46,8 @@ class AddressConnections:
                 self._open[key] = count
             else:
                 self._open.pop(key, None)
+
+
+def unbounded_keys(addresses):
+    """The keys (draw.guessing.address_key) of addresses no bound per address applies to."""
+    return frozenset(address_key(address) for address in addresses)

@@ -10,6 +10,7 @@ import logging
 import math
 from dataclasses import dataclass
 
+from draw.connections import unbounded_keys
 from draw.guessing import WINDOW_SECONDS, Refused, address_key
 
 logger = logging.getLogger(__name__)
@@ -18,15 +19,18 @@ logger = logging.getLogger(__name__)
 class PostBudget:
     """At most `limit` requests of one kind per address a window; the rest are refused."""
 
-    def __init__(self, kind, limit, counts, window_seconds=WINDOW_SECONDS):
+    def __init__(self, kind, limit, counts, window_seconds=WINDOW_SECONDS, unbounded=frozenset()):
         self.kind = kind
         self.limit = limit
         self.counts = counts
         self.window_seconds = window_seconds
+        self.unbounded = unbounded
 
     def spend(self, address):
         """Count one request from `address`: None when within its budget, else the Refused."""
         key = address_key(address)
+        if key in self.unbounded:
+            return None
         ((count, left),) = self.counts.add([f"{self.kind}:{key}"], self.window_seconds)
         if count <= self.limit:
             return None
@@ -43,9 +47,12 @@ class PostBudgets:
 
     @classmethod
     def from_settings(cls, sketchsite, counts):
+        unbounded = unbounded_keys(sketchsite["UNBOUNDED_ADDRESSES"])
         return cls(
-            new_boards=PostBudget("new boards", sketchsite["MAX_NEW_BOARDS_PER_MINUTE"], counts),
-            joins=PostBudget("joins", sketchsite["MAX_JOINS_PER_MINUTE"], counts),
+            new_boards=PostBudget(
+                "new boards", sketchsite["MAX_NEW_BOARDS_PER_MINUTE"], counts, unbounded=unbounded
+            ),
+            joins=PostBudget("joins", sketchsite["MAX_JOINS_PER_MINUTE"], counts, unbounded=unbounded),
         )
 
 

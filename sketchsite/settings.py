@@ -202,6 +202,23 @@ def check_frame_limits(sketchsite):
         )
 
 
+def unbounded_addresses(raw):
+    """SKETCHSITE_UNBOUNDED_ADDRESSES as a tuple of addresses; `none` for none."""
+    import ipaddress
+
+    if [item.lower() for item in raw] == ["none"]:
+        return ()
+    for item in raw:
+        try:
+            ipaddress.ip_address(item)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"SKETCHSITE_UNBOUNDED_ADDRESSES must list addresses such as 127.0.0.1,::1 (or be none), "
+                f"not {item!r}"
+            ) from None
+    return tuple(raw)
+
+
 def public_url(raw):
     """SKETCHSITE_PUBLIC_URL as join links start with: an origin, without a trailing slash."""
     url = raw.strip().rstrip("/")
@@ -258,6 +275,12 @@ SKETCHSITE = {
     # one school address shares it; over it a connect is closed with 4016).
     "PARTICIPANT_BUDGETS": env_int("SKETCHSITE_PARTICIPANT_BUDGETS", 10000, minimum=1),
     "MAX_CONNECTIONS_PER_ADDRESS": env_int("SKETCHSITE_MAX_CONNECTIONS_PER_ADDRESS", 200, minimum=1),
+    # Addresses no bound per address applies to (sockets, new boards, joins; a socket from one
+    # without a token has budgets of its own): this machine's, so that a benchmark on it, or a
+    # proxy that does not pass on each client's address, is not one address for everyone.
+    "UNBOUNDED_ADDRESSES": unbounded_addresses(
+        env_list("SKETCHSITE_UNBOUNDED_ADDRESSES", ["127.0.0.1", "::1"])
+    ),
     # What the server may hold unsent for one socket whose browser stops reading: beyond
     # MAX_BACKLOG_BYTES, or above a quarter of it for BACKLOG_SECONDS, the socket is closed (4011).
     "MAX_BACKLOG_BYTES": env_int("SKETCHSITE_MAX_BACKLOG_BYTES", 4194304, minimum=65536),

@@ -33,7 +33,9 @@ class TestSite:
         config.guesses = self.guesses
         # Budgets and connections are counted in this process too, from this test's settings.
         config.budgets = MemoryBudgets(settings.SKETCHSITE["PARTICIPANT_BUDGETS"])
-        config.connections = AddressConnections(settings.SKETCHSITE["MAX_CONNECTIONS_PER_ADDRESS"])
+        config.connections = AddressConnections(
+            settings.SKETCHSITE["MAX_CONNECTIONS_PER_ADDRESS"], settings.SKETCHSITE["UNBOUNDED_ADDRESSES"]
+        )
         config.post_budgets = PostBudgets.from_settings(
             settings.SKETCHSITE, MemoryCounts(settings.SKETCHSITE["WRONG_GUESS_KEYS"])
         )

@@ -139,3 +139,11 @@ def test_an_address_holds_at_most_its_bound_of_sockets_and_a_closed_one_makes_ro
     assert connections.enter("2001:db8::1") and connections.enter("2001:db8::2")
     assert not connections.enter("2001:db8::3")
     assert connections.open_from("2001:db8::ffff") == 2
+
+
+def test_this_machines_addresses_are_not_bounded_per_address():
+    """A benchmark on the server's machine, or a proxy that hides each client's address."""
+    connections = AddressConnections(1, unbounded=("127.0.0.1", "::1"))
+    assert all(connections.enter("127.0.0.1") for _ in range(5))
+    assert connections.is_unbounded("::ffff:127.0.0.1") and not connections.is_unbounded("10.0.0.1")
+    assert connections.enter("10.0.0.1") and not connections.enter("10.0.0.1")

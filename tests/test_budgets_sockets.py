@@ -23,6 +23,8 @@ STORM_ENV = {
     "SKETCHSITE_MAX_ACTIONS_PER_SECOND": "1000",
     "SKETCHSITE_MAX_ACTION_BURST": "1000",
     "SKETCHSITE_MAX_ERRORS_PER_MINUTE": "100000",
+    # The test's sockets come from this machine, which is otherwise not bounded per address.
+    "SKETCHSITE_UNBOUNDED_ADDRESSES": "none",
 }
 STORM_SECONDS = 3
 STROKES_PER_CONNECTION = 30
@@ -157,6 +159,7 @@ def two_servers(server_env, redis_prefix, tmp_path):
         "REDIS_URL": REDIS_URL,
         "REDIS_PREFIX": redis_prefix,
         "SKETCHSITE_MAX_POINTS_PER_SECOND": "10",
+        "SKETCHSITE_UNBOUNDED_ADDRESSES": "none",
     }
     migrate(env)
     servers = [DaphneServer(env, log_path=tmp_path / f"daphne-{index}.log").start() for index in range(2)]

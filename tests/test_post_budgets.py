@@ -74,6 +74,15 @@ def test_new_boards_over_the_budget_are_refused_with_a_page_that_says_when(db, s
     assert len([r for r in caplog.records if "new boards" in r.getMessage()]) == 1, "one line per burst"
 
 
+def test_this_machine_is_not_budgeted_per_address(db, settings):
+    settings.ALLOWED_HOSTS = ["*"]
+    settings.SKETCHSITE = {**settings.SKETCHSITE, "MAX_NEW_BOARDS_PER_MINUTE": 1}
+    site.current.install_store()
+    local = Client(REMOTE_ADDR="127.0.0.1")
+    assert [local.get("/new/").status_code for _ in range(3)] == [302, 302, 302]
+    assert [Client(REMOTE_ADDR=SCHOOL).get("/new/").status_code for _ in range(2)] == [302, 429]
+
+
 def test_two_processes_counting_in_redis_share_one_budget(redis_prefix):
     client = redis.Redis.from_url(REDIS_URL)
     first, second = (
