@@ -194,7 +194,9 @@ class BoardConsumer(BoardSocket):
         return self.participant_budgets or apps.get_app_config("draw").budgets
 
     async def receive_text(self, text):
-        if self.session is None:
+        # Frames that were on their way when the server closed the socket (4008, say) are not
+        # acted on: an edit committed then could never be acked, and its author never undo it.
+        if self.session is None or self.closing:
             return
         try:
             await self.act(self.session.receive_text(text))
@@ -212,7 +214,7 @@ class BoardConsumer(BoardSocket):
             logger.exception("could not tell a browser on board %s of a failure", self.session.board)
 
     async def receive_binary(self):
-        if self.session is not None:
+        if self.session is not None and not self.closing:
             await self.act(self.session.receive_binary())
 
     async def act(self, actions):

@@ -204,3 +204,19 @@ async def test_a_participant_that_spent_its_points_on_one_process_finds_them_spe
     assert acked["type"] == "ack", acked
     await again.close()
     await bob_socket.close()
+
+
+@pytest.mark.parametrize("server", [{"SKETCHSITE_MAX_ERRORS_PER_MINUTE": "1"}], indirect=True)
+async def test_frames_behind_the_one_that_closed_a_socket_are_not_acted_on(server):
+    """An edit committed after its socket was closed could never be acked, nor undone by its author."""
+    board = "closed"
+    socket, _welcome = await open_client(server, board)
+    burst = ["nope", "nope", *(json.dumps(message) for message in stroke("after", 0))]
+    for frame in burst:
+        await socket.send(frame)
+    with pytest.raises(ConnectionClosed) as closed:
+        while True:
+            await asyncio.wait_for(socket.recv(), timeout=5)
+    assert closed.value.rcvd.code == protocol.CLOSE_POLICY_VIOLATION
+    await asyncio.sleep(0.3)
+    assert await committed_strokes(server, board) == 0
