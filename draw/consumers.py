@@ -7,14 +7,22 @@ from urllib.parse import parse_qs
 
 from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
+from django.apps import apps
 from django.db import DatabaseError
 
 from draw import frames, metrics, protocol
 from draw.boards import group_name, is_valid_board_name
+from draw.budgets import ParticipantBudgets, budget_keys
 from draw.guessing import wrong_host_key
 from draw.hostkeys import is_host_key
 from draw.pages import page_index
-from draw.participants import Participant, connecting_participant, identity_from_token, token_for
+from draw.participants import (
+    Participant,
+    connecting_participant,
+    new_participant_id,
+    token_for,
+    verified_identity,
+)
 from draw.protocol import ProtocolError
 from draw.session import (
     INVALID,
@@ -59,9 +67,14 @@ class BoardConsumer(BoardSocket):
     max_frame_bytes = None
     max_removed_participants = None
     guesses = None
+    # Given by the application, or the draw app's (draw/budgets.py, draw/connections.py).
+    participant_budgets = None
+    address_connections = None
 
     session = None
     membership = None
+    counted_address = None
+    budget_keys = None
 
     async def connect(self):
         await self.accept()
@@ -69,6 +82,13 @@ class BoardConsumer(BoardSocket):
         if not is_valid_board_name(board):
             await self.close(protocol.CLOSE_BOARD_NOT_FOUND, "no such board")
             return
+        connections = self.address_connections or apps.get_app_config("draw").connections
+        address = self._address()
+        if not connections.enter(address):
+            reason = f"more than {connections.max_per_address} connections from this address"
+            await self.close(protocol.CLOSE_TOO_MANY_CONNECTIONS, reason)
+            return
+        self.counted_address = address
         query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
         since = _int_or_zero(query.get("since", ["0"])[0])
         try:
@@ -91,8 +111,9 @@ class BoardConsumer(BoardSocket):
                     reason = f"too many wrong host keys: try again in {refused.retry_after} s"
                     await self.close(protocol.CLOSE_WRONG_HOST_KEYS, reason)
                     return
+            signed = verified_identity(query.get("token", [""])[0])
             participant = connecting_participant(
-                identity_from_token(query.get("token", [""])[0]),
+                signed or (new_participant_id(), None),
                 is_host=is_host,
                 host_key_hash=state.host_key_hash,
                 wants_view=query.get("view", [""])[0] == "1",
@@ -100,11 +121,20 @@ class BoardConsumer(BoardSocket):
             if participant.id in state.removed:
                 await self.close(protocol.CLOSE_REMOVED, "removed by the host")
                 return
+            limits = self.limits.for_board(state.width, state.height)
+            # A participant the server made before (its token, the host key) is known again; any
+            # other connection is a new id each time, and spends its address's budgets.
+            stable = is_host or (signed is not None and signed[0] == participant.id)
+            # This machine's sockets (a benchmark, a proxy that hides addresses) are not one address.
+            stable = stable or connections.is_unbounded(address)
+            keys = budget_keys(board, participant.id, address, stable)
+            # Off the event loop: with REDIS_URL set it asks Redis (briefly: draw/budgets.py).
+            budgets, _new = await sync_to_async(self._budget_store().checkout, thread_sensitive=False)(
+                keys, lambda: ParticipantBudgets.whole(limits)
+            )
+            self.budget_keys = keys
             session = BoardSession(
-                board,
-                participant,
-                self.limits.for_board(state.width, state.height),
-                class_settings=lambda: relay.class_settings,
+                board, participant, limits, class_settings=lambda: relay.class_settings, budgets=budgets
             )
             # What the relay holds for it meanwhile is given out as this audience sees it.
             self.membership.audience = session.audience
@@ -152,12 +182,21 @@ class BoardConsumer(BoardSocket):
 
     async def _wrong_host_key(self, board):
         """The refusal when this address or board has offered too many wrong host keys, else None."""
-        address = (self.scope.get("client") or (None,))[0]
         # Off the event loop: with REDIS_URL set it asks Redis (briefly: draw/guessing.py).
-        return await sync_to_async(wrong_host_key, thread_sensitive=False)(address, board, self.guesses)
+        return await sync_to_async(wrong_host_key, thread_sensitive=False)(
+            self._address(), board, self.guesses
+        )
+
+    def _address(self):
+        return (self.scope.get("client") or (None,))[0]
+
+    def _budget_store(self):
+        return self.participant_budgets or apps.get_app_config("draw").budgets
 
     async def receive_text(self, text):
-        if self.session is None:
+        # Frames that were on their way when the server closed the socket (4008, say) are not
+        # acted on: an edit committed then could never be acked, and its author never undo it.
+        if self.session is None or self.closing:
             return
         try:
             await self.act(self.session.receive_text(text))
@@ -175,7 +214,7 @@ class BoardConsumer(BoardSocket):
             logger.exception("could not tell a browser on board %s of a failure", self.session.board)
 
     async def receive_binary(self):
-        if self.session is not None:
+        if self.session is not None and not self.closing:
             await self.act(self.session.receive_binary())
 
     async def act(self, actions):
@@ -268,6 +307,17 @@ class BoardConsumer(BoardSocket):
         return self.session.open_stroke_begins() if self.session is not None else []
 
     async def disconnected(self):
+        if self.counted_address is not None:
+            (self.address_connections or apps.get_app_config("draw").connections).leave(self.counted_address)
+            self.counted_address = None
+        if self.budget_keys is not None and self.session is not None:
+            keys, self.budget_keys = self.budget_keys, None
+            try:
+                await sync_to_async(self._budget_store().checkin, thread_sensitive=False)(
+                    keys, self.session.budgets
+                )
+            except Exception:  # noqa: BLE001 - what the connection holds on its board must still go
+                logger.exception("could not keep the budgets of a browser on board %s", self.session.board)
         membership, self.membership = self.membership, None
         if membership is None:
             return

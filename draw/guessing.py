@@ -20,8 +20,7 @@ from draw.outages import OutageLog
 logger = logging.getLogger(__name__)
 
 WINDOW_SECONDS = 60
-# How long a process that found Redis away counts on its own before it asks Redis again: a
-# Redis that does not answer would otherwise cost every join its socket timeout.
+# How long a process that found Redis away answers on its own before it asks Redis again.
 REDIS_RETRY_SECONDS = 5.0
 # One network of IPv6 addresses is handed to one customer: counted as one address.
 _IPV6_PREFIX = 64
@@ -97,6 +96,33 @@ class MemoryCounts:
         return count, ends - now
 
 
+class FailOpen:
+    """Asks Redis, or answers from this process while Redis is away (one log line per outage).
+
+    After a failure Redis is left alone for REDIS_RETRY_SECONDS: a Redis that does not answer
+    would otherwise cost every caller its socket timeout.
+    """
+
+    def __init__(self, what, clock=time.monotonic):
+        self._clock = clock
+        self._retry_at = None
+        self.outage = OutageLog(logger, what, clock)
+
+    def ask(self, ask, fallback):
+        """`ask()`'s answer, or `fallback()`'s when Redis fails or failed a moment ago."""
+        if self._retry_at is not None and self._clock() < self._retry_at:
+            return fallback()
+        try:
+            answer = ask()
+        except Exception as error:  # noqa: BLE001 - any failure of Redis: answer here instead
+            self.outage.failed(error)
+            self._retry_at = self._clock() + REDIS_RETRY_SECONDS
+            return fallback()
+        self._retry_at = None
+        self.outage.recovered()
+        return answer
+
+
 class RedisCounts:
     """The counts in Redis, shared by every process; `fallback`'s while Redis is away."""
 
@@ -104,9 +130,7 @@ class RedisCounts:
         self.client = client
         self.prefix = prefix
         self.fallback = fallback
-        self._clock = clock
-        self._retry_at = None
-        self.outage = OutageLog(logger, "Redis for counting wrong guesses", clock)
+        self.redis = FailOpen("Redis for counting wrong guesses", clock)
 
     def peek(self, keys):
         def ask():
@@ -117,7 +141,7 @@ class RedisCounts:
             answers = pipe.execute()
             return [_count_and_left(answers[i], answers[i + 1]) for i in range(0, len(answers), 2)]
 
-        return self._redis_or_fallback(ask, lambda: self.fallback.peek(keys))
+        return self.redis.ask(ask, lambda: self.fallback.peek(keys))
 
     def add(self, keys, window_seconds):
         def ask():
@@ -130,20 +154,11 @@ class RedisCounts:
             answers = pipe.execute()
             return [_count_and_left(answers[i], answers[i + 2]) for i in range(0, len(answers), 3)]
 
-        return self._redis_or_fallback(ask, lambda: self.fallback.add(keys, window_seconds))
+        return self.redis.ask(ask, lambda: self.fallback.add(keys, window_seconds))
 
-    def _redis_or_fallback(self, ask, fallback):
-        if self._retry_at is not None and self._clock() < self._retry_at:
-            return fallback()
-        try:
-            answer = ask()
-        except Exception as error:  # noqa: BLE001 - any failure of Redis: count here instead
-            self.outage.failed(error)
-            self._retry_at = self._clock() + REDIS_RETRY_SECONDS
-            return fallback()
-        self._retry_at = None
-        self.outage.recovered()
-        return answer
+    @property
+    def outage(self):
+        return self.redis.outage
 
     def _name(self, key):
         return f"{self.prefix}:{key}"
@@ -228,11 +243,15 @@ def counts_for(redis_url, redis_prefix, max_keys):
     memory = MemoryCounts(max_keys)
     if not redis_url:
         return memory
+    return RedisCounts(redis_client(redis_url), f"{redis_prefix}:guesses", memory)
+
+
+def redis_client(redis_url):
+    """A client for counts and budgets that a join or a request waits on: short timeouts, as an
+    answer from this process (FailOpen's fallback) is good enough."""
     import redis
 
-    # Short timeouts: a join waits on these, and an answer from this process is good enough.
-    client = redis.Redis.from_url(redis_url, socket_timeout=0.5, socket_connect_timeout=0.5)
-    return RedisCounts(client, f"{redis_prefix}:guesses", memory)
+    return redis.Redis.from_url(redis_url, socket_timeout=0.5, socket_connect_timeout=0.5)
 
 
 def wrong_host_key(address, board, guesses=None):

@@ -38,6 +38,9 @@ CLOSE_BOARD_DELETED = 4014
 # Too many wrong host keys from this address, or for this board, this minute (draw/guessing.py):
 # a wrong key is refused instead of making a student; the right key is never refused.
 CLOSE_WRONG_HOST_KEYS = 4015
+# This address already holds SKETCHSITE_MAX_CONNECTIONS_PER_ADDRESS board sockets in this process
+# (draw/connections.py): the browser tries again with backoff, as one of them may close.
+CLOSE_TOO_MANY_CONNECTIONS = 4016
 
 # Client -> server message types.
 STROKE_BEGIN = "stroke.begin"

@@ -1,4 +1,4 @@
-"""Token buckets for per-connection limits (points per second, errors per minute)."""
+"""Token buckets for a participant's limits (points per second, errors per minute)."""
 
 import time
 
@@ -15,10 +15,25 @@ class TokenBucket:
 
     def take(self, amount=1):
         """Spend `amount` if the bucket holds it; False (and spend nothing) if not."""
+        tokens = self.level()
+        if amount > tokens:
+            return False
+        self._tokens = tokens - amount
+        return True
+
+    def level(self):
+        """The units it holds now."""
         now = self._clock()
         self._tokens = min(self.burst, self._tokens + (now - self._updated) * self.rate)
         self._updated = now
-        if amount > self._tokens:
-            return False
-        self._tokens -= amount
-        return True
+        return self._tokens
+
+    def lower_to(self, tokens, seconds_ago):
+        """Hold no more than a bucket of the same rate that held `tokens` `seconds_ago` holds now
+        (another process's copy of it, say): the lower of the two is what is left to spend."""
+        refilled = min(self.burst, float(tokens) + max(0.0, seconds_ago) * self.rate)
+        self._tokens = min(self.level(), refilled)
+
+    def seconds_to_fill(self):
+        """How long an empty bucket takes to hold its whole burst again."""
+        return self.burst / self.rate

@@ -5,7 +5,7 @@ consumer to carry out: Reply (to this browser), Publish (to everyone on the boar
 Volatile (to everyone, coalesced and droppable), Store (commit to the board's log, then
 tell the session how it went), SetClass and RemoveParticipant (a host's, stored with
 the board, then told to every process) and Close. It holds the connection's open
-strokes and budgets, asks draw/policy.py before anything happens, and knows nothing of
+strokes and its participant's budgets, asks draw/policy.py before anything happens, and knows nothing of
 sockets, event loops or databases, so every rule is tested with plain function calls.
 """
 
@@ -13,11 +13,11 @@ import time
 from dataclasses import dataclass, replace
 
 from draw import audience, frames, items, policy, protocol
+from draw.budgets import ParticipantBudgets
 from draw.classroom import ClassSettings
 from draw.history import STROKE
 from draw.pages import FIRST_PAGE, page_index
 from draw.protocol import ProtocolError
-from draw.ratelimit import TokenBucket
 from draw.strokes import OpenStrokes
 
 # A client further behind than this gets a fresh snapshot instead of the missed events.
@@ -71,8 +71,11 @@ class Close:
 class BoardSession:
     """What one connection may do on its board, and what each of its messages does."""
 
-    def __init__(self, board, participant, limits, class_settings=ClassSettings, clock=time.monotonic):
-        """`class_settings()` gives the board's ClassSettings now (they change while connected)."""
+    def __init__(
+        self, board, participant, limits, class_settings=ClassSettings, clock=time.monotonic, budgets=None
+    ):
+        """`class_settings()` gives the board's ClassSettings now (they change while connected);
+        `budgets` are the participant's (whole new ones when not given)."""
         self.board = board
         self.participant = participant
         self.class_settings = class_settings
@@ -80,17 +83,15 @@ class BoardSession:
         self.open_strokes = OpenStrokes(
             participant.id, limits.max_open_strokes, limits.max_points_per_stroke, limits
         )
-        rate = limits.max_points_per_second
-        self.point_budget = TokenBucket(rate, burst=rate, clock=clock)
+        # Kept by the participant, not the connection (draw/budgets.py): reconnecting refills nothing.
+        budgets = budgets or ParticipantBudgets.whole(limits, clock)
+        self.budgets = budgets
+        self.point_budget = budgets.points
         # Strokes begun and edits: without this an undo/redo storm grows the log and the
         # relayed traffic as fast as a socket can send.
-        self.action_budget = TokenBucket(
-            limits.max_actions_per_second, burst=limits.max_action_burst, clock=clock
-        )
-        errors = limits.max_errors_per_minute
-        self.error_budget = TokenBucket(errors / 60, burst=errors, clock=clock)
-        lasers = limits.max_laser_per_second
-        self.laser_budget = TokenBucket(lasers, burst=lasers, clock=clock)
+        self.action_budget = budgets.actions
+        self.error_budget = budgets.errors
+        self.laser_budget = budgets.laser
         self.last_message_type = None
 
     # --- joining -------------------------------------------------------------------

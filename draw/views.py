@@ -50,6 +50,7 @@ from draw.participants import (
     new_participant_id,
     token_for,
 )
+from draw.postbudgets import default_post_budgets
 from draw.strings import is_scalar_text
 
 # How much of a refused name the form shows back: enough to see what to shorten.
@@ -163,6 +164,13 @@ def client_config(request, board, page):
 
 def new_board(request):
     """Make a board with a host under a name no board has yet, and open it as its host."""
+    refused = default_post_budgets().new_boards.spend(request.META.get("REMOTE_ADDR"))
+    if refused is not None:
+        error = gettext(
+            "Too many boards were started on this network in the last minute. "
+            "Wait %(seconds)s seconds, then start one again."
+        ) % {"seconds": refused.retry_after}
+        return _with_retry_after(render(request, "draw/refused.html", {"error": error}, status=429), refused)
     name, key = archive.new_lesson()
     return redirect(addresses.host_url("", name, key))
 
@@ -175,6 +183,9 @@ def join(request):
     refused = _guessing_refused(request)
     if refused is not None:
         return _too_many_wrong_codes(request, typed, refused)
+    refused = _join_refused(request)
+    if refused is not None:
+        return _too_many_joins(request, "draw/join_code.html", {"code": _shown_back(typed, 40)}, refused)
     code = normal_join_code(typed)
     if code is not None and Board.objects.filter(join_code=code).exists():
         return redirect("join-board", code=code)
@@ -195,10 +206,17 @@ def join_board(request, code):
         # One address per board, as printed and projected: upper case, no slash at the end.
         return redirect(canonical)
     if board.anonymous:
+        refused = _join_refused(request)
+        if refused is not None:
+            return _too_many_joins(request, "draw/join_code.html", {"code": normal}, refused)
         return _open_as_participant(board, None)
     if request.method != "POST":
         return render(request, "draw/join_name.html", _name_form(board, ""))
     typed = _posted_name(request)
+    refused = _join_refused(request)
+    if refused is not None:
+        shown = _shown_back(typed, NAME_SHOWN_BACK_LENGTH)
+        return _too_many_joins(request, "draw/join_name.html", _name_form(board, shown), refused)
     name = clean_name(typed)
     if name is None:
         error = gettext("Type a name of 1 to %(max)s characters, such as your first name.") % {
@@ -254,6 +272,23 @@ def _too_many_wrong_codes(request, typed, refused):
     )
     shown = _shown_back(typed, 40)
     response = render(request, "draw/join_code.html", {"code": shown, "error": error}, status=429)
+    response["Retry-After"] = str(refused.retry_after)
+    return response
+
+
+def _join_refused(request):
+    """Refused while this address has joined (or tried to) too often this minute, right code or not."""
+    return default_post_budgets().joins.spend(request.META.get("REMOTE_ADDR"))
+
+
+def _too_many_joins(request, template, context, refused):
+    error = gettext(
+        "Too many joins came from this network in the last minute. Wait %(seconds)s seconds, then try again."
+    ) % {"seconds": refused.retry_after}
+    return _with_retry_after(render(request, template, {**context, "error": error}, status=429), refused)
+
+
+def _with_retry_after(response, refused):
     response["Retry-After"] = str(refused.retry_after)
     return response
 

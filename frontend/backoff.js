@@ -5,6 +5,7 @@
 import {
   CLOSE_HOST_KEY_CHANGED,
   CLOSE_RESYNC,
+  CLOSE_TOO_MANY_CONNECTIONS,
   CLOSE_TOO_SLOW,
   CLOSE_TRY_AGAIN_LATER,
   CLOSE_TRY_AGAIN_LATER_STANDARD,
@@ -23,10 +24,16 @@ export const RECONNECT_MAX_MS = 15000;
 // A socket counts as healthy once welcomed and open this long; only then does the backoff
 // start again from the bottom. A server that closes right after its welcome is still backed off.
 export const HEALTHY_MS = 10000;
-// Closes where the server asked for time (too far behind, board unavailable) start this
+// Closes where the server asked for time (too far behind, board unavailable, too many sockets
+// from this address) start this
 // many steps up the backoff, so a struggling server is not met with an instant return.
 const SERVER_BUSY_STEPS = 2;
-const SERVER_BUSY = new Set([CLOSE_TOO_SLOW, CLOSE_TRY_AGAIN_LATER, CLOSE_TRY_AGAIN_LATER_STANDARD]);
+const SERVER_BUSY = new Set([
+  CLOSE_TOO_SLOW,
+  CLOSE_TRY_AGAIN_LATER,
+  CLOSE_TRY_AGAIN_LATER_STANDARD,
+  CLOSE_TOO_MANY_CONNECTIONS,
+]);
 
 /** The reconnect schedule of one board socket. */
 export class ReconnectBackoff {

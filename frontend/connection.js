@@ -10,6 +10,7 @@ import { ReconnectBackoff } from './backoff.js';
 import { gettext, gettext_noop, interpolate } from './i18n.js';
 import { LiveStrokes } from './live.js';
 import { OutgoingQueue } from './outgoing.js';
+import { closeText } from './refusals.js';
 import {
   CLOSE_BOARD_NOT_FOUND,
   CLOSE_REMOVED,
@@ -148,7 +149,10 @@ export class Connection {
     if (navigator.onLine === false) this.setStatus('offline', gettext('Offline'));
     else {
       const seconds = Math.max(1, Math.round(delay / 1000));
-      this.setStatus('reconnecting', interpolate(gettext('Reconnecting in %(seconds)s s'), { seconds }));
+      const reconnecting = interpolate(gettext('Reconnecting in %(seconds)s s'), { seconds });
+      // A refusal the server will repeat for a while is said as itself, not as a bare reconnect.
+      const why = closeText(event.code);
+      this.setStatus('reconnecting', why ? `${why}. ${reconnecting}` : reconnecting, why);
     }
     this.retryTimer = setTimeout(() => this.open(), delay);
   }
@@ -225,7 +229,8 @@ export class Connection {
     if (this.queue.length) this.schedule();
   }
 
-  setStatus(state, text) {
-    this.onStatus({ state, text });
+  /** `notice`: why the server closed the socket, when the person should be told (refusals.js). */
+  setStatus(state, text, notice = null) {
+    this.onStatus({ state, text, notice });
   }
 }

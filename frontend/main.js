@@ -199,6 +199,7 @@ const connection = new Connection({
     showStatus();
     // A stopped connection does not come back by itself: say so where it cannot be missed.
     if (status.state === 'failed') toolbar.notify(status.text, { lasting: true });
+    else if (status.notice) toolbar.notify(status.notice);
   },
   onMessage: (message) => {
     session.receive(message);

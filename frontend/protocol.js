@@ -51,6 +51,9 @@ export const CLOSE_BOARD_DELETED = 4014;
 // Too many wrong host keys from this address or for this board this minute: the page reconnects
 // with backoff, and once the minute is over the key makes a student, as a wrong key always did.
 export const CLOSE_WRONG_HOST_KEYS = 4015;
+// This address holds as many board sockets as one server process takes from one address: the
+// page reconnects with backoff (one of them may close meanwhile).
+export const CLOSE_TOO_MANY_CONNECTIONS = 4016;
 export const CLOSE_TRY_AGAIN_LATER_STANDARD = 1013;
 
 // Ids of strokes, edits and participants: one pattern, in items.json.

@@ -1,8 +1,10 @@
 // What a refusal says to the person drawing, in the page's language. The server's own reason
 // is for developers and in English; the page says it by the refusal's code, and falls back to
-// the server's words for a code it does not know.
+// the server's words for a code it does not know. A socket closed for a reason the person can
+// act on (or wait out) is said the same way, by its close code.
 
 import { gettext, gettext_noop } from './i18n.js';
+import { CLOSE_TOO_MANY_CONNECTIONS, CLOSE_WRONG_HOST_KEYS } from './protocol.js';
 
 const REFUSALS = Object.freeze({
   rate_limited: gettext_noop('Slow down a little: that was more than a board takes at once'),
@@ -25,4 +27,18 @@ const REFUSALS = Object.freeze({
 export function refusalText(error) {
   const text = REFUSALS[error.code];
   return text ? gettext(text) : error.message;
+}
+
+// Closes the browser comes back from by itself, but only once the server lets it: why it waits.
+const CLOSES = Object.freeze({
+  [CLOSE_WRONG_HOST_KEYS]: gettext_noop(
+    'Too many wrong host links were tried on this network or this board: the link joins as a student in a minute',
+  ),
+  [CLOSE_TOO_MANY_CONNECTIONS]: gettext_noop('Too many devices on this network are connected to the site just now'),
+});
+
+/** The words for a socket closed with `code`, translated; null for a close nobody needs told of. */
+export function closeText(code) {
+  const text = CLOSES[code];
+  return text ? gettext(text) : null;
 }

@@ -202,6 +202,23 @@ def check_frame_limits(sketchsite):
         )
 
 
+def unbounded_addresses(raw):
+    """SKETCHSITE_UNBOUNDED_ADDRESSES as a tuple of addresses; `none` for none."""
+    import ipaddress
+
+    if [item.lower() for item in raw] == ["none"]:
+        return ()
+    for item in raw:
+        try:
+            ipaddress.ip_address(item)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"SKETCHSITE_UNBOUNDED_ADDRESSES must list addresses such as 127.0.0.1,::1 (or be none), "
+                f"not {item!r}"
+            ) from None
+    return tuple(raw)
+
+
 def public_url(raw):
     """SKETCHSITE_PUBLIC_URL as join links start with: an origin, without a trailing slash."""
     url = raw.strip().rstrip("/")
@@ -251,6 +268,19 @@ SKETCHSITE = {
     # a second and a burst, so a storm of edits is refused instead of growing the log.
     "MAX_ACTIONS_PER_SECOND": env_int("SKETCHSITE_MAX_ACTIONS_PER_SECOND", 10, minimum=1),
     "MAX_ACTION_BURST": env_int("SKETCHSITE_MAX_ACTION_BURST", 30, minimum=1),
+    # These budgets (points, actions, errors, laser) are each participant's on a board, not each
+    # connection's (draw/budgets.py): reconnecting refills none. The participants a process keeps
+    # them for (least recently seen go first; with REDIS_URL set Redis keeps them too, for every
+    # process), and the board sockets one address may hold open in one process (a class behind
+    # one school address shares it; over it a connect is closed with 4016).
+    "PARTICIPANT_BUDGETS": env_int("SKETCHSITE_PARTICIPANT_BUDGETS", 10000, minimum=1),
+    "MAX_CONNECTIONS_PER_ADDRESS": env_int("SKETCHSITE_MAX_CONNECTIONS_PER_ADDRESS", 200, minimum=1),
+    # Addresses no bound per address applies to (sockets, new boards, joins; a socket from one
+    # without a token has budgets of its own): this machine's, so that a benchmark on it, or a
+    # proxy that does not pass on each client's address, is not one address for everyone.
+    "UNBOUNDED_ADDRESSES": unbounded_addresses(
+        env_list("SKETCHSITE_UNBOUNDED_ADDRESSES", ["127.0.0.1", "::1"])
+    ),
     # What the server may hold unsent for one socket whose browser stops reading: beyond
     # MAX_BACKLOG_BYTES, or above a quarter of it for BACKLOG_SECONDS, the socket is closed (4011).
     "MAX_BACKLOG_BYTES": env_int("SKETCHSITE_MAX_BACKLOG_BYTES", 4194304, minimum=65536),
@@ -331,6 +361,11 @@ SKETCHSITE = {
     "MAX_WRONG_CODES_PER_MINUTE": env_int("SKETCHSITE_MAX_WRONG_CODES_PER_MINUTE", 60, minimum=1),
     "MAX_WRONG_HOST_KEYS_PER_MINUTE": env_int("SKETCHSITE_MAX_WRONG_HOST_KEYS_PER_MINUTE", 10, minimum=1),
     "WRONG_GUESS_KEYS": env_int("SKETCHSITE_WRONG_GUESS_KEYS", 10000, minimum=1),
+    # Right or wrong, what one address may ask for a minute (draw/postbudgets.py): new boards
+    # (/new/), and joins (a typed join code, a name posted on a join page, an anonymous board's
+    # join link); HTTP 429 with Retry-After beyond. Counted with the guesses, in the same store.
+    "MAX_NEW_BOARDS_PER_MINUTE": env_int("SKETCHSITE_MAX_NEW_BOARDS_PER_MINUTE", 30, minimum=1),
+    "MAX_JOINS_PER_MINUTE": env_int("SKETCHSITE_MAX_JOINS_PER_MINUTE", 300, minimum=1),
 }
 if SKETCHSITE["MIN_TEXT_SIZE"] > SKETCHSITE["MAX_TEXT_SIZE"]:
     raise ImproperlyConfigured("SKETCHSITE_MIN_TEXT_SIZE must not be larger than SKETCHSITE_MAX_TEXT_SIZE")

@@ -3,8 +3,11 @@
 from django.apps import apps
 from django.conf import settings
 
+from draw.budgets import MemoryBudgets
+from draw.connections import AddressConnections
 from draw.exporter import Exporter
-from draw.guessing import Guesses
+from draw.guessing import Guesses, MemoryCounts
+from draw.postbudgets import PostBudgets
 from draw.protocol import Limits
 from draw.store import BoardStore
 
@@ -28,6 +31,14 @@ class TestSite:
         self.guesses = Guesses.from_settings(settings.SKETCHSITE)
         config.limits, config.store, config.exporter = self.limits, self.store, self.exporter
         config.guesses = self.guesses
+        # Budgets and connections are counted in this process too, from this test's settings.
+        config.budgets = MemoryBudgets(settings.SKETCHSITE["PARTICIPANT_BUDGETS"])
+        config.connections = AddressConnections(
+            settings.SKETCHSITE["MAX_CONNECTIONS_PER_ADDRESS"], settings.SKETCHSITE["UNBOUNDED_ADDRESSES"]
+        )
+        config.post_budgets = PostBudgets.from_settings(
+            settings.SKETCHSITE, MemoryCounts(settings.SKETCHSITE["WRONG_GUESS_KEYS"])
+        )
 
     @property
     def application(self):

@@ -121,3 +121,36 @@ test('the point budget still holds frames back whatever the interval', async (t)
   assert.equal(sent.length, 1, 'the points after a full budget wait for it to refill');
   assert.notEqual(connection.sendTimer, null);
 });
+
+// --- closes the person is told of ------------------------------------------------------
+
+// Node has no navigator before version 21: one that is online, as a browser's.
+if (typeof navigator === 'undefined') globalThis.navigator = { onLine: true };
+
+for (const [code, words] of [
+  [4015, 'Too many wrong host links'],
+  [4016, 'Too many devices on this network'],
+]) {
+  test(`a socket closed with ${code} says why while it waits to reconnect`, () => {
+    const statuses = [];
+    const { connection } = connected();
+    connection.onStatus = (status) => statuses.push(status);
+    const socket = connection.socket;
+    connection.closed(socket, { code });
+    clearTimeout(connection.retryTimer);
+    const [status] = statuses;
+    assert.equal(status.state, 'reconnecting');
+    assert.ok(status.notice.startsWith(words), status.notice);
+    assert.match(status.text, /Reconnecting in \d+ s$/);
+  });
+}
+
+test('a socket closed for a reason nobody acts on says only that it reconnects', () => {
+  const statuses = [];
+  const { connection } = connected();
+  connection.onStatus = (status) => statuses.push(status);
+  connection.closed(connection.socket, { code: 1006 });
+  clearTimeout(connection.retryTimer);
+  assert.equal(statuses[0].notice, null);
+  assert.match(statuses[0].text, /^Reconnecting in \d+ s$/);
+});
