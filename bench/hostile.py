@@ -8,7 +8,8 @@ fields, stroke ids copied from the honest drawer's `stroke.begin` on the wire, e
 undo/redo/clear storms, open-stroke hoarding, point floods, visits to other boards, strings
 spelling a lone surrogate as a JSON escape, colours only a lax hex reader takes), ends it
 with a probe the server must answer, and when the server closes it, reconnects with its token
-and goes on, until its frame quota or its time is spent. After the attack a fresh browser
+(or, once its participant's budgets are spent, without one, as a new participant) and goes
+on, until its frame quota or its time is spent. After the attack a fresh browser
 joins the board and its HTTP reads are fetched: one poisoned row once closed every socket
 opening the board (1011) and made every export fail.
 """
@@ -233,6 +234,8 @@ class Connection:
         self.error_budget = protocol.Limits().max_errors_per_minute
         self.kinds = set()
         self.frames = 0
+        # Frames its participant sent on earlier connections: its budgets outlive each socket.
+        self.earlier_frames = 0
         self.errors = 0
         self.leaving = False
 
@@ -244,7 +247,7 @@ class Connection:
         """The close codes this connection has given the server a reason for."""
         codes = set(self.closers)
         # More refusals than the error budget holds: 4008.
-        if self.frames > self.error_budget:
+        if self.earlier_frames + self.frames > self.error_budget:
             codes.add(protocol.CLOSE_POLICY_VIOLATION)
         return codes
 
@@ -296,6 +299,9 @@ class HostileSocket:
         self.rng = random.Random(seed)
         self.sent = 0
         self.token = ""
+        # Which of the participants this socket has been, and what that one sent so far.
+        self.participant = 0
+        self.participant_frames = 0
         self.you = None
         self.conn = None
         self._ids = 0
@@ -344,6 +350,7 @@ class HostileSocket:
 
     async def _connect(self, url):
         conn = Connection(asyncio.get_running_loop())
+        conn.participant, conn.earlier_frames = self.participant, self.participant_frames
         conn.socket = await open_raw(url, self.origin, lambda payload, at: self._on_text(conn, payload))
         conn.socket.closed.add_done_callback(lambda _: self._closed(conn))
         self.tally.connections += 1
@@ -355,6 +362,12 @@ class HostileSocket:
         if self.conn is not None and self.conn.open:
             self.conn.leaving = True
             await self.conn.socket.close()
+
+    def new_participant(self):
+        """Come back without a token: a new participant, with budgets of its own."""
+        self.token = ""
+        self.participant += 1
+        self.participant_frames = 0
 
     async def reconnect(self):
         await self.leave()
@@ -400,6 +413,13 @@ class HostileSocket:
         conn.forget_all()
         if code == CLOSE_INTERNAL_ERROR:
             self.tally.internal_error_closes += 1
+        if conn.participant == self.participant:
+            self.participant_frames = conn.earlier_frames + conn.frames
+        if code == protocol.CLOSE_POLICY_VIOLATION and not conn.leaving:
+            # A participant's budgets outlive its sockets (draw/budgets.py): one spent by its
+            # errors stays spent on its token. The attacker comes back as a new participant,
+            # as a class of them could, each with a budget of its own.
+            self.new_participant()
         if conn.leaving:
             self.tally.own_closes += 1
         elif code in conn.earned():
@@ -838,7 +858,11 @@ async def clear_storm(socket):
     author, and a fresh stroke then empties the author's redo stack, so that no later redo
     storm of this socket brings a clear back.
     """
-    conn = await socket.reconnect()  # no hoarded strokes, and a full action budget for the storm
+    # No hoarded strokes, and a full action budget for the storm: a participant's budgets
+    # outlive its sockets, so the storm comes from a new participant.
+    await socket.leave()
+    socket.new_participant()
+    conn = await socket.connected()
     ids = [socket.fresh_id("c") for _ in range(socket.rng.randint(6, 16))]
     answers = [conn.expect(clear) for clear in ids]
     for clear in ids:
