@@ -19,7 +19,7 @@ from fontTools.ttLib import TTFont
 from PIL import Image, ImageColor, ImageDraw, ImageFont
 
 from draw import backgrounds, items
-from draw.freehand import ink_outline, ink_spine
+from draw.freehand import ink_shape, svg_number
 
 BACKGROUND = "#ffffff"
 MEDIA_TYPES = {"svg": "image/svg+xml", "png": "image/png"}
@@ -226,9 +226,12 @@ def _svg_highlighter(stroke, id, colour):
 
 
 def _svg_ink(stroke, id, colour):
-    outline = ink_outline(stroke.points, stroke.item["width"])
-    path = "M" + " L".join(f"{_number(x)},{_number(y)}" for x, y in outline) + " Z"
-    return f'<path id="{id}" d="{path}" fill={colour}/>'
+    # The outline as kept for the stroke (draw/freehand.py ink_shape): lines from point to point
+    # in tenths of a unit, worked out once; a move changes only the start.
+    shape = ink_shape(stroke.points, stroke.item["width"])
+    x, y, rest = shape.svg_path()
+    ox, oy = shape.origin
+    return f'<path id="{id}" d="M{svg_number(ox * 10 + x)},{svg_number(oy * 10 + y)}{rest}Z" fill={colour}/>'
 
 
 def _svg_line(stroke, id, colour):
@@ -475,21 +478,40 @@ def _png_highlighter(png, stroke, colour):
 
 
 def _png_ink(png, stroke, colour):
-    width, min_width = stroke.item["width"], 1 / png.scale
     scale = png.scale
-    outline = [(x * scale, y * scale) for x, y in ink_outline(stroke.points, width, min_width=min_width)]
-    if len(outline) > 2:
-        png.canvas.polygon(outline, fill=colour)
+    shape = ink_shape(stroke.points, stroke.item["width"], min_width=1 / scale)
+    ox, oy = shape.origin
+    outline, spine = shape.outline, shape.spine
+    if len(outline) > 4:
+        xy = [0.0] * len(outline)
+        xy[0::2] = [(x + ox) * scale for x in outline[0::2]]
+        xy[1::2] = [(y + oy) * scale for y in outline[1::2]]
+        png.canvas.polygon(xy, fill=colour)
     # Pillow fills a polygon even-odd, so where a stroke crosses itself its outline leaves a
-    # hole; the middle of the stroke, drawn again, closes it.
-    spine = [
-        (x * scale, y * scale, radius * scale * INK_CORE)
-        for x, y, radius in ink_spine(stroke.points, width, min_width=min_width)
-    ]
-    for (x0, y0, r0), (x1, y1, r1) in itertools.pairwise(spine):
-        png.canvas.line((x0, y0, x1, y1), fill=colour, width=max(1, math.floor(2 * min(r0, r1))))
-    for x, y, radius in spine:
-        png.canvas.ellipse((x - radius, y - radius, x + radius, y + radius), fill=colour)
+    # hole; the middle of the stroke, drawn again, closes it: a band between neighbouring
+    # samples as wide as the thinner one's core, neighbours of one width in one call, and a
+    # disc on each sample. Straight to Pillow's core drawing object: its ImageDraw wrapper
+    # looks the colour up again for every call, which costs more than a small disc does.
+    core = png.canvas.draw
+    ink = core.draw_ink(colour)
+    xs = [(x + ox) * scale for x in spine[0::3]]
+    ys = [(y + oy) * scale for y in spine[1::3]]
+    radii = [radius * scale * INK_CORE for radius in spine[2::3]]
+    run, run_width = [], 0
+    for i in range(1, len(radii)):
+        line_width = max(1, math.floor(2 * min(radii[i - 1], radii[i])))
+        if line_width != run_width and run:
+            core.draw_lines(run, ink, run_width)
+            run = []
+        if not run:
+            run = [xs[i - 1], ys[i - 1]]
+        run += (xs[i], ys[i])
+        run_width = line_width
+    if run:
+        core.draw_lines(run, ink, run_width)
+    ellipse = core.draw_ellipse
+    for x, y, radius in zip(xs, ys, radii, strict=True):
+        ellipse((x - radius, y - radius, x + radius, y + radius), ink, 1)
 
 
 def _png_line(png, stroke, colour):

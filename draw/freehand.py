@@ -12,6 +12,7 @@ sharper than a right angle.
 """
 
 import math
+from array import array
 from dataclasses import dataclass
 
 MAX_PRESSURE = 100
@@ -250,3 +251,175 @@ def _dot(x, y, radius):
     length = _hypot(px, py)
     start = (x + px / length * -radius, y + py / length * -radius)
     return [_turn(*start, x, y, _FIXED_PI * 2 * t) for t in _steps(_START_CAP_STEPS, True)]
+
+
+# --- shapes kept for exports ----------------------------------------------------------------
+
+# An export draws each ink stroke's shape from its points; a board is exported again and again
+# as it grows, and its strokes do not change (a move only translates them), so each shape is
+# worked out once and kept, bounded by the bytes its coordinates take.
+SHAPE_CACHE_BYTES = 64 * 1024 * 1024
+# How far (board units) the SVG outline may stray from the exact one where it drops a point:
+# less than the tenth of a unit it is written to.
+SVG_TOLERANCE = 0.2
+
+
+class InkShape:
+    """An ink stroke's outline and spine around its first point (`origin`), as flat arrays.
+
+    Worked out on the points less their first, so the same stroke moved anywhere has the same
+    shape to the last bit and shares one kept copy; `outline` is [x0, y0, x1, y1, ...] and
+    `spine` [x0, y0, radius0, ...], both relative to `origin`.
+    """
+
+    __slots__ = ("origin", "outline", "spine", "_svg_path")
+
+    def __init__(self, origin, outline, spine):
+        self.origin = origin
+        self.outline = outline
+        self.spine = spine
+        self._svg_path = None
+
+    @property
+    def nbytes(self):
+        return 8 * (len(self.outline) + len(self.spine)) + (len(self._svg_path or "") + 200)
+
+    def svg_path(self):
+        """(x, y, rest): the outline's first point in tenths of a unit from `origin`, and the
+        SVG path data after it, relative lines in tenths of a unit, the points closer than
+        SVG_TOLERANCE to the line between their neighbours left out."""
+        if self._svg_path is None:
+            self._svg_path = _svg_relative_path(self.outline)
+        return self._svg_path
+
+
+class _ShapeCache:
+    """Kept InkShapes by (size, complete, points less their first), least recently used dropped first."""
+
+    def __init__(self, max_bytes):
+        self.max_bytes = max_bytes
+        self.bytes = 0
+        self._shapes = {}
+
+    def get(self, key):
+        shape = self._shapes.pop(key, None)
+        if shape is not None:
+            self._shapes[key] = shape
+        return shape
+
+    def keep(self, key, shape):
+        size = shape.nbytes + 8 * len(key[2])
+        if size > self.max_bytes:
+            return
+        self._shapes[key] = shape
+        self.bytes += size
+        while self.bytes > self.max_bytes:
+            oldest = next(iter(self._shapes))
+            dropped = self._shapes.pop(oldest)
+            self.bytes -= dropped.nbytes + 8 * len(oldest[2])
+
+    def clear(self):
+        self._shapes.clear()
+        self.bytes = 0
+
+
+_shapes = _ShapeCache(SHAPE_CACHE_BYTES)
+
+
+def ink_shape(points, width, min_width=0, complete=True):
+    """The InkShape of an ink stroke (flat [x, y, pressure, ...]), kept for the next export."""
+    size = max(width, min_width)
+    if len(points) < 3 or size <= 0:
+        return None
+    x0, y0 = points[0], points[1]
+    relative = [0] * len(points)
+    relative[0::3] = [x - x0 for x in points[0::3]]
+    relative[1::3] = [y - y0 for y in points[1::3]]
+    relative[2::3] = points[2::3]
+    relative = tuple(relative)
+    key = (size, complete, relative)
+    shape = _shapes.get(key)
+    if shape is None:
+        inputs = [
+            (relative[i], relative[i + 1], relative[i + 2] / MAX_PRESSURE)
+            for i in range(0, len(relative) - 2, 3)
+        ]
+        samples = _samples(inputs, size, complete)
+        outline = array("d", [value for point in _outline(samples, size) for value in point])
+        spine = array(
+            "d",
+            [
+                value
+                for sample in samples
+                for value in (sample.x, sample.y, max(_MIN_RADIUS, _radius(size, sample.pressure)))
+            ],
+        )
+        shape = InkShape((x0, y0), outline, spine)
+        _shapes.keep(key, shape)
+    elif shape.origin != (x0, y0):
+        # The same stroke moved: its shape with another origin, the arrays shared.
+        moved = InkShape((x0, y0), shape.outline, shape.spine)
+        moved._svg_path = shape._svg_path
+        shape = moved
+    return shape
+
+
+def _svg_relative_path(outline):
+    tenths = [round(value * 10) for value in outline]
+    points = _simplified(list(zip(tenths[0::2], tenths[1::2], strict=True)), SVG_TOLERANCE * 10)
+    first_x, first_y = points[0] if points else (0, 0)
+    parts = []
+    last_x, last_y = first_x, first_y
+    for x, y in points[1:]:
+        dx, dy = x - last_x, y - last_y
+        last_x, last_y = x, y
+        if dx or dy:
+            # A minus sign parts two numbers as well as a space or a comma does.
+            parts.append(("" if dx < 0 or not parts else " ") + svg_number(dx))
+            parts.append(("" if dy < 0 else ",") + svg_number(dy))
+    return first_x, first_y, "l" + "".join(parts) if parts else ""
+
+
+def svg_number(value):
+    """An integer count of tenths as the shortest SVG number: 12.3, -.5, 4."""
+    sign = "-" if value < 0 else ""
+    whole, tenth = divmod(abs(value), 10)
+    if not tenth:
+        return f"{sign}{whole}"
+    return f"{sign}{whole}.{tenth}" if whole else f"{sign}.{tenth}"
+
+
+# At most this many points in a row are left out, which bounds the work a point costs.
+_SIMPLIFY_RUN = 12
+
+
+def _simplified(points, tolerance):
+    """`points` with those left out that lie within `tolerance` of the line from the last point
+    kept to the one after them: one walk along the outline, each point looked at a few times."""
+    if len(points) < 3:
+        return points
+    limit = tolerance * tolerance
+    kept = [points[0]]
+    skipped = []
+    for i in range(1, len(points) - 1):
+        ax, ay = kept[-1]
+        bx, by = points[i + 1]
+        dx, dy = bx - ax, by - ay
+        length = dx * dx + dy * dy
+        candidates = [*skipped, points[i]]
+        close = len(candidates) <= _SIMPLIFY_RUN and length > 0
+        if close:
+            for px, py in candidates:
+                cross = (px - ax) * dy - (py - ay) * dx
+                along = (px - ax) * dx + (py - ay) * dy
+                # Off the line, or on it past either end (the tip of a hairpin).
+                if cross * cross > limit * length or not 0 <= along <= length:
+                    close = False
+                    break
+        if close:
+            skipped.append(points[i])
+        else:
+            kept.append(points[i])
+            skipped = []
+    kept.append(points[-1])
+    return kept

@@ -91,8 +91,14 @@ def test_png_a_single_ink_point_is_a_dot():
 
 def test_svg_ink_is_its_outline_filled():
     svg = export.to_svg(600, 400, [item("ink", [100, 100, 50, 200, 150, 70, 300, 100, 30])])
-    (path,) = re.findall(r'<path id="s-ann-s1" d="M([^"]+) Z" fill="#e03131"/>', svg)
-    assert len(path.split(" L")) > 20
+    (start, lines) = re.findall(r'<path id="s-ann-s1" d="M([-.\d]+,[-.\d]+)l([^"]+)Z" fill="#e03131"/>', svg)[
+        0
+    ]
+    # Relative lines in tenths of a unit, each step two numbers parted by a comma or a minus sign.
+    steps = re.findall(r"-?\d*\.?\d+[,-]-?\d*\.?\d+|-?\d*\.?\d+,?-\d*\.?\d+", lines)
+    assert len(steps) > 20
+    x, y = (float(value) for value in start.split(","))
+    assert 90 <= x <= 310 and 90 <= y <= 160
 
 
 # --- highlighter -------------------------------------------------------------------------
