@@ -227,6 +227,9 @@ SKETCHSITE = {
     "MAX_STROKE_WIDTH": env_int("SKETCHSITE_MAX_STROKE_WIDTH", 64, minimum=1),
     "MAX_OPEN_STROKES": env_int("SKETCHSITE_MAX_OPEN_STROKES", 10, minimum=1),
     "MAX_POINTS_PER_STROKE": env_int("SKETCHSITE_MAX_POINTS_PER_STROKE", 5000, minimum=2),
+    # Board units one stroke's path may run (draw/strokes.py): about sixty widths of the default
+    # board, far past any hand's stroke, and the bound on the ink geometry an export works out.
+    "MAX_STROKE_PATH": env_int("SKETCHSITE_MAX_STROKE_PATH", 100000, minimum=100),
     "MAX_STROKES_PER_BOARD": env_int("SKETCHSITE_MAX_STROKES_PER_BOARD", 20000, minimum=1),
     # Points on show on one board: with the strokes, what bounds a board's memory in each process.
     "MAX_POINTS_PER_BOARD": env_int("SKETCHSITE_MAX_POINTS_PER_BOARD", 2000000, minimum=1000),
