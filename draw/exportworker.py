@@ -8,8 +8,12 @@ next export; a render past its time is ended with the process, and the next one 
 """
 
 import logging
-import multiprocessing
+import os
+import subprocess
+import sys
 import time
+from multiprocessing.connection import Connection
+from pathlib import Path
 
 logger = logging.getLogger(__name__)
 
@@ -17,6 +21,8 @@ logger = logging.getLogger(__name__)
 START_TIMEOUT_S = 60
 # How long an ended worker is given to go before it is killed.
 END_GRACE_S = 2
+# Where `python -m draw.exportworker` is found.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 class RenderTimedOut(Exception):
@@ -34,7 +40,7 @@ class RenderWorker:
     @property
     def pid(self):
         """The running worker's process id, or None."""
-        return self._process.pid if self._process is not None and self._process.is_alive() else None
+        return self._process.pid if self._process is not None and self._process.poll() is None else None
 
     def run(self, function, *args):
         """`function(*args)` in the worker: its value, its exception raised again here, or
@@ -42,19 +48,18 @@ class RenderWorker:
         if self.pid is None:
             self._start()
         started = time.monotonic()
-        self._connection.send((function, args))
-        if not self._connection.poll(self.timeout_s):
-            self.end()
-            raise RenderTimedOut(f"the render took longer than {self.timeout_s} s")
         try:
-            failed, value = self._connection.recv()
-        except EOFError:
+            self._connection[1].send((function, args))
+            if not self._connection[0].poll(self.timeout_s):
+                self.end()
+                raise RenderTimedOut(f"the render took longer than {self.timeout_s} s")
+            failed, value = self._connection[0].recv()
+        except (EOFError, OSError):
             # The worker died under the render (out of memory, killed): the next one starts anew.
             self.end()
             raise RuntimeError("the export worker ended during a render") from None
-        logger.debug(
-            "%s drawn in %.2f s", getattr(function, "__name__", function), time.monotonic() - started
-        )
+        name = getattr(function, "__name__", function)
+        logger.debug("%s drawn in %.2f s", name, time.monotonic() - started)
         if failed:
             raise value
         return value
@@ -62,33 +67,40 @@ class RenderWorker:
     def end(self):
         """Stop the worker now, whatever it is doing."""
         process, self._process = self._process, None
-        if self._connection is not None:
-            self._connection.close()
-            self._connection = None
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            for end in connection:
+                end.close()
         if process is not None:
             process.terminate()
-            process.join(END_GRACE_S)
-            if process.is_alive():
+            try:
+                process.wait(END_GRACE_S)
+            except subprocess.TimeoutExpired:
                 process.kill()
-                process.join()
+                process.wait()
 
     def _start(self):
-        # Spawned, not forked: the server's process has threads, an event loop and sockets that a
-        # forked child would hold copies of.
-        context = multiprocessing.get_context("spawn")
-        ours, theirs = context.Pipe()
-        process = context.Process(target=_serve, args=(theirs,), name="sketchsite-export", daemon=True)
-        process.start()
-        theirs.close()
-        if not ours.poll(START_TIMEOUT_S):
+        # A fresh interpreter, not a fork: the server's process has threads, an event loop and
+        # sockets that a forked child would hold copies of; and not multiprocessing's spawn, which
+        # runs the server's own __main__ (Daphne's) again in the child.
+        process = subprocess.Popen(
+            [sys.executable, "-m", "draw.exportworker"],
+            cwd=PROJECT_ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+        )
+        replies = Connection(os.dup(process.stdout.fileno()), writable=False)
+        requests = Connection(os.dup(process.stdin.fileno()), readable=False)
+        process.stdout.close()
+        process.stdin.close()
+        if not replies.poll(START_TIMEOUT_S) or replies.recv() != "ready":
             process.kill()
-            process.join()
+            process.wait()
             raise RuntimeError("the export worker did not start")
-        ours.recv()
-        self._process, self._connection = process, ours
+        self._process, self._connection = process, (replies, requests)
 
 
-def _serve(connection):
+def _serve(requests, replies):
     """The worker's loop: draw each (function, args) it is sent and send back (failed, value)."""
     # Django set up for the board states a timelapse is sent (draw/store.py), and the renderers
     # imported, before saying ready: no render's time goes on imports. The worker never opens
@@ -98,17 +110,17 @@ def _serve(connection):
     django.setup()
     from draw import export, timelapse  # noqa: F401
 
-    connection.send("ready")
+    replies.send("ready")
     while True:
         try:
-            function, args = connection.recv()
+            function, args = requests.recv()
         except EOFError:
             return
         try:
             reply = (False, function(*args))
         except Exception as error:  # noqa: BLE001 - sent back and raised in the server
             reply = (True, error)
-        connection.send(reply)
+        replies.send(reply)
 
 
 def draw_image(format, width, height, strokes, scale, font_paths, background, picture):
@@ -156,3 +168,10 @@ def draw_timelapse(board, events, who, page, limits, font_paths, picture):
         left_out=left_out,
     )
     return body, left_out
+
+
+if __name__ == "__main__":
+    # The replies go on the first stdout; what anything prints goes to stderr instead.
+    replies = Connection(os.dup(1), readable=False)
+    os.dup2(2, 1)
+    _serve(Connection(os.dup(0), writable=False), replies)
