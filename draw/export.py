@@ -50,6 +50,11 @@ HEAD_SPREAD = 0.5
 # the holes where a stroke crosses itself, little enough to stay inside where the outline
 # cuts a corner.
 INK_CORE = 0.8
+# Pillow fills a polygon row by row, looking at every edge for each row: an outline of this many
+# edges times rows costs about a second. An ink stroke whose outline would cost more (thousands of
+# sharp turns across the board) is drawn as what its outline wraps instead, a disc on each sample
+# and a band between neighbours, whose cost grows with its samples and pixels alone.
+INK_POLYGON_BUDGET = 20_000_000
 
 
 def export_scale(text, max_scale):
@@ -482,6 +487,9 @@ def _png_ink(png, stroke, colour):
     shape = ink_shape(stroke.points, stroke.item["width"], min_width=1 / scale)
     ox, oy = shape.origin
     outline, spine = shape.outline, shape.spine
+    if len(outline) > 4 and _polygon_cost(outline, scale) > INK_POLYGON_BUDGET:
+        _png_ink_discs(png, spine, ox, oy, colour)
+        return
     if len(outline) > 4:
         xy = [0.0] * len(outline)
         xy[0::2] = [(x + ox) * scale for x in outline[0::2]]
@@ -512,6 +520,32 @@ def _png_ink(png, stroke, colour):
     ellipse = core.draw_ellipse
     for x, y, radius in zip(xs, ys, radii, strict=True):
         ellipse((x - radius, y - radius, x + radius, y + radius), ink, 1)
+
+
+def _polygon_cost(outline, scale):
+    """Edges times pixel rows: what Pillow's fill of `outline` (flat, relative) costs."""
+    ys = outline[1::2]
+    return (len(outline) // 2) * (max(ys) - min(ys)) * scale
+
+
+def _png_ink_discs(png, spine, ox, oy, colour):
+    """An ink stroke as the discs of its samples and the bands between neighbours, at full radius."""
+    scale = png.scale
+    core = png.canvas.draw
+    ink = core.draw_ink(colour)
+    xs = [(x + ox) * scale for x in spine[0::3]]
+    ys = [(y + oy) * scale for y in spine[1::3]]
+    radii = [max(0.5, radius * scale) for radius in spine[2::3]]
+    for i in range(1, len(radii)):
+        x0, y0, r0, x1, y1, r1 = xs[i - 1], ys[i - 1], radii[i - 1], xs[i], ys[i], radii[i]
+        length = math.hypot(x1 - x0, y1 - y0)
+        if length == 0:
+            continue
+        nx, ny = (y0 - y1) / length, (x1 - x0) / length
+        band = (x0 + nx * r0, y0 + ny * r0, x1 + nx * r1, y1 + ny * r1, x1 - nx * r1, y1 - ny * r1)
+        core.draw_polygon((*band, x0 - nx * r0, y0 - ny * r0), ink, 1)
+    for x, y, radius in zip(xs, ys, radii, strict=True):
+        core.draw_ellipse((x - radius, y - radius, x + radius, y + radius), ink, 1)
 
 
 def _png_line(png, stroke, colour):
