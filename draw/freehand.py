@@ -106,6 +106,16 @@ def _turn(x, y, cx, cy, angle):
     return px * cos - py * sin + cx, px * sin + py * cos + cy
 
 
+def _corner_turns():
+    """(sin, cos) of each angle a corner's half disc turns through, as the library steps it."""
+    turns = []
+    t = 0.0
+    while t <= 1:
+        turns.append((math.sin(_FIXED_PI * t), math.cos(_FIXED_PI * t)))
+        t += 1 / _CORNER_STEPS
+    return tuple(turns)
+
+
 def _steps(count, include_end):
     """0 < t <= 1 (or < 1) in `count` equal steps, added up the way the library adds them."""
     step = 1 / count
@@ -113,6 +123,9 @@ def _steps(count, include_end):
     while t < 1 or (include_end and t == 1):
         yield t
         t += step
+
+
+_CORNER_TURNS = _corner_turns()
 
 
 def _samples(inputs, size, complete):
@@ -194,13 +207,16 @@ def _outline(samples, size):
             # Sharper than a right angle: a half disc around the point, so the two sides
             # do not cross over each other.
             ox, oy = back_y * radius, -back_x * radius
-            t = 0.0
-            while t <= 1:
-                left_end = _turn(sample.x - ox, sample.y - oy, sample.x, sample.y, _FIXED_PI * t)
-                right_end = _turn(sample.x + ox, sample.y + oy, sample.x, sample.y, _FIXED_PI * -t)
+            x, y = sample.x, sample.y
+            for sin, cos in _CORNER_TURNS:
+                # Turned one way on the left and the other on the right (sin(-a) is -sin(a)),
+                # the offsets taken back off as _turn takes them, to the last bit.
+                px, py = (x - ox) - x, (y - oy) - y
+                left_end = (px * cos - py * sin + x, px * sin + py * cos + y)
+                px, py = (x + ox) - x, (y + oy) - y
+                right_end = (px * cos + py * sin + x, -px * sin + py * cos + y)
                 left.append(left_end)
                 right.append(right_end)
-                t += 1 / _CORNER_STEPS
             if corner_next:
                 after_corner = True
             continue
