@@ -180,8 +180,11 @@ def _radius(size, pressure):
     return size * (0.5 - THINNING * (0.5 - pressure))
 
 
-def _outline(samples, size):
-    """The polygon around `samples`: the left side, the end cap, the right side back, the start cap."""
+def _outline(samples, size, caps=None):
+    """The polygon around `samples`: the left side, the end cap, the right side back, the start cap.
+
+    With a list for `caps`, what the caps are is added to it (_Caps), for a writer that draws
+    them as arcs; nothing for a lone dot."""
     total = samples[-1].run
     min_gap = (size * SMOOTHING) ** 2
     left, right = [], []
@@ -250,7 +253,27 @@ def _outline(samples, size):
         _turn(end.x - dx * radius, end.y - dy * radius, end.x, end.y, _FIXED_PI * 3 * t)
         for t in _steps(_END_CAP_STEPS, False)
     ]
+    if caps is not None:
+        start_radius = math.hypot(right[0][0] - first.x, right[0][1] - first.y)
+        caps.append(
+            _Caps(len(left), len(end_cap), len(right), end.x, end.y, radius, first.x, first.y, start_radius)
+        )
     return left + end_cap + right[::-1] + start_cap
+
+
+@dataclass(frozen=True, slots=True)
+class _Caps:
+    """Where an outline's caps are: its sides' and end cap's point counts, each cap's centre and radius."""
+
+    left: int
+    end: int
+    right: int
+    end_x: float
+    end_y: float
+    end_radius: float
+    start_x: float
+    start_y: float
+    start_radius: float
 
 
 def _gap(a, b):
@@ -288,12 +311,13 @@ class InkShape:
     `spine` [x0, y0, radius0, ...], both relative to `origin`.
     """
 
-    __slots__ = ("origin", "outline", "spine", "_svg_path")
+    __slots__ = ("origin", "outline", "spine", "caps", "_svg_path")
 
-    def __init__(self, origin, outline, spine):
+    def __init__(self, origin, outline, spine, caps=None):
         self.origin = origin
         self.outline = outline
         self.spine = spine
+        self.caps = caps
         self._svg_path = None
 
     @property
@@ -305,7 +329,7 @@ class InkShape:
         SVG path data after it, relative lines in tenths of a unit, the points closer than
         SVG_TOLERANCE to the line between their neighbours left out."""
         if self._svg_path is None:
-            self._svg_path = _svg_relative_path(self.outline)
+            self._svg_path = _svg_relative_path(self.outline, self.caps)
         return self._svg_path
 
 
@@ -361,7 +385,8 @@ def ink_shape(points, width, min_width=0, complete=True):
             for i in range(0, len(relative) - 2, 3)
         ]
         samples = _samples(inputs, size, complete)
-        outline = array("d", [value for point in _outline(samples, size) for value in point])
+        caps = []
+        outline = array("d", [value for point in _outline(samples, size, caps) for value in point])
         spine = array(
             "d",
             [
@@ -370,30 +395,84 @@ def ink_shape(points, width, min_width=0, complete=True):
                 for value in (sample.x, sample.y, max(_MIN_RADIUS, _radius(size, sample.pressure)))
             ],
         )
-        shape = InkShape((x0, y0), outline, spine)
+        shape = InkShape((x0, y0), outline, spine, caps[0] if caps else None)
         _shapes.keep(key, shape)
     elif shape.origin != (x0, y0):
         # The same stroke moved: its shape with another origin, the arrays shared.
-        moved = InkShape((x0, y0), shape.outline, shape.spine)
+        moved = InkShape((x0, y0), shape.outline, shape.spine, shape.caps)
         moved._svg_path = shape._svg_path
         shape = moved
     return shape
 
 
-def _svg_relative_path(outline):
+def _svg_relative_path(outline, caps):
     tenths = [round(value * 10) for value in outline]
-    points = _simplified(list(zip(tenths[0::2], tenths[1::2], strict=True)), SVG_TOLERANCE * 10)
-    first_x, first_y = points[0] if points else (0, 0)
-    parts = []
-    last_x, last_y = first_x, first_y
-    for x, y in points[1:]:
-        dx, dy = x - last_x, y - last_y
-        last_x, last_y = x, y
+    points = list(zip(tenths[0::2], tenths[1::2], strict=True))
+    path = _SvgPath(points[0] if points else (0, 0))
+    if caps is None:
+        path.lines(_simplified(points, SVG_TOLERANCE * 10)[1:])
+        return (*points[0], path.text()) if points else (0, 0, "")
+    # The sides as lines, each cap as the circle it steps around: arcs of at most a half turn.
+    left, end_cap = points[: caps.left], points[caps.left : caps.left + caps.end]
+    right = points[caps.left + caps.end : caps.left + caps.end + caps.right]
+    start_cap = points[caps.left + caps.end + caps.right :]
+    path.lines(_simplified(left, SVG_TOLERANCE * 10)[1:])
+    if end_cap:
+        centre = (round(caps.end_x * 10), round(caps.end_y * 10))
+        radius = max(1, round(caps.end_radius * 10))
+        first, last = end_cap[0], end_cap[-1]
+        # Once round (two half turns back to the first point), then on to the last.
+        opposite = (2 * centre[0] - first[0], 2 * centre[1] - first[1])
+        path.lines([first])
+        path.arc(radius, opposite, large=False)
+        path.arc(radius, first, large=False)
+        path.arc(radius, last, large=False)
+    path.lines(_simplified(right, SVG_TOLERANCE * 10))
+    if start_cap:
+        # A hair over a half turn (_FIXED_PI), to the point the outline closes from.
+        path.arc(max(1, round(caps.start_radius * 10)), start_cap[-1], large=True)
+    return (*points[0], path.text())
+
+
+class _SvgPath:
+    """SVG path data in tenths of a unit from a start point, each step relative to the last."""
+
+    def __init__(self, start):
+        self.x, self.y = start
+        self.parts = []
+        self.command = None
+
+    def lines(self, points):
+        for x, y in points:
+            dx, dy = x - self.x, y - self.y
+            if dx or dy:
+                self._step("l", (dx, dy))
+                self.x, self.y = x, y
+
+    def arc(self, radius, point, large):
+        """A clockwise arc (on the screen) of `radius` from here to `point`."""
+        dx, dy = point[0] - self.x, point[1] - self.y
         if dx or dy:
+            r = svg_number(radius)
+            self._step("a", (dx, dy), f"{r},{r} 0 {int(large)} 1")
+            self.x, self.y = point
+
+    def _step(self, command, delta, arc=None):
+        dx, dy = delta
+        if command != self.command:
+            self.parts.append(command)
+            self.command = command
+            lead = ""
+        else:
             # A minus sign parts two numbers as well as a space or a comma does.
-            parts.append(("" if dx < 0 or not parts else " ") + svg_number(dx))
-            parts.append(("" if dy < 0 else ",") + svg_number(dy))
-    return first_x, first_y, "l" + "".join(parts) if parts else ""
+            lead = "" if dx < 0 and arc is None else " "
+        if arc is not None:
+            self.parts.append(f"{lead}{arc} ")
+            lead = ""
+        self.parts.append(lead + svg_number(dx) + ("" if dy < 0 else ",") + svg_number(dy))
+
+    def text(self):
+        return "".join(self.parts)
 
 
 def svg_number(value):
