@@ -296,7 +296,8 @@ def _dot(x, y, radius):
 
 # An export draws each ink stroke's shape from its points; a board is exported again and again
 # as it grows, and its strokes do not change (a move only translates them), so each shape is
-# worked out once and kept, bounded by the bytes its coordinates take.
+# worked out once and kept, bounded by the bytes its coordinates take (what a renderer keeps
+# with a shape, InkShape.drawing, comes on top: about as much again).
 SHAPE_CACHE_BYTES = 64 * 1024 * 1024
 # How far (board units) the SVG outline may stray from the exact one where it drops a point:
 # less than the tenth of a unit it is written to.
@@ -311,13 +312,15 @@ class InkShape:
     `spine` [x0, y0, radius0, ...], both relative to `origin`.
     """
 
-    __slots__ = ("origin", "outline", "spine", "caps", "_svg_path")
+    __slots__ = ("origin", "outline", "spine", "caps", "drawing", "_svg_path")
 
     def __init__(self, origin, outline, spine, caps=None):
         self.origin = origin
         self.outline = outline
         self.spine = spine
         self.caps = caps
+        # What a renderer made of the shape at its origin, kept with it (draw/export.py's PNG).
+        self.drawing = None
         self._svg_path = None
 
     @property
