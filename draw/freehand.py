@@ -424,12 +424,12 @@ def _svg_relative_path(outline, caps):
         centre = (round(caps.end_x * 10), round(caps.end_y * 10))
         radius = max(1, round(caps.end_radius * 10))
         first, last = end_cap[0], end_cap[-1]
-        # Once round (two half turns back to the first point), then on to the last.
+        # A half turn to the opposite point, then the rest of the turn and a half (more than a
+        # half turn: the large arc) on to the last.
         opposite = (2 * centre[0] - first[0], 2 * centre[1] - first[1])
         path.lines([first])
         path.arc(radius, opposite, large=False)
-        path.arc(radius, first, large=False)
-        path.arc(radius, last, large=False)
+        path.arc(radius, last, large=True)
     path.lines(_simplified(right, SVG_TOLERANCE * 10))
     if start_cap:
         # A hair over a half turn (_FIXED_PI), to the point the outline closes from.
