@@ -11,6 +11,7 @@ every sample at the radius its pressure gives, with half discs at the ends and a
 sharper than a right angle.
 """
 
+import functools
 import math
 from array import array
 from dataclasses import dataclass
@@ -446,11 +447,21 @@ class _SvgPath:
         self.command = None
 
     def lines(self, points):
+        # _step's work written out: a hostile stroke's outline is a hundred thousand steps.
+        parts, number = self.parts, svg_number
+        last_x, last_y = self.x, self.y
         for x, y in points:
-            dx, dy = x - self.x, y - self.y
+            dx, dy = x - last_x, y - last_y
             if dx or dy:
-                self._step("l", (dx, dy))
-                self.x, self.y = x, y
+                if self.command != "l":
+                    parts.append("l")
+                    self.command = "l"
+                    lead = ""
+                else:
+                    lead = "" if dx < 0 else " "
+                parts.append(lead + number(dx) + ("" if dy < 0 else ",") + number(dy))
+                last_x, last_y = x, y
+        self.x, self.y = last_x, last_y
 
     def arc(self, radius, point, large):
         """A clockwise arc (on the screen) of `radius` from here to `point`."""
@@ -478,6 +489,7 @@ class _SvgPath:
         return "".join(self.parts)
 
 
+@functools.lru_cache(maxsize=65536)
 def svg_number(value):
     """An integer count of tenths as the shortest SVG number: 12.3, -.5, 4."""
     sign = "-" if value < 0 else ""
@@ -504,19 +516,17 @@ def _simplified(points, tolerance):
         bx, by = points[i + 1]
         dx, dy = bx - ax, by - ay
         length = dx * dx + dy * dy
-        candidates = [*skipped, points[i]]
-        close = len(candidates) <= _SIMPLIFY_RUN and length > 0
+        close = len(skipped) < _SIMPLIFY_RUN and length > 0
         if close:
-            for px, py in candidates:
+            skipped.append(points[i])
+            for px, py in skipped:
                 cross = (px - ax) * dy - (py - ay) * dx
                 along = (px - ax) * dx + (py - ay) * dy
                 # Off the line, or on it past either end (the tip of a hairpin).
                 if cross * cross > limit * length or not 0 <= along <= length:
                     close = False
                     break
-        if close:
-            skipped.append(points[i])
-        else:
+        if not close:
             kept.append(points[i])
             skipped = []
     kept.append(points[-1])
