@@ -118,11 +118,11 @@ def test_an_export_past_the_timeout_is_503_its_worker_ended_and_another_board_an
     slow_export.start()
     wait_until_drawing(workers, baseline)
     # Meanwhile the other board's export (a new scale: drawn, not from the cache) answers.
-    status, headers, body = get(f"{url}/b/small/export.png?scale=2")
+    status, headers, body = get(f"{url}/b/small/export.png?scale=0.25")
     assert slow_export.is_alive(), "the small board's export waited for the slow one"
     assert status == 200
     assert headers["Content-Type"] == "image/png"
-    assert Image.open(io.BytesIO(body)).size == (3200, 1800)
+    assert Image.open(io.BytesIO(body)).size == (400, 225)
 
     slow_export.join(60)
     assert slow["status"] == 503
