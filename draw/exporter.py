@@ -1,8 +1,10 @@
 """Board exports for the web: finished images kept in a bounded cache, and a cap on renders at once.
 
-A render of a big board takes seconds of CPU and holds the GIL beside live drawing, so a
-process runs only a few at a time and refuses the rest instead of queueing them; an export
-already rendered for a board's current seq is served again without drawing anything.
+A render of a big board takes seconds of CPU, so a process runs only a few at a time and
+refuses the rest instead of queueing them; each slot draws in a worker process of its own
+(draw/exportworker.py), which is ended when a render takes longer than the export timeout, so
+one board can never hold a slot from the others. An export already rendered for a board's
+current seq is served again without drawing anything.
 """
 
 import logging
@@ -143,11 +145,6 @@ class Exporter:
             config["EXPORT_TIMEOUT_S"] or None,
         )
 
-    def worker_pids(self):
-        """The process ids of the running export workers."""
-        with self._lock:
-            return [worker.pid for worker in self._workers if worker.pid is not None]
-
     def close(self):
         """End the export workers (the process is stopping)."""
         with self._lock:
@@ -156,7 +153,8 @@ class Exporter:
             worker.end()
 
     def export(self, board, format, scale=1.0):
-        """The board's export, from the cache or drawn now; RendersBusy when no render slot is free."""
+        """The board's export, from the cache or drawn now; RendersBusy when no render slot is free,
+        RenderTooLong when it took longer than the export timeout."""
         # The page, its paper and its picture are class settings, not events: a new one draws
         # other bytes at the same seq.
         paper = board.classroom
