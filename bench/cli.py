@@ -29,6 +29,7 @@ DEFAULT_RESULTS = PROJECT_ROOT / "bench-results"
 EXTRA_RUNS = (
     MAX_DRAWERS,
     exports.EXPORT,
+    exports.EXPORT_INK,
     timelapse.TIMELAPSE,
     hostile.HOSTILE,
     join.JOIN,
@@ -163,6 +164,10 @@ def main(argv=None):
             if name == exports.EXPORT:
                 record["export"] = exports.run(data_dir)
                 print(exports.table(record["export"]), end="\n\n", flush=True)
+                continue
+            if name == exports.EXPORT_INK:
+                record["export_ink"] = exports.run_ink(data_dir)
+                print(exports.ink_table(record["export_ink"]), end="\n\n", flush=True)
                 continue
             if name == hostile.HOSTILE:
                 record["hostile"] = hostile.run_benchmark(data_dir, log_dir)

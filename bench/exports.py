@@ -20,6 +20,7 @@ import time
 from bench.servers import PROJECT_ROOT
 
 EXPORT = "export"
+EXPORT_INK = "export-ink"
 STROKES = 20_000
 POINTS_PER_STROKE = (50, 150)
 PNG_SCALES = (1, 4)
@@ -212,9 +213,140 @@ def curve_joint_png(width, height, strokes, scale):
     return output.getvalue()
 
 
+# --- `python -m bench export-ink`: ink boards, realistic and hostile -------------------------
+
+# A lesson's ink: short pen strokes, pressure varying, the toolbar's widths.
+INK_STROKES = 10_000
+INK_POINTS = 25
+# What a hostile student can send within the limits: strokes of the most points and the widest
+# pen, each step in a new direction (every sample a sharp corner, the costliest outline there
+# is), as long as the path bound (SKETCHSITE_MAX_STROKE_PATH) lets the whole stroke run.
+HOSTILE_STROKES = 50
+HOSTILE_POINTS = 5000
+HOSTILE_WIDTH = 64
+# The path bound on main before it was added: none, so each point anywhere on the board.
+UNBOUNDED = "unbounded"
+
+
+def ink_stroke(rng, index, width, height):
+    """The `stroke.begin` request of ink stroke `index`: INK_POINTS points along a random walk,
+    each with a pressure, of a toolbar colour and width."""
+    walk = random_walk(rng, width, height)[: 2 * INK_POINTS]
+    points = []
+    for i in range(0, len(walk), 2):
+        points += (walk[i], walk[i + 1], rng.randint(20, 90))
+    item = {"kind": "ink", "color": rng.choice(COLOURS), "width": rng.choices(WIDTHS, WIDTH_WEIGHTS)[0]}
+    return {"stroke": f"i{index}", "item": item, "points": points}
+
+
+def hostile_stroke(rng, index, width, height, max_path):
+    """The `stroke.begin` request of a hostile ink stroke: HOSTILE_POINTS points, each step of the
+    same length in a random direction, the whole path `max_path` board units (or, UNBOUNDED,
+    every point anywhere on the board)."""
+    step = None if max_path == UNBOUNDED else max_path / HOSTILE_POINTS
+    x, y = rng.uniform(0, width), rng.uniform(0, height)
+    points = []
+    for _ in range(HOSTILE_POINTS):
+        if step is None:
+            x, y = rng.uniform(0, width), rng.uniform(0, height)
+        points += (round(x), round(y), rng.randint(0, 100))
+        if step is not None:
+            heading = rng.uniform(0, 2 * math.pi)
+            # Rounded down so that the rounded points' path stays within the bound.
+            x = min(max(x + (step - 1.5) * math.cos(heading), 0), width)
+            y = min(max(y + (step - 1.5) * math.sin(heading), 0), height)
+    item = {"kind": "ink", "color": "#1e1e1e", "width": HOSTILE_WIDTH}
+    return {"stroke": f"h{index}", "item": item, "points": points}
+
+
+def run_ink(data_dir):
+    """The ink boards' export figures, measured in a child process against `data_dir`."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "sketchsite.settings", **data_dir.environment()}
+    env.pop("DATABASE_URL", None)
+    completed = subprocess.run(
+        [sys.executable, "-m", "bench.exports", EXPORT_INK],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+        check=True,
+        timeout=RUN_TIMEOUT,
+    )
+    return json.loads(completed.stdout)
+
+
+def ink_table(result):
+    lines = [
+        "| board | export | first | again | size |",
+        "| --- | --- | ---: | ---: | ---: |",
+    ]
+    for render in result["renders"]:
+        lines.append(
+            f"| {render['board']} | {render['export']} | {render['first']:.2f} s | {render['again']:.2f} s | "
+            f"{render['bytes'] / 1e6:.2f} MB |"
+        )
+    return "\n".join(lines)
+
+
+def measure_ink():
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    from draw import export, freehand, store
+    from draw.participants import Participant
+
+    width, height = settings.SKETCHSITE["BOARD_WIDTH"], settings.SKETCHSITE["BOARD_HEIGHT"]
+    # The path bound where there is one (none on the code before it).
+    max_path = settings.SKETCHSITE.get("MAX_STROKE_PATH", UNBOUNDED)
+    rng = random.Random(SEED)
+    drawers = [Participant(f"drawer{index}") for index in range(DRAWERS)]
+    boards = {
+        f"ink, {INK_STROKES:,} strokes of {INK_POINTS} points": [
+            ink_stroke(rng, index, width, height) for index in range(INK_STROKES)
+        ],
+        f"hostile, {HOSTILE_STROKES} strokes of {HOSTILE_POINTS:,} points (path {max_path})": [
+            hostile_stroke(rng, index, width, height, max_path) for index in range(HOSTILE_STROKES)
+        ],
+    }
+
+    def forget_shapes():
+        # The shapes an export keeps (none on the code before they were kept).
+        shapes = getattr(freehand, "_shapes", None)
+        if shapes is not None:
+            shapes.clear()
+
+    def timed(draw):
+        started = time.perf_counter()
+        body = draw()
+        return time.perf_counter() - started, body
+
+    renders = []
+    for label, requests in boards.items():
+        name = f"ink-{os.getpid()}-{len(renders)}"
+        for index, request in enumerate(requests):
+            store.commit(name, "stroke", drawers[index % DRAWERS], f"c{index}", request)
+        board = store.board_state(name)
+        size = (board.width, board.height, board.strokes)
+        for export_name, draw in (
+            ("PNG scale 1", lambda size=size: export.to_png(*size, 1.0)),
+            ("SVG", lambda size=size: export.to_svg(*size).encode()),
+        ):
+            _progress(f"{label}: {export_name}")
+            forget_shapes()
+            first, body = timed(draw)
+            # Drawn again: what the next export of the board costs, a stroke later.
+            again, _ = timed(draw)
+            renders.append(
+                {"board": label, "export": export_name, "first": first, "again": again, "bytes": len(body)}
+            )
+    return {"renders": renders}
+
+
 def _progress(text):
     print(f"[{time.strftime('%H:%M:%S')}] export: {text}", file=sys.stderr, flush=True)
 
 
 if __name__ == "__main__":
-    print(json.dumps(measure()))
+    print(json.dumps(measure_ink() if sys.argv[1:] == [EXPORT_INK] else measure()))

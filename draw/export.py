@@ -19,7 +19,7 @@ from fontTools.ttLib import TTFont
 from PIL import Image, ImageColor, ImageDraw, ImageFont
 
 from draw import backgrounds, items
-from draw.freehand import ink_outline, ink_spine
+from draw.freehand import ink_shape, svg_number
 
 BACKGROUND = "#ffffff"
 MEDIA_TYPES = {"svg": "image/svg+xml", "png": "image/png"}
@@ -50,6 +50,11 @@ HEAD_SPREAD = 0.5
 # the holes where a stroke crosses itself, little enough to stay inside where the outline
 # cuts a corner.
 INK_CORE = 0.8
+# Pillow fills a polygon row by row, looking at every edge for each row: an outline of this many
+# edges times rows costs about a second. An ink stroke whose outline would cost more (thousands of
+# sharp turns across the board) is drawn as what its outline wraps instead, a disc on each sample
+# and a band between neighbours, whose cost grows with its samples and pixels alone.
+INK_POLYGON_BUDGET = 20_000_000
 
 
 def export_scale(text, max_scale):
@@ -226,9 +231,12 @@ def _svg_highlighter(stroke, id, colour):
 
 
 def _svg_ink(stroke, id, colour):
-    outline = ink_outline(stroke.points, stroke.item["width"])
-    path = "M" + " L".join(f"{_number(x)},{_number(y)}" for x, y in outline) + " Z"
-    return f'<path id="{id}" d="{path}" fill={colour}/>'
+    # The outline as kept for the stroke (draw/freehand.py ink_shape): lines from point to point
+    # in tenths of a unit, worked out once; a move changes only the start.
+    shape = ink_shape(stroke.points, stroke.item["width"])
+    x, y, rest = shape.svg_path()
+    ox, oy = shape.origin
+    return f'<path id="{id}" d="M{svg_number(ox * 10 + x)},{svg_number(oy * 10 + y)}{rest}Z" fill={colour}/>'
 
 
 def _svg_line(stroke, id, colour):
@@ -475,21 +483,99 @@ def _png_highlighter(png, stroke, colour):
 
 
 def _png_ink(png, stroke, colour):
-    width, min_width = stroke.item["width"], 1 / png.scale
     scale = png.scale
-    outline = [(x * scale, y * scale) for x, y in ink_outline(stroke.points, width, min_width=min_width)]
-    if len(outline) > 2:
-        png.canvas.polygon(outline, fill=colour)
-    # Pillow fills a polygon even-odd, so where a stroke crosses itself its outline leaves a
-    # hole; the middle of the stroke, drawn again, closes it.
-    spine = [
-        (x * scale, y * scale, radius * scale * INK_CORE)
-        for x, y, radius in ink_spine(stroke.points, width, min_width=min_width)
-    ]
-    for (x0, y0, r0), (x1, y1, r1) in itertools.pairwise(spine):
-        png.canvas.line((x0, y0, x1, y1), fill=colour, width=max(1, math.floor(2 * min(r0, r1))))
-    for x, y, radius in spine:
-        png.canvas.ellipse((x - radius, y - radius, x + radius, y + radius), fill=colour)
+    shape = ink_shape(stroke.points, stroke.item["width"], min_width=1 / scale)
+    # Its pixels' coordinates are kept with the shape (for one scale, at its origin): a board
+    # exported again draws its old strokes with Pillow's calls alone.
+    if shape.drawing is None or shape.drawing[0] != scale:
+        shape.drawing = (scale, _ink_drawing(shape, scale))
+    polygon, lines, bands, discs = shape.drawing[1]
+    # Straight to Pillow's core drawing object: its ImageDraw wrapper looks the colour up again
+    # for every call, which costs more than a small disc does.
+    core = png.canvas.draw
+    ink = core.draw_ink(colour)
+    if polygon is not None:
+        core.draw_polygon(polygon, ink, 1)
+    for xy, line_width in lines:
+        core.draw_lines(xy, ink, line_width)
+    draw_polygon = core.draw_polygon
+    for band in bands:
+        draw_polygon(band, ink, 1)
+    ellipse = core.draw_ellipse
+    for box in discs:
+        ellipse(box, ink, 1)
+
+
+def _ink_drawing(shape, scale):
+    """(polygon, lines, bands, discs): what _png_ink draws of `shape` at `scale`, in pixels.
+
+    The outline filled, and, because Pillow fills a polygon even-odd (where a stroke crosses
+    itself its outline leaves a hole), the middle of the stroke drawn again: a line between
+    neighbouring samples as wide as the thinner one's core (neighbours of one width in one
+    call) and a disc on each sample. An outline whose fill would cost more than
+    INK_POLYGON_BUDGET is drawn instead as what it wraps: a disc on each sample and a band
+    between neighbours, at full radius.
+    """
+    ox, oy = shape.origin
+    outline, spine = shape.outline, shape.spine
+    xs = [(x + ox) * scale for x in spine[0::3]]
+    ys = [(y + oy) * scale for y in spine[1::3]]
+    if len(outline) > 4 and _polygon_cost(outline, scale) > INK_POLYGON_BUDGET:
+        radii = [max(0.5, radius * scale) for radius in spine[2::3]]
+        return None, [], _ink_bands(xs, ys, radii), _ink_discs(xs, ys, radii)
+    polygon = None
+    if len(outline) > 4:
+        polygon = [0.0] * len(outline)
+        polygon[0::2] = [(x + ox) * scale for x in outline[0::2]]
+        polygon[1::2] = [(y + oy) * scale for y in outline[1::2]]
+    radii = [radius * scale * INK_CORE for radius in spine[2::3]]
+    lines, run, run_width = [], [], 0
+    for i in range(1, len(radii)):
+        line_width = max(1, math.floor(2 * min(radii[i - 1], radii[i])))
+        if line_width != run_width and run:
+            lines.append((run, run_width))
+            run = []
+        if not run:
+            run = [xs[i - 1], ys[i - 1]]
+        run += (xs[i], ys[i])
+        run_width = line_width
+    if run:
+        lines.append((run, run_width))
+    return polygon, lines, [], _ink_discs(xs, ys, radii)
+
+
+def _ink_discs(xs, ys, radii):
+    return [(x - r, y - r, x + r, y + r) for x, y, r in zip(xs, ys, radii, strict=True)]
+
+
+def _ink_bands(xs, ys, radii):
+    """The four corners of the band between each two neighbouring discs, square to the line between them."""
+    bands = []
+    for i in range(1, len(radii)):
+        x0, y0, r0, x1, y1, r1 = xs[i - 1], ys[i - 1], radii[i - 1], xs[i], ys[i], radii[i]
+        length = math.hypot(x1 - x0, y1 - y0)
+        if length == 0:
+            continue
+        nx, ny = (y0 - y1) / length, (x1 - x0) / length
+        bands.append(
+            (
+                x0 + nx * r0,
+                y0 + ny * r0,
+                x1 + nx * r1,
+                y1 + ny * r1,
+                x1 - nx * r1,
+                y1 - ny * r1,
+                x0 - nx * r0,
+                y0 - ny * r0,
+            )
+        )
+    return bands
+
+
+def _polygon_cost(outline, scale):
+    """Edges times pixel rows: what Pillow's fill of `outline` (flat, relative) costs."""
+    ys = outline[1::2]
+    return (len(outline) // 2) * (max(ys) - min(ys)) * scale
 
 
 def _png_line(png, stroke, colour):

@@ -1,8 +1,10 @@
 """Board exports for the web: finished images kept in a bounded cache, and a cap on renders at once.
 
-A render of a big board takes seconds of CPU and holds the GIL beside live drawing, so a
-process runs only a few at a time and refuses the rest instead of queueing them; an export
-already rendered for a board's current seq is served again without drawing anything.
+A render of a big board takes seconds of CPU, so a process runs only a few at a time and
+refuses the rest instead of queueing them; each slot draws in a worker process of its own
+(draw/exportworker.py), which is ended when a render takes longer than the export timeout, so
+one board can never hold a slot from the others. An export already rendered for a board's
+current seq is served again without drawing anything.
 """
 
 import logging
@@ -13,7 +15,8 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 
-from draw import export, metrics, store, timelapse
+from draw import export, exportworker, metrics, store
+from draw.exportworker import RenderTimedOut, RenderWorker
 
 logger = logging.getLogger(__name__)
 
@@ -22,53 +25,53 @@ class RendersBusy(Exception):
     """Every render slot is taken; the export was not drawn."""
 
 
-def render(board, format, scale):
-    """The export's bytes: `board` is a store.BoardState, `format` "svg" or "png"."""
-    left_out = []
-    picture = _picture_of(board)
-    if format == "svg":
-        body = export.to_svg(
-            board.width,
-            board.height,
-            board.strokes,
-            left_out=left_out,
-            background=board.classroom.background,
-            picture=picture,
-        ).encode()
-    elif format == "png":
-        body = export.to_png(
-            board.width,
-            board.height,
-            board.strokes,
-            scale,
-            font_path=text_font_path(),
-            fallback_font_path=fallback_font_path(),
-            left_out=left_out,
-            background=board.classroom.background,
-            picture=picture,
-        )
-    else:
+class RenderTooLong(Exception):
+    """The export took longer than the export timeout (now or at an earlier try of the same
+    version of the board) and was not drawn; `retry_after` is in seconds."""
+
+    def __init__(self, message, retry_after):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+def _in_this_process(function, *args):
+    return function(*args)
+
+
+def render(board, format, scale, run=_in_this_process):
+    """The export's bytes: `board` is a store.BoardState, `format` "svg" or "png"; drawn by
+    `run(function, *args)` (a RenderWorker's run draws it in the worker's process)."""
+    if format not in ("svg", "png"):
         raise ValueError(f"unknown export format {format!r}")
+    body, left_out = run(
+        exportworker.draw_image,
+        format,
+        board.width,
+        board.height,
+        board.strokes,
+        scale,
+        (text_font_path(), fallback_font_path()),
+        board.classroom.background,
+        _picture_of(board),
+    )
     _report_left_out(board, format, left_out)
     return body
 
 
-def render_timelapse(board, who, page, limits):
+def render_timelapse(board, who, page, limits, run=_in_this_process):
     """The timelapse's bytes (draw/timelapse.py): `board` a store.BoardState, whole, `who` the
     reader's audience, `page` the id of the page it plays; its log read from the store."""
-    left_out = []
     # Rows are numbered without gaps: the first board.seq of the log are those up to board.seq.
     events = store.default_store().timed_events_since(board.name, 0, board.seq)
-    body = timelapse.to_webp(
+    body, left_out = run(
+        exportworker.draw_timelapse,
         board,
         events,
         who,
         page,
         limits,
-        font_path=text_font_path(),
-        fallback_font_path=fallback_font_path(),
-        picture=_picture_of(board.on_page(page)),
-        left_out=left_out,
+        (text_font_path(), fallback_font_path()),
+        _picture_of(board.on_page(page)),
     )
     _report_left_out(board, "webp", left_out)
     return body
@@ -113,9 +116,16 @@ class Exporter:
     Thread-safe: under ASGI, Django runs the views of concurrent requests in threads of their own.
     """
 
-    def __init__(self, max_renders, cache_entries, cache_bytes):
+    def __init__(self, max_renders, cache_entries, cache_bytes, timeout_s=None):
         self.max_renders = max_renders
         self.render_slots = threading.BoundedSemaphore(max_renders)
+        # One worker process a slot, or every render in this process when there is no timeout.
+        self.timeout_s = timeout_s
+        self._workers = [RenderWorker(timeout_s) for _ in range(max_renders)] if timeout_s else []
+        # The versions that took too long, refused at once when asked for again: drawing them
+        # again would only hold a slot as long once more.
+        self._too_long = OrderedDict()
+        self.timed_out = 0
         self.cache_entries = cache_entries
         self.cache_bytes = cache_bytes
         self._cache = OrderedDict()
@@ -128,17 +138,30 @@ class Exporter:
     @classmethod
     def from_settings(cls, config):
         """An exporter sized by the SKETCHSITE settings."""
-        return cls(config["EXPORT_MAX_RENDERS"], config["EXPORT_CACHE_ENTRIES"], config["EXPORT_CACHE_BYTES"])
+        return cls(
+            config["EXPORT_MAX_RENDERS"],
+            config["EXPORT_CACHE_ENTRIES"],
+            config["EXPORT_CACHE_BYTES"],
+            config["EXPORT_TIMEOUT_S"] or None,
+        )
+
+    def close(self):
+        """End the export workers (the process is stopping)."""
+        with self._lock:
+            workers = list(self._workers)
+        for worker in workers:
+            worker.end()
 
     def export(self, board, format, scale=1.0):
-        """The board's export, from the cache or drawn now; RendersBusy when no render slot is free."""
+        """The board's export, from the cache or drawn now; RendersBusy when no render slot is free,
+        RenderTooLong when it took longer than the export timeout."""
         # The page, its paper and its picture are class settings, not events: a new one draws
         # other bytes at the same seq.
         paper = board.classroom
         # The seq within the board's generation: the newer of two always compares greater.
         at = (board.generation, board.seq)
         key = (board.name, at, scale, format, board.view, paper.page, paper.background, paper.picture)
-        return self._cached_or_drawn(key, format, lambda: render(board, format, scale))
+        return self._cached_or_drawn(key, format, lambda run: render(board, format, scale, run))
 
     def timelapse(self, board, who, page, limits):
         """The timelapse of page `page` of `board` (a store.BoardState, whole) as audience `who` sees
@@ -148,24 +171,45 @@ class Exporter:
         paper = shown.classroom
         at = (board.generation, board.seq)
         key = (board.name, at, limits, "webp", shown.view, page, paper.background, paper.picture)
-        return self._cached_or_drawn(key, "webp", lambda: render_timelapse(board, who, page, limits))
+        return self._cached_or_drawn(key, "webp", lambda run: render_timelapse(board, who, page, limits, run))
 
     def _cached_or_drawn(self, key, format, draw):
-        """The cached bytes of `key` (its board's name and seq first), or `draw()` in a render slot."""
+        """The cached bytes of `key` (its board's name and seq first), or `draw(run)` in a render
+        slot, `run` drawing in that slot's worker."""
         with self._lock:
             body = self._cache.get(key)
             if body is not None:
                 self._cache.move_to_end(key)
                 self.cache_hits += 1
                 return body
+            if key in self._too_long:
+                raise RenderTooLong("this version of the board took too long to draw", self.timeout_s)
         if not self.render_slots.acquire(blocking=False):
             with self._lock:
                 self.refused += 1
             metrics.EXPORT_REFUSED.inc()
             raise RendersBusy(f"{self.max_renders} exports are being drawn already")
+        worker = None
         try:
-            body = draw()
+            if self.timeout_s:
+                with self._lock:
+                    worker = self._workers.pop()
+            body = draw(worker.run if worker is not None else _in_this_process)
+        except RenderTimedOut:
+            metrics.EXPORT_REFUSED.inc()
+            logger.warning(
+                "board %s: its %s export took longer than %s s and was ended", key[0], format, self.timeout_s
+            )
+            with self._lock:
+                self.timed_out += 1
+                self._too_long[key] = True
+                while len(self._too_long) > max(1, self.cache_entries):
+                    self._too_long.popitem(last=False)
+            raise RenderTooLong("the export took too long to draw", self.timeout_s) from None
         finally:
+            if worker is not None:
+                with self._lock:
+                    self._workers.append(worker)
             self.render_slots.release()
         metrics.EXPORT_RENDERS.labels(format=format).inc()
         with self._lock:

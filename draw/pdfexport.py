@@ -32,7 +32,8 @@ def lesson_version(state):
 
 def lesson_pdf(state, exporter, scale):
     """The PDF of every page of the lesson `state` as its audience sees it (state.seen_by):
-    exporter.RendersBusy passes through when a render slot is not free."""
+    exporter.RendersBusy passes through when a render slot is not free, and exporter.RenderTooLong
+    when a page took longer than the export timeout."""
     images = []
     for page in state.classroom.pages:
         png = exporter.export(state.on_page(page.id), "png", scale)

@@ -121,6 +121,11 @@ class Limits:
     max_move_strokes: int = 500
     # Pages of a lesson (draw/pages.py), as many as one PDF may bring (draw/uploads.py).
     max_pages: int = 50
+    # Board units a stroke's path may run, point to point: far more than any hand draws in one
+    # stroke, and what bounds the geometry an export works out for it (docs/performance.md).
+    # Not announced: a hand never reaches it, and the refusal is the one a stroke of too many
+    # points gets (stroke_too_long).
+    max_stroke_path: int = 100000
 
     @classmethod
     def from_settings(cls, sketchsite_settings):
@@ -135,7 +140,7 @@ class Limits:
         return {
             name: getattr(self, name)
             for name in self.__dataclass_fields__
-            if name not in ("board_width", "board_height")
+            if name not in ("board_width", "board_height", "max_stroke_path")
         }
 
 

@@ -5,7 +5,9 @@ the strokes its author has open, and it keeps each stroke's points so the
 finished stroke is whole even when live fan-out drops some.
 """
 
+import math
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from draw import items
 from draw.protocol import Limits, ProtocolError
@@ -19,6 +21,8 @@ class Stroke:
     author: str
     item: dict
     points: list = field(default_factory=list)
+    # Board units from point to point so far, held to Limits.max_stroke_path.
+    path_length: float = 0.0
 
     @property
     def point_count(self):
@@ -104,4 +108,20 @@ class OpenStrokes:
                 f"a stroke holds at most {self.max_points_per_stroke} points; end it and begin another",
                 stroke.stroke,
             )
+        step = items.stride(kind)
+        added = path_length(stroke.points[-step:] + points if stroke.points else points, step)
+        if stroke.path_length + added > self.limits.max_stroke_path:
+            raise ProtocolError(
+                "stroke_too_long",
+                f"a stroke's path runs at most {self.limits.max_stroke_path} board units; "
+                "end it and begin another",
+                stroke.stroke,
+            )
+        stroke.path_length += added
         stroke.points.extend(points)
+
+
+def path_length(points, stride):
+    """Board units from point to point along the flat `points`, `stride` numbers a point."""
+    xs, ys = points[0::stride], points[1::stride]
+    return sum(map(math.hypot, [b - a for a, b in pairwise(xs)], [b - a for a, b in pairwise(ys)]))

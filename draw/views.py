@@ -37,7 +37,7 @@ from draw import (
     zipexport,
 )
 from draw.boards import CLASSIC_BOARD, normal_join_code
-from draw.exporter import RendersBusy, default_exporter
+from draw.exporter import RendersBusy, RenderTooLong, default_exporter
 from draw.guessing import address_key, default_guesses, wrong_host_key
 from draw.hostkeys import is_host_key
 from draw.items import is_id
@@ -430,6 +430,8 @@ def _drawn_download(request, etag, draw, media_type, filename):
             body = draw()
         except RendersBusy:
             return _renders_busy()
+        except RenderTooLong as refused:
+            return _render_too_long(refused)
         response = HttpResponse(body, content_type=media_type)
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["ETag"] = etag
@@ -486,6 +488,18 @@ def board_pages(request, board):
     body = [{"id": s.participant, "name": s.name, "number": s.number} for s in students]
     response = JsonResponse({"pages": body})
     response["Cache-Control"] = "no-store"
+    return response
+
+
+def _render_too_long(refused):
+    # 503, not 500: the board is fine, drawing it is what costs too much; the version after the
+    # next edit is tried again.
+    response = HttpResponse(
+        "This board took too long to export; try again after its next change.",
+        status=503,
+        content_type="text/plain",
+    )
+    response["Retry-After"] = str(refused.retry_after)
     return response
 
 

@@ -68,7 +68,8 @@ def pages_zip(state, students, exporter, pdf_scale=2):
     """The zip of the pages of `students` (draw/roster.Student, in order) on board `state`:
     "<stem>.png" and "<stem>.svg" for each, byte for byte their own export at scale 1.
 
-    exporter.RendersBusy passes through when a render slot is not free; the pages drawn by then
+    exporter.RendersBusy passes through when a render slot is not free (RenderTooLong when a page
+    took longer than the export timeout); the pages drawn by then
     stay in the exporter's cache for the next try.
     """
     out = io.BytesIO()

@@ -244,6 +244,9 @@ SKETCHSITE = {
     "MAX_STROKE_WIDTH": env_int("SKETCHSITE_MAX_STROKE_WIDTH", 64, minimum=1),
     "MAX_OPEN_STROKES": env_int("SKETCHSITE_MAX_OPEN_STROKES", 10, minimum=1),
     "MAX_POINTS_PER_STROKE": env_int("SKETCHSITE_MAX_POINTS_PER_STROKE", 5000, minimum=2),
+    # Board units one stroke's path may run (draw/strokes.py): about sixty widths of the default
+    # board, far past any hand's stroke, and the bound on the ink geometry an export works out.
+    "MAX_STROKE_PATH": env_int("SKETCHSITE_MAX_STROKE_PATH", 100000, minimum=100),
     "MAX_STROKES_PER_BOARD": env_int("SKETCHSITE_MAX_STROKES_PER_BOARD", 20000, minimum=1),
     # Points on show on one board: with the strokes, what bounds a board's memory in each process.
     "MAX_POINTS_PER_BOARD": env_int("SKETCHSITE_MAX_POINTS_PER_BOARD", 2000000, minimum=1000),
@@ -312,6 +315,11 @@ SKETCHSITE = {
     "EXPORT_MAX_RENDERS": env_int("SKETCHSITE_EXPORT_MAX_RENDERS", 2, minimum=1),
     "EXPORT_CACHE_ENTRIES": env_int("SKETCHSITE_EXPORT_CACHE_ENTRIES", 64, minimum=0),
     "EXPORT_CACHE_BYTES": env_int("SKETCHSITE_EXPORT_CACHE_BYTES", 67108864, minimum=0),
+    # Seconds one render (an image, a page of a PDF or zip, a timelapse) may take in its worker
+    # process before the worker is ended and the export answered 503 (draw/exportworker.py); 0
+    # draws in the server's own process, with no time limit. Well over a full board's render
+    # and a timelapse's TIMELAPSE_MAX_SECONDS.
+    "EXPORT_TIMEOUT_S": env_int("SKETCHSITE_EXPORT_TIMEOUT_S", 20, minimum=0),
     # The lesson's timelapse (export.webp, draw/timelapse.py): frames at most, pixels of each (every
     # frame is held in memory until the file is written, 4 bytes a pixel: docs/performance.md), bytes
     # of the file, seconds spent drawing frames before it ends on the board now, and each frame's ms.

@@ -77,5 +77,7 @@ def test_site():
     saved = config.limits, config.store, config.exporter, config.guesses
     site.current = site.TestSite()
     yield site.current
+    # Its export workers (draw/exportworker.py) end with it.
+    site.current.exporter.close()
     site.current = None
     config.limits, config.store, config.exporter, config.guesses = saved

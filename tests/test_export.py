@@ -52,6 +52,7 @@ def exporter(settings):
     saved = getattr(config, "exporter", None)
     config.exporter = exporter
     yield exporter
+    exporter.close()
     config.exporter = saved
 
 

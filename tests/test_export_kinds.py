@@ -2,10 +2,12 @@
 the rest, shapes, arrows and text, in PNG pixels and SVG elements."""
 
 import io
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 from PIL import Image, ImageFont
 
 from draw import export
@@ -89,10 +91,44 @@ def test_png_a_single_ink_point_is_a_dot():
     assert image.getpixel((320, 200)) == WHITE
 
 
-def test_svg_ink_is_its_outline_filled():
-    svg = export.to_svg(600, 400, [item("ink", [100, 100, 50, 200, 150, 70, 300, 100, 30])])
-    (path,) = re.findall(r'<path id="s-ann-s1" d="M([^"]+) Z" fill="#e03131"/>', svg)
-    assert len(path.split(" L")) > 20
+def svg_path_vertices(path):
+    """The absolute points an SVG path of M, relative l and relative a steps reaches, with each
+    arc's radius (None after a line)."""
+    tokens = re.findall(r"[Mla]|-?\d*\.?\d+", path.removesuffix("Z"))
+    assert tokens[0] == "M"
+    x, y = float(tokens[1]), float(tokens[2])
+    vertices, command, i = [(x, y, None)], None, 3
+    while i < len(tokens):
+        if tokens[i] in ("l", "a"):
+            command, i = tokens[i], i + 1
+            continue
+        if command == "l":
+            x, y, radius, i = x + float(tokens[i]), y + float(tokens[i + 1]), None, i + 2
+        else:
+            radius = float(tokens[i])
+            x, y, i = x + float(tokens[i + 5]), y + float(tokens[i + 6]), i + 7
+        vertices.append((x, y, radius))
+    return vertices
+
+
+def test_svg_ink_is_its_outline_filled_sides_as_lines_and_caps_as_arcs():
+    width = 16
+    svg = export.to_svg(600, 400, [item("ink", [100, 100, 50, 200, 150, 70, 300, 100, 30], width=width)])
+    (path,) = re.findall(r'<path id="s-ann-s1" d="(M[^"]+Z)" fill="#e03131"/>', svg)
+    vertices = svg_path_vertices(path)
+    assert len(vertices) > 6
+    # Every point lies on the stroke, no further from its line than the widest pen.
+    assert all(90 - width <= x <= 310 + width and 100 - width <= y <= 150 + width for x, y, _ in vertices)
+    arcs = [(x, y, radius) for x, y, radius in vertices if radius is not None]
+    # The end cap: a turn and a half in two arcs, about the last point, at its pressure's radius
+    # (0.3: 0.4 of the width); the start cap: a half turn about the first point.
+    end_radius = width * (0.5 - 0.5 * (0.5 - 0.3))
+    assert len(arcs) == 3
+    for x, y, radius in arcs[:2]:
+        assert radius == pytest.approx(end_radius, abs=0.1)
+        assert math.hypot(x - 300, y - 100) == pytest.approx(end_radius, abs=0.2)
+    x, y, radius = arcs[2]
+    assert math.hypot(x - 100, y - 100) == pytest.approx(radius, abs=0.2)
 
 
 # --- highlighter -------------------------------------------------------------------------

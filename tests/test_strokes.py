@@ -2,7 +2,7 @@
 
 import pytest
 
-from draw.protocol import ProtocolError, StrokeBegin, StrokeEnd, StrokePoints
+from draw.protocol import Limits, ProtocolError, StrokeBegin, StrokeEnd, StrokePoints
 from draw.strokes import OpenStrokes
 
 
@@ -72,4 +72,32 @@ def test_discard_all_returns_unfinished_strokes():
     book = strokes()
     book.begin(StrokeBegin("a", marker("#000000")))
     assert [stroke.stroke for stroke in book.discard_all()] == ["a"]
+    assert len(book) == 0
+
+
+def ink():
+    return {"kind": "ink", "color": "#000000", "width": 8}
+
+
+def test_a_stroke_path_is_limited_in_board_units_across_its_messages():
+    book = OpenStrokes("author-1", 3, 5000, Limits(max_stroke_path=1000))
+    # 3-4-5 steps: 5 units each, pressure not counted.
+    book.begin(StrokeBegin("s1", ink(), [0, 0, 50, 300, 400, 50]))
+    assert book.add_points(StrokePoints("s1", [600, 800, 50])).path_length == 1000
+    with pytest.raises(ProtocolError) as refused:
+        # One unit on from the last point of the message before.
+        book.add_points(StrokePoints("s1", [601, 800, 50]))
+    assert refused.value.code == "stroke_too_long"
+    assert refused.value.ref == "s1"
+    assert "at most 1000 board units" in refused.value.reason
+    # What fitted stays; the stroke can still end where it is.
+    assert book.end(StrokeEnd("s1", [])).points == [0, 0, 50, 300, 400, 50, 600, 800, 50]
+
+
+def test_a_begin_longer_than_the_path_bound_is_refused():
+    book = OpenStrokes("author-1", 3, 5000, Limits(max_stroke_path=1000))
+    zigzag = [value for i in range(12) for value in (0 if i % 2 else 100, 0)]
+    with pytest.raises(ProtocolError) as refused:
+        book.begin(StrokeBegin("s1", marker("#000000"), zigzag))
+    assert refused.value.code == "stroke_too_long"
     assert len(book) == 0

@@ -1,0 +1,177 @@
+"""Exports drawn in a child process of their own, ended when one takes too long.
+
+A render is CPU in Python and Pillow: drawn in the server's process it holds the GIL beside
+live drawing, and nothing can stop it half way. Each render slot has one worker process that
+draws what it is sent (a module-level function and its arguments, pure data read from the
+store beforehand) and keeps what it worked out (the ink shapes of draw/freehand.py) for the
+next export; a render past its time is ended with the process, and the next one starts anew.
+"""
+
+import logging
+import os
+import subprocess
+import sys
+import time
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+logger = logging.getLogger(__name__)
+
+# How long a new worker may take to import the renderers and say it is ready.
+START_TIMEOUT_S = 60
+# How long an ended worker is given to go before it is killed.
+END_GRACE_S = 2
+# Where `python -m draw.exportworker` is found.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class RenderTimedOut(Exception):
+    """The render took longer than its time; its worker was ended."""
+
+
+class RenderWorker:
+    """One child process drawing one render at a time; started when first needed."""
+
+    def __init__(self, timeout_s):
+        self.timeout_s = timeout_s
+        self._process = None
+        self._connection = None
+
+    @property
+    def pid(self):
+        """The running worker's process id, or None."""
+        return self._process.pid if self._process is not None and self._process.poll() is None else None
+
+    def run(self, function, *args):
+        """`function(*args)` in the worker: its value, its exception raised again here, or
+        RenderTimedOut (the worker ended) once it has taken longer than `timeout_s`."""
+        if self.pid is None:
+            self._start()
+        started = time.monotonic()
+        try:
+            self._connection[1].send((function, args))
+            if not self._connection[0].poll(self.timeout_s):
+                self.end()
+                raise RenderTimedOut(f"the render took longer than {self.timeout_s} s")
+            failed, value = self._connection[0].recv()
+        except (EOFError, OSError):
+            # The worker died under the render (out of memory, killed): the next one starts anew.
+            self.end()
+            raise RuntimeError("the export worker ended during a render") from None
+        name = getattr(function, "__name__", function)
+        logger.debug("%s drawn in %.2f s", name, time.monotonic() - started)
+        if failed:
+            raise value
+        return value
+
+    def end(self):
+        """Stop the worker now, whatever it is doing."""
+        process, self._process = self._process, None
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            for end in connection:
+                end.close()
+        if process is not None:
+            process.terminate()
+            try:
+                process.wait(END_GRACE_S)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+    def _start(self):
+        # A fresh interpreter, not a fork: the server's process has threads, an event loop and
+        # sockets that a forked child would hold copies of; and not multiprocessing's spawn, which
+        # runs the server's own __main__ (Daphne's) again in the child.
+        process = subprocess.Popen(
+            [sys.executable, "-m", "draw.exportworker"],
+            cwd=PROJECT_ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+        )
+        replies = Connection(os.dup(process.stdout.fileno()), writable=False)
+        requests = Connection(os.dup(process.stdin.fileno()), readable=False)
+        process.stdout.close()
+        process.stdin.close()
+        if not replies.poll(START_TIMEOUT_S) or replies.recv() != "ready":
+            process.kill()
+            process.wait()
+            raise RuntimeError("the export worker did not start")
+        self._process, self._connection = process, (replies, requests)
+
+
+def _serve(requests, replies):
+    """The worker's loop: draw each (function, args) it is sent and send back (failed, value)."""
+    # Django set up for the board states a timelapse is sent (draw/store.py), and the renderers
+    # imported, before saying ready: no render's time goes on imports. The worker never opens
+    # the database; what it draws was read from the store by the server.
+    import django
+
+    django.setup()
+    from draw import export, timelapse  # noqa: F401
+
+    replies.send("ready")
+    while True:
+        try:
+            function, args = requests.recv()
+        except EOFError:
+            return
+        try:
+            reply = (False, function(*args))
+        except Exception as error:  # noqa: BLE001 - sent back and raised in the server
+            reply = (True, error)
+        replies.send(reply)
+
+
+def draw_image(format, width, height, strokes, scale, font_paths, background, picture):
+    """(bytes, items left out) of one board's export (draw/export.py), `format` "svg" or "png"."""
+    from draw import export
+
+    left_out = []
+    if format == "svg":
+        body = export.to_svg(
+            width, height, strokes, left_out=left_out, background=background, picture=picture
+        )
+        return body.encode(), left_out
+    if format == "png":
+        font_path, fallback_font_path = font_paths
+        body = export.to_png(
+            width,
+            height,
+            strokes,
+            scale,
+            font_path=font_path,
+            fallback_font_path=fallback_font_path,
+            left_out=left_out,
+            background=background,
+            picture=picture,
+        )
+        return body, left_out
+    raise ValueError(f"unknown export format {format!r}")
+
+
+def draw_timelapse(board, events, who, page, limits, font_paths, picture):
+    """(bytes, items left out) of a timelapse (draw/timelapse.py to_webp)."""
+    from draw import timelapse
+
+    left_out = []
+    font_path, fallback_font_path = font_paths
+    body = timelapse.to_webp(
+        board,
+        events,
+        who,
+        page,
+        limits,
+        font_path=font_path,
+        fallback_font_path=fallback_font_path,
+        picture=picture,
+        left_out=left_out,
+    )
+    return body, left_out
+
+
+if __name__ == "__main__":
+    # The replies go on the first stdout; what anything prints goes to stderr instead.
+    replies = Connection(os.dup(1), readable=False)
+    os.dup2(2, 1)
+    _serve(Connection(os.dup(0), writable=False), replies)
