@@ -3,8 +3,9 @@
 // Usage: npm run build   (bin/setup runs it; run it again after changing frontend/)
 //
 // A page loaded as its own ES modules fetched them level by level, one import depth at a
-// time, before any script ran (docs/performance.md, "Joining a big board"). One file a page,
-// with the code pages share (p5 above all) in chunks of their own, is fetched at once.
+// time, before any script ran (docs/performance.md, "Joining a big board"). One file a page is
+// fetched at once. It holds p5 whole, as every other page's does: chunks shared between pages
+// would be one more round of requests, found only once the page's file is in.
 
 import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -32,13 +33,10 @@ await esbuild.build({
   entryPoints: PAGES.map((page) => `frontend/${page}.js`),
   outdir: OUT,
   bundle: true,
-  splitting: true,
   format: 'esm',
   minify: true,
   sourcemap: 'linked',
   target: 'es2022',
-  // Chunk names carry their content's hash: a new bundle never meets an old chunk in a cache.
-  chunkNames: 'chunks/[name]-[hash]',
   plugins: [npmStaticFiles],
   logLevel: 'warning',
 });

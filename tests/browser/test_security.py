@@ -40,11 +40,11 @@ def watched_page(browser, request):
 def is_eval_probe(violation):
     """zod, bundled in p5 for its parameter checks, tries `new Function("")` once to learn whether
     it may compile validators, and uses its plain ones when refused. Nothing is lost by refusing.
-    p5 comes in a chunk of the front end's bundle (bin/bundle-frontend.mjs)."""
+    p5 comes in each page's bundle (bin/bundle-frontend.mjs)."""
     return (
         violation["directive"] == "script-src"
         and violation["blocked"] == "eval"
-        and "/static/bundle/chunks/" in violation["source"]
+        and "/static/bundle/" in violation["source"]
     )
 
 
