@@ -8,9 +8,11 @@ holds every stroke at the board's seq and three marker strokes (the first, the m
 last committed) show their colours on the canvas. The first run meets a server that has not
 read the board yet (cold); the others find its history in the server's cache (warm).
 
-`python -m bench.join --project DIR` measures the checkout in DIR (the code before a change,
-with its own .venv, node_modules and collected static files) against the same kind of board, so
-before and after are measured in one sitting.
+`python -m bench.join --project LABEL=DIR` measures the checkout in DIR (the code before a
+change, with its own .venv, node_modules, front-end bundle from `npm run build` where it has one,
+and collected static files) against the same kind of board, so before and after are measured in
+one sitting. Each run's figures (in the JSON printed last) include when the page's DOM was ready
+and when the snapshot's response was in, to see where a join's time goes.
 """
 
 import argparse
