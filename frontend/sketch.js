@@ -66,8 +66,16 @@ export function createSketch(container, board, { onReady, onProgress = () => {},
     stretchLayers();
   });
   // Text painted before the board's font arrived used a stand-in: paint it again in its own.
+  // A board with no text is left alone: the font may come in while a big board's first repaint
+  // is under way, which would start again from the bottom stroke.
   textFontReady.then(() => {
-    repaintAll = true;
+    liveChanged = true;
+    for (const stroke of board.strokes.values()) {
+      if (stroke.item?.kind === 'text') {
+        repaintAll = true;
+        return;
+      }
+    }
   });
 
   // Each ink colour as this board's theme shows it, worked out once per colour and theme.
