@@ -8,9 +8,11 @@ holds every stroke at the board's seq and three marker strokes (the first, the m
 last committed) show their colours on the canvas. The first run meets a server that has not
 read the board yet (cold); the others find its history in the server's cache (warm).
 
-`python -m bench.join --project DIR` measures the checkout in DIR (the code before a change,
-with its own .venv, node_modules and collected static files) against the same kind of board, so
-before and after are measured in one sitting.
+`python -m bench.join --project LABEL=DIR` measures the checkout in DIR (the code before a
+change, with its own .venv, node_modules, front-end bundle from `npm run build` where it has one,
+and collected static files) against the same kind of board, so before and after are measured in
+one sitting. Each run's figures (in the JSON printed last) include when the page's DOM was ready
+and when the snapshot's response was in, to see where a join's time goes.
 """
 
 import argparse
@@ -322,18 +324,27 @@ def table(results):
     lines = [
         "join of a big board in Chromium at 1366×768, navigation to painted (ms)",
         "",
-        "| code | board | cold (first join) | warm, median | warm runs |",
-        "| --- | --- | ---: | ---: | --- |",
+        "| code | board | cold (first join) | warm, median | warm runs "
+        "| warm medians: DOM ready, snapshot in, complete |",
+        "| --- | --- | ---: | ---: | --- | --- |",
     ]
     for result in results:
         board = result["board"]
         warm = ", ".join(f"{value:.0f}" for value in result["warm_ms"])
         median = result["warm_median_ms"]
+        # Where a warm join's time goes: the page's script run, the board's response, applied.
+        keys = ("dom_content_loaded", "snapshot_response_end", "complete")
+        parts = ", ".join(_median_of(result["runs"][1:], key) for key in keys)
         lines.append(
             f"| {result['label']} | {board['strokes']:,} strokes, {board['points']:,} points | "
-            f"{result['cold_ms']:.0f} | {'' if median is None else f'{median:.0f}'} | {warm} |"
+            f"{result['cold_ms']:.0f} | {'' if median is None else f'{median:.0f}'} | {warm} | {parts} |"
         )
     return "\n".join(lines)
+
+
+def _median_of(runs, key):
+    values = [run[key] for run in runs if run.get(key) is not None]
+    return f"{statistics.median(values):.0f}" if values else "-"
 
 
 def _progress(text):

@@ -1,16 +1,48 @@
-"""A static files finder for the few library files the page needs from node_modules.
+"""Static files finders for what npm makes: the front end's bundle and a few library files.
 
-Libraries are installed by `npm ci` from package-lock.json; this finder lets
-collectstatic and whitenoise serve the listed files without copying a
-library into the repository or collecting a whole package.
+Libraries are installed by `npm ci` from package-lock.json and the pages' scripts are bundled
+by `npm run build`; these finders let collectstatic and whitenoise serve them without copying
+a library or a build into the repository or collecting a whole package.
 """
 
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.staticfiles.finders import BaseFinder
+from django.contrib.staticfiles.finders import BaseFinder, FileSystemFinder
 from django.core.checks import Error
 from django.core.files.storage import FileSystemStorage
+
+# The bundle of the board page; the others are built with it.
+BUNDLE_ENTRY = "main.js"
+
+
+class FrontendBundleFinder(FileSystemFinder):
+    """The files `npm run build` wrote into settings.FRONTEND_BUNDLE_ROOT, as static/bundle/."""
+
+    def __init__(self, app_names=None, *args, **kwargs):
+        self.root = Path(settings.FRONTEND_BUNDLE_ROOT)
+        self.locations = [("bundle", str(self.root))]
+        storage = FileSystemStorage(location=str(self.root))
+        storage.prefix = "bundle"
+        self.storages = {str(self.root): storage}
+        BaseFinder.__init__(self, *args, **kwargs)
+
+    def check(self, **kwargs):
+        # Without it every page is served without its script: say so at start, not in a browser.
+        if not (self.root / BUNDLE_ENTRY).is_file():
+            return [
+                Error(
+                    f"the front end is not bundled: {self.root / BUNDLE_ENTRY} is missing",
+                    hint="run `npm run build` in the project folder (bin/setup does)",
+                    id="draw.E002",
+                )
+            ]
+        return []
+
+    def list(self, ignore_patterns):
+        # A checkout not built yet has no folder; check() reports that.
+        if self.root.is_dir():
+            yield from super().list(ignore_patterns)
 
 
 class NpmPackageFinder(BaseFinder):

@@ -21,6 +21,7 @@ import {
   limitsFromWelcome,
   PACE,
   sendIntervalOf,
+  SNAPSHOT,
   speaksOurVersion,
   WELCOME,
 } from './protocol.js';
@@ -46,7 +47,9 @@ export class Connection {
    * url: the board's socket path; tokenKey: where the participant token is kept;
    * hostKey(): the board's host key if this browser has it; viewer: a read-only projector;
    * since(): the last seq the board holds; onMessage(message), the welcome included;
-   * onStatus({state, text}); clock(): milliseconds, performance.now() but in tests.
+   * onStatus({state, text}); clock(): milliseconds, performance.now() but in tests;
+   * refetch(): the whole board fetched over HTTP and applied (snapshot.js), resolving to
+   * false when it could not be had; null to take every whole board from the socket.
    */
   constructor({
     url,
@@ -57,8 +60,9 @@ export class Connection {
     onMessage,
     onStatus,
     clock = () => performance.now(),
+    refetch = null,
   }) {
-    Object.assign(this, { url, tokenKey, hostKey, viewer, since, onMessage, onStatus, clock });
+    Object.assign(this, { url, tokenKey, hostKey, viewer, since, onMessage, onStatus, clock, refetch });
     this.sendInterval = SEND_INTERVAL_MS;
     this.limits = { ...DEFAULT_LIMITS };
     this.live = new LiveStrokes(this.limits, clock);
@@ -66,6 +70,11 @@ export class Connection {
     this.backoff = new ReconnectBackoff();
     this.socket = null;
     this.freshSnapshot = false;
+    // The seq the current socket was opened with, and whether the board came over HTTP just before.
+    this.openedSince = 0;
+    this.refetched = false;
+    // The current socket is closed to fetch the board over HTTP: open again at once.
+    this.closingToRefetch = false;
     this.welcomed = false;
     this.lastSend = 0;
     this.sendTimer = null;
@@ -79,14 +88,26 @@ export class Connection {
     this.open();
   }
 
-  open() {
+  async open() {
     this.retryTimer = null;
     if (this.stopped) return;
+    let fresh = this.freshSnapshot;
+    this.freshSnapshot = false;
+    // A whole board comes sooner over HTTP, in one compressed and cached response, than in
+    // the socket's parts (docs/performance.md, "Joining a big board"); the socket then asks
+    // only for what came after it.
+    this.refetched = false;
+    if (fresh && this.refetch) {
+      this.setStatus('connecting', gettext('Reconnecting…'));
+      this.refetched = await this.refetch();
+      fresh = !this.refetched;
+      if (this.stopped) return;
+    }
     const token = sessionStorage.getItem(this.tokenKey) ?? '';
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
     // since=0 asks for a whole snapshot instead of the events after the board's seq.
-    const since = this.freshSnapshot ? 0 : this.since();
-    this.freshSnapshot = false;
+    const since = fresh ? 0 : this.since();
+    this.openedSince = since;
     const query = socketQuery({ token, since, hostKey: this.hostKey(), viewer: this.viewer });
     const socket = new WebSocket(`${scheme}//${location.host}${this.url}?${query}`);
     this.socket = socket;
@@ -122,12 +143,30 @@ export class Connection {
     } else if (message.type === PACE) {
       this.sendInterval = sendIntervalOf(message, this.sendInterval);
       return;
+    } else if (message.type === SNAPSHOT && message.index === 0 && this.refetchesInstead()) {
+      // The server found the board too far behind its seq to send the events (more than
+      // MAX_CATCH_UP_EVENTS): the whole board, then, over HTTP.
+      this.freshSnapshot = true;
+      this.closingToRefetch = true;
+      this.socket?.close(CLOSE_RESYNC, 'resync');
+      return;
     }
     this.onMessage(message);
   }
 
+  /**
+   * A socket snapshot the board asked for events instead of is left for HTTP's: not when the
+   * socket asked for a whole board (since=0, HTTP failed or the board is new here), nor right
+   * after one came over HTTP (the server would only say the same again).
+   */
+  refetchesInstead() {
+    return this.refetch !== null && this.openedSince > 0 && !this.refetched;
+  }
+
   closed(socket, event) {
     if (socket !== this.socket) return;
+    const refetching = this.closingToRefetch;
+    this.closingToRefetch = false;
     this.socket = null;
     this.welcomed = false;
     // Live messages still queued die with the socket; finished strokes wait in the outbox.
@@ -145,7 +184,9 @@ export class Connection {
       this.stop(gettext(REMOVED_TEXT));
       return;
     }
-    const delay = this.backoff.closed(event.code, this.clock());
+    // A close to fetch over HTTP is no failure of the server's: it waits for nothing.
+    const backedOff = this.backoff.closed(event.code, this.clock());
+    const delay = refetching ? 0 : backedOff;
     if (navigator.onLine === false) this.setStatus('offline', gettext('Offline'));
     else {
       const seconds = Math.max(1, Math.round(delay / 1000));

@@ -19,7 +19,7 @@ import { createPictureLoader } from './picture.js';
 import { CLEAR, STUDENT } from './policy.js';
 import { Session } from './session.js';
 import { createSketch } from './sketch.js';
-import { fetchSnapshot } from './snapshot.js';
+import { fetchSnapshot, refetcher } from './snapshot.js';
 import { attachGestures } from './gestures.js';
 import { gettext } from './i18n.js';
 import { TOOLS } from './tools/index.js';
@@ -194,6 +194,8 @@ const connection = new Connection({
   tokenKey: tokenStorageKey(config.board),
   hostKey,
   since: () => board.seq,
+  // A fresh board, and one too far behind for the events, over HTTP as at the start.
+  refetch: refetcher(config.snapshotUrl, (message) => session.preloaded(message), { credential: readerCredential }),
   onStatus: (status) => {
     session.socketStatus = status;
     showStatus();

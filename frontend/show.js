@@ -11,7 +11,7 @@ import { neighbourPictures } from './pages.js';
 import { createPictureLoader } from './picture.js';
 import { Session } from './session.js';
 import { createSketch } from './sketch.js';
-import { fetchSnapshot } from './snapshot.js';
+import { fetchSnapshot, refetcher } from './snapshot.js';
 import { createBadge } from './ui/badge.js';
 import { createOverlay } from './ui/overlay.js';
 import { createSpotlightName } from './ui/spotlightname.js';
@@ -37,6 +37,7 @@ const connection = new Connection({
   tokenKey: viewerTokenStorageKey(config.board),
   viewer: true,
   since: () => board.seq,
+  refetch: refetcher(config.snapshotUrl, (message) => session.preloaded(message)),
   onStatus: (next) => {
     session.socketStatus = next;
     showStatus();

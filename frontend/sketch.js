@@ -7,7 +7,7 @@
 // Committed items are painted once into their layer, so a preview or an overlay never repaints
 // the board; hiding, showing or moving items, a new snapshot, a resize or a zoom repaints both
 // layers, a slice per frame (painting.js), and onProgress() hears how far it is.
-// onReady(canvas) runs once the canvas exists (p5 starts the sketch after the page loads).
+// onReady(canvas) runs once the canvas exists (startNow: as soon as the sketch is made).
 
 import p5 from '../vendor/p5/p5.esm.min.js';
 import { DEFAULT_BACKGROUND, paintBackground as paintPaper, pictureBox } from './backgrounds.js';
@@ -31,6 +31,20 @@ export const MIN_LINE_PIXELS = 2;
 // clear and restart a repaint on every step, and show a board that is mostly empty.
 export const SETTLE_MS = 150;
 
+/**
+ * Start a p5 instance now rather than at the window's `load`, which p5 waits for while the
+ * document is still loading. `load` waits for every preload of the page, the board's whole
+ * snapshot among them, and the canvas is needed the moment that snapshot is applied. A module
+ * script runs once the document is parsed, so the container is already there.
+ */
+function startNow(instance) {
+  // p5 2.x keeps the listener it waits with (pinned in package-lock.json).
+  const start = instance._startListener;
+  if (document.readyState === 'complete' || typeof start !== 'function') return;
+  window.removeEventListener('load', start, false);
+  start();
+}
+
 export function createSketch(container, board, { onReady, onProgress = () => {}, theme = 'light' }) {
   const viewport = new Viewport({ boardWidth: board.width, boardHeight: board.height });
   let repaintAll = true;
@@ -52,8 +66,16 @@ export function createSketch(container, board, { onReady, onProgress = () => {},
     stretchLayers();
   });
   // Text painted before the board's font arrived used a stand-in: paint it again in its own.
+  // A board with no text is left alone: the font may come in while a big board's first repaint
+  // is under way, which would start again from the bottom stroke.
   textFontReady.then(() => {
-    repaintAll = true;
+    liveChanged = true;
+    for (const stroke of board.strokes.values()) {
+      if (stroke.item?.kind === 'text') {
+        repaintAll = true;
+        return;
+      }
+    }
   });
 
   // Each ink colour as this board's theme shows it, worked out once per colour and theme.
@@ -225,7 +247,7 @@ export function createSketch(container, board, { onReady, onProgress = () => {},
     };
   };
 
-  new p5(sketch, container);
+  startNow(new p5(sketch, container));
 
   return {
     /** Paint what applyMessage reported: an item that changed, or everything. */

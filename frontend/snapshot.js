@@ -44,3 +44,15 @@ export function isWholeSnapshot(message) {
     message.total === message.strokes.length
   );
 }
+
+/**
+ * The Connection's refetch(): the board's snapshot fetched again and handed to
+ * `preloaded(message)`; resolves to false when none could be had.
+ */
+export function refetcher(url, preloaded, { credential = () => null } = {}) {
+  return async () => {
+    const message = await fetchSnapshot(url, { credential: credential() });
+    if (message) preloaded(message);
+    return message !== null;
+  };
+}

@@ -149,17 +149,18 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static", ("app", BASE_DIR / "frontend")]
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "draw.staticfinders.FrontendBundleFinder",
     "draw.staticfinders.NpmPackageFinder",
 ]
+# The pages' scripts: frontend/ bundled with p5 and perfect-freehand by `npm run build`
+# (bin/bundle-frontend.mjs, run by bin/setup), served as static/bundle/<page>.js. Not committed.
+FRONTEND_BUNDLE_ROOT = BASE_DIR / "bundle"
 # Library files served from node_modules (installed by `npm ci`), never copied into the repo.
 NPM_STATIC_FILES = {
-    "vendor/p5/p5.esm.min.js": "p5/lib/p5.esm.min.js",
-    # At the path the front end's modules import it by, relative to them, as node finds it.
-    "node_modules/perfect-freehand/dist/esm/index.mjs": "perfect-freehand/dist/esm/index.mjs",
     "vendor/fonts/AtkinsonHyperlegible-Regular.ttf": (
         "@expo-google-fonts/atkinson-hyperlegible/400Regular/AtkinsonHyperlegible_400Regular.ttf"
     ),

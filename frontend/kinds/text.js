@@ -6,8 +6,9 @@ import { boxOutlineDistance } from './geometry.js';
 import { paintOptions } from './stroking.js';
 
 export const TEXT_FONT_FAMILY = 'Atkinson Hyperlegible';
-// Served from node_modules (sketchsite/settings.py NPM_STATIC_FILES); this module is app/kinds/.
-const FONT_URL = new URL('../../vendor/fonts/AtkinsonHyperlegible-Regular.ttf', import.meta.url);
+// Served from node_modules (sketchsite/settings.py NPM_STATIC_FILES); this module runs bundled
+// into static/bundle/<page>.js (bin/bundle-frontend.mjs), which is what import.meta.url names.
+const FONT_URL = new URL('../vendor/fonts/AtkinsonHyperlegible-Regular.ttf', import.meta.url);
 // The font's ascent and descent over its size (its hhea table): a line box is their sum tall
 // and the baseline lies one ascent below its top. draw/export.py uses the same numbers.
 export const TEXT_ASCENT = 0.95;

@@ -46,6 +46,8 @@ def server(tmp_path_factory):
     data = tmp_path_factory.mktemp("browser-data")
     env = {"SKETCHSITE_DATA_DIR": str(data), "SECRET_KEY": "browser-test-secret"}
     migrate(env)
+    # The pages run the bundle of frontend/ as it is now, not one built before a change.
+    subprocess.run(["npm", "run", "build", "--silent"], cwd=PROJECT, check=True)
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=PROJECT, check=True
     )

@@ -14,6 +14,7 @@ import urllib.request
 import pytest
 
 from bench.join import PROBE, STROKES, build_in_child
+from draw.session import MAX_CATCH_UP_EVENTS
 from tests.browser.conftest import wait_until
 from tests.browser.test_live_canvas import near, pixel, to_screen
 from tests.servers import PROJECT
@@ -74,8 +75,8 @@ def board_keys(page):
     return page.evaluate("() => [...window.sketchsite.board.strokes.values()].map((s) => s.id)")
 
 
-def commit_while_away(board_name, data_env):
-    """Commit AWAY through the store in a process of its own, as another server would."""
+def commit_while_away(board_name, data_env, strokes=AWAY):
+    """Commit `strokes` through the store in a process of its own, as another server would."""
     script = (
         "import json, sys; import django; django.setup(); "
         "from draw import store; from draw.participants import Participant; "
@@ -83,7 +84,7 @@ def commit_while_away(board_name, data_env):
         "for s in json.loads(sys.argv[2])]"
     )
     subprocess.run(
-        [sys.executable, "-c", script, board_name, json.dumps(AWAY)],
+        [sys.executable, "-c", script, board_name, json.dumps(strokes)],
         cwd=PROJECT,
         env={**data_env, "DJANGO_SETTINGS_MODULE": "sketchsite.settings"},
         check=True,
@@ -155,5 +156,37 @@ def test_the_socket_brings_the_whole_board_when_the_http_snapshot_fails(server, 
         assert len(board_keys(page)) == board["strokes"]
         assert "since=0" in sockets[0]
         assert_painted(page, board["markers"])
+    finally:
+        context.close()
+
+
+def test_a_laptop_away_for_more_than_the_catch_up_gets_the_board_over_http_again(server, browser, big_board):
+    data_env = {name: server.env[name] for name in ("SKETCHSITE_DATA_DIR", "SECRET_KEY")}
+    board = now_on(server, big_board)
+    # More events than a socket catches up with: the server would send the whole board.
+    far = [
+        {**AWAY[index % len(AWAY)], "stroke": f"far{index}", "item": {**AWAY[0]["item"], "color": "#2e8b57"}}
+        for index in range(MAX_CATCH_UP_EVENTS + 1)
+    ]
+    context = browser.new_context(**LAPTOP)
+    try:
+        page, sockets, _ = open_timed(context, f"{server.http_url}/b/big-join/", board)
+        snapshots = "() => performance.getEntriesByName(location.origin + '/b/big-join/snapshot').length"
+        assert page.evaluate(snapshots) == 1
+        context.set_offline(True)
+        status = page.locator("[data-role=status]")
+        assert wait_until(lambda: status.get_attribute("data-state") != "online")
+        commit_while_away("big-join", data_env, far)
+        after = now_on(server, board)
+        context.set_offline(False)
+        assert wait_until(lambda: len(board_keys(page)) == after["strokes"], timeout=30)
+        assert page.evaluate("() => window.sketchsite.board.seq") == after["seq"]
+        # The socket that asked from the old seq was left for a fetch, and the next one asked
+        # from the seq of the board that came over HTTP.
+        assert page.evaluate(snapshots) == 2
+        assert f"since={board['seq']}" in sockets[1]
+        assert f"since={after['seq']}" in sockets[-1]
+        assert wait_until(lambda: status.get_attribute("data-state") == "online")
+        assert_painted(page, [*board["markers"], far[-1]])
     finally:
         context.close()

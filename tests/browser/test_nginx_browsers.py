@@ -58,4 +58,4 @@ def test_two_browsers_through_nginx_on_different_processes_see_each_others_strok
         assert near(wait_for_colour(teacher, board_x, 600, BLUE), BLUE), board_x
     # The pages' scripts came from nginx's own static files, not from a process.
     log = nginx.access_log.read_text()
-    assert re.search(r'"GET /static/app/\S+ HTTP/1.1" (200|304) upstream=-$', log, re.MULTILINE), log
+    assert re.search(r'"GET /static/bundle/\S+ HTTP/1.1" (200|304) upstream=-$', log, re.MULTILINE), log

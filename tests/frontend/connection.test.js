@@ -154,3 +154,96 @@ test('a socket closed for a reason nobody acts on says only that it reconnects',
   assert.equal(statuses[0].notice, null);
   assert.match(statuses[0].text, /^Reconnecting in \d+ s$/);
 });
+
+// --- whole boards over HTTP ------------------------------------------------------------
+
+/** A socket class that records each socket opened, and closes like a browser's. */
+function recordingSockets() {
+  const opened = [];
+  class RecordingSocket {
+    static OPEN = OPEN;
+    constructor(url) {
+      Object.assign(this, { url, readyState: OPEN, listeners: {} });
+      opened.push(this);
+    }
+    addEventListener(type, listener) {
+      this.listeners[type] = listener;
+    }
+    send() {}
+    close(code = 1000) {
+      this.readyState = 3;
+      this.listeners.close?.({ code });
+    }
+  }
+  return { RecordingSocket, opened };
+}
+
+/** A connection on recording sockets whose board is at `seq`, refetched over HTTP to `fetchedSeq`. */
+function refetching(t, { seq, fetchedSeq = null }) {
+  const { RecordingSocket, opened } = recordingSockets();
+  const globals = {
+    WebSocket: RecordingSocket,
+    location: { protocol: 'http:', host: 'example.org' },
+    navigator: { onLine: true },
+  };
+  const saved = Object.fromEntries(Object.keys(globals).map((name) => [name, globalThis[name]]));
+  Object.assign(globalThis, globals);
+  globalThis.sessionStorage ??= new MemoryStorage();
+  t.after(() => Object.assign(globalThis, saved));
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const board = { seq };
+  const passedOn = [];
+  const fetches = [];
+  const connection = new Connection({
+    url: '/ws/boards/b/',
+    tokenKey: 'token',
+    since: () => board.seq,
+    onMessage: (message) => passedOn.push(message),
+    onStatus: () => {},
+    refetch: async () => {
+      fetches.push(board.seq);
+      if (fetchedSeq === null) return false;
+      board.seq = fetchedSeq;
+      return true;
+    },
+  });
+  return { connection, opened, passedOn, fetches };
+}
+
+const sinceOf = (socket) => new URL(socket.url).searchParams.get('since');
+const socketSnapshot = { type: 'snapshot', seq: 900, index: 0, total: 0, strokes: [] };
+
+test('a reconnect the server answers with a whole board takes the board over HTTP instead', async (t) => {
+  const { connection, opened, passedOn, fetches } = refetching(t, { seq: 10, fetchedSeq: 900 });
+  await connection.open();
+  assert.equal(sinceOf(opened[0]), '10');
+  connection.receive(JSON.stringify(socketSnapshot));
+  assert.deepEqual(passedOn, [], 'the socket snapshot goes no further');
+  t.mock.timers.tick(0);
+  await flushMicrotasks();
+  assert.deepEqual(fetches, [10]);
+  assert.equal(opened.length, 2);
+  assert.equal(sinceOf(opened[1]), '900', 'the next socket asks for what came after the HTTP snapshot');
+  // The server says the same again: the socket's snapshot is taken this time, not fetched again.
+  connection.receive(JSON.stringify(socketSnapshot));
+  assert.deepEqual(passedOn, [socketSnapshot]);
+});
+
+test('a fresh resync fetches over HTTP, and asks the socket for the whole board only when that fails', async (t) => {
+  const { connection, opened, fetches } = refetching(t, { seq: 10 });
+  await connection.open();
+  connection.resync({ fresh: true });
+  t.mock.timers.tick(0);
+  await flushMicrotasks();
+  assert.deepEqual(fetches, [10]);
+  assert.equal(sinceOf(opened[1]), '0');
+});
+
+test('a socket that asked for the whole board takes the snapshot the server sends', async (t) => {
+  const { connection, opened, passedOn, fetches } = refetching(t, { seq: 0, fetchedSeq: 900 });
+  await connection.open();
+  assert.equal(sinceOf(opened[0]), '0');
+  connection.receive(JSON.stringify(socketSnapshot));
+  assert.deepEqual(passedOn, [socketSnapshot]);
+  assert.deepEqual(fetches, []);
+});
