@@ -150,9 +150,10 @@ export class Cover {
   /**
    * What of the stroke the strokes added so far leave to be seen: null (nothing), ALL, or a
    * mask with 1 for each segment i (from point i - 1 to point i; 0 is the first point) that
-   * may show.
+   * may show. `wanted`, a mask of the same kind: only those segments are looked at, the others
+   * count as hidden (a repaint of part of the board paints only the segments that cross it).
    */
-  shown(stroke, view) {
+  shown(stroke, view, wanted = null) {
     if (!coverable(stroke)) return ALL;
     // A cell's centre this close to the stroke's line may hold some of its pixels, edges
     // blended with the background included.
@@ -161,6 +162,7 @@ export class Cover {
     const mask = new Uint8Array(count);
     let shown = 0;
     for (let i = 0; i < count; i += 1) {
+      if (wanted && !wanted[i]) continue;
       if (this.#anyCell(stroke, view, reach, false, i)) {
         mask[i] = 1;
         shown += 1;

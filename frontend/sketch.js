@@ -5,18 +5,20 @@
 // - p5's own canvas on top: what is still being drawn (previews, items being moved), painted
 //   again whenever it changes, and the canvas the tools listen on.
 // Committed items are painted once into their layer, so a preview or an overlay never repaints
-// the board; hiding, showing or moving items, a new snapshot, a resize or a zoom repaints both
-// layers, a slice per frame (painting.js), and onProgress() hears how far it is.
+// the board. Hiding, showing or moving items repaints only where they were and are (dirty.js
+// finds the items there); a new snapshot, a resize or a zoom repaints both layers, a slice
+// per frame (painting.js), and onProgress() hears how far it is.
 // onReady(canvas) runs once the canvas exists (p5 starts the sketch after the page loads).
 
 import p5 from '../vendor/p5/p5.esm.min.js';
 import { DEFAULT_BACKGROUND, paintBackground as paintPaper, pictureBox } from './backgrounds.js';
-import { isShown } from './board.js';
+import { isShown, strokeKey } from './board.js';
+import { boardRectOf, deviceRect, grownRect, ItemIndex, segmentsWithin, unionRect } from './dirty.js';
 import { gettext } from './i18n.js';
 import { layerOf } from './items.js';
 import { kindOf } from './kinds/index.js';
 import { textFontReady } from './kinds/text.js';
-import { Cover, PaintQueue } from './painting.js';
+import { ALL, Cover, PaintQueue } from './painting.js';
 import { boardTheme, displayColor } from './theme.js';
 import { stretch } from './view.js';
 import { Viewport } from './viewport.js';
@@ -30,6 +32,10 @@ export const MIN_LINE_PIXELS = 2;
 // painted again this long after the view last changed: a pinch on a big board would otherwise
 // clear and restart a repaint on every step, and show a board that is mostly empty.
 export const SETTLE_MS = 150;
+// How far past an item's bounds, in CSS pixels, a repaint of where it lies reaches: the edge
+// pixels the canvas blends into the background, and a line drawn wider than its width at
+// MIN_LINE_PIXELS.
+export const DIRTY_MARGIN_PIXELS = MIN_LINE_PIXELS / 2 + 2;
 
 export function createSketch(container, board, { onReady, onProgress = () => {}, theme = 'light' }) {
   const viewport = new Viewport({ boardWidth: board.width, boardHeight: board.height });
@@ -43,6 +49,10 @@ export function createSketch(container, board, { onReady, onProgress = () => {},
   const decorations = [];
   const layerCanvas = { live: null };
   const queue = new PaintQueue({ flush: () => layers.ink?.context.getImageData(0, 0, 1, 1) });
+  // The committed items by where they were last painted, and the part of the board (board
+  // units) to paint again at the next frame, or null.
+  const index = new ItemIndex();
+  let dirty = null;
   // The view the committed layers are painted at, and when the view last moved (null: still).
   let paintedView = null;
   let viewMovedAt = null;
@@ -95,6 +105,82 @@ export function createSketch(container, board, { onReady, onProgress = () => {},
     if (!kind) return;
     const layer = layerOf(stroke.item) === 'under' ? layers.under : layers.ink;
     kind.paint(layer.context, stroke, options, mask);
+  }
+
+  // An item's bounds in board units, worked out again only when its points or item change
+  // (a committed item's points are replaced whole, never changed in place).
+  const boundsCache = new WeakMap();
+  function boundsOf(stroke) {
+    const cached = boundsCache.get(stroke);
+    if (cached && cached.points === stroke.points && cached.length === stroke.points.length && cached.item === stroke.item) {
+      return cached.bounds;
+    }
+    const bounds = kindOf(stroke)?.bounds(stroke) ?? null;
+    boundsCache.set(stroke, { points: stroke.points, length: stroke.points.length, item: stroke.item, bounds });
+    return bounds;
+  }
+
+  function onBoard(stroke) {
+    return board.strokes.get(strokeKey(stroke.author, stroke.id)) === stroke;
+  }
+
+  function indexBoard() {
+    index.clear();
+    for (const stroke of board.strokes.values()) if (stroke.committed) index.put(stroke, boundsOf(stroke));
+  }
+
+  // These items changed where they lie or whether they show: where they were painted and
+  // where they are now is painted again at the next frame.
+  function markItems(strokes) {
+    liveChanged = true;
+    if (queue.repainting) repaintAll = true;
+    if (repaintAll) return;
+    for (const stroke of strokes) {
+      const now = stroke.committed && onBoard(stroke) ? boundsOf(stroke) : null;
+      dirty = unionRect(dirty, unionRect(index.boundsOf(stroke), now));
+      if (now) index.put(stroke, now);
+      else index.remove(stroke);
+    }
+  }
+
+  // Paint the board rectangle `rect` of both layers again: the background, then every item
+  // that reaches into it, in drawing order, as a whole repaint would have painted it there.
+  function paintRegion(rect) {
+    const view = paintedView;
+    const { ratio, canvas } = layers.ink;
+    const pixels = deviceRect(rect, view, ratio, DIRTY_MARGIN_PIXELS, canvas.width, canvas.height);
+    if (!pixels) return;
+    for (const layer of [layers.under, layers.ink]) {
+      layer.context.save();
+      layer.context.setTransform(1, 0, 0, 1, 0, 0);
+      layer.context.beginPath();
+      layer.context.rect(...pixels);
+      layer.context.clip();
+    }
+    paintBackground();
+    for (const layer of [layers.under, layers.ink]) toBoard(layer.context, layer.ratio, view);
+    const options = paintOptions(true, view);
+    const reach = grownRect(boardRectOf(pixels, view, ratio), DIRTY_MARGIN_PIXELS / view.scale);
+    // From the top down, as a whole repaint does: what later items cover completely in the
+    // region is left out (painting.js Cover), then the rest is painted in drawing order.
+    const found = index.within(reach).filter(isShown);
+    const cover = new Cover(canvas.width / ratio, canvas.height / ratio);
+    const masks = new Array(found.length);
+    for (let i = found.length - 1; i >= 0; i -= 1) {
+      const stroke = found[i];
+      // A long marker line that crosses the region is painted only where it does.
+      const half = stroke.item?.kind === 'marker' ? Math.max(stroke.item.width, options.minWidth) / 2 : 0;
+      const wanted = half ? segmentsWithin(stroke.points, reach, half + DIRTY_MARGIN_PIXELS / view.scale) : ALL;
+      if (wanted === null) continue;
+      const shown = cover.shown(stroke, view, wanted === ALL ? null : wanted);
+      if (shown === null) continue;
+      masks[i] = shown;
+      cover.add(stroke, view);
+    }
+    for (let i = 0; i < found.length; i += 1) {
+      if (masks[i] !== undefined) paintCommitted(found[i], options, masks[i] === ALL ? undefined : masks[i]);
+    }
+    for (const layer of [layers.under, layers.ink]) layer.context.restore();
   }
 
   function paintBackground() {
@@ -207,6 +293,8 @@ export function createSketch(container, board, { onReady, onProgress = () => {},
         paintBackground();
         // Strokes that later ones cover completely are left out (painting.js Cover).
         queue.restart(board.strokes.values(), new Cover(p.width, p.height));
+        indexBoard();
+        dirty = null;
       }
       // One transform and one set of options for the whole frame: a big board paints thousands
       // of items in one. The layers are painted at their own view, however the view moves.
@@ -217,6 +305,12 @@ export function createSketch(container, board, { onReady, onProgress = () => {},
       }
       const repainting = queue.paintFrame((stroke, from, mask) => paintCommitted(stroke, options, mask), paintedView);
       for (const layer of [layers.under, layers.ink]) layer.context.restore();
+      // After the new items went on top: the region paints those in it again in their order,
+      // so none is painted twice over itself.
+      if (dirty) {
+        paintRegion(dirty);
+        dirty = null;
+      }
       if (liveChanged) {
         liveChanged = false;
         paintLive(p);
@@ -225,21 +319,37 @@ export function createSketch(container, board, { onReady, onProgress = () => {},
     };
   };
 
-  new p5(sketch, container);
+  const p5instance = new p5(sketch, container);
 
   return {
     /** Paint what applyMessage reported: an item that changed, or everything. */
     paintChange(change) {
-      if (change?.repaint) repaintAll = true;
+      if (change?.repaint && change.strokes) this.repaint(change.strokes);
+      else if (change?.repaint) repaintAll = true;
       else if (change?.stroke) {
         liveChanged = true;
         // A committed item goes into its layer, whole, once; one still drawn lives on top.
-        if (change.stroke.committed) queue.change({ stroke: change.stroke, from: 0 });
+        if (change.stroke.committed) {
+          queue.change({ stroke: change.stroke, from: 0 });
+          if (index.boundsOf(change.stroke)) markItems([change.stroke]);
+          index.put(change.stroke, boundsOf(change.stroke), { onTop: true });
+        }
       }
     },
-    /** Paint everything again (items hidden, or the theme changed). */
-    repaint() {
+    /**
+     * Paint again where `strokes` (items hidden, shown, moved or lifted) were and are; without
+     * them, everything (the theme changed, a new board).
+     */
+    repaint(strokes) {
+      // A whole repaint under way has not reached every item yet: it starts over instead.
+      if (strokes && !queue.repainting) markItems(strokes);
+      else repaintAll = true;
+    },
+    /** Paint both layers again, whole and at once (a debugging hook, and the browser tests' reference). */
+    repaintNow() {
       repaintAll = true;
+      p5instance.redraw();
+      while (queue.repainting) p5instance.redraw();
     },
     /** What is being drawn or moved changed: paint the top canvas again. */
     repaintLive() {
