@@ -280,44 +280,47 @@ export function createSketch(container, board, { onReady, onProgress = () => {},
     // line on a narrow screen when the people count appears.
     new ResizeObserver(() => p.windowResized()).observe(container);
 
-    p.draw = () => {
-      if (viewMovedAt !== null && performance.now() - viewMovedAt >= SETTLE_MS) repaintAll = true;
-      const started = repaintAll;
-      const wasRepainting = queue.repainting;
-      if (repaintAll) {
-        repaintAll = false;
-        liveChanged = true;
-        viewMovedAt = null;
-        paintedView = viewport.view;
-        stretchLayers();
-        paintBackground();
-        // Strokes that later ones cover completely are left out (painting.js Cover).
-        queue.restart(board.strokes.values(), new Cover(p.width, p.height));
-        indexBoard();
-        dirty = null;
-      }
-      // One transform and one set of options for the whole frame: a big board paints thousands
-      // of items in one. The layers are painted at their own view, however the view moves.
-      const options = paintOptions(true, paintedView);
-      for (const layer of [layers.under, layers.ink]) {
-        layer.context.save();
-        toBoard(layer.context, layer.ratio, paintedView);
-      }
-      const repainting = queue.paintFrame((stroke, from, mask) => paintCommitted(stroke, options, mask), paintedView);
-      for (const layer of [layers.under, layers.ink]) layer.context.restore();
-      // After the new items went on top: the region paints those in it again in their order,
-      // so none is painted twice over itself.
-      if (dirty) {
-        paintRegion(dirty);
-        dirty = null;
-      }
-      if (liveChanged) {
-        liveChanged = false;
-        paintLive(p);
-      }
-      if (started || repainting || wasRepainting) onProgress(queue.progress);
-    };
+    p.draw = () => drawFrame(p);
   };
+
+  // One frame: a whole repaint's next slice, the regions marked since the last, the top canvas.
+  function drawFrame(p) {
+    if (viewMovedAt !== null && performance.now() - viewMovedAt >= SETTLE_MS) repaintAll = true;
+    const started = repaintAll;
+    const wasRepainting = queue.repainting;
+    if (repaintAll) {
+      repaintAll = false;
+      liveChanged = true;
+      viewMovedAt = null;
+      paintedView = viewport.view;
+      stretchLayers();
+      paintBackground();
+      // Strokes that later ones cover completely are left out (painting.js Cover).
+      queue.restart(board.strokes.values(), new Cover(p.width, p.height));
+      indexBoard();
+      dirty = null;
+    }
+    // One transform and one set of options for the whole frame: a big board paints thousands
+    // of items in one. The layers are painted at their own view, however the view moves.
+    const options = paintOptions(true, paintedView);
+    for (const layer of [layers.under, layers.ink]) {
+      layer.context.save();
+      toBoard(layer.context, layer.ratio, paintedView);
+    }
+    const repainting = queue.paintFrame((stroke, from, mask) => paintCommitted(stroke, options, mask), paintedView);
+    for (const layer of [layers.under, layers.ink]) layer.context.restore();
+    // After the new items went on top: the region paints those in it again in their order,
+    // so none is painted twice over itself.
+    if (dirty) {
+      paintRegion(dirty);
+      dirty = null;
+    }
+    if (liveChanged) {
+      liveChanged = false;
+      paintLive(p);
+    }
+    if (started || repainting || wasRepainting) onProgress(queue.progress);
+  }
 
   const p5instance = new p5(sketch, container);
 
@@ -348,8 +351,8 @@ export function createSketch(container, board, { onReady, onProgress = () => {},
     /** Paint both layers again, whole and at once (a debugging hook, and the browser tests' reference). */
     repaintNow() {
       repaintAll = true;
-      p5instance.redraw();
-      while (queue.repainting) p5instance.redraw();
+      drawFrame(p5instance);
+      while (queue.repainting) drawFrame(p5instance);
     },
     /** What is being drawn or moved changed: paint the top canvas again. */
     repaintLive() {
