@@ -84,6 +84,16 @@ export class ItemIndex {
     return this.entries.get(item)?.bounds ?? null;
   }
 
+  /** The item's place in the painting order (higher is above), or null when it is not held. */
+  orderOf(item) {
+    return this.entries.get(item)?.order ?? null;
+  }
+
+  /** Every item held, in no order. */
+  items() {
+    return [...this.entries.keys()];
+  }
+
   /** The item lies within `bounds` now; `onTop`: it is painted above every other. */
   put(item, bounds, { onTop = false } = {}) {
     const entry = this.entries.get(item);

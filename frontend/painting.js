@@ -27,6 +27,7 @@ export class PaintQueue {
    */
   constructor({ sliceMs = PAINT_SLICE_MS, now = () => performance.now(), flush = () => {} } = {}) {
     Object.assign(this, { sliceMs, now, flush });
+    this.usualSliceMs = sliceMs;
     this.queue = [];
     this.next = 0;
     this.unseen = 0; // strokes, from the top, not yet looked at for cover
@@ -41,9 +42,11 @@ export class PaintQueue {
 
   /**
    * Paint every stroke again, from the first (the board is cleared by the caller); `cover`, a
-   * Cover of the canvas, or null to paint every stroke.
+   * Cover of the canvas, or null to paint every stroke; `sliceMs`, this repaint's painting per
+   * frame, when it is not the usual one.
    */
-  restart(strokes, cover = null) {
+  restart(strokes, cover = null, { sliceMs = this.usualSliceMs } = {}) {
+    this.sliceMs = sliceMs;
     this.queue = Array.from(strokes);
     this.next = 0;
     this.cover = cover;

@@ -32,6 +32,11 @@ export const MIN_LINE_PIXELS = 2;
 // painted again this long after the view last changed: a pinch on a big board would otherwise
 // clear and restart a repaint on every step, and show a board that is mostly empty.
 export const SETTLE_MS = 150;
+// Painting per frame of the repaint once a zoom or pan settles, shorter than a repaint's usual
+// slice (painting.js PAINT_SLICE_MS): a hand that zooms once zooms again, and each frame of
+// the repaint must then leave time in a 60 Hz frame (16.7 ms) for the browser to raster and
+// answer the pinch, rather than end its frame late. The board fills in over more frames.
+export const SETTLE_SLICE_MS = 10;
 // How far past an item's bounds, in CSS pixels, a repaint of where it lies reaches: the edge
 // pixels the canvas blends into the background, and a line drawn wider than its width at
 // MIN_LINE_PIXELS.
@@ -124,9 +129,35 @@ export function createSketch(container, board, { onReady, onProgress = () => {},
     return board.strokes.get(strokeKey(stroke.author, stroke.id)) === stroke;
   }
 
+  // Bring the index up to the board's committed items at a whole repaint. Bounds are in board
+  // units, so a zoom or a resize leaves it as it is and this only looks at each item; items
+  // new since (a snapshot) are put after the others when they lie above them in the board,
+  // else the index is built again.
   function indexBoard() {
-    index.clear();
-    for (const stroke of board.strokes.values()) if (stroke.committed) index.put(stroke, boundsOf(stroke));
+    let rebuilt = false;
+    let last = -1;
+    const seen = new Set();
+    for (const stroke of board.strokes.values()) {
+      if (!stroke.committed) continue;
+      seen.add(stroke);
+      const order = index.orderOf(stroke);
+      if (order === null) {
+        index.put(stroke, boundsOf(stroke), { onTop: true });
+        last = Infinity;
+      } else if (order < last) {
+        rebuilt = true;
+        break;
+      } else {
+        last = order;
+        if (index.boundsOf(stroke) !== boundsOf(stroke)) index.put(stroke, boundsOf(stroke));
+      }
+    }
+    if (rebuilt) {
+      index.clear();
+      for (const stroke of board.strokes.values()) if (stroke.committed) index.put(stroke, boundsOf(stroke));
+      return;
+    }
+    if (index.size > seen.size) for (const stroke of index.items()) if (!seen.has(stroke)) index.remove(stroke);
   }
 
   // These items changed where they lie or whether they show: where they were painted and
@@ -285,7 +316,8 @@ export function createSketch(container, board, { onReady, onProgress = () => {},
 
   // One frame: a whole repaint's next slice, the regions marked since the last, the top canvas.
   function drawFrame(p) {
-    if (viewMovedAt !== null && performance.now() - viewMovedAt >= SETTLE_MS) repaintAll = true;
+    const settling = viewMovedAt !== null && performance.now() - viewMovedAt >= SETTLE_MS;
+    if (settling) repaintAll = true;
     const started = repaintAll;
     const wasRepainting = queue.repainting;
     if (repaintAll) {
@@ -296,7 +328,8 @@ export function createSketch(container, board, { onReady, onProgress = () => {},
       stretchLayers();
       paintBackground();
       // Strokes that later ones cover completely are left out (painting.js Cover).
-      queue.restart(board.strokes.values(), new Cover(p.width, p.height));
+      const slice = settling ? { sliceMs: SETTLE_SLICE_MS } : {};
+      queue.restart(board.strokes.values(), new Cover(p.width, p.height), slice);
       indexBoard();
       dirty = null;
     }

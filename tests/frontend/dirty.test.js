@@ -116,3 +116,13 @@ test('a mask from the start of a line takes its first point with its first segme
   const points = [0, 0, 100, 0, 200, 0, 300, 0, 400, 0, 500, 0];
   assert.deepEqual([...segmentsWithin(points, [10, -1, 20, 1], 1)], [1, 1, 1, 0, 0, 0]);
 });
+
+test('the index says where an item lies in the order and which items it holds', () => {
+  const index = new ItemIndex(64);
+  const [a, b] = [{ name: 'a' }, { name: 'b' }];
+  index.put(a, [0, 0, 1, 1]);
+  index.put(b, [0, 0, 1, 1]);
+  assert.ok(index.orderOf(a) < index.orderOf(b));
+  assert.equal(index.orderOf({}), null);
+  assert.deepEqual(new Set(index.items()), new Set([a, b]));
+});
