@@ -41,6 +41,10 @@ export const SETTLE_SLICE_MS = 10;
 // pixels the canvas blends into the background, and a line drawn wider than its width at
 // MIN_LINE_PIXELS.
 export const DIRTY_MARGIN_PIXELS = MIN_LINE_PIXELS / 2 + 2;
+// How far past its box, as a share of its size, a text's glyphs may reach: the box is the
+// font's ascent and descent and the text's advance, and accents stacked above a capital or a
+// glyph's overhang at either end lie outside it.
+export const TEXT_OVERHANG = 0.3;
 
 export function createSketch(container, board, { onReady, onProgress = () => {}, theme = 'light' }) {
   const viewport = new Viewport({ boardWidth: board.width, boardHeight: board.height });
@@ -116,6 +120,11 @@ export function createSketch(container, board, { onReady, onProgress = () => {},
   // (a committed item's points are replaced whole, never changed in place).
   const boundsCache = new WeakMap();
   function boundsOf(stroke) {
+    if (stroke.item?.kind === 'text') {
+      // Measured in the board's font once it has come (kinds/text.js keeps the measure).
+      const box = kindOf(stroke).bounds(stroke);
+      return box && grownRect(box, TEXT_OVERHANG * stroke.item.size);
+    }
     const cached = boundsCache.get(stroke);
     if (cached && cached.points === stroke.points && cached.length === stroke.points.length && cached.item === stroke.item) {
       return cached.bounds;
