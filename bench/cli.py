@@ -6,7 +6,7 @@ import time
 from dataclasses import asdict, replace
 from pathlib import Path
 
-from bench import exports, grid, hostile, join, pages, profile, replay, report, timelapse
+from bench import exports, grid, hostile, join, pages, profile, repaint, replay, report, timelapse
 from bench.clients import DESIGNS, NAIVE, SKETCHSITE
 from bench.loadgen import LoadGeneratorError
 from bench.runner import RunOptions, run_design
@@ -36,6 +36,7 @@ EXTRA_RUNS = (
     grid.GRID,
     pages.PAGES,
     replay.REPLAY,
+    repaint.REPAINT,
 )
 # A run that cannot finish is a figure too (it did not hold), not a crash of the whole benchmark.
 RUN_ERRORS = (LoadGeneratorError, ServerError, OSError, TimeoutError)
@@ -156,6 +157,10 @@ def main(argv=None):
             if name == replay.REPLAY:
                 record["replay"] = replay.run(data_dir, log_dir)
                 print(replay.table(record["replay"]), end="\n\n", flush=True)
+                continue
+            if name == repaint.REPAINT:
+                record["repaint"] = repaint.run(data_dir, log_dir)
+                print(repaint.table(record["repaint"]), end="\n\n", flush=True)
                 continue
             if name == timelapse.TIMELAPSE:
                 record["timelapse"] = timelapse.run(data_dir)

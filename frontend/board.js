@@ -17,6 +17,14 @@ import { FIRST_PAGE, pageOfItem } from './pages.js';
 import { EVENT, STROKE_BEGIN, STROKE_DROP, STROKE_END, STROKE_POINTS } from './protocol.js';
 
 export const REPAINT = Object.freeze({ repaint: true });
+
+/**
+ * Items that changed where they lie or whether they show (hidden, shown, moved, dropped):
+ * the renderer may repaint just where they were and are (`strokes`), or everything.
+ */
+export function repaintOf(strokes) {
+  return { repaint: true, strokes };
+}
 export const GAP = Object.freeze({ gap: true });
 // An event shows a stroke this board never had: it was hidden before this browser's snapshot,
 // which carries visible strokes only. A fresh snapshot has it.
@@ -104,7 +112,7 @@ export function applyMessage(board, message, author = message.author) {
       const stroke = findStroke(board, author, message.stroke);
       if (!stroke || stroke.committed) return null;
       removeStroke(board, author, message.stroke);
-      return REPAINT;
+      return repaintOf([stroke]);
     }
     case EVENT:
       return applyEvent(board, message);
@@ -139,41 +147,50 @@ export function applyEvent(board, event) {
     return { stroke, from: 0 };
   }
   if (event.move) {
-    moveStrokes(board, event.move, event.by[0], event.by[1]);
-    return REPAINT;
+    return repaintOf(moveStrokes(board, event.move, event.by[0], event.by[1]));
   }
-  setVisible(board, event.hide ?? [], false);
-  setVisible(board, event.show ?? [], true);
-  return REPAINT;
+  const hidden = setVisible(board, event.hide ?? [], false);
+  const shown = setVisible(board, event.show ?? [], true);
+  return repaintOf([...hidden, ...shown]);
 }
 
-/** Move the strokes named by [author, id] pairs by (dx, dy) board units; others are skipped. */
+/**
+ * Move the strokes named by [author, id] pairs by (dx, dy) board units; others are skipped.
+ * Returns the strokes moved.
+ */
 export function moveStrokes(board, pairs, dx, dy) {
+  const moved = [];
   for (const [author, id] of pairs) {
     const stroke = findStroke(board, author, id);
     if (!stroke) continue;
     stroke.points = movedPoints(stroke.item, stroke.points, dx, dy);
     // Moved for good: the offset it was shown at while its move was on the way goes.
     delete stroke.nudge;
+    moved.push(stroke);
   }
+  return moved;
 }
 
 /**
  * Show items named by [author, id] pairs at `nudge` [dx, dy] from where they are, without
  * moving them: a move being dragged, or sent and not yet committed. null puts them back.
+ * Returns the strokes found.
  */
 export function nudgeStrokes(board, pairs, nudge) {
+  const found = [];
   for (const [author, id] of pairs) {
     const stroke = findStroke(board, author, id);
     if (!stroke) continue;
     if (nudge) stroke.nudge = nudge;
     else delete stroke.nudge;
+    found.push(stroke);
   }
+  return found;
 }
 
-/** A move refused: its items are shown where they are again. */
+/** A move refused: its items are shown where they are again (returns them). */
 export function settleMoves(board, pairs) {
-  nudgeStrokes(board, pairs, null);
+  return nudgeStrokes(board, pairs, null);
 }
 
 /**
@@ -197,12 +214,19 @@ export function applySnapshot(board, part) {
   return { received, total: part.total };
 }
 
-/** Show or hide strokes named by [author, id] pairs; pairs not on the board are skipped. */
+/**
+ * Show or hide strokes named by [author, id] pairs; pairs not on the board are skipped.
+ * Returns the strokes found.
+ */
 export function setVisible(board, pairs, visible) {
+  const found = [];
   for (const [author, id] of pairs) {
     const stroke = findStroke(board, author, id);
-    if (stroke) stroke.visible = visible;
+    if (!stroke) continue;
+    stroke.visible = visible;
+    found.push(stroke);
   }
+  return found;
 }
 
 export function removeStroke(board, author, id) {

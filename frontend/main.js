@@ -77,7 +77,7 @@ const sketch = createSketch(container, board, {
         showStatus();
       },
       moveLaser: (at) => session.moveLaser(at),
-      repaint: () => sketch.repaint(),
+      repaint: (strokes) => sketch.repaint(strokes),
       repaintLive: () => sketch.repaintLive(),
       decorate: (paint) => sketch.decorate(paint),
       notify: (text) => toolbar.notify(text),

@@ -27,6 +27,7 @@ export class PaintQueue {
    */
   constructor({ sliceMs = PAINT_SLICE_MS, now = () => performance.now(), flush = () => {} } = {}) {
     Object.assign(this, { sliceMs, now, flush });
+    this.usualSliceMs = sliceMs;
     this.queue = [];
     this.next = 0;
     this.unseen = 0; // strokes, from the top, not yet looked at for cover
@@ -41,9 +42,11 @@ export class PaintQueue {
 
   /**
    * Paint every stroke again, from the first (the board is cleared by the caller); `cover`, a
-   * Cover of the canvas, or null to paint every stroke.
+   * Cover of the canvas, or null to paint every stroke; `sliceMs`, this repaint's painting per
+   * frame, when it is not the usual one.
    */
-  restart(strokes, cover = null) {
+  restart(strokes, cover = null, { sliceMs = this.usualSliceMs } = {}) {
+    this.sliceMs = sliceMs;
     this.queue = Array.from(strokes);
     this.next = 0;
     this.cover = cover;
@@ -150,9 +153,10 @@ export class Cover {
   /**
    * What of the stroke the strokes added so far leave to be seen: null (nothing), ALL, or a
    * mask with 1 for each segment i (from point i - 1 to point i; 0 is the first point) that
-   * may show.
+   * may show. `wanted`, a mask of the same kind: only those segments are looked at, the others
+   * count as hidden (a repaint of part of the board paints only the segments that cross it).
    */
-  shown(stroke, view) {
+  shown(stroke, view, wanted = null) {
     if (!coverable(stroke)) return ALL;
     // A cell's centre this close to the stroke's line may hold some of its pixels, edges
     // blended with the background included.
@@ -161,6 +165,7 @@ export class Cover {
     const mask = new Uint8Array(count);
     let shown = 0;
     for (let i = 0; i < count; i += 1) {
+      if (wanted && !wanted[i]) continue;
       if (this.#anyCell(stroke, view, reach, false, i)) {
         mask[i] = 1;
         shown += 1;

@@ -5,18 +5,20 @@
 // - p5's own canvas on top: what is still being drawn (previews, items being moved), painted
 //   again whenever it changes, and the canvas the tools listen on.
 // Committed items are painted once into their layer, so a preview or an overlay never repaints
-// the board; hiding, showing or moving items, a new snapshot, a resize or a zoom repaints both
-// layers, a slice per frame (painting.js), and onProgress() hears how far it is.
+// the board. Hiding, showing or moving items repaints only where they were and are (dirty.js
+// finds the items there); a new snapshot, a resize or a zoom repaints both layers, a slice
+// per frame (painting.js), and onProgress() hears how far it is.
 // onReady(canvas) runs once the canvas exists (startNow: as soon as the sketch is made).
 
 import p5 from '../vendor/p5/p5.esm.min.js';
 import { DEFAULT_BACKGROUND, paintBackground as paintPaper, pictureBox } from './backgrounds.js';
-import { isShown } from './board.js';
+import { isShown, strokeKey } from './board.js';
+import { boardRectOf, deviceRect, grownRect, ItemIndex, segmentsWithin, unionRect } from './dirty.js';
 import { gettext } from './i18n.js';
 import { layerOf } from './items.js';
 import { kindOf } from './kinds/index.js';
 import { textFontReady } from './kinds/text.js';
-import { Cover, PaintQueue } from './painting.js';
+import { ALL, Cover, PaintQueue } from './painting.js';
 import { boardTheme, displayColor } from './theme.js';
 import { stretch } from './view.js';
 import { Viewport } from './viewport.js';
@@ -30,6 +32,19 @@ export const MIN_LINE_PIXELS = 2;
 // painted again this long after the view last changed: a pinch on a big board would otherwise
 // clear and restart a repaint on every step, and show a board that is mostly empty.
 export const SETTLE_MS = 150;
+// Painting per frame of the repaint once a zoom or pan settles, shorter than a repaint's usual
+// slice (painting.js PAINT_SLICE_MS): a hand that zooms once zooms again, and each frame of
+// the repaint must then leave time in a 60 Hz frame (16.7 ms) for the browser to raster and
+// answer the pinch, rather than end its frame late. The board fills in over more frames.
+export const SETTLE_SLICE_MS = 10;
+// How far past an item's bounds, in CSS pixels, a repaint of where it lies reaches: the edge
+// pixels the canvas blends into the background, and a line drawn wider than its width at
+// MIN_LINE_PIXELS.
+export const DIRTY_MARGIN_PIXELS = MIN_LINE_PIXELS / 2 + 2;
+// How far past its box, as a share of its size, a text's glyphs may reach: the box is the
+// font's ascent and descent and the text's advance, and accents stacked above a capital or a
+// glyph's overhang at either end lie outside it.
+export const TEXT_OVERHANG = 0.3;
 
 /**
  * Start a p5 instance now rather than at the window's `load`, which p5 waits for while the
@@ -57,6 +72,10 @@ export function createSketch(container, board, { onReady, onProgress = () => {},
   const decorations = [];
   const layerCanvas = { live: null };
   const queue = new PaintQueue({ flush: () => layers.ink?.context.getImageData(0, 0, 1, 1) });
+  // The committed items by where they were last painted, and the part of the board (board
+  // units) to paint again at the next frame, or null.
+  const index = new ItemIndex();
+  let dirty = null;
   // The view the committed layers are painted at, and when the view last moved (null: still).
   let paintedView = null;
   let viewMovedAt = null;
@@ -117,6 +136,113 @@ export function createSketch(container, board, { onReady, onProgress = () => {},
     if (!kind) return;
     const layer = layerOf(stroke.item) === 'under' ? layers.under : layers.ink;
     kind.paint(layer.context, stroke, options, mask);
+  }
+
+  // An item's bounds in board units, worked out again only when its points or item change
+  // (a committed item's points are replaced whole, never changed in place).
+  const boundsCache = new WeakMap();
+  function boundsOf(stroke) {
+    if (stroke.item?.kind === 'text') {
+      // Measured in the board's font once it has come (kinds/text.js keeps the measure).
+      const box = kindOf(stroke).bounds(stroke);
+      return box && grownRect(box, TEXT_OVERHANG * stroke.item.size);
+    }
+    const cached = boundsCache.get(stroke);
+    if (cached && cached.points === stroke.points && cached.length === stroke.points.length && cached.item === stroke.item) {
+      return cached.bounds;
+    }
+    const bounds = kindOf(stroke)?.bounds(stroke) ?? null;
+    boundsCache.set(stroke, { points: stroke.points, length: stroke.points.length, item: stroke.item, bounds });
+    return bounds;
+  }
+
+  function onBoard(stroke) {
+    return board.strokes.get(strokeKey(stroke.author, stroke.id)) === stroke;
+  }
+
+  // Bring the index up to the board's committed items at a whole repaint. Bounds are in board
+  // units, so a zoom or a resize leaves it as it is and this only looks at each item; items
+  // new since (a snapshot) are put after the others when they lie above them in the board,
+  // else the index is built again.
+  function indexBoard() {
+    let rebuilt = false;
+    let last = -1;
+    const seen = new Set();
+    for (const stroke of board.strokes.values()) {
+      if (!stroke.committed) continue;
+      seen.add(stroke);
+      const order = index.orderOf(stroke);
+      if (order === null) {
+        index.put(stroke, boundsOf(stroke), { onTop: true });
+        last = Infinity;
+      } else if (order < last) {
+        rebuilt = true;
+        break;
+      } else {
+        last = order;
+        if (index.boundsOf(stroke) !== boundsOf(stroke)) index.put(stroke, boundsOf(stroke));
+      }
+    }
+    if (rebuilt) {
+      index.clear();
+      for (const stroke of board.strokes.values()) if (stroke.committed) index.put(stroke, boundsOf(stroke));
+      return;
+    }
+    if (index.size > seen.size) for (const stroke of index.items()) if (!seen.has(stroke)) index.remove(stroke);
+  }
+
+  // These items changed where they lie or whether they show: where they were painted and
+  // where they are now is painted again at the next frame.
+  function markItems(strokes) {
+    liveChanged = true;
+    if (queue.repainting) repaintAll = true;
+    if (repaintAll) return;
+    for (const stroke of strokes) {
+      const now = stroke.committed && onBoard(stroke) ? boundsOf(stroke) : null;
+      dirty = unionRect(dirty, unionRect(index.boundsOf(stroke), now));
+      if (now) index.put(stroke, now);
+      else index.remove(stroke);
+    }
+  }
+
+  // Paint the board rectangle `rect` of both layers again: the background, then every item
+  // that reaches into it, in drawing order, as a whole repaint would have painted it there.
+  function paintRegion(rect) {
+    const view = paintedView;
+    const { ratio, canvas } = layers.ink;
+    const pixels = deviceRect(rect, view, ratio, DIRTY_MARGIN_PIXELS, canvas.width, canvas.height);
+    if (!pixels) return;
+    for (const layer of [layers.under, layers.ink]) {
+      layer.context.save();
+      layer.context.setTransform(1, 0, 0, 1, 0, 0);
+      layer.context.beginPath();
+      layer.context.rect(...pixels);
+      layer.context.clip();
+    }
+    paintBackground();
+    for (const layer of [layers.under, layers.ink]) toBoard(layer.context, layer.ratio, view);
+    const options = paintOptions(true, view);
+    const reach = grownRect(boardRectOf(pixels, view, ratio), DIRTY_MARGIN_PIXELS / view.scale);
+    // From the top down, as a whole repaint does: what later items cover completely in the
+    // region is left out (painting.js Cover), then the rest is painted in drawing order.
+    const found = index.within(reach).filter(isShown);
+    const cover = new Cover(canvas.width / ratio, canvas.height / ratio);
+    const masks = new Array(found.length);
+    for (let i = found.length - 1; i >= 0; i -= 1) {
+      const stroke = found[i];
+      // A long marker line that crosses the region is painted only where it does.
+      const half = stroke.item?.kind === 'marker' ? Math.max(stroke.item.width, options.minWidth) / 2 : 0;
+      const wanted = half ? segmentsWithin(stroke.points, reach, half + DIRTY_MARGIN_PIXELS / view.scale) : ALL;
+      if (wanted === null) continue;
+      const shown = cover.shown(stroke, view, wanted === ALL ? null : wanted);
+      if (shown === null) continue;
+      masks[i] = shown;
+      cover.add(stroke, view);
+    }
+    for (let i = 0; i < found.length; i += 1) {
+      if (masks[i] !== undefined) paintCommitted(found[i], options, masks[i] === ALL ? undefined : masks[i]);
+    }
+    for (const layer of [layers.under, layers.ink]) layer.context.restore();
   }
 
   function paintBackground() {
@@ -216,52 +342,82 @@ export function createSketch(container, board, { onReady, onProgress = () => {},
     // line on a narrow screen when the people count appears.
     new ResizeObserver(() => p.windowResized()).observe(container);
 
-    p.draw = () => {
-      if (viewMovedAt !== null && performance.now() - viewMovedAt >= SETTLE_MS) repaintAll = true;
-      const started = repaintAll;
-      const wasRepainting = queue.repainting;
-      if (repaintAll) {
-        repaintAll = false;
-        liveChanged = true;
-        viewMovedAt = null;
-        paintedView = viewport.view;
-        stretchLayers();
-        paintBackground();
-        // Strokes that later ones cover completely are left out (painting.js Cover).
-        queue.restart(board.strokes.values(), new Cover(p.width, p.height));
-      }
-      // One transform and one set of options for the whole frame: a big board paints thousands
-      // of items in one. The layers are painted at their own view, however the view moves.
-      const options = paintOptions(true, paintedView);
-      for (const layer of [layers.under, layers.ink]) {
-        layer.context.save();
-        toBoard(layer.context, layer.ratio, paintedView);
-      }
-      const repainting = queue.paintFrame((stroke, from, mask) => paintCommitted(stroke, options, mask), paintedView);
-      for (const layer of [layers.under, layers.ink]) layer.context.restore();
-      if (liveChanged) {
-        liveChanged = false;
-        paintLive(p);
-      }
-      if (started || repainting || wasRepainting) onProgress(queue.progress);
-    };
+    p.draw = () => drawFrame(p);
   };
 
-  startNow(new p5(sketch, container));
+  // One frame: a whole repaint's next slice, the regions marked since the last, the top canvas.
+  function drawFrame(p) {
+    const settling = viewMovedAt !== null && performance.now() - viewMovedAt >= SETTLE_MS;
+    if (settling) repaintAll = true;
+    const started = repaintAll;
+    const wasRepainting = queue.repainting;
+    if (repaintAll) {
+      repaintAll = false;
+      liveChanged = true;
+      viewMovedAt = null;
+      paintedView = viewport.view;
+      stretchLayers();
+      paintBackground();
+      // Strokes that later ones cover completely are left out (painting.js Cover).
+      const slice = settling ? { sliceMs: SETTLE_SLICE_MS } : {};
+      queue.restart(board.strokes.values(), new Cover(p.width, p.height), slice);
+      indexBoard();
+      dirty = null;
+    }
+    // One transform and one set of options for the whole frame: a big board paints thousands
+    // of items in one. The layers are painted at their own view, however the view moves.
+    const options = paintOptions(true, paintedView);
+    for (const layer of [layers.under, layers.ink]) {
+      layer.context.save();
+      toBoard(layer.context, layer.ratio, paintedView);
+    }
+    const repainting = queue.paintFrame((stroke, from, mask) => paintCommitted(stroke, options, mask), paintedView);
+    for (const layer of [layers.under, layers.ink]) layer.context.restore();
+    // After the new items went on top: the region paints those in it again in their order,
+    // so none is painted twice over itself.
+    if (dirty) {
+      paintRegion(dirty);
+      dirty = null;
+    }
+    if (liveChanged) {
+      liveChanged = false;
+      paintLive(p);
+    }
+    if (started || repainting || wasRepainting) onProgress(queue.progress);
+  }
+
+  const p5instance = new p5(sketch, container);
+  startNow(p5instance);
 
   return {
     /** Paint what applyMessage reported: an item that changed, or everything. */
     paintChange(change) {
-      if (change?.repaint) repaintAll = true;
+      if (change?.repaint && change.strokes) this.repaint(change.strokes);
+      else if (change?.repaint) repaintAll = true;
       else if (change?.stroke) {
         liveChanged = true;
         // A committed item goes into its layer, whole, once; one still drawn lives on top.
-        if (change.stroke.committed) queue.change({ stroke: change.stroke, from: 0 });
+        if (change.stroke.committed) {
+          queue.change({ stroke: change.stroke, from: 0 });
+          if (index.boundsOf(change.stroke)) markItems([change.stroke]);
+          index.put(change.stroke, boundsOf(change.stroke), { onTop: true });
+        }
       }
     },
-    /** Paint everything again (items hidden, or the theme changed). */
-    repaint() {
+    /**
+     * Paint again where `strokes` (items hidden, shown, moved or lifted) were and are; without
+     * them, everything (the theme changed, a new board).
+     */
+    repaint(strokes) {
+      // A whole repaint under way has not reached every item yet: it starts over instead.
+      if (strokes && !queue.repainting) markItems(strokes);
+      else repaintAll = true;
+    },
+    /** Paint both layers again, whole and at once (a debugging hook, and the browser tests' reference). */
+    repaintNow() {
       repaintAll = true;
+      drawFrame(p5instance);
+      while (queue.repainting) drawFrame(p5instance);
     },
     /** What is being drawn or moved changed: paint the top canvas again. */
     repaintLive() {

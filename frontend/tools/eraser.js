@@ -25,8 +25,8 @@ export default Object.freeze({
       if (!pairs.length) return;
       const rubbed = touched.get(event.pointerId);
       for (const [author, id] of pairs) rubbed.set(strokeKey(author, id), [author, id]);
-      setVisible(board, pairs, false);
-      repaint();
+      // Only where the items lay is painted again (sketch.js).
+      repaint(setVisible(board, pairs, false));
     }
 
     canvas.addEventListener('pointerdown', (event) => {

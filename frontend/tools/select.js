@@ -46,9 +46,9 @@ export default Object.freeze({
       const pairs = [...picked.values()];
       if (!pairs.length || (dx === 0 && dy === 0)) return;
       // Shown moved until the committed move arrives (board.js moveStrokes), or back if refused.
-      nudgeStrokes(board, pairs, [dx, dy]);
+      const nudged = nudgeStrokes(board, pairs, [dx, dy]);
       queueEdit(move(pairs, [dx, dy]));
-      tools.repaint();
+      tools.repaint(nudged);
     }
 
     canvas.addEventListener('pointerdown', (event) => {
@@ -68,9 +68,11 @@ export default Object.freeze({
       event.preventDefault();
       const [x, y] = boardPosition(canvas, getView(), event);
       if (press.moving) {
-        nudgeStrokes(board, [...picked.values()], [Math.round(x - press.from[0]), Math.round(y - press.from[1])]);
-        // Lifted off their layer once; then only the top canvas follows the pointer.
-        if (!press.lifted) tools.repaint();
+        const nudge = [Math.round(x - press.from[0]), Math.round(y - press.from[1])];
+        const nudged = nudgeStrokes(board, [...picked.values()], nudge);
+        // Lifted off their layer once (only where they lay is painted again); then only the
+        // top canvas follows the pointer.
+        if (!press.lifted) tools.repaint(nudged);
         else repaintLive();
         press.lifted = true;
       } else {
@@ -87,8 +89,7 @@ export default Object.freeze({
         const [x, y] = boardPosition(canvas, getView(), event);
         const by = event.type === 'pointerup' ? [Math.round(x - from[0]), Math.round(y - from[1])] : [0, 0];
         if (by[0] === 0 && by[1] === 0) {
-          nudgeStrokes(board, [...picked.values()], null);
-          tools.repaint();
+          tools.repaint(nudgeStrokes(board, [...picked.values()], null));
         } else {
           sendMove(...by);
         }
@@ -146,7 +147,9 @@ export default Object.freeze({
 
     return {
       cancel() {
-        if (press?.moving) nudgeStrokes(board, [...picked.values()], null);
+        // Put back on their layer where they lay, if they were lifted off it.
+        if (press?.moving && press.lifted) tools.repaint(nudgeStrokes(board, [...picked.values()], null));
+        else if (press?.moving) nudgeStrokes(board, [...picked.values()], null);
         press = null;
         repaintLive();
       },

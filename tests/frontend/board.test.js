@@ -13,7 +13,6 @@ import {
   GAP,
   MISSING,
   reassignAuthor,
-  REPAINT,
   SKIPPED,
   strokeKey,
   strokesNear,
@@ -104,7 +103,10 @@ test('hide and show events flip the visibility of the (author, id) pairs they na
   applyMessage(board, committed(1, 's1'));
   applyMessage(board, committed(2, 's1', [1, 1], 'bob'));
   const undo = { type: 'event', seq: 3, kind: 'undo', author: 'ann', hide: [['ann', 's1']] };
-  assert.equal(applyMessage(board, undo), REPAINT);
+  const change = applyMessage(board, undo);
+  assert.equal(change.repaint, true);
+  // Only the stroke undone is named, so only where it lies is painted again.
+  assert.deepEqual(change.strokes, [findStroke(board, 'ann', 's1')]);
   assert.equal(findStroke(board, 'ann', 's1').visible, false);
   assert.equal(findStroke(board, 'bob', 's1').visible, true);
   applyMessage(board, { type: 'event', seq: 4, kind: 'redo', author: 'ann', show: [['ann', 's1']] });
@@ -116,7 +118,11 @@ test("a dropped live stroke disappears, a committed one stays, another author's 
   applyMessage(board, strokeBegin('live', MARKER, [1, 1]), 'ann');
   applyMessage(board, strokeBegin('live', MARKER, [1, 1]), 'bob');
   applyMessage(board, committed(1, 'kept'));
-  assert.equal(applyMessage(board, { type: 'stroke.drop', stroke: 'live', author: 'ann' }), REPAINT);
+  const live = findStroke(board, 'ann', 'live');
+  assert.deepEqual(applyMessage(board, { type: 'stroke.drop', stroke: 'live', author: 'ann' }), {
+    repaint: true,
+    strokes: [live],
+  });
   assert.equal(applyMessage(board, { type: 'stroke.drop', stroke: 'kept', author: 'ann' }), null);
   assert.equal(applyMessage(board, { type: 'stroke.drop', stroke: 'nothing', author: 'ann' }), null);
   assert.deepEqual(keys(board), ['bob/live', 'ann/kept']);

@@ -151,3 +151,16 @@ test('a long slice makes the canvas draw what it was told as it goes', () => {
   assert.equal(queue.paintFrame(() => {}, VIEW), false);
   assert.ok(flushes.length >= 2, flushes.length);
 });
+
+test('a repaint may take a slice of its own; the next one takes the usual slice again', () => {
+  const strokes = Array.from({ length: 100 }, (_, i) => stroke(`s${i}`, [i, 0, i, 10]));
+  const usual = new PaintQueue({ sliceMs: 40, now: steppingClock(1) });
+  usual.restart(strokes);
+  const usualFrames = frames(usual).count;
+  usual.restart(strokes, null, { sliceMs: 10 });
+  const shortFrames = frames(usual).count;
+  assert.ok(shortFrames > usualFrames, `${shortFrames} frames at 10 ms, ${usualFrames} at 40 ms`);
+  usual.restart(strokes);
+  assert.equal(usual.sliceMs, 40);
+  assert.equal(frames(usual).count, usualFrames);
+});
