@@ -6,7 +6,7 @@ import time
 from dataclasses import asdict, replace
 from pathlib import Path
 
-from bench import exports, grid, hostile, join, pages, profile, repaint, replay, report, timelapse
+from bench import exports, grid, hostile, join, pages, profile, repaint, replay, report, soak, timelapse
 from bench.clients import DESIGNS, NAIVE, SKETCHSITE
 from bench.loadgen import LoadGeneratorError
 from bench.runner import RunOptions, run_design
@@ -37,6 +37,7 @@ EXTRA_RUNS = (
     pages.PAGES,
     replay.REPLAY,
     repaint.REPAINT,
+    soak.SOAK,
 )
 # A run that cannot finish is a figure too (it did not hold), not a crash of the whole benchmark.
 RUN_ERRORS = (LoadGeneratorError, ServerError, OSError, TimeoutError)
@@ -107,6 +108,12 @@ def parse_args(argv):
         default=1,
         help="run each load scenario this many times, each on freshly started servers, and list the runs",
     )
+    parser.add_argument(
+        "--minutes", type=float, default=soak.MINUTES, help="soak: how long the class goes on (default 60)"
+    )
+    parser.add_argument(
+        "--interval", type=float, default=soak.INTERVAL, help="soak: seconds between rows (default 60)"
+    )
     parser.add_argument("--results", type=Path, default=DEFAULT_RESULTS, help="folder for the JSON record")
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
     args = parser.parse_args(argv)
@@ -153,6 +160,10 @@ def main(argv=None):
             if name == pages.PAGES:
                 record["pages"] = pages.run(data_dir, log_dir)
                 print(pages.table(record["pages"]), end="\n\n", flush=True)
+                continue
+            if name == soak.SOAK:
+                record["soak"] = soak.run(data_dir, log_dir, args.minutes, args.interval)
+                print(soak.table(record["soak"]), end="\n\n", flush=True)
                 continue
             if name == replay.REPLAY:
                 record["replay"] = replay.run(data_dir, log_dir)
@@ -210,7 +221,11 @@ def main(argv=None):
     path = report.save(record, args.results)
     print(f"saved {path}")
     missed = [check for check in record["targets"] if check["verdict"] != "met"]
-    return 1 if args.check and missed else 0
+    # A soak is run to find a leak or a loss: missing its targets always fails.
+    soak_missed = [
+        check for check in (record.get("soak") or {}).get("targets", ()) if check["verdict"] != "met"
+    ]
+    return 1 if (args.check and missed) or soak_missed else 0
 
 
 def _progress(text):

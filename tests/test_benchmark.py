@@ -156,3 +156,41 @@ def test_simulated_strokes_stay_on_the_board():
         points = list(plan.points())
         assert all(0 <= x <= BOARD_WIDTH and 0 <= y <= BOARD_HEIGHT for x, y in points)
         assert all(a != b for a, b in zip(points, points[1:], strict=False))
+
+
+def test_a_short_soak_mixes_every_class_event_in_and_loses_nothing(tmp_path):
+    """`python -m bench soak` for 15 s, a row every 5 s: its report's shape, and no loss of any kind.
+
+    RSS and latency are the hour's figures, not a test's; the rows are only checked to hold them.
+    """
+    finished = subprocess.run(
+        [
+            *(sys.executable, "-m", "bench", "soak", "--minutes", "0.25", "--interval", "5"),
+            *("--results", str(tmp_path)),
+        ],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    (record_path,) = tmp_path.glob("*.json")
+    soak = json.loads(record_path.read_text())["soak"]
+    output = finished.stdout + finished.stderr
+    assert len(soak["rows"]) >= 3, output
+    for row in soak["rows"]:
+        assert row["rss_kib"] > 0
+        assert row["file_bytes"] > 0
+        assert {"p50_ms", "p99_ms", "live_points", "committed_owed", "log_rows", "log_bytes"} <= row.keys()
+    summary = soak["summary"]
+    # The run did what a class does: drew, erased, undid, came and went, reloaded, put pens down.
+    for happened in ("strokes", "erases", "joins", "leaves", "reloads", "pens_down"):
+        assert summary[happened] > 0, (happened, output)
+    assert summary["live_points"] > 0 and summary["committed_owed"] > 0
+    assert summary["live_lost"] == 0 and summary["committed_lost"] == 0, output
+    final = soak["final"]
+    assert final["stored_strokes"] == final["expected_strokes"] > 0
+    assert final["missing_from_store"] == final["unexpected_in_store"] == 0
+    assert final["clients_differing"] == []
+    verdicts = {check["target"]: check["verdict"] for check in soak["targets"]}
+    assert [target for target, verdict in verdicts.items() if "RSS" not in target and verdict != "met"] == []
+    assert finished.returncode in (0, 1), output
