@@ -164,38 +164,38 @@ class DirectWrites:
 
 
 class _Coalesced:
-    """The frames written to each socket during one turn of the event loop, sent together.
+    """A socket's first frame of a turn of the event loop goes out at once; the rest of that
+    turn's frames for it wait and go out together at the end of the turn.
 
     A relay flush writes a frame to every socket of a board, and a turn may deliver several
-    flushes (batches from other processes, a volatile batch beside the durable one). Each
-    socket's frames of a turn go out in one send at the end of the turn, so a socket costs
-    one system call a turn however many frames it got.
+    flushes (batches from other processes, a volatile batch beside the durable one). A lecture's
+    fan-out is one frame per socket, and holding that one to the end of the turn would make
+    the first sockets wait for the last; a turn of several frames costs a socket two system
+    calls however many frames it got.
     """
 
-    waiting = {}  # writer -> its frames, in order
+    waiting = {}  # writer -> the frames after its first of this turn, in order
     scheduled = False
 
     @classmethod
     def add(cls, writer, frame):
         frames = cls.waiting.get(writer)
-        if frames is None:
-            cls.waiting[writer] = [frame]
-            if not cls.scheduled:
-                cls.scheduled = True
-                asyncio.get_running_loop().call_soon(cls.flush)
-        else:
+        if frames is not None:
             frames.append(frame)
+            return
+        cls.waiting[writer] = []
+        if not cls.scheduled:
+            cls.scheduled = True
+            asyncio.get_running_loop().call_soon(cls.flush)
+        cls._send(writer, frame)
 
     @classmethod
     def flush(cls):
         waiting, cls.waiting = cls.waiting, {}
         cls.scheduled = False
         for writer, frames in waiting.items():
-            try:
-                writer.send(frames[0] if len(frames) == 1 else b"".join(frames))
-            except Exception:
-                # One socket's failure must not cost the others their frames.
-                logger.exception("could not write to one websocket")
+            if frames:
+                cls._send(writer, frames[0] if len(frames) == 1 else b"".join(frames))
 
     @classmethod
     def flush_one(cls, writer):
@@ -203,6 +203,14 @@ class _Coalesced:
         frames = cls.waiting.pop(writer, None)
         if frames:
             writer.send(b"".join(frames))
+
+    @staticmethod
+    def _send(writer, data):
+        try:
+            writer.send(data)
+        except Exception:
+            # One socket's failure must not cost the others their frames.
+            logger.exception("could not write to one websocket")
 
 
 class _DirectWriter:
