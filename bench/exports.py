@@ -42,15 +42,21 @@ CURVE_JOINTS = 'joint="curve" (not used)'
 
 def run(data_dir):
     """The export figures, measured in a child process against `data_dir` (a migrated bench DataDir)."""
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "sketchsite.settings",
-        **data_dir.environment(),
+    # The board is fuller than a lesson's limits let one grow: as full as the stroke limit allows.
+    limits = {
         "SKETCHSITE_MAX_STROKES_PER_BOARD": str(STROKES),
+        "SKETCHSITE_MAX_POINTS_PER_BOARD": str(STROKES * POINTS_PER_STROKE[1]),
     }
+    return _measured_in_child(data_dir, limits)
+
+
+def _measured_in_child(data_dir, settings, *arguments):
+    """`python -m bench.exports *arguments` against `data_dir` with `settings`: its JSON figures."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "sketchsite.settings", **data_dir.environment()}
+    env.update(settings)
     env.pop("DATABASE_URL", None)
     completed = subprocess.run(
-        [sys.executable, "-m", "bench.exports"],
+        [sys.executable, "-m", "bench.exports", *arguments],
         cwd=PROJECT_ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -261,18 +267,7 @@ def hostile_stroke(rng, index, width, height, max_path):
 
 def run_ink(data_dir):
     """The ink boards' export figures, measured in a child process against `data_dir`."""
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "sketchsite.settings", **data_dir.environment()}
-    env.pop("DATABASE_URL", None)
-    completed = subprocess.run(
-        [sys.executable, "-m", "bench.exports", EXPORT_INK],
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        text=True,
-        check=True,
-        timeout=RUN_TIMEOUT,
-    )
-    return json.loads(completed.stdout)
+    return _measured_in_child(data_dir, {}, EXPORT_INK)
 
 
 def ink_table(result):
