@@ -37,13 +37,8 @@ FALL_AFTER_SECONDS = 2.0
 # how idle for them to grow back.
 MACHINE_BUSY_HIGH = 0.92
 MACHINE_BUSY_LOW = 0.80
-# How late the event loop's timers may run (the median of a look's probes) on a saturated
-# machine before the process counts as behind. A fresh server's timers run well under a
-# millisecond late; an overloaded one's by tens.
-LOOP_LAG_HIGH_SECONDS = 0.004
-# Looks in a row (half a second each: draw/relay.LOAD_SAMPLE_SECONDS) of a saturated machine
-# before the share shrinks, and of an idle one before it grows: a transient never moves it.
-OVERLOAD_LOOKS = 3
+# Looks in a row (half a second each: draw/relay.LOAD_SAMPLE_SECONDS) of an idle machine
+# before the share grows back a step.
 CALM_LOOKS = 4
 # A class's drawers up to this many are never paced, nor ticked longer than the whole budget
 # ticks them: at the full budget they send at once with room to spare, and a pace costs each
@@ -120,41 +115,35 @@ class Pacing:
 
 
 class BudgetShare:
-    """The share of the fan-out budget a process can afford now, from how busy the machine is
-    and how late its own event loop runs.
+    """The share of the fan-out budget a process can afford now, from how busy the machine is.
 
     The budget is what a process may spend with a core of its own. One that shares the
     machine's cores (with other server processes, Redis, a proxy) starves before it spends that
-    much, and then the delays are what buy the capacity back. But a machine busy for a moment
-    (a join storm, another program's burst) is no overload, and pacing a board for it costs
-    every drawer up to max_send_ms of each stroke. So the share shrinks once the machine has
-    been saturated for OVERLOAD_LOOKS looks in a row, or at the first saturated look where the
-    process's own loop runs late (the median lateness of a short timer, so that one lecture
-    fan-out holding the loop for milliseconds by design does not count): then the process
-    itself is behind. It grows back, step by step, once the machine has been idle for CALM_LOOKS
-    looks in a row, so that the share that cured an overload does not bring it straight back.
+    much, and then the delays are what buy the capacity back. The share only ever paces boards
+    of more than UNPACED_DRAWERS drawers (a class of up to thirty keeps the whole budget's
+    delays whatever the share), and on those a saturation that waits to be confirmed is paid
+    for later: every second the machine stays over its means builds a backlog that takes
+    seconds more to drain (docs/performance.md, "classroom-60 behind nginx"). So the share
+    shrinks at every look that finds the machine saturated, and grows back, step by step, only
+    once the machine has been idle for CALM_LOOKS looks in a row, so that the share that cured
+    an overload does not bring it straight back.
     """
 
     def __init__(self):
         self.share = 1.0
-        self.saturated_looks = 0
         self.idle_looks = 0
 
-    def update(self, machine_busy, loop_lag_seconds):
-        """How busy the machine was since the last look (0..1, all cores) and how late the loop
-        ran meanwhile (seconds); the share afterwards."""
+    def update(self, machine_busy):
+        """How busy the machine was since the last look (0..1, all cores); the share afterwards."""
         if machine_busy > MACHINE_BUSY_HIGH:
             self.idle_looks = 0
-            self.saturated_looks += 1
-            if self.saturated_looks >= OVERLOAD_LOOKS or loop_lag_seconds > LOOP_LAG_HIGH_SECONDS:
-                self.share = max(MIN_SHARE, self.share * SHRINK_FACTOR)
+            self.share = max(MIN_SHARE, self.share * SHRINK_FACTOR)
         elif machine_busy < MACHINE_BUSY_LOW:
-            self.saturated_looks = 0
             self.idle_looks += 1
             if self.idle_looks >= CALM_LOOKS:
                 self.share = min(1.0, self.share + GROW_STEP)
         else:
-            self.saturated_looks = self.idle_looks = 0
+            self.idle_looks = 0
         return self.share
 
 

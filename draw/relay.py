@@ -30,7 +30,6 @@ import asyncio
 import itertools
 import json
 import logging
-import statistics
 import time
 from dataclasses import replace
 from typing import Protocol
@@ -63,7 +62,6 @@ GROUP_RENEW_SECONDS = 3600
 PACE_EVALUATE_SECONDS = 0.5
 # How often the process looks how busy the machine is (draw/pacing.BudgetShare).
 LOAD_SAMPLE_SECONDS = 0.5
-LAG_PROBE_SECONDS = 0.05
 DRAWING_WINDOW_SECONDS = 2.0
 _DRAWING = frozenset((protocol.STROKE_BEGIN, protocol.STROKE_POINTS, protocol.STROKE_END))
 # After the channel layer fails (Redis restarting), rejoin after this, doubling up to the max.
@@ -688,17 +686,9 @@ class RelayHub:
         """Look how busy the machine is, for the boards' budget share (draw/pacing.BudgetShare)."""
         # Since the last call: the first says nothing.
         psutil.cpu_percent()
-        loop = asyncio.get_running_loop()
         while True:
-            # How late a short timer fires, a few times a look: the loop's own lag. A look lasts
-            # LOAD_SAMPLE_SECONDS however late the timers are, so that an overload is seen in time.
-            lateness = []
-            look_ends = loop.time() + LOAD_SAMPLE_SECONDS
-            while not lateness or loop.time() < look_ends:
-                due = loop.time() + LAG_PROBE_SECONDS
-                await asyncio.sleep(LAG_PROBE_SECONDS)
-                lateness.append(loop.time() - due)
-            self.budget_share.update(psutil.cpu_percent() / 100, statistics.median(lateness))
+            await asyncio.sleep(LOAD_SAMPLE_SECONDS)
+            self.budget_share.update(psutil.cpu_percent() / 100)
 
     async def _stop_when_started(self, relay):
         try:
