@@ -482,13 +482,31 @@ def _png_highlighter(png, stroke, colour):
     png.image.paste(colour, (left, top, right, bottom), mask)
 
 
-def _png_ink(png, stroke, colour):
-    scale = png.scale
+def prepare_ink(strokes, scale=1.0):
+    """Work out what the PNG at `scale` and the SVG draw of each ink stroke and keep it with its
+    shape (draw/freehand.py ink_shape), as an export would; how many strokes were ink."""
+    count = 0
+    for stroke in strokes:
+        if stroke.item.get("kind") != "ink":
+            continue
+        count += 1
+        shape = _prepared_ink(stroke, scale)
+        if shape is not None:
+            shape.svg_path()
+    return count
+
+
+def _prepared_ink(stroke, scale):
     shape = ink_shape(stroke.points, stroke.item["width"], min_width=1 / scale)
     # Its pixels' coordinates are kept with the shape (for one scale, at its origin): a board
     # exported again draws its old strokes with Pillow's calls alone.
-    if shape.drawing is None or shape.drawing[0] != scale:
+    if shape is not None and (shape.drawing is None or shape.drawing[0] != scale):
         shape.drawing = (scale, _ink_drawing(shape, scale))
+    return shape
+
+
+def _png_ink(png, stroke, colour):
+    shape = _prepared_ink(stroke, png.scale)
     polygon, lines, bands, discs = shape.drawing[1]
     # Straight to Pillow's core drawing object: its ImageDraw wrapper looks the colour up again
     # for every call, which costs more than a small disc does.

@@ -4,7 +4,9 @@ A render of a big board takes seconds of CPU, so a process runs only a few at a 
 refuses the rest instead of queueing them; each slot draws in a worker process of its own
 (draw/exportworker.py), which is ended when a render takes longer than the export timeout, so
 one board can never hold a slot from the others. An export already rendered for a board's
-current seq is served again without drawing anything.
+current seq is served again without drawing anything. Between exports the workers work out
+the ink of the boards this process holds (draw/exportwarming.py), so that a first export finds
+most of its shapes ready.
 """
 
 import logging
@@ -19,6 +21,10 @@ from draw import export, exportworker, metrics, store
 from draw.exportworker import RenderTimedOut, RenderWorker
 
 logger = logging.getLogger(__name__)
+
+# How long an export waits for a render slot that warming holds (one chunk of shapes, a fraction
+# of a second) before it is refused as when exports hold them all.
+WARM_WAIT_S = 5
 
 
 class RendersBusy(Exception):
@@ -116,12 +122,18 @@ class Exporter:
     Thread-safe: under ASGI, Django runs the views of concurrent requests in threads of their own.
     """
 
-    def __init__(self, max_renders, cache_entries, cache_bytes, timeout_s=None):
+    def __init__(self, max_renders, cache_entries, cache_bytes, timeout_s=None, warm_chunk_points=10000):
         self.max_renders = max_renders
         self.render_slots = threading.BoundedSemaphore(max_renders)
         # One worker process a slot, or every render in this process when there is no timeout.
         self.timeout_s = timeout_s
-        self._workers = [RenderWorker(timeout_s) for _ in range(max_renders)] if timeout_s else []
+        self._all_workers = [RenderWorker(timeout_s) for _ in range(max_renders)] if timeout_s else []
+        # The idle ones; the last is the next taken, so the one warmed last draws the next export.
+        self._workers = list(self._all_workers)
+        self.warm_chunk_points = warm_chunk_points
+        self.warmer = None
+        # Render slots held by warming now.
+        self._warming = 0
         # The versions that took too long, refused at once when asked for again: drawing them
         # again would only hold a slot as long once more.
         self._too_long = OrderedDict()
@@ -143,14 +155,55 @@ class Exporter:
             config["EXPORT_CACHE_ENTRIES"],
             config["EXPORT_CACHE_BYTES"],
             config["EXPORT_TIMEOUT_S"] or None,
+            config["EXPORT_WARM_CHUNK_POINTS"],
         )
 
+    def start_warming(self, store, interval_s):
+        """Warm the workers with the ink of the boards `store` holds every `interval_s`
+        (draw/exportwarming.py), where there are workers and an interval."""
+        from draw.exportwarming import ExportWarmer
+
+        if not self._all_workers or interval_s <= 0 or self.warmer is not None:
+            return
+        self.warmer = ExportWarmer(self, store, interval_s, self.warm_chunk_points)
+        self.warmer.start()
+
     def close(self):
-        """End the export workers (the process is stopping)."""
-        with self._lock:
-            workers = list(self._workers)
-        for worker in workers:
+        """Stop warming and end the export workers (the process is stopping)."""
+        if self.warmer is not None:
+            self.warmer.stop()
+        for worker in self._all_workers:
             worker.end()
+
+    def next_worker_pid(self):
+        """The process id of the worker the next render takes (None: none idle, or not started)."""
+        with self._lock:
+            return self._workers[-1].pid if self._workers else None
+
+    def worker_pids(self):
+        """The process ids of the running workers."""
+        return {worker.pid for worker in self._all_workers} - {None}
+
+    def warm(self, function, *args):
+        """`function(*args)` in an idle worker, for what it keeps, not what it returns: the pid of
+        the worker it ran in, or None when it failed there (the worker ended); RendersBusy when
+        no slot is free."""
+        if not self._all_workers or not self.render_slots.acquire(blocking=False):
+            raise RendersBusy("no render slot is free to warm")
+        with self._lock:
+            worker = self._workers.pop()
+            self._warming += 1
+        try:
+            worker.run(function, *args)
+            return worker.pid
+        except (RenderTimedOut, RuntimeError) as error:
+            logger.warning("warming an export worker failed: %s", error)
+            return None
+        finally:
+            with self._lock:
+                self._workers.append(worker)
+                self._warming -= 1
+            self.render_slots.release()
 
     def export(self, board, format, scale=1.0):
         """The board's export, from the cache or drawn now; RendersBusy when no render slot is free,
@@ -184,7 +237,9 @@ class Exporter:
                 return body
             if key in self._too_long:
                 raise RenderTooLong("this version of the board took too long to draw", self.timeout_s)
-        if not self.render_slots.acquire(blocking=False):
+        if not self.render_slots.acquire(blocking=False) and not (
+            self._warming and self.render_slots.acquire(timeout=WARM_WAIT_S)
+        ):
             with self._lock:
                 self.refused += 1
             metrics.EXPORT_REFUSED.inc()

@@ -108,7 +108,11 @@ def _serve(requests, replies):
     import django
 
     django.setup()
-    from draw import export, timelapse  # noqa: F401
+    from django.conf import settings
+
+    from draw import export, freehand, timelapse  # noqa: F401
+
+    freehand.keep_shapes(settings.SKETCHSITE["EXPORT_SHAPE_CACHE_BYTES"])
 
     replies.send("ready")
     while True:
@@ -148,6 +152,14 @@ def draw_image(format, width, height, strokes, scale, font_paths, background, pi
         )
         return body, left_out
     raise ValueError(f"unknown export format {format!r}")
+
+
+def warm_shapes(strokes, scale=1.0):
+    """Work out and keep what an export at `scale` draws of each ink stroke (draw/exportwarming.py):
+    its outline, its SVG path and its pixels. How many were ink."""
+    from draw import export
+
+    return export.prepare_ink(strokes, scale)
 
 
 def draw_timelapse(board, events, who, page, limits, font_paths, picture):

@@ -370,6 +370,11 @@ class _ShapeCache:
 _shapes = _ShapeCache(SHAPE_CACHE_BYTES)
 
 
+def keep_shapes(max_bytes):
+    """Keep at most `max_bytes` of shapes from now on (SKETCHSITE_EXPORT_SHAPE_CACHE_BYTES)."""
+    _shapes.max_bytes = max_bytes
+
+
 def ink_shape(points, width, min_width=0, complete=True):
     """The InkShape of an ink stroke (flat [x, y, pressure, ...]), kept for the next export."""
     size = max(width, min_width)

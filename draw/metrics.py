@@ -42,6 +42,10 @@ EXPORT_REFUSED = Counter(
     "sketchsite_export_refused", "Exports refused because enough renders were already running."
 )
 CACHED_BOARDS = Gauge("sketchsite_cached_boards", "Board histories held in this process's memory.")
+EXPORT_STROKES_WARMED = Counter(
+    "sketchsite_export_strokes_warmed",
+    "Ink strokes whose shapes an export worker worked out before an export asked (draw/exportwarming.py).",
+)
 EXPORT_CACHE_ENTRIES = Gauge("sketchsite_export_cache_entries", "Finished exports kept for reuse.")
 UNREADABLE_ROWS = Counter(
     "sketchsite_unreadable_rows",

@@ -324,6 +324,11 @@ class BoardStore:
     def cached_boards(self):
         return len(self._cache)
 
+    def cached_seqs(self):
+        """{name: (generation, seq)} of the boards this process holds, as far as it has read them."""
+        with self._lock:
+            return {name: (cached.board_id, cached.history.seq) for name, cached in self._cache.items()}
+
     # --- committing --------------------------------------------------------------
 
     def commit(self, name, kind, participant, client_id, request):

@@ -59,6 +59,9 @@ def build_application(store=None, limits=None, channel_layer=None, guesses=None)
 
 
 application = build_application()
+# A process that serves boards has its export workers work out their ink between exports.
+_draw_app = apps.get_app_config("draw")
+_draw_app.exporter.start_warming(_draw_app.store, settings.SKETCHSITE["EXPORT_WARM_INTERVAL_S"])
 
 # Last, so that everything imported to serve a request is built and counted as startup.
 from sketchsite.garbage_collection import freeze_startup_objects  # noqa: E402

@@ -2,6 +2,11 @@ import json
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+
+# The test process itself serves no class: its exports are drawn when asked (the servers the
+# tests start warm their workers as any server does; test_export_warming.py warms its own).
+settings.SKETCHSITE["EXPORT_WARM_INTERVAL_S"] = 0
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

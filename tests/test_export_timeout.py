@@ -79,7 +79,13 @@ def wait_until_drawing(pids, baseline, timeout=10):
 
 @pytest.fixture
 def server(server_env, tmp_path):
-    env = {**server_env, "SKETCHSITE_EXPORT_TIMEOUT_S": "2", "SKETCHSITE_EXPORT_MAX_RENDERS": "2"}
+    # No warming (test_export_warming.py): here only the exports asked for may use the workers.
+    env = {
+        **server_env,
+        "SKETCHSITE_EXPORT_TIMEOUT_S": "2",
+        "SKETCHSITE_EXPORT_MAX_RENDERS": "2",
+        "SKETCHSITE_EXPORT_WARM_INTERVAL_S": "0",
+    }
     migrate(env)
     subprocess.run(
         [sys.executable, "-c", COMMIT_BOARDS, "slow", "small", str(SLOW_STROKES)],
