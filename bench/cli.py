@@ -6,7 +6,20 @@ import time
 from dataclasses import asdict, replace
 from pathlib import Path
 
-from bench import exports, grid, hostile, join, pages, profile, repaint, replay, report, soak, timelapse
+from bench import (
+    exports,
+    exportserved,
+    grid,
+    hostile,
+    join,
+    pages,
+    profile,
+    repaint,
+    replay,
+    report,
+    soak,
+    timelapse,
+)
 from bench.clients import DESIGNS, NAIVE, SKETCHSITE
 from bench.loadgen import LoadGeneratorError
 from bench.runner import RunOptions, run_design
@@ -30,6 +43,7 @@ EXTRA_RUNS = (
     MAX_DRAWERS,
     exports.EXPORT,
     exports.EXPORT_INK,
+    exportserved.EXPORT_SERVED,
     timelapse.TIMELAPSE,
     hostile.HOSTILE,
     join.JOIN,
@@ -184,6 +198,10 @@ def main(argv=None):
             if name == exports.EXPORT_INK:
                 record["export_ink"] = exports.run_ink(data_dir)
                 print(exports.ink_table(record["export_ink"]), end="\n\n", flush=True)
+                continue
+            if name == exportserved.EXPORT_SERVED:
+                record["export_served"] = exportserved.run(data_dir, log_dir)
+                print(exportserved.table(record["export_served"]), end="\n\n", flush=True)
                 continue
             if name == hostile.HOSTILE:
                 record["hostile"] = hostile.run_benchmark(data_dir, log_dir)

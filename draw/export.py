@@ -380,6 +380,11 @@ def to_png(
     """
     image = paper_image(width, height, scale, background, picture)
     draw_items(image, strokes, scale, font_path, fallback_font_path, left_out)
+    return png_bytes(image)
+
+
+def png_bytes(image):
+    """The PNG file of a painted board image (paper_image() with draw_items() on it)."""
     output = io.BytesIO()
     image.save(output, format="PNG")
     return output.getvalue()

@@ -18,6 +18,7 @@ from django.apps import apps
 from django.conf import settings
 
 from draw import export, exportworker, metrics, store
+from draw.exportmirror import BoardStrokes
 from draw.exportworker import RenderTimedOut, RenderWorker
 
 logger = logging.getLogger(__name__)
@@ -41,7 +42,14 @@ class RenderTooLong(Exception):
 
 
 def _in_this_process(function, *args):
-    return function(*args)
+    return function(*(arg.strokes if isinstance(arg, BoardStrokes) else arg for arg in args))
+
+
+def board_key(board):
+    """What a worker keeps a board's strokes and painted images by (draw/exportmirror.py,
+    draw/exportraster.py): `board` is one page of a store.BoardState as one audience sees it."""
+    paper = board.classroom
+    return (board.name, board.generation, board.view, paper.page, paper.background, paper.picture)
 
 
 def render(board, format, scale, run=_in_this_process):
@@ -49,16 +57,18 @@ def render(board, format, scale, run=_in_this_process):
     `run(function, *args)` (a RenderWorker's run draws it in the worker's process)."""
     if format not in ("svg", "png"):
         raise ValueError(f"unknown export format {format!r}")
+    key = board_key(board)
     body, left_out = run(
         exportworker.draw_image,
         format,
         board.width,
         board.height,
-        board.strokes,
+        BoardStrokes(key, board.strokes),
         scale,
-        (text_font_path(), fallback_font_path()),
+        font_paths(),
         board.classroom.background,
-        _picture_of(board),
+        picture_of(board),
+        key,
     )
     _report_left_out(board, format, left_out)
     return body
@@ -76,8 +86,8 @@ def render_timelapse(board, who, page, limits, run=_in_this_process):
         who,
         page,
         limits,
-        (text_font_path(), fallback_font_path()),
-        _picture_of(board.on_page(page)),
+        font_paths(),
+        picture_of(board.on_page(page)),
     )
     _report_left_out(board, "webp", left_out)
     return body
@@ -93,7 +103,12 @@ def _report_left_out(board, format, left_out):
         )
 
 
-def _picture_of(board):
+def font_paths():
+    """(the text font's file, the fallback font's file) the renderers draw text with."""
+    return (text_font_path(), fallback_font_path())
+
+
+def picture_of(board):
     """The picture under the board's ink, read from the store, or None."""
     digest = board.classroom.picture
     if digest is None:
@@ -122,12 +137,22 @@ class Exporter:
     Thread-safe: under ASGI, Django runs the views of concurrent requests in threads of their own.
     """
 
-    def __init__(self, max_renders, cache_entries, cache_bytes, timeout_s=None, warm_chunk_points=10000):
+    def __init__(
+        self,
+        max_renders,
+        cache_entries,
+        cache_bytes,
+        timeout_s=None,
+        warm_chunk_points=10000,
+        worker_boards=exportworker.WORKER_BOARDS,
+    ):
         self.max_renders = max_renders
         self.render_slots = threading.BoundedSemaphore(max_renders)
         # One worker process a slot, or every render in this process when there is no timeout.
         self.timeout_s = timeout_s
-        self._all_workers = [RenderWorker(timeout_s) for _ in range(max_renders)] if timeout_s else []
+        self._all_workers = (
+            [RenderWorker(timeout_s, worker_boards) for _ in range(max_renders)] if timeout_s else []
+        )
         # The idle ones; the last is the next taken, so the one warmed last draws the next export.
         self._workers = list(self._all_workers)
         self.warm_chunk_points = warm_chunk_points
@@ -156,6 +181,7 @@ class Exporter:
             config["EXPORT_CACHE_BYTES"],
             config["EXPORT_TIMEOUT_S"] or None,
             config["EXPORT_WARM_CHUNK_POINTS"],
+            config["EXPORT_WORKER_BOARDS"],
         )
 
     def start_warming(self, store, interval_s):
@@ -185,17 +211,17 @@ class Exporter:
         return {worker.pid for worker in self._all_workers} - {None}
 
     def warm(self, function, *args):
-        """`function(*args)` in an idle worker, for what it keeps, not what it returns: the pid of
-        the worker it ran in, or None when it failed there (the worker ended); RendersBusy when
-        no slot is free."""
+        """`function(*args)` in an idle worker, mostly for what it keeps: (the pid of the worker it
+        ran in, its value), or None when it failed there (the worker ended); RendersBusy when no
+        slot is free."""
         if not self._all_workers or not self.render_slots.acquire(blocking=False):
             raise RendersBusy("no render slot is free to warm")
         with self._lock:
             worker = self._workers.pop()
             self._warming += 1
         try:
-            worker.run(function, *args)
-            return worker.pid
+            value = worker.run(function, *args)
+            return worker.pid, value
         except (RenderTimedOut, RuntimeError) as error:
             logger.warning("warming an export worker failed: %s", error)
             return None

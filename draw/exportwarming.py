@@ -1,17 +1,21 @@
-"""Ink shapes worked out ahead of the export that needs them.
+"""A board's PNG painted, and its ink's shapes worked out, ahead of the export that needs them.
 
 Most of a big board's first export is its ink: each stroke's outline (draw/freehand.py), its
 SVG path and its pixels, about half a millisecond a stroke, five seconds for a lesson of
-10,000 strokes. The export workers keep what they work out (draw/exportworker.py), so a board
-exported again costs only the drawing. This warms them beforehand: every `interval_s` it looks
-which boards this process holds have new strokes since it last looked, and has an idle export
-worker work out the new ink strokes' shapes, `chunk_points` points a call, so the first export of a
-board the class has been drawing on finds them ready. A chunk holds a render slot for a
-fraction of a second; an export that finds the slots held by chunks waits for one
-(draw/exporter.Exporter) instead of being refused.
+10,000 strokes, then Pillow's filling, most of a second more. The export workers keep what they
+work out (draw/exportworker.py): the board's strokes, the shapes and the painted image, so an
+export finding them ready costs what changed since and the PNG's encoding. This readies them
+beforehand: every `interval_s` it looks which boards this process holds have changed since it
+last looked, and has an idle export worker paint the page on show further, `chunk_points`
+points a call, until it is painted whole. A call holds a render slot for a fraction of a
+second; an export that finds the slots held by warming waits for one (draw/exporter.Exporter)
+instead of being refused. The first call sends the board's strokes, the next ones only what
+changed (draw/exportmirror.py).
 
-Each worker keeps its own shapes and loses them when it is ended, so what was warmed is
-remembered per worker process; a board whose strokes were all warmed costs one look a round.
+Each worker keeps its own and loses it when it is ended, so what was warmed is remembered per
+worker process; a board warmed at its seq costs one look a round. A board whose warming ended
+its worker (a render past its time) is not warmed again while it is the same board: its export
+meets the same cost and is answered 503 (draw/exporter.py).
 """
 
 import logging
@@ -20,25 +24,25 @@ import threading
 from django.db import close_old_connections
 
 from draw import exportworker, metrics
-from draw.exporter import RendersBusy
+from draw.exporter import RendersBusy, board_key, font_paths, picture_of
+from draw.exportmirror import BoardStrokes
 from draw.outages import OutageLog
 
 logger = logging.getLogger(__name__)
 
 
 class ExportWarmer:
-    """A daemon thread warming the export workers with the ink of the boards `store` holds."""
+    """A daemon thread painting the boards `store` holds in the export workers."""
 
     def __init__(self, exporter, store, interval_s, chunk_points):
         self.exporter = exporter
         self.store = store
         self.interval_s = interval_s
         self.chunk_points = chunk_points
-        # (worker pid, board) -> the (generation, seq) warmed (seq None: part of it), and the
-        # ink strokes warmed.
+        # (worker pid, board) -> the (generation, seq) painted whole in that worker.
         self._warmed = {}
         self.strokes_warmed = 0
-        # Per board, the ink strokes a worker died of or ran out of time on: never sent again.
+        # Per board, the generation whose warming a worker died of or ran out of time on.
         self._refused = {}
         # Logged once per outage (the database away), not every round.
         self._outage = OutageLog(logger, "warming the export workers")
@@ -73,8 +77,8 @@ class ExportWarmer:
                 close_old_connections()
 
     def warm_once(self):
-        """One round: the new ink of every board held here, sent to idle workers; how many
-        strokes were warmed."""
+        """One round: every board held here that changed painted further in idle workers; how many
+        ink strokes were worked out."""
         warmed = 0
         for name, at in self.store.cached_seqs().items():
             if self._stop.is_set():
@@ -84,47 +88,46 @@ class ExportWarmer:
         return warmed
 
     def _warm_board(self, name, at):
-        """Warm the next worker with the board's ink it lacks; how many strokes it was sent."""
+        """Paint the board in the next worker until it is painted whole there (or no slot is
+        free); how many ink strokes were worked out on the way."""
         # None: no worker idle (the round skips the board) or the next one not started yet.
         pid = self.exporter.next_worker_pid()
-        done_at, done = self._warmed.get((pid, name), (None, frozenset()))
-        if done_at == at:
+        if self._warmed.get((pid, name)) == at or self._refused.get(name) == at[0]:
             return 0
-        if done_at is not None and done_at[0] != at[0]:
-            # The board was deleted and drawn again: the same stroke ids, other strokes.
-            done = frozenset()
         board = self.store.read(name)
         if not board.exists:
             return 0
-        ink = [stroke for stroke in board.strokes if stroke.item.get("kind") == "ink"]
-        refused = self._refused.get(name, frozenset())
-        new = [stroke for stroke in ink if (stroke.author, stroke.stroke) not in done | refused]
+        # The page on show, as its host sees it: what a Download of the board draws.
+        shown = board.on_page()
+        key = board_key(shown)
+        arguments = (
+            key,
+            shown.width,
+            shown.height,
+            BoardStrokes(key, shown.strokes),
+            font_paths(),
+            shown.classroom.background,
+            picture_of(shown),
+            self.chunk_points,
+        )
         warmed = 0
-        for part in _chunks(new, self.chunk_points):
-            if self._stop.is_set():
-                return warmed
+        while not self._stop.is_set():
             try:
-                ran_on = self.exporter.warm(exportworker.warm_shapes, part)
+                ran = self.exporter.warm(exportworker.warm_board, *arguments)
             except RendersBusy:
                 # No slot free now: the next round goes on from here.
                 return warmed
-            if ran_on is None:
-                # Its worker died of it or ran out of time: not sent again. Their export meets
-                # the same and is answered 503 (draw/exporter.py); the next round starts anew.
-                self._refused[name] = refused | _keys(part)
+            if ran is None:
+                # Its worker died of it or ran out of time: this board is not warmed again.
+                self._refused[name] = board.generation
                 return warmed
-            if pid is not None and ran_on != pid:
-                # Another worker than the one warmed so far: the next round starts on it.
+            ran_on, (_, ink, complete) = ran
+            warmed += ink
+            self.strokes_warmed += ink
+            metrics.EXPORT_STROKES_WARMED.inc(ink)
+            if complete:
+                self._warmed[(ran_on, name)] = (board.generation, board.seq)
                 return warmed
-            pid = ran_on
-            done = done | _keys(part)
-            # Kept after each chunk: a round cut short goes on where it stopped.
-            self._warmed[(pid, name)] = ((board.generation, None), done)
-            warmed += len(part)
-            self.strokes_warmed += len(part)
-            metrics.EXPORT_STROKES_WARMED.inc(len(part))
-        # Strokes erased since are left out, so the set stays as big as the board's ink.
-        self._warmed[(pid, name)] = ((board.generation, board.seq), frozenset(done & _keys(ink)))
         return warmed
 
     def _forget_gone(self, held):
@@ -136,21 +139,3 @@ class ExportWarmer:
         for name in list(self._refused):
             if name not in held:
                 del self._refused[name]
-
-
-def _chunks(strokes, max_points):
-    """The strokes in runs of at most `max_points` points (a longer stroke alone)."""
-    part, points = [], 0
-    for stroke in strokes:
-        count = len(stroke.points) // 3
-        if part and points + count > max_points:
-            yield part
-            part, points = [], 0
-        part.append(stroke)
-        points += count
-    if part:
-        yield part
-
-
-def _keys(strokes):
-    return {(stroke.author, stroke.stroke) for stroke in strokes}

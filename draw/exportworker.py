@@ -3,8 +3,10 @@
 A render is CPU in Python and Pillow: drawn in the server's process it holds the GIL beside
 live drawing, and nothing can stop it half way. Each render slot has one worker process that
 draws what it is sent (a module-level function and its arguments, pure data read from the
-store beforehand) and keeps what it worked out (the ink shapes of draw/freehand.py) for the
-next export; a render past its time is ended with the process, and the next one starts anew.
+store beforehand) and keeps what it worked out for the next export: the boards' strokes
+(draw/exportmirror.py: the next export sends what changed), the ink shapes (draw/freehand.py)
+and the painted PNG images (draw/exportraster.py). A render past its time is ended with the
+process, and the next one starts anew.
 """
 
 import logging
@@ -15,6 +17,8 @@ import time
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+from draw.exportmirror import BoardStrokes, Changes, MirroredBoards, MirrorMissing, SentBoards
+
 logger = logging.getLogger(__name__)
 
 # How long a new worker may take to import the renderers and say it is ready.
@@ -23,6 +27,8 @@ START_TIMEOUT_S = 60
 END_GRACE_S = 2
 # Where `python -m draw.exportworker` is found.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# Boards whose strokes a worker keeps when none is said (SKETCHSITE_EXPORT_WORKER_BOARDS).
+WORKER_BOARDS = 8
 
 
 class RenderTimedOut(Exception):
@@ -32,10 +38,12 @@ class RenderTimedOut(Exception):
 class RenderWorker:
     """One child process drawing one render at a time; started when first needed."""
 
-    def __init__(self, timeout_s):
+    def __init__(self, timeout_s, max_boards=WORKER_BOARDS):
         self.timeout_s = timeout_s
         self._process = None
         self._connection = None
+        # The boards' strokes the worker holds, by what this side sent it.
+        self._sent = SentBoards(max_boards)
 
     @property
     def pid(self):
@@ -44,12 +52,23 @@ class RenderWorker:
 
     def run(self, function, *args):
         """`function(*args)` in the worker: its value, its exception raised again here, or
-        RenderTimedOut (the worker ended) once it has taken longer than `timeout_s`."""
+        RenderTimedOut (the worker ended) once it has taken longer than `timeout_s`. A BoardStrokes
+        argument reaches the function as the list of its strokes, sent as what changed since the
+        worker last had that board."""
+        try:
+            return self._run(function, args)
+        except MirrorMissing:
+            # The worker lost what this side thought it held: everything once more.
+            self._sent.failed()
+            return self._run(function, args)
+
+    def _run(self, function, args):
         if self.pid is None:
             self._start()
         started = time.monotonic()
+        sent = tuple(self._sent.changes(arg) if isinstance(arg, BoardStrokes) else arg for arg in args)
         try:
-            self._connection[1].send((function, args))
+            self._connection[1].send((function, sent))
             if not self._connection[0].poll(self.timeout_s):
                 self.end()
                 raise RenderTimedOut(f"the render took longer than {self.timeout_s} s")
@@ -61,13 +80,16 @@ class RenderWorker:
         name = getattr(function, "__name__", function)
         logger.debug("%s drawn in %.2f s", name, time.monotonic() - started)
         if failed:
+            self._sent.failed()
             raise value
+        self._sent.answered()
         return value
 
     def end(self):
         """Stop the worker now, whatever it is doing."""
         process, self._process = self._process, None
         connection, self._connection = self._connection, None
+        self._sent.failed()
         if connection is not None:
             for end in connection:
                 end.close()
@@ -98,6 +120,7 @@ class RenderWorker:
             process.wait()
             raise RuntimeError("the export worker did not start")
         self._process, self._connection = process, (replies, requests)
+        self._sent.failed()
 
 
 def _serve(requests, replies):
@@ -121,14 +144,17 @@ def _serve(requests, replies):
         except EOFError:
             return
         try:
+            args = tuple(_mirrored.strokes(arg) if isinstance(arg, Changes) else arg for arg in args)
             reply = (False, function(*args))
         except Exception as error:  # noqa: BLE001 - sent back and raised in the server
             reply = (True, error)
         replies.send(reply)
 
 
-def draw_image(format, width, height, strokes, scale, font_paths, background, picture):
-    """(bytes, items left out) of one board's export (draw/export.py), `format` "svg" or "png"."""
+def draw_image(format, width, height, strokes, scale, font_paths, background, picture, board_key=None):
+    """(bytes, items left out) of one board's export (draw/export.py), `format` "svg" or "png";
+    a PNG is painted on the image last painted under `board_key` (draw/exportraster.py) when its
+    strokes come first in this one's drawing order."""
     from draw import export
 
     left_out = []
@@ -138,28 +164,81 @@ def draw_image(format, width, height, strokes, scale, font_paths, background, pi
         )
         return body.encode(), left_out
     if format == "png":
-        font_path, fallback_font_path = font_paths
-        body = export.to_png(
-            width,
-            height,
-            strokes,
-            scale,
-            font_path=font_path,
-            fallback_font_path=fallback_font_path,
-            left_out=left_out,
-            background=background,
-            picture=picture,
+        if board_key is None:
+            font_path, fallback_font_path = font_paths
+            body = export.to_png(
+                width,
+                height,
+                strokes,
+                scale,
+                font_path=font_path,
+                fallback_font_path=fallback_font_path,
+                left_out=left_out,
+                background=background,
+                picture=picture,
+            )
+            return body, left_out
+        image, left_out, _ = _painted_png(
+            board_key, width, height, strokes, scale, font_paths, background, picture, None
         )
-        return body, left_out
+        return export.png_bytes(image), left_out
     raise ValueError(f"unknown export format {format!r}")
 
 
-def warm_shapes(strokes, scale=1.0):
-    """Work out and keep what an export at `scale` draws of each ink stroke (draw/exportwarming.py):
-    its outline, its SVG path and its pixels. How many were ink."""
+def warm_board(board_key, width, height, strokes, font_paths, background, picture, budget_points):
+    """Paint the board's PNG at scale 1 further by about `budget_points` points, as its export
+    would (draw/exportwarming.py), working out each ink stroke's SVG path beside its pixels:
+    (strokes painted, ink strokes among them, all painted)."""
     from draw import export
 
-    return export.prepare_ink(strokes, scale)
+    painted = []
+
+    def draw(image, part, left_out):
+        painted.extend(part)
+        export.prepare_ink(part)
+        export.draw_items(image, part, 1.0, *font_paths, left_out=left_out)
+
+    _, _, complete = _painted_boards().paint(
+        (board_key, width, height, 1.0),
+        strokes,
+        lambda: export.paper_image(width, height, 1.0, background, picture),
+        draw,
+        budget_points,
+    )
+    ink = sum(1 for stroke in painted if stroke.item.get("kind") == "ink")
+    return len(painted), ink, complete
+
+
+def _painted_png(board_key, width, height, strokes, scale, font_paths, background, picture, budget_points):
+    from draw import export
+
+    def draw(image, part, left_out):
+        export.draw_items(image, part, scale, *font_paths, left_out=left_out)
+
+    return _painted_boards().paint(
+        (board_key, width, height, scale),
+        strokes,
+        lambda: export.paper_image(width, height, scale, background, picture),
+        draw,
+        budget_points,
+    )
+
+
+# The boards' strokes a worker was sent (draw/exportmirror.py).
+_mirrored = MirroredBoards()
+# The painted images this process keeps (a worker's, or the server's when it draws exports itself).
+_painted = None
+
+
+def _painted_boards():
+    global _painted
+    if _painted is None:
+        from django.conf import settings
+
+        from draw.exportraster import PaintedBoards
+
+        _painted = PaintedBoards(settings.SKETCHSITE["EXPORT_RASTER_CACHE_BYTES"])
+    return _painted
 
 
 def draw_timelapse(board, events, who, page, limits, font_paths, picture):
@@ -186,4 +265,8 @@ if __name__ == "__main__":
     # The replies go on the first stdout; what anything prints goes to stderr instead.
     replies = Connection(os.dup(1), readable=False)
     os.dup2(2, 1)
-    _serve(Connection(os.dup(0), writable=False), replies)
+    # Served by the module under its own name, not as __main__: the functions the server sends are
+    # draw.exportworker's, and what they keep between calls must be the one copy _serve uses.
+    from draw import exportworker
+
+    exportworker._serve(Connection(os.dup(0), writable=False), replies)

@@ -329,6 +329,12 @@ SKETCHSITE = {
     "EXPORT_WARM_INTERVAL_S": env_int("SKETCHSITE_EXPORT_WARM_INTERVAL_S", 5, minimum=0),
     "EXPORT_WARM_CHUNK_POINTS": env_int("SKETCHSITE_EXPORT_WARM_CHUNK_POINTS", 10000, minimum=1),
     "EXPORT_SHAPE_CACHE_BYTES": env_int("SKETCHSITE_EXPORT_SHAPE_CACHE_BYTES", 67108864, minimum=0),
+    # What each export worker keeps of the boards it drew, so the next export of one sends and
+    # paints only what changed: the strokes of this many boards (draw/exportmirror.py; a board's
+    # page and view count apart), and this many bytes of their painted PNG images
+    # (draw/exportraster.py; a 1600 x 900 board at scale 1 takes 4.3 MB).
+    "EXPORT_WORKER_BOARDS": env_int("SKETCHSITE_EXPORT_WORKER_BOARDS", 8, minimum=1),
+    "EXPORT_RASTER_CACHE_BYTES": env_int("SKETCHSITE_EXPORT_RASTER_CACHE_BYTES", 67108864, minimum=0),
     # The lesson's timelapse (export.webp, draw/timelapse.py): frames at most, pixels of each (every
     # frame is held in memory until the file is written, 4 bytes a pixel: docs/performance.md), bytes
     # of the file, seconds spent drawing frames before it ends on the board now, and each frame's ms.

@@ -8,7 +8,9 @@ from django.conf import settings
 from PIL import Image, ImageChops, ImageDraw, ImageFont
 
 from draw import export, exporter
+from draw.classroom import ClassSettings
 from draw.exporter import fallback_font_path, text_font_path
+from draw.store import BoardState
 
 BLUE = "#1971c2"
 SIZE = 40
@@ -117,12 +119,7 @@ def test_png_fallback_runs_scale_with_the_image():
 
 
 def test_the_board_export_draws_with_the_packaged_fonts():
-    board = SimpleNamespace(
-        width=600,
-        height=200,
-        strokes=[text_item("CO₂ → π")],
-        classroom=SimpleNamespace(background="plain", picture=None),
-    )
+    board = BoardState("fonts", True, 600, 200, 1, (text_item("CO₂ → π"),), ClassSettings())
     body = exporter.render(board, "png", 1.0)
     assert Image.open(io.BytesIO(body)).convert("RGB").tobytes() == exported("CO₂ → π").tobytes()
     assert settings.NPM_STATIC_FILES[export.FALLBACK_FONT_STATIC].startswith("dejavu-fonts-ttf/")

@@ -76,6 +76,49 @@ def test_the_worker_has_the_boards_ink_before_the_first_export_and_draws_the_sam
     assert exporter.export(board, "svg") == export.to_svg(board.width, board.height, board.strokes).encode()
 
 
+def boards_held():
+    """In a worker: how many boards' strokes and painted images it holds."""
+    from draw import exportworker
+
+    return len(exportworker._mirrored), len(exportworker._painted_boards())
+
+
+def lose_the_boards():
+    """In a worker: forget the boards' strokes, as a worker the server did not see restart would."""
+    from draw import exportworker
+
+    exportworker._mirrored = exportworker.MirroredBoards()
+
+
+def assert_drawn_as_anew(exporter, board):
+    drawn = Image.open(io.BytesIO(exporter.export(board, "png"))).convert("RGB")
+    cold = Image.open(io.BytesIO(export.to_png(board.width, board.height, board.strokes, 1.0))).convert("RGB")
+    assert ImageChops.difference(drawn, cold).getbbox() is None
+    assert exporter.export(board, "svg") == export.to_svg(board.width, board.height, board.strokes).encode()
+
+
+@pytest.mark.django_db
+def test_each_export_draws_the_board_as_drawn_anew_whatever_changed_since_the_last(exporter):
+    store = BoardStore(Limits(), max_cached_boards=8)
+    commit_ink(store, "lesson", 120)
+    assert_drawn_as_anew(exporter, store.read("lesson"))
+    assert worker_run(exporter, boards_held) == (1, 1)
+    commit_ink(store, "lesson", 3, first=120, seed=2)
+    assert_drawn_as_anew(exporter, store.read("lesson"))
+    store.commit("lesson", "erase", STUDENT, "e1", {"strokes": [["student1", "i7"]]})
+    assert_drawn_as_anew(exporter, store.read("lesson"))
+    store.commit("lesson", "move", STUDENT, "m1", {"strokes": [["student1", "i9"]], "by": [40, -25]})
+    assert_drawn_as_anew(exporter, store.read("lesson"))
+    store.commit("lesson", "undo", STUDENT, "u1", {})
+    store.commit("lesson", "undo", STUDENT, "u2", {})
+    assert_drawn_as_anew(exporter, store.read("lesson"))
+    # A worker that lost the strokes the server thinks it has is sent them whole.
+    worker_run(exporter, lose_the_boards)
+    commit_ink(store, "lesson", 1, first=123, seed=3)
+    assert_drawn_as_anew(exporter, store.read("lesson"))
+    assert worker_run(exporter, boards_held) == (1, 1)
+
+
 @pytest.mark.django_db
 def test_a_worker_started_anew_is_warmed_again(exporter):
     store = BoardStore(Limits(), max_cached_boards=8)
