@@ -321,11 +321,11 @@ SKETCHSITE = {
     # draws in the server's own process, with no time limit. Well over a full board's render
     # and a timelapse's TIMELAPSE_MAX_SECONDS.
     "EXPORT_TIMEOUT_S": env_int("SKETCHSITE_EXPORT_TIMEOUT_S", 20, minimum=0),
-    # Between exports the workers work out the ink of the boards this process holds, so a first
-    # export finds it ready (draw/exportwarming.py): seconds between two looks (0: never), points
-    # of ink sent to a worker at a time (each chunk holds a render slot: a lesson's strokes about
-    # 0.2 s, a hostile board's up to a few seconds, which an export waits for), and the bytes of
-    # ink outlines each worker keeps (about as much again goes on their pixels).
+    # Between exports the workers paint the boards this process holds, so a first export finds
+    # them ready (draw/exportwarming.py): seconds between two looks (0: never), points painted a
+    # call (each call holds a render slot: a lesson's strokes about 0.2 s, a hostile board's up
+    # to a few seconds, which an export waits for), and the bytes of ink outlines each worker
+    # keeps (about as much again goes on their pixels).
     "EXPORT_WARM_INTERVAL_S": env_int("SKETCHSITE_EXPORT_WARM_INTERVAL_S", 5, minimum=0),
     "EXPORT_WARM_CHUNK_POINTS": env_int("SKETCHSITE_EXPORT_WARM_CHUNK_POINTS", 10000, minimum=1),
     "EXPORT_SHAPE_CACHE_BYTES": env_int("SKETCHSITE_EXPORT_SHAPE_CACHE_BYTES", 67108864, minimum=0),
