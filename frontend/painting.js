@@ -143,11 +143,21 @@ export class PaintQueue {
  * half its width swept along each segment, and any of its segments may be left out.
  */
 export class Cover {
-  constructor(width, height, cell = COVER_CELL) {
+  /**
+   * `within`, [x, y, width, height] in CSS pixels, is the part of the canvas being painted again
+   * (a dirty region, sketch.js): cells outside it are never looked at, since nothing is painted
+   * there, so a long stroke crossing a small region costs the cells of the region alone.
+   */
+  constructor(width, height, cell = COVER_CELL, within = null) {
     this.cell = cell;
     this.columns = Math.max(1, Math.ceil(width / cell));
     this.rows = Math.max(1, Math.ceil(height / cell));
     this.solid = new Uint8Array(this.columns * this.rows);
+    const [x, y, w, h] = within ?? [0, 0, width, height];
+    this.firstColumn = Math.max(0, Math.floor(x / cell));
+    this.lastColumn = Math.min(this.columns - 1, Math.ceil((x + w) / cell) - 1);
+    this.firstRow = Math.max(0, Math.floor(y / cell));
+    this.lastRow = Math.min(this.rows - 1, Math.ceil((y + h) / cell) - 1);
   }
 
   /**
@@ -194,7 +204,7 @@ export class Cover {
   // `only`, or all): with `mark`, make them solid; without, stop at the first one that is not
   // solid (true).
   #anyCell(stroke, view, radius, mark, only = -1) {
-    const { cell, columns, rows, solid } = this;
+    const { cell, columns, solid, firstColumn, lastColumn, firstRow, lastRow } = this;
     const { scale, offsetX, offsetY } = view;
     const points = stroke.points;
     const first = only < 0 ? 0 : only;
@@ -209,10 +219,10 @@ export class Cover {
       const dx = bx - ax;
       const dy = by - ay;
       const lengthSquared = dx * dx + dy * dy;
-      const left = Math.max(0, Math.floor((Math.min(ax, bx) - radius) / cell));
-      const right = Math.min(columns - 1, Math.floor((Math.max(ax, bx) + radius) / cell));
-      const top = Math.max(0, Math.floor((Math.min(ay, by) - radius) / cell));
-      const bottom = Math.min(rows - 1, Math.floor((Math.max(ay, by) + radius) / cell));
+      const left = Math.max(firstColumn, Math.floor((Math.min(ax, bx) - radius) / cell));
+      const right = Math.min(lastColumn, Math.floor((Math.max(ax, bx) + radius) / cell));
+      const top = Math.max(firstRow, Math.floor((Math.min(ay, by) - radius) / cell));
+      const bottom = Math.min(lastRow, Math.floor((Math.max(ay, by) + radius) / cell));
       for (let row = top; row <= bottom; row += 1) {
         const py = (row + 0.5) * cell;
         for (let column = left; column <= right; column += 1) {

@@ -18,7 +18,7 @@ import { gettext } from './i18n.js';
 import { layerOf } from './items.js';
 import { kindOf } from './kinds/index.js';
 import { textFontReady } from './kinds/text.js';
-import { ALL, Cover, PaintQueue } from './painting.js';
+import { ALL, COVER_CELL, Cover, PaintQueue } from './painting.js';
 import { boardTheme, displayColor } from './theme.js';
 import { stretch } from './view.js';
 import { Viewport } from './viewport.js';
@@ -226,7 +226,8 @@ export function createSketch(container, board, { onReady, onProgress = () => {},
     // From the top down, as a whole repaint does: what later items cover completely in the
     // region is left out (painting.js Cover), then the rest is painted in drawing order.
     const found = index.within(reach).filter(isShown);
-    const cover = new Cover(canvas.width / ratio, canvas.height / ratio);
+    const within = pixels.map((value) => value / ratio);
+    const cover = new Cover(canvas.width / ratio, canvas.height / ratio, COVER_CELL, within);
     const masks = new Array(found.length);
     for (let i = found.length - 1; i >= 0; i -= 1) {
       const stroke = found[i];
@@ -237,7 +238,7 @@ export function createSketch(container, board, { onReady, onProgress = () => {},
       const shown = cover.shown(stroke, view, wanted === ALL ? null : wanted);
       if (shown === null) continue;
       masks[i] = shown;
-      cover.add(stroke, view);
+      cover.add(stroke, view, wanted === ALL ? null : wanted);
     }
     for (let i = 0; i < found.length; i += 1) {
       if (masks[i] !== undefined) paintCommitted(found[i], options, masks[i] === ALL ? undefined : masks[i]);

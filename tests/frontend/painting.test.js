@@ -109,6 +109,21 @@ test('a cover hides only what lies wholly inside strokes looked at before, edges
   assert.equal(thin.hides(stroke('under', [10, 50, 190, 50], { width: 1 }), VIEW), false);
 });
 
+test('a cover of part of the canvas looks at that part only: what shows outside it is not painted there', () => {
+  // Repainting x 0-100 of the canvas: the wide stroke covers it, though `long` shows further on.
+  const region = new Cover(300, 100, 3, [0, 0, 100, 100]);
+  const long = stroke('long', [20, 50, 280, 50], { width: 10 });
+  region.add(stroke('wide', [0, 50, 120, 50], { width: 40 }), VIEW);
+  assert.equal(region.hides(long, VIEW), true);
+  const whole = new Cover(300, 100, 3);
+  whole.add(stroke('wide', [0, 50, 120, 50], { width: 40 }), VIEW);
+  assert.equal(whole.hides(long, VIEW), false);
+  // Nothing of a stroke in the region: nothing of it is painted there.
+  assert.equal(region.shown(stroke('away', [200, 20, 290, 90], { width: 4 }), VIEW), null);
+  // What the region's cover leaves to be seen is still seen: its edge is not covered.
+  assert.equal(region.hides(stroke('edge', [20, 75, 95, 75], { width: 6 }), VIEW), false);
+});
+
 test('a cover works in canvas pixels: the view scales and moves the strokes', () => {
   const view = { scale: 0.5, offsetX: 100, offsetY: 0 };
   const cover = new Cover(300, 100, 3);
