@@ -136,6 +136,9 @@ def _serve(requests, replies):
     from draw import export, freehand, timelapse  # noqa: F401
 
     freehand.keep_shapes(settings.SKETCHSITE["EXPORT_SHAPE_CACHE_BYTES"])
+    # Below the server in the CPU's queue: on a machine of two cores a render, or the warming of
+    # a board just erased (draw/exportwarming.py), takes what live drawing leaves, not its share.
+    os.nice(settings.SKETCHSITE["EXPORT_WORKER_NICENESS"])
 
     replies.send("ready")
     while True:

@@ -333,6 +333,8 @@ SKETCHSITE = {
     # paints only what changed: the strokes of this many boards (draw/exportmirror.py; a board's
     # page and view count apart), and this many bytes of their painted PNG images
     # (draw/exportraster.py; a 1600 x 900 board at scale 1 takes 4.3 MB).
+    # How much lower than the server an export worker runs (os.nice: 0 the same, 19 the lowest).
+    "EXPORT_WORKER_NICENESS": env_int("SKETCHSITE_EXPORT_WORKER_NICENESS", 10, minimum=0, maximum=19),
     "EXPORT_WORKER_BOARDS": env_int("SKETCHSITE_EXPORT_WORKER_BOARDS", 8, minimum=1),
     "EXPORT_RASTER_CACHE_BYTES": env_int("SKETCHSITE_EXPORT_RASTER_CACHE_BYTES", 67108864, minimum=0),
     # The lesson's timelapse (export.webp, draw/timelapse.py): frames at most, pixels of each (every

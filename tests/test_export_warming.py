@@ -119,6 +119,21 @@ def test_each_export_draws_the_board_as_drawn_anew_whatever_changed_since_the_la
     assert worker_run(exporter, boards_held) == (1, 1)
 
 
+def niceness():
+    """In a worker: its CPU niceness."""
+    return os.nice(0)
+
+
+def test_a_worker_runs_below_the_server_in_the_cpus_queue(exporter):
+    from django.conf import settings
+
+    # The worker is a child of this process: its niceness is this one's and the setting's.
+    assert worker_run(exporter, niceness) == min(
+        19, os.nice(0) + settings.SKETCHSITE["EXPORT_WORKER_NICENESS"]
+    )
+    assert settings.SKETCHSITE["EXPORT_WORKER_NICENESS"] == 10
+
+
 @pytest.mark.django_db
 def test_a_worker_started_anew_is_warmed_again(exporter):
     store = BoardStore(Limits(), max_cached_boards=8)
