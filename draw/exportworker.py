@@ -77,6 +77,11 @@ class RenderWorker:
             # The worker died under the render (out of memory, killed): the next one starts anew.
             self.end()
             raise RuntimeError("the export worker ended during a render") from None
+        except Exception:
+            # Nothing was sent (what could not be pickled) or the worker was ended: it holds
+            # nothing this side may count on.
+            self._sent.failed()
+            raise
         name = getattr(function, "__name__", function)
         logger.debug("%s drawn in %.2f s", name, time.monotonic() - started)
         if failed:

@@ -17,7 +17,8 @@ from PIL import Image, ImageChops
 
 from bench.exports import hostile_stroke, ink_stroke
 from draw import export
-from draw.exporter import Exporter
+from draw.exporter import Exporter, board_key
+from draw.exportmirror import BoardStrokes
 from draw.exportwarming import ExportWarmer
 from draw.freehand import _shapes
 from draw.participants import Participant
@@ -117,6 +118,20 @@ def test_each_export_draws_the_board_as_drawn_anew_whatever_changed_since_the_la
     commit_ink(store, "lesson", 1, first=123, seed=3)
     assert_drawn_as_anew(exporter, store.read("lesson"))
     assert worker_run(exporter, boards_held) == (1, 1)
+
+
+@pytest.mark.django_db
+def test_a_call_that_could_not_be_sent_leaves_the_next_export_right(exporter):
+    store = BoardStore(Limits(), max_cached_boards=8)
+    commit_ink(store, "lesson", 40)
+    board = store.read("lesson")
+    worker = exporter._workers[-1]
+    key = board_key(board)
+    with pytest.raises(Exception, match="pickle"):
+        # A board's strokes beside what no pipe carries (a lambda).
+        worker.run(boards_held, BoardStrokes(key, board.strokes), lambda: None)
+    commit_ink(store, "lesson", 2, first=40, seed=2)
+    assert_drawn_as_anew(exporter, store.read("lesson"))
 
 
 def niceness():
