@@ -489,15 +489,19 @@ def _png_highlighter(png, stroke, colour):
 
 def prepare_ink(strokes, scale=1.0):
     """Work out what the PNG at `scale` and the SVG draw of each ink stroke and keep it with its
-    shape (draw/freehand.py ink_shape), as an export would; how many strokes were ink."""
+    shape (draw/freehand.py ink_shape), as an export would; how many strokes were ink. A stroke
+    that fails is passed over, as its export leaves it out: it never stops the others' warming."""
     count = 0
     for stroke in strokes:
         if stroke.item.get("kind") != "ink":
             continue
         count += 1
-        shape = _prepared_ink(stroke, scale)
-        if shape is not None:
-            shape.svg_path()
+        try:
+            shape = _prepared_ink(stroke, scale)
+            if shape is not None:
+                shape.svg_path()
+        except Exception:  # noqa: BLE001, S112 - the export reports it (left_out), not the warming
+            continue
     return count
 
 

@@ -119,3 +119,21 @@ def test_images_past_the_bound_are_dropped_the_least_recently_painted_first():
     small = Painter(max_bytes=one_image - 1)
     image, _ = small.png(board)
     assert same_pixels(image, board) and len(small.boards) == 0
+
+
+def test_warming_paints_past_an_item_that_fails_to_draw():
+    from draw import exportworker
+
+    board = ink_board(30)
+    # Points no history lets through (a string for a pressure): its outline cannot be worked out.
+    broken = committed({"stroke": "bad", "item": board[0].item, "points": [10, 10, "x", 20, 20, 50]}, 99)
+    strokes = [*board[:10], broken, *board[10:]]
+    painted, ink, complete = exportworker.warm_board(
+        ("broken", 1), WIDTH, HEIGHT, strokes, (None, None), "plain", None, budget_points=100_000
+    )
+    assert (painted, ink, complete) == (31, 31, True)
+    body, left_out = exportworker.draw_image(
+        "png", WIDTH, HEIGHT, strokes, 1.0, (None, None), "plain", None, ("broken", 1)
+    )
+    assert [stroke.stroke for stroke in left_out] == ["bad"]
+    assert same_pixels(Image.open(io.BytesIO(body)), board)
