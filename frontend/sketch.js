@@ -238,7 +238,7 @@ export function createSketch(container, board, { onReady, onProgress = () => {},
       const shown = cover.shown(stroke, view, wanted === ALL ? null : wanted);
       if (shown === null) continue;
       masks[i] = shown;
-      cover.add(stroke, view, wanted === ALL ? null : wanted);
+      cover.add(stroke, view);
     }
     for (let i = 0; i < found.length; i += 1) {
       if (masks[i] !== undefined) paintCommitted(found[i], options, masks[i] === ALL ? undefined : masks[i]);
