@@ -13,6 +13,7 @@ this way between exports, a slot's fraction of a second at a time). Kept by byte
 `max_bytes` of pixels, the least recently painted dropped first.
 """
 
+import threading
 from collections import OrderedDict
 
 from draw import export, items
@@ -36,39 +37,51 @@ class PaintedBoards:
         self.max_bytes = max_bytes
         self.bytes = 0
         self._painted = OrderedDict()
+        # A worker paints one board at a time; the server's process, drawing its own exports
+        # (no export timeout), may paint two at once: each takes its image out while it paints.
+        self._lock = threading.Lock()
 
-    def paint(self, key, strokes, blank, draw, budget_points=None):
-        """(image, left out, all painted) of `strokes` (any order; painted in drawing order) under
-        `key`: the kept image painted further, or `blank()` painted from the first stroke, by
-        `draw(image, strokes, left_out)`; past `budget_points` points the painting stops (at
-        least one stroke is painted), and the next call goes on from there."""
+    def paint(self, key, strokes, blank, draw, budget_points=None, finish=None):
+        """(finish(image), left out, all painted) of `strokes` (any order; painted in drawing order)
+        under `key`: the kept image painted further, or `blank()` painted from the first stroke,
+        by `draw(image, strokes, left_out)`; past `budget_points` points the painting stops (at
+        least one stroke is painted), and the next call goes on from there. `finish` (an
+        encoder) sees the image before it is kept, while no other painting can reach it."""
         order = export.drawing_order(strokes)
-        painted = self._painted.pop(key, None)
-        if painted is not None:
-            self.bytes -= painted.nbytes
-            if not _begins_with(order, painted.strokes):
-                painted = None
+        with self._lock:
+            painted = self._painted.pop(key, None)
+            if painted is not None:
+                self.bytes -= painted.nbytes
+        if painted is not None and not _begins_with(order, painted.strokes):
+            painted = None
         if painted is None:
             painted = _Painted(blank())
         start = len(painted.strokes)
         stop = _stop_within(order, start, budget_points)
         draw(painted.image, order[start:stop], painted.left_out)
         painted.strokes.extend(order[start:stop])
+        finished = finish(painted.image) if finish is not None else None
         self._keep(key, painted)
-        return painted.image, list(painted.left_out), stop == len(order)
+        return finished, list(painted.left_out), stop == len(order)
 
     def _keep(self, key, painted):
         if painted.nbytes > self.max_bytes:
             return
-        self._painted[key] = painted
-        self.bytes += painted.nbytes
-        while self.bytes > self.max_bytes:
-            _, dropped = self._painted.popitem(last=False)
-            self.bytes -= dropped.nbytes
+        with self._lock:
+            # Another painting of the same key that ended first is replaced.
+            replaced = self._painted.pop(key, None)
+            if replaced is not None:
+                self.bytes -= replaced.nbytes
+            self._painted[key] = painted
+            self.bytes += painted.nbytes
+            while self.bytes > self.max_bytes:
+                _, dropped = self._painted.popitem(last=False)
+                self.bytes -= dropped.nbytes
 
     def clear(self):
-        self._painted.clear()
-        self.bytes = 0
+        with self._lock:
+            self._painted.clear()
+            self.bytes = 0
 
     def __len__(self):
         return len(self._painted)

@@ -186,10 +186,7 @@ def draw_image(format, width, height, strokes, scale, font_paths, background, pi
                 picture=picture,
             )
             return body, left_out
-        image, left_out, _ = _painted_png(
-            board_key, width, height, strokes, scale, font_paths, background, picture, None
-        )
-        return export.png_bytes(image), left_out
+        return _painted_png(board_key, width, height, strokes, scale, font_paths, background, picture)
     raise ValueError(f"unknown export format {format!r}")
 
 
@@ -217,19 +214,21 @@ def warm_board(board_key, width, height, strokes, font_paths, background, pictur
     return len(painted), ink, complete
 
 
-def _painted_png(board_key, width, height, strokes, scale, font_paths, background, picture, budget_points):
+def _painted_png(board_key, width, height, strokes, scale, font_paths, background, picture):
+    """(PNG bytes, items left out), painted on the image kept under `board_key` (draw/exportraster.py)."""
     from draw import export
 
     def draw(image, part, left_out):
         export.draw_items(image, part, scale, *font_paths, left_out=left_out)
 
-    return _painted_boards().paint(
+    body, left_out, _ = _painted_boards().paint(
         (board_key, width, height, scale),
         strokes,
         lambda: export.paper_image(width, height, scale, background, picture),
         draw,
-        budget_points,
+        finish=export.png_bytes,
     )
+    return body, left_out
 
 
 # The boards' strokes a worker was sent (draw/exportmirror.py).

@@ -49,9 +49,14 @@ class Painter:
 
     def png(self, strokes, budget_points=None, key="lesson"):
         image, _, complete = self.boards.paint(
-            key, strokes, lambda: export.paper_image(WIDTH, HEIGHT, 1.0), self.draw, budget_points
+            key,
+            strokes,
+            lambda: export.paper_image(WIDTH, HEIGHT, 1.0),
+            self.draw,
+            budget_points,
+            Image.Image.copy,
         )
-        return image.copy(), complete
+        return image, complete
 
 
 def same_pixels(image, strokes):
@@ -137,3 +142,30 @@ def test_warming_paints_past_an_item_that_fails_to_draw():
     )
     assert [stroke.stroke for stroke in left_out] == ["bad"]
     assert same_pixels(Image.open(io.BytesIO(body)), board)
+
+
+def test_two_paintings_of_one_board_at_once_each_finish_their_own_pixels():
+    # The server's process drawing its own exports (no export timeout) paints in two threads.
+    import threading
+
+    painter = Painter()
+    board = ink_board(120)
+    versions = [board[:100], board]
+    results, failures = [], []
+
+    def export(strokes):
+        try:
+            for _ in range(6):
+                image, _ = painter.png(strokes)
+                results.append((image, strokes))
+        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+            failures.append(error)
+
+    threads = [threading.Thread(target=export, args=(strokes,)) for strokes in versions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == [] and len(results) == 12
+    assert all(same_pixels(image, strokes) for image, strokes in results)
+    assert painter.boards.bytes == WIDTH * HEIGHT * 3 and len(painter.boards) == 1
