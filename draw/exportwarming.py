@@ -80,10 +80,14 @@ class ExportWarmer:
         """One round: every board held here that changed painted further in idle workers; how many
         ink strokes were worked out."""
         warmed = 0
-        for name, at in self.store.cached_seqs().items():
+        held = self.store.cached_seqs()
+        # What other processes committed since this one last read a board counts too: the next
+        # export here reads it.
+        stored = self.store.stored_seqs(held)
+        for name, at in held.items():
             if self._stop.is_set():
                 break
-            warmed += self._warm_board(name, at)
+            warmed += self._warm_board(name, stored.get(name, at))
         self._forget_gone(set(self.store.cached_seqs()))
         return warmed
 

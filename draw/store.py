@@ -329,6 +329,12 @@ class BoardStore:
         with self._lock:
             return {name: (cached.board_id, cached.history.seq) for name, cached in self._cache.items()}
 
+    def stored_seqs(self, names):
+        """{name: (generation, seq)} of the boards `names` as the database has them now (another
+        process may have committed since this one last read them), in one query."""
+        rows = Board.objects.filter(name__in=list(names)).values_list("name", "pk", "last_seq")
+        return {name: (pk, last_seq) for name, pk, last_seq in rows}
+
     # --- committing --------------------------------------------------------------
 
     def commit(self, name, kind, participant, client_id, request):

@@ -134,6 +134,22 @@ def test_a_call_that_could_not_be_sent_leaves_the_next_export_right(exporter):
     assert_drawn_as_anew(exporter, store.read("lesson"))
 
 
+@pytest.mark.django_db
+def test_what_another_process_committed_is_warmed_before_this_one_reads_it(exporter):
+    here = BoardStore(Limits(), max_cached_boards=8)
+    commit_ink(here, "lesson", 60)
+    here.read("lesson")
+    warmer = ExportWarmer(exporter, here, interval_s=5, chunk_points=2000)
+    assert warmer.warm_once() == 60
+    # Another server process erases a stroke and adds two: this one has not read them.
+    there = BoardStore(Limits(), max_cached_boards=8)
+    there.commit("lesson", "erase", STUDENT, "e1", {"strokes": [["student1", "i3"]]})
+    commit_ink(there, "lesson", 2, first=60, seed=2)
+    assert warmer.warm_once() == 61
+    assert here.cached_seqs()["lesson"][1] == 63
+    assert worker_run(exporter, boards_held) == (1, 1)
+
+
 def niceness():
     """In a worker: its CPU niceness."""
     return os.nice(0)
