@@ -52,17 +52,23 @@ def run(data_dir):
 
 def _measured_in_child(data_dir, settings, *arguments):
     """`python -m bench.exports *arguments` against `data_dir` with `settings`: its JSON figures."""
+    return django_child(data_dir, "bench.exports", arguments, settings)
+
+
+def django_child(data_dir, module, arguments, settings=None, timeout=RUN_TIMEOUT):
+    """`python -m module *arguments`, a Django process against `data_dir` (SQLite, whatever
+    DATABASE_URL the shell has) with `settings` in its environment: the JSON it prints."""
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "sketchsite.settings", **data_dir.environment()}
-    env.update(settings)
+    env.update(settings or {})
     env.pop("DATABASE_URL", None)
     completed = subprocess.run(
-        [sys.executable, "-m", "bench.exports", *arguments],
+        [sys.executable, "-m", module, *arguments],
         cwd=PROJECT_ROOT,
         env=env,
         stdout=subprocess.PIPE,
         text=True,
         check=True,
-        timeout=RUN_TIMEOUT,
+        timeout=timeout,
     )
     return json.loads(completed.stdout)
 

@@ -21,13 +21,12 @@ are asked for once the warmer has had its rounds (WARM_SETTLE_S after the metric
 import json
 import os
 import random
-import subprocess
 import sys
 import time
 import urllib.request
 
-from bench.exports import INK_POINTS, INK_STROKES, SEED, ink_stroke
-from bench.servers import PROJECT_ROOT, ChannelLayer, Daphne
+from bench.exports import INK_POINTS, INK_STROKES, SEED, django_child, ink_stroke
+from bench.servers import ChannelLayer, Daphne
 
 EXPORT_SERVED = "export-served"
 BOARD = "export-served"
@@ -90,18 +89,7 @@ def change_board(name, change):
 
 
 def _in_child(data_dir, *arguments):
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "sketchsite.settings", **data_dir.environment()}
-    env.pop("DATABASE_URL", None)
-    completed = subprocess.run(
-        [sys.executable, "-m", "bench.exportserved", *arguments],
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        text=True,
-        check=True,
-        timeout=BUILD_TIMEOUT_S,
-    )
-    return json.loads(completed.stdout)
+    return django_child(data_dir, "bench.exportserved", arguments, timeout=BUILD_TIMEOUT_S)
 
 
 def _fetch(url):

@@ -198,17 +198,12 @@ def warm_board(board_key, width, height, strokes, font_paths, background, pictur
 
     painted = []
 
-    def draw(image, part, left_out):
+    def prepare(part):
         painted.extend(part)
         export.prepare_ink(part)
-        export.draw_items(image, part, 1.0, *font_paths, left_out=left_out)
 
-    _, _, complete = _painted_boards().paint(
-        (board_key, width, height, 1.0),
-        strokes,
-        lambda: export.paper_image(width, height, 1.0, background, picture),
-        draw,
-        budget_points,
+    _, _, complete = _painted(
+        board_key, width, height, strokes, 1.0, font_paths, background, picture, prepare, budget_points
     )
     ink = sum(1 for stroke in painted if stroke.item.get("kind") == "ink")
     return len(painted), ink, complete
@@ -218,34 +213,58 @@ def _painted_png(board_key, width, height, strokes, scale, font_paths, backgroun
     """(PNG bytes, items left out), painted on the image kept under `board_key` (draw/exportraster.py)."""
     from draw import export
 
+    body, left_out, _ = _painted(
+        board_key, width, height, strokes, scale, font_paths, background, picture, finish=export.png_bytes
+    )
+    return body, left_out
+
+
+def _painted(
+    board_key,
+    width,
+    height,
+    strokes,
+    scale,
+    font_paths,
+    background,
+    picture,
+    prepare=None,
+    budget_points=None,
+    finish=None,
+):
+    """PaintedBoards.paint of a board's page at `scale`; `prepare(part)` runs before each part is drawn."""
+    from draw import export
+
     def draw(image, part, left_out):
+        if prepare is not None:
+            prepare(part)
         export.draw_items(image, part, scale, *font_paths, left_out=left_out)
 
-    body, left_out, _ = _painted_boards().paint(
+    return _painted_boards().paint(
         (board_key, width, height, scale),
         strokes,
         lambda: export.paper_image(width, height, scale, background, picture),
         draw,
-        finish=export.png_bytes,
+        budget_points,
+        finish,
     )
-    return body, left_out
 
 
 # The boards' strokes a worker was sent (draw/exportmirror.py).
 _mirrored = MirroredBoards()
 # The painted images this process keeps (a worker's, or the server's when it draws exports itself).
-_painted = None
+_painted_images = None
 
 
 def _painted_boards():
-    global _painted
-    if _painted is None:
+    global _painted_images
+    if _painted_images is None:
         from django.conf import settings
 
         from draw.exportraster import PaintedBoards
 
-        _painted = PaintedBoards(settings.SKETCHSITE["EXPORT_RASTER_CACHE_BYTES"])
-    return _painted
+        _painted_images = PaintedBoards(settings.SKETCHSITE["EXPORT_RASTER_CACHE_BYTES"])
+    return _painted_images
 
 
 def draw_timelapse(board, events, who, page, limits, font_paths, picture):
